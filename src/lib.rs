@@ -1,0 +1,33 @@
+//! # quorumkit
+//!
+//! The algorithms behind DynamoDB, Cassandra, Kafka and etcd, as one Rust core
+//! that runs natively and, compiled to WebAssembly, in browsers and Node:
+//!
+//! - [`ring`]: consistent hashing (virtual nodes, weights, ketama, jump,
+//!   rendezvous, bounded loads) with movement analytics;
+//! - [`snowflake`]: 64-bit time-ordered IDs that never repeat;
+//! - [`bloom`]: Bloom filters with a stable, portable byte format;
+//! - [`raft`]: a sans-IO Raft state machine and a deterministic simulator.
+//!
+//! The core owns no clock, random number generator, network or disk: callers
+//! inject them, so every test is a replay. Invalid arguments come back as
+//! [`ArgError`] values, never as panics.
+//!
+//! ```
+//! // Hash helpers are part of the placement contracts.
+//! assert_eq!(quorumkit::hash::crc32(b"123456789"), 0xCBF4_3926);
+//! ```
+#![warn(missing_docs)]
+
+mod error;
+pub mod hash;
+
+pub mod bloom;
+pub mod raft;
+pub mod ring;
+pub mod snowflake;
+
+pub use error::{ArgError, ArgKind};
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
