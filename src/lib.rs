@@ -29,5 +29,8 @@ pub mod snowflake;
 
 pub use error::{ArgError, ArgKind};
 
+/// The raw WebAssembly exports (wasm32 only). JavaScript users reach them
+/// through the typed facade of the npm package; they are public so the
+/// wasm-bindgen-test suite can drive them.
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;

@@ -1,1 +1,31 @@
-//! The WebAssembly binding layer (in progress).
+//! The WebAssembly binding layer: the only code that knows about JavaScript.
+//!
+//! Each submodule is a thin `#[wasm_bindgen]` wrapper over one core module.
+//! The typed facade in `js/src` sits on top and is all that users see; the
+//! raw exports here follow the boundary rules of `docs/ARCHITECTURE.md`:
+//!
+//! - keys arrive through the shared scratch buffer ([`scratch`]), so a call
+//!   passes only a length and nothing is allocated per call;
+//! - results are numbers, indices, `u64` (a JavaScript `BigInt`) or views
+//!   into wasm memory, not fresh strings;
+//! - invalid arguments come back as `RangeError` / `TypeError` through
+//!   [`errors`], never as a panic.
+
+pub mod errors;
+pub mod hash;
+pub mod scratch;
+
+use wasm_bindgen::prelude::*;
+
+/// Runs once when the module is instantiated: routes any panic message to
+/// `console.error` so an unexpected bug is readable instead of a bare trap.
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+}
+
+/// The crate version, for the page and for bug reports.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}

@@ -1,0 +1,147 @@
+//! The shared scratch buffers through which keys cross the boundary.
+//!
+//! JavaScript encodes a key's UTF-8 bytes straight into [`key_buffer_ptr`]
+//! (a view over wasm memory) and then calls an export with only the byte
+//! length. Batch calls put many keys back to back in the same buffer and their
+//! end offsets in [`ends_buffer_ptr`]. Both buffers only grow, so steady-state
+//! calls allocate nothing. Any growth may move the buffer and grow wasm memory;
+//! the facade therefore re-reads the pointer after every `*_reserve` call and
+//! rebuilds its views when `memory.buffer` changes.
+//!
+//! The same area carries batch results back: [`out_buffer_ptr`] is a byte
+//! buffer the exports fill and JavaScript copies out.
+
+use super::errors::JsResult;
+use crate::ArgError;
+use std::cell::RefCell;
+use wasm_bindgen::prelude::*;
+
+/// Upper bound on any scratch buffer: 256 MiB, far above any sane key or batch.
+const MAX_SCRATCH: usize = 256 << 20;
+
+#[derive(Default)]
+struct Scratch {
+    keys: Vec<u8>,
+    ends: Vec<u32>,
+    out: Vec<u8>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch {
+        keys: vec![0; 1024],
+        ends: vec![0; 64],
+        out: vec![0; 64],
+    });
+}
+
+fn grow<T: Copy + Default>(v: &mut Vec<T>, len: usize, param: &'static str) -> JsResult<()> {
+    if len.saturating_mul(std::mem::size_of::<T>()) > MAX_SCRATCH {
+        return Err(super::errors::arg_error(ArgError::range(
+            param,
+            "at most 256 MiB in one call",
+            format!("{len} elements"),
+        )));
+    }
+    if v.len() < len {
+        v.resize(len.max(v.len() * 2), T::default());
+    }
+    Ok(())
+}
+
+/// Pointer to the key buffer (at least 1 KiB; see [`key_buffer_reserve`]).
+#[wasm_bindgen]
+pub fn key_buffer_ptr() -> *mut u8 {
+    SCRATCH.with_borrow_mut(|s| s.keys.as_mut_ptr())
+}
+
+/// Current capacity of the key buffer in bytes.
+#[wasm_bindgen]
+pub fn key_buffer_len() -> usize {
+    SCRATCH.with_borrow(|s| s.keys.len())
+}
+
+/// Grows the key buffer to at least `len` bytes, keeping its contents, and
+/// returns its (possibly moved) pointer.
+#[wasm_bindgen]
+pub fn key_buffer_reserve(len: usize) -> JsResult<*mut u8> {
+    SCRATCH.with_borrow_mut(|s| {
+        grow(&mut s.keys, len, "key")?;
+        Ok(s.keys.as_mut_ptr())
+    })
+}
+
+/// Grows the offsets buffer to at least `count` `u32` slots and returns its pointer.
+#[wasm_bindgen]
+pub fn ends_buffer_reserve(count: usize) -> JsResult<*mut u32> {
+    SCRATCH.with_borrow_mut(|s| {
+        grow(&mut s.ends, count, "keys")?;
+        Ok(s.ends.as_mut_ptr())
+    })
+}
+
+/// Pointer to the offsets buffer.
+#[wasm_bindgen]
+pub fn ends_buffer_ptr() -> *mut u32 {
+    SCRATCH.with_borrow_mut(|s| s.ends.as_mut_ptr())
+}
+
+/// Grows the output buffer to at least `len` bytes and returns its pointer.
+#[wasm_bindgen]
+pub fn out_buffer_reserve(len: usize) -> JsResult<*mut u8> {
+    SCRATCH.with_borrow_mut(|s| {
+        grow(&mut s.out, len, "keys")?;
+        Ok(s.out.as_mut_ptr())
+    })
+}
+
+/// Pointer to the output buffer.
+#[wasm_bindgen]
+pub fn out_buffer_ptr() -> *mut u8 {
+    SCRATCH.with_borrow_mut(|s| s.out.as_mut_ptr())
+}
+
+/// Runs `f` on the first `len` bytes of the key buffer.
+///
+/// Hot single-key exports are infallible, because a `Result` return costs a
+/// multi-value tuple per call in JavaScript. The facade always passes the
+/// length it has just written; a larger `len` (only possible by calling the
+/// raw layer directly) is clamped to the buffer, never read out of bounds.
+pub fn with_key<R>(len: usize, f: impl FnOnce(&[u8]) -> R) -> R {
+    SCRATCH.with_borrow(|s| f(&s.keys[..len.min(s.keys.len())]))
+}
+
+/// Runs `f` on `count` packed keys (`keys`, `ends`) and the output buffer,
+/// which holds at least `out_len` bytes.
+///
+/// The offsets are checked: they must be non-decreasing and within the key
+/// buffer, otherwise the call fails with a `RangeError`.
+pub fn with_batch<R>(
+    count: usize,
+    out_len: usize,
+    f: impl FnOnce(&[u8], &[u32], &mut [u8]) -> R,
+) -> JsResult<R> {
+    SCRATCH.with_borrow_mut(|s| {
+        let Scratch { keys, ends, out } = s;
+        let bad = |what: String| {
+            Err(super::errors::arg_error(ArgError::range(
+                "keys",
+                "a packed batch within the scratch buffers",
+                what,
+            )))
+        };
+        let Some(ends) = ends.get(..count) else {
+            return bad(format!("{count} keys"));
+        };
+        let mut prev = 0u32;
+        for &e in ends {
+            if e < prev || e as usize > keys.len() {
+                return bad(format!("offset {e}"));
+            }
+            prev = e;
+        }
+        if out.len() < out_len {
+            return bad(format!("output of {out_len} bytes"));
+        }
+        Ok(f(keys, ends, &mut out[..out_len]))
+    })
+}
