@@ -1,0 +1,28 @@
+/**
+ * quorumkit: consistent hashing, Snowflake IDs, Bloom filters and Raft, from
+ * one Rust core compiled to WebAssembly.
+ *
+ * Import it and use it; the entry point instantiates the wasm module for you:
+ *
+ * ```js
+ * import { crc32, version } from 'quorumkit';
+ * console.log(version(), crc32('hello'));
+ * ```
+ * @module
+ */
+export type { Key } from './internal/keys.js';
+export { crc32, crc32Many, xxh64, xxh3 } from './hash.js';
+import * as raw from './raw/quorumkit.js';
+
+/**
+ * The package version (the Rust crate's version, read from the wasm module).
+ *
+ * @example
+ * ```js
+ * import { version } from 'quorumkit';
+ * version(); // "0.1.0"
+ * ```
+ */
+export function version(): string {
+  return raw.version();
+}

@@ -1,0 +1,121 @@
+/**
+ * The key boundary: moving string and byte keys into wasm without allocating.
+ *
+ * A key is written as UTF-8 straight into a scratch buffer that lives in wasm
+ * memory (`key_buffer_*` exports); the wasm call then receives only its byte
+ * length. ASCII keys are copied with a plain loop (cheaper than a
+ * `TextEncoder` call for short keys); anything else goes through
+ * `TextEncoder.encodeInto`, so every string is encoded exactly as
+ * `new TextEncoder().encode(key)` would (a lone surrogate becomes U+FFFD).
+ *
+ * Batches are packed back to back, with the end offset of each key in a
+ * `u32` buffer, and handled by one wasm call.
+ * @internal
+ */
+import * as raw from '../raw/quorumkit.js';
+import { memoryBytes, memoryMayHaveGrown, wasm } from './wasm.js';
+import { typeError } from './errors.js';
+
+/** A key: a string (hashed as its UTF-8 bytes) or raw bytes. */
+export type Key = string | Uint8Array;
+
+const encoder = new TextEncoder();
+/** Strings longer than this skip the ASCII loop: `encodeInto` wins there. */
+const ASCII_LOOP_MAX = 64;
+
+let keyPtr = 0;
+let keyCap = 0;
+
+function reserve(len: number): void {
+  if (keyCap === 0) {
+    keyPtr = raw.key_buffer_ptr();
+    keyCap = raw.key_buffer_len();
+  }
+  if (len > keyCap) {
+    keyPtr = raw.key_buffer_reserve(len);
+    keyCap = raw.key_buffer_len();
+    memoryMayHaveGrown();
+  }
+}
+
+/** Writes `key` at byte offset `at` of the key buffer; returns the bytes written. */
+function put(key: unknown, at: number, param: string): number {
+  if (typeof key === 'string') {
+    const n = key.length;
+    // UTF-8 needs at most 3 bytes per UTF-16 code unit.
+    if (at + n * 3 > keyCap) reserve(Math.max(at + n * 3, keyCap * 2));
+    const mem = memoryBytes();
+    const base = keyPtr + at;
+    if (n <= ASCII_LOOP_MAX) {
+      let i = 0;
+      for (; i < n; i++) {
+        const c = key.charCodeAt(i);
+        if (c >= 0x80) break;
+        mem[base + i] = c;
+      }
+      if (i === n) return n;
+    }
+    return encoder.encodeInto(key, mem.subarray(base, keyPtr + keyCap)).written;
+  }
+  if (key instanceof Uint8Array) {
+    if (at + key.length > keyCap) reserve(Math.max(at + key.length, keyCap * 2));
+    memoryBytes().set(key, keyPtr + at);
+    return key.length;
+  }
+  throw typeError(param, 'a string or Uint8Array', key);
+}
+
+/**
+ * Writes one key into the key buffer and returns its length in bytes, ready
+ * for a `*_key(len)` export.
+ * @internal
+ */
+export function writeKey(key: unknown, param = 'key'): number {
+  if (keyCap === 0) reserve(0);
+  return put(key, 0, param);
+}
+
+/**
+ * Packs `keys` into the key and offsets buffers and returns their count,
+ * ready for a `*_batch(count)` export.
+ * @internal
+ */
+export function writeKeys(keys: unknown, param = 'keys'): number {
+  if (!Array.isArray(keys)) {
+    throw typeError(param, 'an array of strings or Uint8Arrays', keys);
+  }
+  if (keyCap === 0) reserve(0);
+  const count = keys.length;
+  const endsPtr = raw.ends_buffer_reserve(count);
+  memoryMayHaveGrown();
+  let at = 0;
+  const ends: number[] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    at += put(keys[i], at, param);
+    ends[i] = at;
+  }
+  // Writing keys may have grown memory, so the offsets view is made last.
+  new Uint32Array(wasm().memory.buffer, endsPtr, count).set(ends);
+  return count;
+}
+
+/**
+ * Makes sure the output buffer holds `len` bytes. Call before a batch export
+ * that writes results there.
+ * @internal
+ */
+export function reserveOutput(len: number): void {
+  raw.out_buffer_reserve(len);
+  memoryMayHaveGrown();
+}
+
+/**
+ * A view of the first `len` bytes of the output buffer, valid until the next
+ * wasm call. Call after the batch export.
+ * @internal
+ */
+export function readOutput(len: number): Uint8Array {
+  memoryMayHaveGrown();
+  const ptr = raw.out_buffer_ptr();
+  return memoryBytes().subarray(ptr, ptr + len);
+}
