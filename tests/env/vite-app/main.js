@@ -1,0 +1,7 @@
+import { crc32, xxh64, version } from 'quorumkit';
+
+document.body.dataset.result = JSON.stringify({
+  version: version(),
+  crc32: crc32('123456789'),
+  xxh64: xxh64('').toString(16),
+});

@@ -1,0 +1,64 @@
+// Playwright tier: the page as a visitor sees it, served by Vite as `npm start` does.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { root } from '../../scripts/lib.mjs';
+import { launch, collectProblems } from '../helpers/browser.mjs';
+import { startPageServer } from '../helpers/page-server.mjs';
+
+const PANELS = ['ring', 'bloom', 'raft', 'snowflake', 'hashing'];
+const shots = join(root, 'test-results');
+let server, browser;
+
+before(async () => {
+  mkdirSync(shots, { recursive: true });
+  server = await startPageServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('the page loads with no console errors or warnings and every panel renders', async () => {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  const problems = collectProblems(page);
+  await page.goto(server.url);
+  await page.waitForSelector('body[data-ready=true]', { state: 'attached', timeout: 15_000 });
+
+  const meta = await page.textContent('#meta');
+  assert.match(meta, /^quorumkit \d+\.\d+\.\d+ · wasm \d+(\.\d)? KiB/);
+
+  for (const id of PANELS) {
+    await page.click(`#tab-${id}`);
+    const panel = page.locator(`#panel-${id}`);
+    assert.equal(await panel.isVisible(), true, `${id} panel visible`);
+    assert.ok((await panel.locator('h2').textContent()).length > 0, `${id} panel has a heading`);
+    await page.screenshot({ path: join(shots, `panel-${id}.png`) });
+  }
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the hashes panel computes with the wasm module as the user types', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${server.url}#hashing`);
+  await page.waitForSelector('body[data-ready=true]', { state: 'attached' });
+  await page.fill('#hash-key', '123456789');
+  assert.equal(await page.textContent('#hash-crc32'), '0xcbf43926');
+  await page.fill('#hash-key', '');
+  assert.equal(await page.textContent('#hash-xxh64'), '0xef46db3751d8e999');
+  await page.close();
+});
+
+test('the tabs are keyboard-operable', async () => {
+  const page = await browser.newPage();
+  await page.goto(server.url);
+  await page.waitForSelector('body[data-ready=true]', { state: 'attached' });
+  await page.focus(`#tab-${PANELS[0]}`);
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await page.getAttribute(`#tab-${PANELS[1]}`, 'aria-selected'), 'true');
+  assert.equal(await page.locator(`#panel-${PANELS[1]}`).isVisible(), true);
+  await page.close();
+});

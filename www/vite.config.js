@@ -1,0 +1,15 @@
+// The page is served and built by Vite. It imports 'quorumkit' like any user,
+// resolved through node_modules/quorumkit -> pkg/ (made by scripts/build.mjs).
+import { defineConfig } from 'vite';
+import { fileURLToPath } from 'node:url';
+
+const repo = fileURLToPath(new URL('..', import.meta.url));
+
+export default defineConfig({
+  root: fileURLToPath(new URL('.', import.meta.url)),
+  // Pre-bundling would move the package away from its .wasm file.
+  optimizeDeps: { exclude: ['quorumkit'] },
+  server: { fs: { allow: [repo] } },
+  build: { target: 'es2022', outDir: 'dist', emptyOutDir: true },
+  logLevel: 'warn',
+});
