@@ -43,13 +43,25 @@
 //! ```text
 //! h   = XXH3-64(key, seed 0)
 //! x_0 = h mod m
-//! y_0 = rotl64(h, 32) mod m          (the two 32-bit halves swapped)
+//! y_0 = mix64(h) mod m
 //! p_i = x_i                          for i = 0 .. k-1
 //! x_{i+1} = (x_i + y_i) mod m
 //! y_{i+1} = (y_i + i + 1) mod m
 //! ```
 //!
-//! equivalently `p_i = (h mod m) + i·(rotl64(h,32) mod m) + (i³ - i)/6  (mod m)`.
+//! where `mix64` is the SplitMix64 finalizer (wrapping 64-bit arithmetic):
+//!
+//! ```text
+//! z = (h ^ (h >> 30)) · 0xbf58476d1ce4e5b9
+//! z = (z ^ (z >> 27)) · 0x94d049bb133111eb
+//! mix64(h) = z ^ (z >> 31)
+//! ```
+//!
+//! Equivalently `p_i = x_0 + i·y_0 + (i³ - i)/6  (mod m)`. The second value
+//! goes through a non-linear mix because any linear recombination of `h`'s
+//! bits (such as swapping its halves) makes `x_0` and `y_0` agree modulo
+//! small factors of `m` for some sizes, which correlates the probes and
+//! measurably raises the false-positive rate.
 //! Positions may repeat for one key. Bit `p` lives in 64-bit word `p / 64` at
 //! bit `p % 64` (least significant bit first), so in the little-endian byte
 //! serialization it is bit `p % 8` of byte `p / 8`.
@@ -272,7 +284,7 @@ impl Probes {
         let m = m.max(1);
         Probes {
             x: h % m,
-            y: h.rotate_left(32) % m,
+            y: mix64(h) % m,
             i: 0,
             k: u64::from(k),
             m,
@@ -303,6 +315,14 @@ impl Iterator for Probes {
     }
 }
 
+/// The SplitMix64 finalizer: a fixed non-linear bijection of u64.
+#[inline]
+pub(crate) fn mix64(h: u64) -> u64 {
+    let z = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    let z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
 /// Swamidass–Baldi estimate of the items in a filter of `m` cells with `x`
 /// set, `k` probes: `-(m/k) · ln(1 - x/m)`.
 pub(crate) fn swamidass_baldi(m: u64, k: u32, x: u64) -> f64 {
@@ -328,7 +348,7 @@ mod tests {
         ] {
             for key in [&b""[..], b"a", b"user:42", b"\xff\x00\x10"] {
                 let h = crate::hash::xxh3_64(key);
-                let (a, b) = (h % m, h.rotate_left(32) % m);
+                let (a, b) = (h % m, mix64(h) % m);
                 let got: Vec<u64> = Probes::new(key, m, k).collect();
                 assert_eq!(got.len(), k as usize);
                 for (i, &p) in got.iter().enumerate() {
@@ -339,6 +359,13 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn mix64_known_values() {
+        // SplitMix64's first output for state 0 is mix64(0x9e3779b97f4a7c15).
+        assert_eq!(mix64(0x9e37_79b9_7f4a_7c15), 0xe220_a839_7b1d_cdaf);
+        assert_eq!(mix64(0), 0);
     }
 
     #[test]
