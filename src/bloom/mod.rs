@@ -135,11 +135,18 @@
 //!
 //! # Tests
 //!
-//! `cargo test` runs the unit, property, fixture and false-positive tests in
-//! a few seconds. `QUORUMKIT_LONG=1 cargo test --release bloom` adds the long
-//! modes: the `n = 10^6` false-positive checks with a full query sample and a
-//! much longer proptest-driven `from_bytes` fuzz run (set
-//! `PROPTEST_CASES` to raise it further).
+//! `cargo test` runs unit tests, property tests (fixed seeds), the Parquet
+//! fixtures (`tests/bloom_parquet.rs`), the byte-format corruption tests and
+//! native fixtures (`tests/bloom_format.rs`, fixtures in
+//! `tests/testdata/bloom/`), and seeded false-positive measurements at
+//! `n = 10^5` and `10^6` (`tests/bloom_fp.rs`, print them with
+//! `-- --nocapture`). `QUORUMKIT_LONG=1` turns on the long modes: the full
+//! query sample for the `n = 10^6` checks, and 200 000 cases per target for
+//! the proptest-driven `from_bytes` fuzz corpus:
+//!
+//! ```text
+//! QUORUMKIT_LONG=1 cargo test --release --test bloom_props --test bloom_fp
+//! ```
 //!
 //! # Examples
 //!
