@@ -1,0 +1,290 @@
+//! The byte format: round trips, every truncation, every bit flip, and the
+//! native fixtures the JavaScript side loads.
+//!
+//! The fixtures in `tests/testdata/bloom/` are written by this crate:
+//! `native_v1.bin` is a [`BloomFilter`] of `withRate(1000, 0.01)` holding the
+//! keys of `native_v1_keys.txt` (one UTF-8 key per line), and
+//! `native_v1_probes.txt` lists other keys with the answer (`0` or `1`,
+//! tab-separated) that filter must give, false positives included. The other
+//! `*_v1.bin` files hold the same keys in the other variants. Set
+//! `QUORUMKIT_BLESS=1` to rewrite them after an intended format change (which
+//! must also bump the format version).
+
+use std::path::PathBuf;
+
+use quorumkit::bloom::{
+    BloomError, BloomFilter, CountingBloomFilter, ScalableBloomFilter, SplitBlockBloomFilter,
+};
+
+fn fixture_keys() -> Vec<String> {
+    (0..1000).map(|i| format!("user:{i}")).collect()
+}
+
+fn probe_keys() -> Vec<String> {
+    (0..500).map(|i| format!("guest:{i}")).collect()
+}
+
+fn classic() -> BloomFilter {
+    let mut f = BloomFilter::with_rate(1000, 0.01).unwrap();
+    for k in fixture_keys() {
+        f.insert(k.as_bytes());
+    }
+    f
+}
+
+fn counting() -> CountingBloomFilter {
+    let mut f = CountingBloomFilter::with_rate(1000, 0.01).unwrap();
+    for k in fixture_keys() {
+        f.insert(k.as_bytes());
+    }
+    f
+}
+
+fn scalable() -> ScalableBloomFilter {
+    let mut f = ScalableBloomFilter::with_rate(200, 0.01).unwrap();
+    for k in fixture_keys() {
+        f.insert(k.as_bytes()).unwrap();
+    }
+    f
+}
+
+fn split_block() -> SplitBlockBloomFilter {
+    let mut f = SplitBlockBloomFilter::with_rate(1000, 0.01).unwrap();
+    for k in fixture_keys() {
+        f.insert(k.as_bytes());
+    }
+    f
+}
+
+type Decoder = fn(&[u8]) -> Result<(), BloomError>;
+
+/// Each variant's serialization and a decoder that discards the result.
+fn all_serializations() -> Vec<(&'static str, Vec<u8>, Decoder)> {
+    let small_scalable = {
+        let mut f = ScalableBloomFilter::with_rate(3, 0.05).unwrap();
+        for i in 0..10u32 {
+            f.insert(&i.to_le_bytes()).unwrap();
+        }
+        f
+    };
+    let mut small_classic = BloomFilter::new(300, 3).unwrap();
+    small_classic.insert(b"a");
+    let mut small_counting = CountingBloomFilter::new(50, 3).unwrap();
+    small_counting.insert(b"a");
+    let mut small_sbbf = SplitBlockBloomFilter::new(512).unwrap();
+    small_sbbf.insert(b"a");
+    vec![
+        ("classic", small_classic.to_bytes(), |b| {
+            BloomFilter::from_bytes(b).map(drop)
+        }),
+        ("counting", small_counting.to_bytes(), |b| {
+            CountingBloomFilter::from_bytes(b).map(drop)
+        }),
+        ("scalable", small_scalable.to_bytes(), |b| {
+            ScalableBloomFilter::from_bytes(b).map(drop)
+        }),
+        ("split-block", small_sbbf.to_bytes(), |b| {
+            SplitBlockBloomFilter::from_bytes(b).map(drop)
+        }),
+    ]
+}
+
+#[test]
+fn round_trips_through_bytes_and_base64() {
+    let c = classic();
+    assert_eq!(BloomFilter::from_bytes(&c.to_bytes()).unwrap(), c);
+    assert_eq!(BloomFilter::from_base64(&c.to_base64()).unwrap(), c);
+    let n = counting();
+    assert_eq!(CountingBloomFilter::from_bytes(&n.to_bytes()).unwrap(), n);
+    assert_eq!(CountingBloomFilter::from_base64(&n.to_base64()).unwrap(), n);
+    let s = scalable();
+    assert!(s.stage_count() >= 3);
+    assert_eq!(ScalableBloomFilter::from_bytes(&s.to_bytes()).unwrap(), s);
+    assert_eq!(ScalableBloomFilter::from_base64(&s.to_base64()).unwrap(), s);
+    let b = split_block();
+    assert_eq!(SplitBlockBloomFilter::from_bytes(&b.to_bytes()).unwrap(), b);
+    assert_eq!(
+        SplitBlockBloomFilter::from_base64(&b.to_base64()).unwrap(),
+        b
+    );
+    // A loaded filter keeps working: estimates and inserts carry on.
+    let mut loaded = BloomFilter::from_bytes(&c.to_bytes()).unwrap();
+    assert_eq!(loaded.count_ones(), c.count_ones());
+    assert!(loaded.insert(b"brand new key") || loaded.contains(b"brand new key"));
+}
+
+#[test]
+fn every_truncation_is_rejected() {
+    for (name, bytes, decode) in all_serializations() {
+        assert!(decode(&bytes).is_ok(), "{name}");
+        for len in 0..bytes.len() {
+            let err = decode(&bytes[..len]).expect_err(name);
+            assert!(
+                matches!(err, BloomError::Truncated { got, .. } if got == len)
+                    || (len < 4 && !b"QKBF".starts_with(&bytes[..len])),
+                "{name} truncated to {len}: {err}"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_extension_is_rejected() {
+    for (name, bytes, decode) in all_serializations() {
+        for extra in [1usize, 4, 8, 1000] {
+            let mut long = bytes.clone();
+            long.extend(std::iter::repeat_n(0u8, extra));
+            let err = decode(&long).expect_err(name);
+            assert!(
+                matches!(err, BloomError::Oversized { .. }),
+                "{name} + {extra}: {err}"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_single_bit_flip_is_rejected() {
+    for (name, bytes, decode) in all_serializations() {
+        for i in 0..bytes.len() * 8 {
+            let mut bad = bytes.clone();
+            bad[i / 8] ^= 1 << (i % 8);
+            let err = decode(&bad).expect_err(name);
+            // Every error renders a message.
+            assert!(!err.to_string().is_empty());
+        }
+    }
+}
+
+#[test]
+fn header_errors_are_specific() {
+    let bytes = classic().to_bytes();
+    let mut v = bytes.clone();
+    v[4] = 2;
+    assert_eq!(
+        BloomFilter::from_bytes(&v),
+        Err(BloomError::UnsupportedVersion { found: 2 })
+    );
+    assert!(BloomFilter::from_bytes(&v)
+        .unwrap_err()
+        .to_string()
+        .contains("version 2"));
+    let mut v = bytes.clone();
+    v[0] = b'X';
+    assert_eq!(BloomFilter::from_bytes(&v), Err(BloomError::BadMagic));
+    assert!(matches!(
+        CountingBloomFilter::from_bytes(&bytes),
+        Err(BloomError::WrongKind {
+            expected: 2,
+            found: 1
+        })
+    ));
+    assert!(matches!(
+        SplitBlockBloomFilter::from_bytes(&bytes),
+        Err(BloomError::WrongKind { .. })
+    ));
+    let mut v = bytes.clone();
+    let last = v.len() - 1;
+    v[last] ^= 0xff;
+    assert!(matches!(
+        BloomFilter::from_bytes(&v),
+        Err(BloomError::Checksum { .. })
+    ));
+    assert!(matches!(
+        BloomFilter::from_base64("QKBF!!"),
+        Err(BloomError::Base64(_))
+    ));
+}
+
+#[test]
+fn huge_size_fields_do_not_allocate() {
+    // A header announcing MAX_BITS bits, with no payload: rejected as
+    // truncated before anything is allocated.
+    let mut v = BloomFilter::new(64, 3).unwrap().to_bytes();
+    v[8..16].copy_from_slice(&(1u64 << 32).to_le_bytes());
+    assert!(matches!(
+        BloomFilter::from_bytes(&v),
+        Err(BloomError::Truncated { .. })
+    ));
+    v[8..16].copy_from_slice(&u64::MAX.to_le_bytes());
+    assert!(matches!(
+        BloomFilter::from_bytes(&v),
+        Err(BloomError::Corrupt(_))
+    ));
+    let mut s = ScalableBloomFilter::with_rate(10, 0.01).unwrap().to_bytes();
+    s[40..44].copy_from_slice(&u32::MAX.to_le_bytes()); // stage count
+    assert!(matches!(
+        ScalableBloomFilter::from_bytes(&s),
+        Err(BloomError::Corrupt(_))
+    ));
+}
+
+fn testdata(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/testdata/bloom")
+        .join(name)
+}
+
+/// Compares `bytes` with a committed fixture, or rewrites it when blessing.
+fn check_fixture(name: &str, bytes: &[u8]) {
+    let path = testdata(name);
+    if std::env::var("QUORUMKIT_BLESS").is_ok_and(|v| v == "1") {
+        std::fs::write(&path, bytes).unwrap();
+    }
+    let stored = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    assert!(stored == bytes, "{name} differs from the bytes written now");
+}
+
+#[test]
+fn native_fixtures_are_stable() {
+    let keys = fixture_keys();
+    let mut key_list = keys.join("\n");
+    key_list.push('\n');
+    check_fixture("native_v1_keys.txt", key_list.as_bytes());
+
+    let c = classic();
+    let mut probes = String::new();
+    let mut false_positives = 0;
+    for k in probe_keys() {
+        let hit = c.contains(k.as_bytes());
+        false_positives += usize::from(hit);
+        probes.push_str(&format!("{k}\t{}\n", u8::from(hit)));
+    }
+    // The probe list exercises false positives too (about 1% of 500).
+    assert!((1..=20).contains(&false_positives), "{false_positives}");
+    check_fixture("native_v1_probes.txt", probes.as_bytes());
+    check_fixture("native_v1.bin", &c.to_bytes());
+    check_fixture("counting_v1.bin", &counting().to_bytes());
+    check_fixture("scalable_v1.bin", &scalable().to_bytes());
+    check_fixture("split_block_v1.bin", &split_block().to_bytes());
+}
+
+#[test]
+fn native_fixture_loads_and_answers() {
+    let bytes = std::fs::read(testdata("native_v1.bin")).unwrap();
+    let f = BloomFilter::from_bytes(&bytes).unwrap();
+    assert_eq!((f.bits(), f.hashes()), (9586, 7));
+    let keys = std::fs::read_to_string(testdata("native_v1_keys.txt")).unwrap();
+    for k in keys.lines() {
+        assert!(f.contains(k.as_bytes()), "{k}");
+    }
+    let probes = std::fs::read_to_string(testdata("native_v1_probes.txt")).unwrap();
+    for line in probes.lines() {
+        let (k, want) = line.split_once('\t').unwrap();
+        assert_eq!(f.contains(k.as_bytes()), want == "1", "{k}");
+    }
+    for (name, decode) in [
+        (
+            "counting_v1.bin",
+            (|b| CountingBloomFilter::from_bytes(b).map(drop)) as Decoder,
+        ),
+        ("scalable_v1.bin", |b| {
+            ScalableBloomFilter::from_bytes(b).map(drop)
+        }),
+        ("split_block_v1.bin", |b| {
+            SplitBlockBloomFilter::from_bytes(b).map(drop)
+        }),
+    ] {
+        decode(&std::fs::read(testdata(name)).unwrap()).unwrap();
+    }
+}
