@@ -556,9 +556,10 @@ fn successor<P: Ord + Copy>(positions: &[P], h: P) -> usize {
     }
 }
 
-/// Merges one node's sorted points into the ring's sorted arrays. On equal
-/// positions the new points go first when `new_first` (the guide's "last
-/// added wins"), else after the existing ones (ketama's "first added wins").
+/// Merges one node's sorted points into the ring's sorted arrays, in place
+/// from the back (no reallocation beyond growth). On equal positions the new
+/// points go first when `new_first` (the guide's "last added wins"), else
+/// after the existing ones (ketama's "first added wins").
 fn merge_points<P: Ord + Copy>(
     positions: &mut Vec<P>,
     owners: &mut Vec<u32>,
@@ -566,40 +567,28 @@ fn merge_points<P: Ord + Copy>(
     owner: u32,
     new_first: bool,
 ) {
-    let total = positions.len() + new.len();
-    let mut pos = Vec::with_capacity(total);
-    let mut own = Vec::with_capacity(total);
-    let mut old = positions
-        .iter()
-        .copied()
-        .zip(owners.iter().copied())
-        .peekable();
-    let mut new = new.iter().copied().peekable();
-    loop {
-        let take_new = match (old.peek(), new.peek()) {
-            (Some(&(p, _)), Some(&q)) => {
-                if new_first {
-                    q <= p
-                } else {
-                    q < p
-                }
-            }
-            (None, Some(_)) => true,
-            (Some(_), None) => false,
-            (None, None) => break,
+    let mut i = positions.len();
+    let mut j = new.len();
+    positions.extend_from_slice(new);
+    owners.resize(positions.len(), owner);
+    let mut w = positions.len();
+    while j > 0 {
+        w -= 1;
+        let q = new[j - 1];
+        let take_old = i > 0 && {
+            let p = positions[i - 1];
+            p > q || (p == q && new_first)
         };
-        if take_new {
-            if let Some(q) = new.next() {
-                pos.push(q);
-                own.push(owner);
-            }
-        } else if let Some((p, o)) = old.next() {
-            pos.push(p);
-            own.push(o);
+        if take_old {
+            positions[w] = positions[i - 1];
+            owners[w] = owners[i - 1];
+            i -= 1;
+        } else {
+            positions[w] = q;
+            owners[w] = owner;
+            j -= 1;
         }
     }
-    *positions = pos;
-    *owners = own;
 }
 
 /// Sorts `(position, priority, owner)` triples and splits them into arrays.
@@ -1412,18 +1401,8 @@ impl HashRing {
         if self.owners.is_empty() {
             return Err(RingError::Empty);
         }
-        let owners = &self.owners;
-        match (&self.positions, self.mode) {
-            (Positions::P32(p), HashMode::Seed) => {
-                fill(out, packed, |k| owners[successor(p, hash::crc32(k))])
-            }
-            (Positions::P32(p), _) => fill(out, packed, |k| owners[successor(p, ketama_key(k))]),
-            (Positions::P64(p), HashMode::Xxh3) => {
-                fill(out, packed, |k| owners[successor(p, hash::xxh3_64(k))])
-            }
-            (Positions::P64(p), _) => {
-                fill(out, packed, |k| owners[successor(p, hash::xxh64(k, 0))])
-            }
+        for (o, k) in out.iter_mut().zip(packed) {
+            *o = self.get(k)?;
         }
         Ok(())
     }
@@ -1716,16 +1695,20 @@ impl HashRing {
     }
 }
 
-#[inline]
-fn fill<'a>(out: &mut [u32], keys: PackedKeys<'a>, f: impl Fn(&'a [u8]) -> u32) {
-    for (o, k) in out.iter_mut().zip(keys) {
-        *o = f(k);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn merge_places_ties_by_rule() {
+        let (mut p, mut o) = (vec![1u32, 5, 5, 9], vec![0, 1, 2, 3]);
+        merge_points(&mut p, &mut o, &[0, 5, 10], 7, true);
+        assert_eq!(p, vec![0, 1, 5, 5, 5, 9, 10]);
+        assert_eq!(o, vec![7, 0, 7, 1, 2, 3, 7]);
+        let (mut p, mut o) = (vec![1u32, 5, 5, 9], vec![0, 1, 2, 3]);
+        merge_points(&mut p, &mut o, &[5], 7, false);
+        assert_eq!(o, vec![0, 1, 2, 7, 3]);
+    }
 
     #[test]
     fn decimal_digits() {
