@@ -94,7 +94,11 @@ impl ArgError {
 
 impl fmt::Display for ArgError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} must be {}, got {}", self.param, self.allowed, self.got)
+        write!(
+            f,
+            "{} must be {}, got {}",
+            self.param, self.allowed, self.got
+        )
     }
 }
 
