@@ -1126,8 +1126,16 @@ impl RawNode {
     fn handle_heartbeat_resp(&mut self, i: usize) {
         let p = &mut self.prs[i];
         p.probe_sent = false;
+        if p.state == ProgressState::Replicate && p.inflight.len() >= self.max_inflight {
+            // The follower is alive: free one slot so a lost Append cannot
+            // stall the stream for good.
+            p.inflight.pop_front();
+        }
         if p.matched < self.log.last_index() {
-            self.send_append(i, false);
+            // Even with nothing new past `next` (an optimistic stream whose
+            // Appends were lost), an empty Append makes the follower reject
+            // and the leader back up.
+            self.send_append(i, true);
         }
     }
 
