@@ -44,9 +44,9 @@ fn store_with(terms: &[u64], term: u64) -> MemStorage {
 
 /// Handles a Ready the way the contract says and returns its messages.
 fn msgs(n: &mut RawNode) -> Vec<Message> {
-    let rd = n.ready();
+    let out = n.ready().messages;
     n.advance();
-    rd.messages
+    out
 }
 
 fn msg(kind: MsgKind, from: NodeId, to: NodeId, term: u64) -> Message {
@@ -96,7 +96,7 @@ impl Net {
                     continue;
                 }
                 let rd = n.ready();
-                self.stores[i].append(&rd.entries).unwrap();
+                self.stores[i].append(rd.entries).unwrap();
                 if let Some(hs) = rd.hard_state {
                     self.stores[i].set_hard_state(hs);
                 }
@@ -489,9 +489,9 @@ fn test_leader_start_replication_5_3() {
     let li = n.last_index();
     assert_eq!(n.propose(&b"some data"[..]), Ok(li + 1));
     let rd = n.ready();
-    n.advance();
     assert_eq!(rd.entries, vec![Entry::new(1, li + 1, &b"some data"[..])]);
     let mut out = rd.messages;
+    n.advance();
     out.sort_by_key(|m| m.to);
     assert_eq!(out.len(), 2);
     for m in out {

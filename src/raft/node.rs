@@ -254,7 +254,7 @@ impl From<StorageError> for RaftError {
 /// node.advance();
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Ready {
+pub struct Ready<'a> {
     /// The new role or leader, if either changed since the last `Ready`.
     pub soft_state: Option<SoftState>,
     /// The term, vote and commit index to persist, if any changed. Persist
@@ -262,12 +262,13 @@ pub struct Ready {
     pub hard_state: Option<HardState>,
     /// Entries to append to stable storage before sending `messages`. The
     /// first may overwrite stored entries from the same index on: discard
-    /// those first.
-    pub entries: Vec<Entry>,
+    /// those first. Borrowed from the node's log: copy what you keep.
+    pub entries: &'a [Entry],
     /// Messages to send, after `entries` and `hard_state` are durable.
     pub messages: Vec<Message>,
-    /// Committed entries to apply, in order, after persisting.
-    pub committed_entries: Vec<Entry>,
+    /// Committed entries to apply, in order, after persisting. Borrowed
+    /// from the node's log.
+    pub committed_entries: &'a [Entry],
 }
 
 /// What `ready()` handed out, so that `advance()` can mark it done.
@@ -309,13 +310,13 @@ struct Handed {
 ///     let mut inbox = Vec::new();
 ///     for (i, n) in nodes.iter_mut().enumerate() {
 ///         let rd = n.ready();
-///         stores[i].append(&rd.entries).unwrap();
+///         stores[i].append(rd.entries).unwrap();
 ///         if let Some(hs) = rd.hard_state {
 ///             stores[i].set_hard_state(hs);
 ///         }
 ///         inbox.extend(rd.messages);
 ///         if i == 0 {
-///             applied.extend(rd.committed_entries.into_iter().filter(|e| !e.data.is_empty()));
+///             applied.extend(rd.committed_entries.iter().filter(|e| !e.data.is_empty()).cloned());
 ///         }
 ///         n.advance();
 ///     }
@@ -671,7 +672,7 @@ impl RawNode {
     /// n.advance();
     /// assert!(!n.has_ready());
     /// ```
-    pub fn ready(&mut self) -> Ready {
+    pub fn ready(&mut self) -> Ready<'_> {
         if self.pending_bcast {
             self.pending_bcast = false;
             if self.role == Role::Leader {
@@ -680,12 +681,11 @@ impl RawNode {
         }
         let hs = self.hard_state();
         let ss = self.soft_state();
-        let unstable = self.log.unstable();
-        let entries = unstable.to_vec();
-        let stable_to = unstable.last().map(|e| (e.index, e.term));
-        let committed_entries = self.log.next_committed().to_vec();
+        let messages = std::mem::take(&mut self.msgs);
+        let entries = self.log.unstable();
+        let committed_entries = self.log.next_committed();
         self.handed = Handed {
-            stable_to,
+            stable_to: entries.last().map(|e| (e.index, e.term)),
             applied_to: committed_entries
                 .last()
                 .map_or(self.log.applied, |e| e.index),
@@ -696,7 +696,7 @@ impl RawNode {
             soft_state: (ss != self.prev_ss).then_some(ss),
             hard_state: (hs != self.prev_hs).then_some(hs),
             entries,
-            messages: std::mem::take(&mut self.msgs),
+            messages,
             committed_entries,
         }
     }

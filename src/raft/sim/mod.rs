@@ -1420,18 +1420,21 @@ impl Cluster {
             if !raw.has_ready() {
                 return;
             }
-            let rd = raw.ready();
             let (role, term) = (raw.role(), raw.term());
+            let rd = raw.ready();
+            let entries = rd.entries.to_vec();
+            let committed_entries = rd.committed_entries.to_vec();
+            let (hard_state, soft_state, messages) = (rd.hard_state, rd.soft_state, rd.messages);
             let still_leader = lead_before.filter(|&t| role == Role::Leader && term == t);
 
             // 1. Persist entries, keeping the fingerprints in step.
-            if let (Some(first), Some(last)) = (rd.entries.first(), rd.entries.last()) {
+            if let (Some(first), Some(last)) = (entries.first(), entries.last()) {
                 let node = &mut self.nodes[i];
                 let old_last = node.storage.last_index();
                 // The node never hands out a gap, so this cannot fail.
-                let _ = node.storage.append(&rd.entries);
+                let _ = node.storage.append(&entries);
                 node.chain.truncate((first.index - 1) as usize);
-                for e in &rd.entries {
+                for e in &entries {
                     let prev = node.chain.last().copied().unwrap_or(0);
                     node.chain.push(chain(prev, e));
                 }
@@ -1441,7 +1444,7 @@ impl Cluster {
                     id,
                     old_last,
                     fi,
-                    &rd.entries,
+                    &entries,
                     &self.nodes[i].chain,
                     still_leader,
                     commit,
@@ -1457,7 +1460,7 @@ impl Cluster {
                 }
             }
             // 2. Persist the hard state.
-            if let Some(hs) = rd.hard_state {
+            if let Some(hs) = hard_state {
                 let prev = self.nodes[i].storage.initial_state();
                 self.nodes[i].storage.set_hard_state(hs);
                 if hs.vote != NONE && (hs.vote != prev.vote || hs.term != prev.term) {
@@ -1479,7 +1482,7 @@ impl Cluster {
                 }
             }
             // 3. Role changes.
-            if let Some(ss) = rd.soft_state {
+            if let Some(ss) = soft_state {
                 self.record(EventKind::Role {
                     node: id,
                     role: ss.role,
@@ -1494,18 +1497,17 @@ impl Cluster {
                 }
             }
             // 4. Send.
-            for m in rd.messages {
+            for m in messages {
                 self.send(m);
             }
             // 5. Apply.
-            if let (Some(first), Some(last)) =
-                (rd.committed_entries.first(), rd.committed_entries.last())
+            if let (Some(first), Some(last)) = (committed_entries.first(), committed_entries.last())
             {
                 let (fi, li) = (first.index, last.index);
                 let node = &self.nodes[i];
                 let r = self
                     .checker
-                    .on_apply(id, node.applied, &rd.committed_entries, &node.chain);
+                    .on_apply(id, node.applied, &committed_entries, &node.chain);
                 self.nodes[i].applied = li;
                 self.record(EventKind::Apply {
                     node: id,
