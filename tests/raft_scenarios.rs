@@ -472,15 +472,15 @@ fn figure_8(seed: u64, unreliable_net: bool, iterations: usize) {
 
 #[test]
 fn figure_8_reliable() {
-    for seed in 0..4 {
-        figure_8(100 + seed, false, 200);
+    for seed in 0..8 {
+        figure_8(100 + seed, false, 300);
     }
 }
 
 #[test]
 fn figure_8_unreliable() {
-    for seed in 0..4 {
-        figure_8(200 + seed, true, 200);
+    for seed in 0..8 {
+        figure_8(200 + seed, true, 300);
     }
 }
 

@@ -1109,7 +1109,8 @@ impl RawNode {
             }
             return;
         }
-        if !self.prs[i].maybe_update(m.index) {
+        if m.index > self.log.last_index() || !self.prs[i].maybe_update(m.index) {
+            // Stale, or acknowledging entries we never sent (malformed).
             return;
         }
         if self.prs[i].state == ProgressState::Probe {
