@@ -85,10 +85,15 @@
 //!
 //! # Randomized runs
 //!
-//! `cargo test --test raft_random` runs 1,000 seeded runs of mixed faults.
-//! `QUORUMKIT_LONG=1` raises that to 100,000, `QUORUMKIT_SEEDS=N` sets it to
-//! N, and `QUORUMKIT_SEED=S` replays the single seed `S` exactly (the failing
-//! seed and this command are printed when a run fails).
+//! `cargo test --test raft_random` runs 1,000 seeded runs of mixed faults
+//! (random cluster sizes 1–9, latency, drops, duplicates, reordering,
+//! partitions, one-way cuts, crashes, restarts, forced timeouts and
+//! proposals, then a healed network and a liveness check), a few seconds in
+//! a debug build. `QUORUMKIT_LONG=1` raises that to 100,000 (about 40 s with
+//! `cargo test --release --test raft_random`), `QUORUMKIT_SEEDS=N` sets it to
+//! N, and `QUORUMKIT_SEED=S` replays the single seed `S` exactly, printing
+//! its fault schedule (the failing seed and this command are printed when a
+//! run fails).
 
 mod log;
 mod node;
