@@ -1,0 +1,1235 @@
+//! The Raft state machine: [`RawNode`], its [`Config`] and the [`Ready`] it
+//! hands to the application.
+
+use std::fmt;
+
+use bytes::Bytes;
+use rand_core::Rng;
+use rand_pcg::Pcg32;
+
+use super::log::RaftLog;
+use super::progress::{Progress, ProgressState};
+use super::storage::{Storage, StorageError};
+use super::types::{Entry, HardState, Message, MsgKind, NodeId, Role, SoftState, NONE};
+use crate::ArgError;
+
+/// The most voters a cluster may have.
+pub const MAX_PEERS: usize = 255;
+
+/// How a node is set up.
+///
+/// # Examples
+/// ```
+/// use quorumkit::raft::Config;
+/// let c = Config::new(1, vec![1, 2, 3]);
+/// assert_eq!(c.election_tick, 10);
+/// assert!(c.validate().is_ok());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// This node's id (non-zero).
+    pub id: NodeId,
+    /// Every voter, this node included; ids distinct and non-zero.
+    pub peers: Vec<NodeId>,
+    /// The base election timeout `et`, in ticks. Each timeout is drawn
+    /// uniformly from `[et, 2·et)`.
+    pub election_tick: u32,
+    /// A leader sends heartbeats every `heartbeat_tick` ticks
+    /// (`< election_tick`).
+    pub heartbeat_tick: u32,
+    /// The most entries in one Append message.
+    pub max_entries_per_msg: usize,
+    /// The most unacknowledged Append messages to one in-sync follower.
+    pub max_inflight_msgs: usize,
+    /// The last index the application had applied before a restart; the
+    /// first [`Ready::committed_entries`] start after it.
+    pub applied: u64,
+}
+
+impl Config {
+    /// A configuration with the defaults: `election_tick` 10,
+    /// `heartbeat_tick` 1, 256 entries per message, 256 messages in flight.
+    ///
+    /// # Examples
+    /// ```
+    /// let c = quorumkit::raft::Config::new(2, vec![1, 2, 3]);
+    /// assert_eq!(c.heartbeat_tick, 1);
+    /// ```
+    pub fn new(id: NodeId, peers: Vec<NodeId>) -> Config {
+        Config {
+            id,
+            peers,
+            election_tick: 10,
+            heartbeat_tick: 1,
+            max_entries_per_msg: 256,
+            max_inflight_msgs: 256,
+            applied: 0,
+        }
+    }
+
+    /// Checks every field.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::Config;
+    /// let mut c = Config::new(1, vec![1, 2]);
+    /// c.heartbeat_tick = 10;
+    /// assert_eq!(c.validate().unwrap_err().param, "heartbeatTick");
+    /// ```
+    ///
+    /// # Errors
+    /// An [`ArgError`] naming the first bad field: `id` zero or not among
+    /// `peers`; `peers` empty, too many (more than [`MAX_PEERS`]), with a
+    /// zero or a duplicate; `electionTick` zero or above 2³⁰; `heartbeatTick`
+    /// zero or not below `electionTick`; `maxEntriesPerMsg` or
+    /// `maxInflightMsgs` zero.
+    pub fn validate(&self) -> Result<(), ArgError> {
+        if self.id == NONE {
+            return Err(ArgError::range("id", "a non-zero node id", 0));
+        }
+        if self.peers.is_empty() || self.peers.len() > MAX_PEERS {
+            return Err(ArgError::range(
+                "peers",
+                "a list of 1..=255 node ids",
+                format!("{} ids", self.peers.len()),
+            ));
+        }
+        for (i, &p) in self.peers.iter().enumerate() {
+            if p == NONE || self.peers[..i].contains(&p) {
+                return Err(ArgError::range(
+                    "peers",
+                    "distinct non-zero node ids",
+                    format!("{:?}", self.peers),
+                ));
+            }
+        }
+        if !self.peers.contains(&self.id) {
+            return Err(ArgError::range(
+                "id",
+                "one of the peers",
+                format!("{} (peers {:?})", self.id, self.peers),
+            ));
+        }
+        if self.election_tick == 0 || self.election_tick > 1 << 30 {
+            return Err(ArgError::range(
+                "electionTick",
+                "an integer in 1..=2^30",
+                self.election_tick,
+            ));
+        }
+        if self.heartbeat_tick == 0 || self.heartbeat_tick >= self.election_tick {
+            return Err(ArgError::range(
+                "heartbeatTick",
+                format!(
+                    "an integer in 1..{} (below electionTick)",
+                    self.election_tick
+                ),
+                self.heartbeat_tick,
+            ));
+        }
+        if self.max_entries_per_msg == 0 {
+            return Err(ArgError::range("maxEntriesPerMsg", "at least 1", 0));
+        }
+        if self.max_inflight_msgs == 0 {
+            return Err(ArgError::range("maxInflightMsgs", "at least 1", 0));
+        }
+        Ok(())
+    }
+}
+
+/// Why a node refused a call.
+///
+/// # Examples
+/// ```
+/// use quorumkit::raft::RaftError;
+/// let e = RaftError::NotLeader { leader: 2 };
+/// assert_eq!(e.to_string(), "this node is not the leader (leader: 2)");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RaftError {
+    /// A bad argument (configuration).
+    Arg(ArgError),
+    /// Only the leader accepts proposals; `leader` is the one this node
+    /// knows, or [`NONE`].
+    NotLeader {
+        /// The leader this node knows, or [`NONE`].
+        leader: NodeId,
+    },
+    /// The message is addressed to another node.
+    WrongRecipient {
+        /// The message's `to`.
+        to: NodeId,
+    },
+    /// The message comes from a node that is not a peer.
+    UnknownPeer {
+        /// The message's `from`.
+        from: NodeId,
+    },
+    /// Storage could not be read or is inconsistent.
+    Storage(StorageError),
+    /// The persisted commit index lies beyond the persisted log.
+    CommitBeyondLog {
+        /// The persisted commit index.
+        commit: u64,
+        /// The last persisted index.
+        last: u64,
+    },
+}
+
+impl fmt::Display for RaftError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RaftError::Arg(e) => e.fmt(f),
+            RaftError::NotLeader { leader } if *leader == NONE => {
+                write!(f, "this node is not the leader (leader unknown)")
+            }
+            RaftError::NotLeader { leader } => {
+                write!(f, "this node is not the leader (leader: {leader})")
+            }
+            RaftError::WrongRecipient { to } => {
+                write!(f, "message addressed to node {to}, not this node")
+            }
+            RaftError::UnknownPeer { from } => write!(f, "message from unknown node {from}"),
+            RaftError::Storage(e) => write!(f, "storage: {e}"),
+            RaftError::CommitBeyondLog { commit, last } => write!(
+                f,
+                "persisted commit index {commit} is beyond the persisted log (last index {last})"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for RaftError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            RaftError::Arg(e) => Some(e),
+            RaftError::Storage(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<ArgError> for RaftError {
+    fn from(e: ArgError) -> Self {
+        RaftError::Arg(e)
+    }
+}
+
+impl From<StorageError> for RaftError {
+    fn from(e: StorageError) -> Self {
+        RaftError::Storage(e)
+    }
+}
+
+/// Everything the node needs the application to do, in one value.
+///
+/// The application handles a `Ready` in this order, then calls
+/// [`RawNode::advance`]:
+///
+/// 1. **Persist** `entries` (appending, after discarding any stored entries
+///    at or beyond `entries[0].index`) and `hard_state` (if `Some`) to stable
+///    storage. Both must be durable **before** any of `messages` is sent:
+///    a vote or an acknowledgement that is forgotten in a crash breaks
+///    safety.
+/// 2. **Send** `messages`, in any order, over a network that may lose,
+///    duplicate or reorder them.
+/// 3. **Apply** `committed_entries` to the state machine, in order. They
+///    are committed by a quorum and never change. They may include entries
+///    from this same `entries` batch, which step 1 has made durable.
+/// 4. Note `soft_state` (if `Some`): the role or leader changed. Nothing to
+///    persist.
+///
+/// # Examples
+/// ```
+/// use quorumkit::raft::{Config, MemStorage, RawNode, Role};
+/// use rand_core::SeedableRng;
+/// let storage = MemStorage::new();
+/// let mut node = RawNode::new(Config::new(1, vec![1]), &storage, rand_pcg::Pcg32::seed_from_u64(7)).unwrap();
+/// node.campaign();
+/// let rd = node.ready();
+/// assert_eq!(rd.soft_state.unwrap().role, Role::Leader);
+/// assert_eq!(rd.hard_state.unwrap().term, 1);
+/// assert_eq!(rd.entries.len(), 1); // the new leader's no-op
+/// node.advance();
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Ready<'a> {
+    /// The new role or leader, if either changed since the last `Ready`.
+    pub soft_state: Option<SoftState>,
+    /// The term, vote and commit index to persist, if any changed. Persist
+    /// before sending `messages`.
+    pub hard_state: Option<HardState>,
+    /// Entries to append to stable storage before sending `messages`. The
+    /// first may overwrite stored entries from the same index on: discard
+    /// those first. Borrowed from the node's log: copy what you keep.
+    pub entries: &'a [Entry],
+    /// Messages to send, after `entries` and `hard_state` are durable.
+    pub messages: Vec<Message>,
+    /// Committed entries to apply, in order, after persisting. Borrowed
+    /// from the node's log.
+    pub committed_entries: &'a [Entry],
+}
+
+/// What `ready()` handed out, so that `advance()` can mark it done.
+#[derive(Debug, Clone, Copy, Default)]
+struct Handed {
+    stable_to: Option<(u64, u64)>,
+    applied_to: u64,
+    hs: HardState,
+    ss: SoftState,
+}
+
+/// A Raft node with no I/O: the application moves time forward with
+/// [`tick`](RawNode::tick), feeds it messages with [`step`](RawNode::step),
+/// proposes commands with [`propose`](RawNode::propose), and collects what to
+/// persist, send and apply with [`ready`](RawNode::ready), then calls
+/// [`advance`](RawNode::advance).
+///
+/// # Examples
+/// Three nodes in one process, messages delivered by hand:
+/// ```
+/// use quorumkit::raft::{Config, MemStorage, RawNode, Role};
+/// use rand_core::SeedableRng;
+/// let peers = vec![1, 2, 3];
+/// let mut stores = vec![MemStorage::new(), MemStorage::new(), MemStorage::new()];
+/// let mut nodes: Vec<RawNode> = (1..=3)
+///     .map(|id| {
+///         let rng = rand_pcg::Pcg32::seed_from_u64(id as u64);
+///         RawNode::new(Config::new(id, peers.clone()), &stores[id as usize - 1], rng).unwrap()
+///     })
+///     .collect();
+/// nodes[0].campaign();
+/// let mut applied = Vec::new();
+/// let mut proposed = false;
+/// for _ in 0..20 {
+///     if !proposed && nodes[0].role() == Role::Leader {
+///         nodes[0].propose(&b"x=1"[..]).unwrap();
+///         proposed = true;
+///     }
+///     let mut inbox = Vec::new();
+///     for (i, n) in nodes.iter_mut().enumerate() {
+///         let rd = n.ready();
+///         stores[i].append(rd.entries).unwrap();
+///         if let Some(hs) = rd.hard_state {
+///             stores[i].set_hard_state(hs);
+///         }
+///         inbox.extend(rd.messages);
+///         if i == 0 {
+///             applied.extend(rd.committed_entries.iter().filter(|e| !e.data.is_empty()).cloned());
+///         }
+///         n.advance();
+///     }
+///     for m in inbox {
+///         let to = m.to as usize - 1;
+///         nodes[to].step(m).unwrap();
+///     }
+/// }
+/// assert_eq!(applied.len(), 1);
+/// assert_eq!(&applied[0].data[..], b"x=1");
+/// ```
+#[derive(Debug, Clone)]
+pub struct RawNode {
+    id: NodeId,
+    term: u64,
+    vote: NodeId,
+    role: Role,
+    leader: NodeId,
+    log: RaftLog,
+    /// One per voter, this node included, in `Config::peers` order.
+    prs: Vec<Progress>,
+    /// This node's position in `prs`.
+    me: usize,
+    election_elapsed: u32,
+    heartbeat_elapsed: u32,
+    election_tick: u32,
+    heartbeat_tick: u32,
+    randomized_timeout: u32,
+    max_entries_per_msg: usize,
+    max_inflight: usize,
+    msgs: Vec<Message>,
+    /// Proposals were appended since the last broadcast: `ready()` sends them.
+    pending_bcast: bool,
+    rng: Pcg32,
+    prev_hs: HardState,
+    prev_ss: SoftState,
+    handed: Handed,
+}
+
+impl RawNode {
+    /// Starts (or restarts) a node from what `storage` holds: its hard state
+    /// and log. A fresh storage gives a follower at term 0 with an empty
+    /// log. `rng` draws the randomized election timeouts; seed it per node.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::{Config, Entry, HardState, MemStorage, RawNode};
+    /// use rand_core::SeedableRng;
+    /// let mut s = MemStorage::new();
+    /// s.append(&[Entry::new(3, 1, &b"a"[..])]).unwrap();
+    /// s.set_hard_state(HardState { term: 3, vote: 2, commit: 1 });
+    /// let n = RawNode::new(Config::new(1, vec![1, 2, 3]), &s, rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// assert_eq!((n.term(), n.vote(), n.commit(), n.last_index()), (3, 2, 1, 1));
+    /// ```
+    ///
+    /// # Errors
+    /// [`RaftError::Arg`] if the configuration is invalid,
+    /// [`RaftError::Storage`] if the log cannot be read, and
+    /// [`RaftError::CommitBeyondLog`] if the persisted commit index lies
+    /// beyond the persisted log.
+    pub fn new<S: Storage + ?Sized>(
+        config: Config,
+        storage: &S,
+        rng: Pcg32,
+    ) -> Result<RawNode, RaftError> {
+        config.validate()?;
+        let hs = storage.initial_state();
+        let first = storage.first_index();
+        let last = storage.last_index();
+        let entries = storage.entries(first, last.saturating_add(1))?;
+        let offset = first.saturating_sub(1);
+        let offset_term = storage.term(offset)?;
+        if hs.commit > last {
+            return Err(RaftError::CommitBeyondLog {
+                commit: hs.commit,
+                last,
+            });
+        }
+        let applied = config.applied.min(hs.commit).max(offset);
+        let log = RaftLog {
+            entries,
+            offset,
+            offset_term,
+            committed: hs.commit.max(offset),
+            applied,
+            stabled: last,
+        };
+        let me = config
+            .peers
+            .iter()
+            .position(|&p| p == config.id)
+            .unwrap_or(0);
+        let next = log.last_index() + 1;
+        let prs = config
+            .peers
+            .iter()
+            .map(|&p| Progress::new(p, next))
+            .collect();
+        let mut node = RawNode {
+            id: config.id,
+            term: hs.term,
+            vote: hs.vote,
+            role: Role::Follower,
+            leader: NONE,
+            log,
+            prs,
+            me,
+            election_elapsed: 0,
+            heartbeat_elapsed: 0,
+            election_tick: config.election_tick,
+            heartbeat_tick: config.heartbeat_tick,
+            randomized_timeout: config.election_tick,
+            max_entries_per_msg: config.max_entries_per_msg,
+            max_inflight: config.max_inflight_msgs,
+            msgs: Vec::new(),
+            pending_bcast: false,
+            rng,
+            prev_hs: HardState::default(),
+            prev_ss: SoftState::default(),
+            handed: Handed::default(),
+        };
+        node.reset_randomized_timeout();
+        node.prev_hs = node.hard_state();
+        node.prev_ss = node.soft_state();
+        node.handed.hs = node.prev_hs;
+        node.handed.ss = node.prev_ss;
+        node.handed.applied_to = node.log.applied;
+        Ok(node)
+    }
+
+    // ----- inputs -------------------------------------------------------
+
+    /// Moves logical time one tick forward. A follower or candidate whose
+    /// randomized election timeout elapses starts an election (§5.2); a
+    /// leader sends heartbeats every `heartbeat_tick` ticks.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::{Config, MemStorage, RawNode, Role};
+    /// use rand_core::SeedableRng;
+    /// let mut n = RawNode::new(Config::new(1, vec![1, 2, 3]), &MemStorage::new(),
+    ///     rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// for _ in 0..20 { n.tick(); } // 20 ticks >= any timeout in [10, 20)
+    /// assert_eq!(n.role(), Role::Candidate);
+    /// ```
+    pub fn tick(&mut self) {
+        match self.role {
+            Role::Leader => {
+                self.heartbeat_elapsed += 1;
+                self.election_elapsed = self.election_elapsed.saturating_add(1);
+                if self.election_elapsed >= self.election_tick {
+                    self.election_elapsed = 0;
+                }
+                if self.heartbeat_elapsed >= self.heartbeat_tick {
+                    self.heartbeat_elapsed = 0;
+                    self.bcast_heartbeat();
+                }
+            }
+            _ => {
+                self.election_elapsed = self.election_elapsed.saturating_add(1);
+                if self.election_elapsed >= self.randomized_timeout {
+                    self.campaign();
+                }
+            }
+        }
+    }
+
+    /// Starts an election now, as if the election timeout had elapsed
+    /// (a leader ignores it).
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::{Config, MemStorage, RawNode, Role};
+    /// use rand_core::SeedableRng;
+    /// let mut n = RawNode::new(Config::new(1, vec![1, 2, 3]), &MemStorage::new(),
+    ///     rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// n.campaign();
+    /// assert_eq!((n.role(), n.term(), n.vote()), (Role::Candidate, 1, 1));
+    /// ```
+    pub fn campaign(&mut self) {
+        if self.role == Role::Leader {
+            return;
+        }
+        self.become_candidate();
+        self.prs[self.me].vote = Some(true);
+        if self.poll() {
+            return;
+        }
+        let (index, log_term) = (self.log.last_index(), self.log.last_term());
+        for i in 0..self.prs.len() {
+            if i == self.me {
+                continue;
+            }
+            let mut m = Message::new(MsgKind::Vote, self.id, self.prs[i].id, self.term);
+            m.index = index;
+            m.log_term = log_term;
+            self.msgs.push(m);
+        }
+    }
+
+    /// Proposes `data` as a new log entry and returns its index. Only the
+    /// leader accepts; the entry goes out to followers with the next
+    /// [`ready`](RawNode::ready), so proposals made together travel together.
+    /// A proposal is not durable until it is committed: if leadership is
+    /// lost first it may be overwritten.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::{Config, MemStorage, RaftError, RawNode};
+    /// use rand_core::SeedableRng;
+    /// let mut n = RawNode::new(Config::new(1, vec![1]), &MemStorage::new(),
+    ///     rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// assert_eq!(n.propose(&b"a"[..]), Err(RaftError::NotLeader { leader: 0 }));
+    /// n.campaign(); // a single node wins at once
+    /// assert_eq!(n.propose(&b"a"[..]), Ok(2)); // after the no-op at 1
+    /// ```
+    ///
+    /// # Errors
+    /// [`RaftError::NotLeader`] unless this node is the leader.
+    pub fn propose(&mut self, data: impl Into<Bytes>) -> Result<u64, RaftError> {
+        if self.role != Role::Leader {
+            return Err(RaftError::NotLeader {
+                leader: self.leader,
+            });
+        }
+        let index = self.log.last_index() + 1;
+        self.append_own(Entry {
+            term: self.term,
+            index,
+            data: data.into(),
+        });
+        self.pending_bcast = true;
+        Ok(index)
+    }
+
+    /// Feeds a message from a peer into the node.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::{Config, MemStorage, Message, MsgKind, RawNode};
+    /// use rand_core::SeedableRng;
+    /// let mut n = RawNode::new(Config::new(1, vec![1, 2, 3]), &MemStorage::new(),
+    ///     rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// n.step(Message::new(MsgKind::Heartbeat, 2, 1, 5)).unwrap();
+    /// assert_eq!((n.term(), n.leader()), (5, 2));
+    /// ```
+    ///
+    /// # Errors
+    /// [`RaftError::WrongRecipient`] if `msg.to` is not this node and
+    /// [`RaftError::UnknownPeer`] if `msg.from` is not a peer; the message is
+    /// then ignored.
+    pub fn step(&mut self, m: Message) -> Result<(), RaftError> {
+        if m.to != self.id {
+            return Err(RaftError::WrongRecipient { to: m.to });
+        }
+        let Some(from_idx) = self.peer_index(m.from) else {
+            return Err(RaftError::UnknownPeer { from: m.from });
+        };
+        if from_idx == self.me {
+            return Err(RaftError::UnknownPeer { from: m.from });
+        }
+        if m.term > self.term {
+            // §5.1: a larger term makes this node a follower of that term.
+            let leader = match m.kind {
+                MsgKind::Append | MsgKind::Heartbeat => m.from,
+                _ => NONE,
+            };
+            self.become_follower(m.term, leader);
+        } else if m.term < self.term {
+            // §5.1: a request with a stale term is rejected; the answer
+            // carries our term so the sender steps down.
+            match m.kind {
+                MsgKind::Append | MsgKind::Heartbeat => {
+                    let mut r = Message::new(MsgKind::AppendResp, self.id, m.from, self.term);
+                    r.reject = true;
+                    r.index = m.index;
+                    r.reject_hint = m.index;
+                    self.msgs.push(r);
+                }
+                MsgKind::Vote => {
+                    let mut r = Message::new(MsgKind::VoteResp, self.id, m.from, self.term);
+                    r.reject = true;
+                    self.msgs.push(r);
+                }
+                _ => {}
+            }
+            return Ok(());
+        }
+        if m.kind == MsgKind::Vote {
+            self.handle_vote(m);
+            return Ok(());
+        }
+        match self.role {
+            Role::Leader => match m.kind {
+                MsgKind::AppendResp => self.handle_append_resp(from_idx, &m),
+                MsgKind::HeartbeatResp => self.handle_heartbeat_resp(from_idx),
+                _ => {}
+            },
+            Role::Candidate => match m.kind {
+                MsgKind::VoteResp => {
+                    self.prs[from_idx].vote.get_or_insert(!m.reject);
+                    self.poll();
+                }
+                MsgKind::Append | MsgKind::Heartbeat => {
+                    // §5.2: a leader of our term exists; we lost.
+                    self.become_follower(m.term, m.from);
+                    self.follower_receive(m);
+                }
+                _ => {}
+            },
+            Role::Follower => self.follower_receive(m),
+        }
+        Ok(())
+    }
+
+    // ----- outputs ------------------------------------------------------
+
+    /// Whether [`ready`](RawNode::ready) has anything to hand out.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::{Config, MemStorage, RawNode};
+    /// use rand_core::SeedableRng;
+    /// let mut n = RawNode::new(Config::new(1, vec![1, 2]), &MemStorage::new(),
+    ///     rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// assert!(!n.has_ready());
+    /// n.campaign();
+    /// assert!(n.has_ready());
+    /// ```
+    pub fn has_ready(&self) -> bool {
+        !self.msgs.is_empty()
+            || self.pending_bcast
+            || self.log.stabled < self.log.last_index()
+            || self.log.committed > self.log.applied
+            || self.hard_state() != self.prev_hs
+            || self.soft_state() != self.prev_ss
+    }
+
+    /// Collects what to persist, send and apply; see [`Ready`] for the
+    /// contract. Call [`advance`](RawNode::advance) once it is handled and
+    /// before the next `ready()`.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::{Config, MemStorage, MsgKind, RawNode};
+    /// use rand_core::SeedableRng;
+    /// let mut n = RawNode::new(Config::new(1, vec![1, 2, 3]), &MemStorage::new(),
+    ///     rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// n.campaign();
+    /// let rd = n.ready();
+    /// assert_eq!(rd.hard_state.unwrap().vote, 1);
+    /// assert!(rd.messages.iter().all(|m| m.kind == MsgKind::Vote));
+    /// n.advance();
+    /// assert!(!n.has_ready());
+    /// ```
+    pub fn ready(&mut self) -> Ready<'_> {
+        if self.pending_bcast {
+            self.pending_bcast = false;
+            if self.role == Role::Leader {
+                self.bcast_append();
+            }
+        }
+        let hs = self.hard_state();
+        let ss = self.soft_state();
+        let messages = std::mem::take(&mut self.msgs);
+        let entries = self.log.unstable();
+        let committed_entries = self.log.next_committed();
+        self.handed = Handed {
+            stable_to: entries.last().map(|e| (e.index, e.term)),
+            applied_to: committed_entries
+                .last()
+                .map_or(self.log.applied, |e| e.index),
+            hs,
+            ss,
+        };
+        Ready {
+            soft_state: (ss != self.prev_ss).then_some(ss),
+            hard_state: (hs != self.prev_hs).then_some(hs),
+            entries,
+            messages,
+            committed_entries,
+        }
+    }
+
+    /// Marks the last [`Ready`] as handled: its entries as stable, its
+    /// committed entries as applied, its states as persisted.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::{Config, MemStorage, RawNode};
+    /// use rand_core::SeedableRng;
+    /// let mut n = RawNode::new(Config::new(1, vec![1]), &MemStorage::new(),
+    ///     rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// n.campaign();
+    /// let rd = n.ready();
+    /// assert_eq!(rd.committed_entries.len(), 1);
+    /// n.advance();
+    /// assert_eq!(n.applied(), 1);
+    /// ```
+    pub fn advance(&mut self) {
+        let h = self.handed;
+        if let Some((index, term)) = h.stable_to {
+            // Only if that entry is still ours (not truncated meanwhile).
+            if self.log.match_term(index, term) && index > self.log.stabled {
+                self.log.stabled = index;
+            }
+        }
+        self.log.applied = self.log.applied.max(h.applied_to);
+        self.prev_hs = h.hs;
+        self.prev_ss = h.ss;
+        self.handed.stable_to = None;
+    }
+
+    // ----- observers ----------------------------------------------------
+
+    /// This node's id.
+    ///
+    /// # Examples
+    /// ```
+    /// # use quorumkit::raft::{Config, MemStorage, RawNode};
+    /// # use rand_core::SeedableRng;
+    /// let n = RawNode::new(Config::new(4, vec![4]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// assert_eq!(n.id(), 4);
+    /// ```
+    pub fn id(&self) -> NodeId {
+        self.id
+    }
+
+    /// The current term.
+    ///
+    /// # Examples
+    /// ```
+    /// # use quorumkit::raft::{Config, MemStorage, RawNode};
+    /// # use rand_core::SeedableRng;
+    /// let n = RawNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// assert_eq!(n.term(), 0);
+    /// ```
+    pub fn term(&self) -> u64 {
+        self.term
+    }
+
+    /// The node voted for in the current term, or [`NONE`].
+    ///
+    /// # Examples
+    /// ```
+    /// # use quorumkit::raft::{Config, MemStorage, RawNode, NONE};
+    /// # use rand_core::SeedableRng;
+    /// let n = RawNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// assert_eq!(n.vote(), NONE);
+    /// ```
+    pub fn vote(&self) -> NodeId {
+        self.vote
+    }
+
+    /// The current role.
+    ///
+    /// # Examples
+    /// ```
+    /// # use quorumkit::raft::{Config, MemStorage, RawNode, Role};
+    /// # use rand_core::SeedableRng;
+    /// let n = RawNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// assert_eq!(n.role(), Role::Follower); // every node starts as a follower
+    /// ```
+    pub fn role(&self) -> Role {
+        self.role
+    }
+
+    /// The leader this node knows in its term, or [`NONE`].
+    ///
+    /// # Examples
+    /// ```
+    /// # use quorumkit::raft::{Config, MemStorage, RawNode};
+    /// # use rand_core::SeedableRng;
+    /// let mut n = RawNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// n.campaign();
+    /// assert_eq!(n.leader(), 1);
+    /// ```
+    pub fn leader(&self) -> NodeId {
+        self.leader
+    }
+
+    /// The commit index.
+    ///
+    /// # Examples
+    /// ```
+    /// # use quorumkit::raft::{Config, MemStorage, RawNode};
+    /// # use rand_core::SeedableRng;
+    /// let mut n = RawNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// n.campaign();
+    /// assert_eq!(n.commit(), 1); // a single node commits its no-op at once
+    /// ```
+    pub fn commit(&self) -> u64 {
+        self.log.committed
+    }
+
+    /// The last index the application acknowledged applying.
+    ///
+    /// # Examples
+    /// ```
+    /// # use quorumkit::raft::{Config, MemStorage, RawNode};
+    /// # use rand_core::SeedableRng;
+    /// let n = RawNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// assert_eq!(n.applied(), 0);
+    /// ```
+    pub fn applied(&self) -> u64 {
+        self.log.applied
+    }
+
+    /// The index of the last log entry.
+    ///
+    /// # Examples
+    /// ```
+    /// # use quorumkit::raft::{Config, MemStorage, RawNode};
+    /// # use rand_core::SeedableRng;
+    /// let n = RawNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// assert_eq!(n.last_index(), 0);
+    /// ```
+    pub fn last_index(&self) -> u64 {
+        self.log.last_index()
+    }
+
+    /// The term of the entry at `index`, if the log holds it (0 for index 0).
+    ///
+    /// # Examples
+    /// ```
+    /// # use quorumkit::raft::{Config, MemStorage, RawNode};
+    /// # use rand_core::SeedableRng;
+    /// let mut n = RawNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// n.campaign();
+    /// assert_eq!((n.log_term(0), n.log_term(1), n.log_term(2)), (Some(0), Some(1), None));
+    /// ```
+    pub fn log_term(&self, index: u64) -> Option<u64> {
+        self.log.term(index)
+    }
+
+    /// The entries in memory, in index order (all of them, as long as the log
+    /// is not compacted).
+    ///
+    /// # Examples
+    /// ```
+    /// # use quorumkit::raft::{Config, MemStorage, RawNode};
+    /// # use rand_core::SeedableRng;
+    /// let mut n = RawNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// n.campaign();
+    /// assert_eq!(n.entries()[0].index, 1);
+    /// ```
+    pub fn entries(&self) -> &[Entry] {
+        &self.log.entries
+    }
+
+    /// The term, vote and commit index as they stand.
+    ///
+    /// # Examples
+    /// ```
+    /// # use quorumkit::raft::{Config, MemStorage, RawNode};
+    /// # use rand_core::SeedableRng;
+    /// let mut n = RawNode::new(Config::new(1, vec![1, 2]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// n.campaign();
+    /// assert_eq!(n.hard_state().vote, 1);
+    /// ```
+    pub fn hard_state(&self) -> HardState {
+        HardState {
+            term: self.term,
+            vote: self.vote,
+            commit: self.log.committed,
+        }
+    }
+
+    /// The role and known leader as they stand.
+    ///
+    /// # Examples
+    /// ```
+    /// # use quorumkit::raft::{Config, MemStorage, RawNode, Role};
+    /// # use rand_core::SeedableRng;
+    /// let n = RawNode::new(Config::new(1, vec![1, 2]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// assert_eq!(n.soft_state().role, Role::Follower);
+    /// ```
+    pub fn soft_state(&self) -> SoftState {
+        SoftState {
+            role: self.role,
+            leader: self.leader,
+        }
+    }
+
+    /// Ticks since the election timer was last reset (for a leader: since
+    /// the last full election timeout).
+    ///
+    /// # Examples
+    /// ```
+    /// # use quorumkit::raft::{Config, MemStorage, RawNode};
+    /// # use rand_core::SeedableRng;
+    /// let mut n = RawNode::new(Config::new(1, vec![1, 2]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// n.tick();
+    /// assert_eq!(n.election_elapsed(), 1);
+    /// ```
+    pub fn election_elapsed(&self) -> u32 {
+        self.election_elapsed
+    }
+
+    /// The current randomized election timeout in ticks, in
+    /// `[election_tick, 2·election_tick)`.
+    ///
+    /// # Examples
+    /// ```
+    /// # use quorumkit::raft::{Config, MemStorage, RawNode};
+    /// # use rand_core::SeedableRng;
+    /// let n = RawNode::new(Config::new(1, vec![1, 2]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// assert!((10..20).contains(&n.election_timeout()));
+    /// ```
+    pub fn election_timeout(&self) -> u32 {
+        self.randomized_timeout
+    }
+
+    /// The leader's view of `peer`: `(match, next)` indices, if this node
+    /// leads and `peer` is a voter.
+    ///
+    /// # Examples
+    /// ```
+    /// # use quorumkit::raft::{Config, MemStorage, RawNode};
+    /// # use rand_core::SeedableRng;
+    /// let mut n = RawNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// n.campaign();
+    /// assert_eq!(n.progress(1), Some((1, 2)));
+    /// ```
+    pub fn progress(&self, peer: NodeId) -> Option<(u64, u64)> {
+        if self.role != Role::Leader {
+            return None;
+        }
+        let p = &self.prs[self.peer_index(peer)?];
+        Some((p.matched, p.next))
+    }
+
+    // ----- role changes -------------------------------------------------
+
+    fn peer_index(&self, id: NodeId) -> Option<usize> {
+        self.prs.iter().position(|p| p.id == id)
+    }
+
+    fn quorum(&self) -> usize {
+        self.prs.len() / 2 + 1
+    }
+
+    fn reset_randomized_timeout(&mut self) {
+        let et = self.election_tick;
+        self.randomized_timeout = et + (self.rng.next_u32() % et);
+    }
+
+    fn reset(&mut self, term: u64) {
+        if term != self.term {
+            self.term = term;
+            self.vote = NONE;
+        }
+        self.leader = NONE;
+        self.election_elapsed = 0;
+        self.heartbeat_elapsed = 0;
+        self.reset_randomized_timeout();
+        self.pending_bcast = false;
+        let next = self.log.last_index() + 1;
+        for p in &mut self.prs {
+            p.reset(next);
+        }
+        self.prs[self.me].matched = self.log.last_index();
+    }
+
+    fn become_follower(&mut self, term: u64, leader: NodeId) {
+        self.reset(term);
+        self.role = Role::Follower;
+        self.leader = leader;
+    }
+
+    fn become_candidate(&mut self) {
+        let term = self.term.saturating_add(1);
+        self.reset(term);
+        self.vote = self.id;
+        self.role = Role::Candidate;
+    }
+
+    fn become_leader(&mut self) {
+        self.reset(self.term);
+        self.role = Role::Leader;
+        self.leader = self.id;
+        for i in 0..self.prs.len() {
+            if i != self.me {
+                self.prs[i].probe_sent = false;
+            }
+        }
+        // §5.4.2/§8: a no-op of the new term lets earlier entries commit.
+        let index = self.log.last_index() + 1;
+        self.append_own(Entry {
+            term: self.term,
+            index,
+            data: Bytes::new(),
+        });
+        self.bcast_append();
+    }
+
+    /// Counts votes; becomes leader on a quorum of grants, follower on a
+    /// quorum of refusals. Returns whether the election is decided.
+    fn poll(&mut self) -> bool {
+        let q = self.quorum();
+        let granted = self.prs.iter().filter(|p| p.vote == Some(true)).count();
+        let refused = self.prs.iter().filter(|p| p.vote == Some(false)).count();
+        if granted >= q {
+            self.become_leader();
+            true
+        } else if refused >= q {
+            self.become_follower(self.term, NONE);
+            true
+        } else {
+            false
+        }
+    }
+
+    // ----- message handling --------------------------------------------
+
+    fn handle_vote(&mut self, m: Message) {
+        // §5.2 one vote per term, first come first served (repeatable for
+        // the same candidate); §5.4.1 only for an up-to-date log.
+        let can_vote = self.vote == m.from || (self.vote == NONE && self.leader == NONE);
+        let grant = can_vote && self.log.is_up_to_date(m.index, m.log_term);
+        let mut r = Message::new(MsgKind::VoteResp, self.id, m.from, self.term);
+        r.reject = !grant;
+        if grant {
+            self.vote = m.from;
+            self.election_elapsed = 0;
+        }
+        self.msgs.push(r);
+    }
+
+    fn follower_receive(&mut self, m: Message) {
+        match m.kind {
+            MsgKind::Append => {
+                self.election_elapsed = 0;
+                self.leader = m.from;
+                self.handle_append(m);
+            }
+            MsgKind::Heartbeat => {
+                self.election_elapsed = 0;
+                self.leader = m.from;
+                self.log.commit_to(m.commit);
+                let r = Message::new(MsgKind::HeartbeatResp, self.id, m.from, self.term);
+                self.msgs.push(r);
+            }
+            _ => {}
+        }
+    }
+
+    fn handle_append(&mut self, m: Message) {
+        let mut r = Message::new(MsgKind::AppendResp, self.id, m.from, self.term);
+        if m.index < self.log.committed {
+            r.index = self.log.committed;
+            self.msgs.push(r);
+            return;
+        }
+        let (prev, prev_term, commit) = (m.index, m.log_term, m.commit);
+        match self.log.maybe_append(prev, prev_term, m.entries) {
+            Some(last_new) => {
+                // Follower commit: the leader's commit, but only over what
+                // is known to match the leader's log.
+                self.log.commit_to(commit.min(last_new));
+                r.index = last_new;
+            }
+            None => {
+                // Conflict hint: the highest index whose term is at most the
+                // leader's prev term; the leader skips a whole term at once.
+                let hint = self
+                    .log
+                    .find_conflict_by_term(prev.min(self.log.last_index()), prev_term);
+                r.reject = true;
+                r.index = prev;
+                r.reject_hint = hint;
+                r.log_term = self.log.term(hint).unwrap_or(0);
+            }
+        }
+        self.msgs.push(r);
+    }
+
+    fn handle_append_resp(&mut self, i: usize, m: &Message) {
+        if m.reject {
+            let hint = if m.log_term > 0 {
+                self.log.find_conflict_by_term(m.reject_hint, m.log_term)
+            } else {
+                m.reject_hint
+            };
+            if self.prs[i].maybe_decr_to(m.index, hint) {
+                if self.prs[i].state == ProgressState::Replicate {
+                    self.prs[i].become_probe();
+                }
+                self.send_append(i, true);
+            }
+            return;
+        }
+        if m.index > self.log.last_index() || !self.prs[i].maybe_update(m.index) {
+            // Stale, or acknowledging entries we never sent (malformed).
+            return;
+        }
+        if self.prs[i].state == ProgressState::Probe {
+            self.prs[i].become_replicate();
+        }
+        if self.maybe_commit() {
+            // Followers learn the new commit index at once.
+            self.bcast_append();
+        }
+        // Keep streaming while there is more and the window allows.
+        while self.send_append(i, false) {}
+    }
+
+    fn handle_heartbeat_resp(&mut self, i: usize) {
+        let p = &mut self.prs[i];
+        p.probe_sent = false;
+        if p.state == ProgressState::Replicate && p.inflight.len() >= self.max_inflight {
+            // The follower is alive: free one slot so a lost Append cannot
+            // stall the stream for good.
+            p.inflight.pop_front();
+        }
+        if p.matched < self.log.last_index() {
+            // Even with nothing new past `next` (an optimistic stream whose
+            // Appends were lost), an empty Append makes the follower reject
+            // and the leader back up.
+            self.send_append(i, true);
+        }
+    }
+
+    // ----- replication --------------------------------------------------
+
+    fn append_own(&mut self, e: Entry) {
+        self.log.push(e);
+        let last = self.log.last_index();
+        let me = &mut self.prs[self.me];
+        me.matched = last;
+        me.next = last + 1;
+        self.maybe_commit();
+    }
+
+    /// §5.3/§5.4.2: commit the highest index a quorum holds, but only if it
+    /// belongs to the current term (Figure 8).
+    fn maybe_commit(&mut self) -> bool {
+        let n = self.prs.len();
+        let mut small = [0u64; 16];
+        let mut big = Vec::new();
+        let m: &mut [u64] = if n <= small.len() {
+            &mut small[..n]
+        } else {
+            big.resize(n, 0);
+            &mut big
+        };
+        for (slot, p) in m.iter_mut().zip(&self.prs) {
+            *slot = p.matched;
+        }
+        m.sort_unstable_by(|a, b| b.cmp(a));
+        let idx = m[self.quorum() - 1];
+        if idx > self.log.committed && self.log.term(idx) == Some(self.term) {
+            self.log.committed = idx;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Sends entries from the follower's `next` on; returns whether a
+    /// message went out.
+    fn send_append(&mut self, i: usize, send_if_empty: bool) -> bool {
+        let p = &self.prs[i];
+        if p.is_paused(self.max_inflight) {
+            return false;
+        }
+        let prev = p.next - 1;
+        let Some(prev_term) = self.log.term(prev) else {
+            return false;
+        };
+        let ents = self
+            .log
+            .slice(p.next, self.log.last_index(), self.max_entries_per_msg);
+        if ents.is_empty() && !send_if_empty {
+            return false;
+        }
+        let mut m = Message::new(MsgKind::Append, self.id, p.id, self.term);
+        m.index = prev;
+        m.log_term = prev_term;
+        m.commit = self.log.committed;
+        m.entries = ents.to_vec();
+        let p = &mut self.prs[i];
+        match p.state {
+            ProgressState::Replicate => {
+                if let Some(last) = m.entries.last() {
+                    p.next = last.index + 1;
+                    p.inflight.push_back(last.index);
+                }
+            }
+            ProgressState::Probe => p.probe_sent = true,
+        }
+        self.msgs.push(m);
+        true
+    }
+
+    fn bcast_append(&mut self) {
+        for i in 0..self.prs.len() {
+            if i != self.me {
+                self.send_append(i, true);
+            }
+        }
+    }
+
+    fn bcast_heartbeat(&mut self) {
+        for i in 0..self.prs.len() {
+            if i == self.me {
+                continue;
+            }
+            let p = &self.prs[i];
+            let mut m = Message::new(MsgKind::Heartbeat, self.id, p.id, self.term);
+            // Never tell a follower to commit past what it is known to hold.
+            m.commit = p.matched.min(self.log.committed);
+            self.msgs.push(m);
+        }
+    }
+}

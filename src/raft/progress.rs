@@ -1,0 +1,113 @@
+//! What a leader knows about each follower's log (§5.3's `nextIndex` and
+//! `matchIndex`), plus flow control.
+
+use std::collections::VecDeque;
+
+use super::types::NodeId;
+
+/// How the leader is sending to a follower.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ProgressState {
+    /// The match point is unknown: send one Append per heartbeat interval
+    /// (or per response) until one is accepted.
+    Probe,
+    /// The follower is in sync: stream entries optimistically, up to
+    /// `max_inflight` unacknowledged messages.
+    Replicate,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Progress {
+    pub(crate) id: NodeId,
+    pub(crate) matched: u64,
+    pub(crate) next: u64,
+    pub(crate) state: ProgressState,
+    /// In `Probe`: an Append is outstanding.
+    pub(crate) probe_sent: bool,
+    /// In `Replicate`: the last index of each unacknowledged Append.
+    pub(crate) inflight: VecDeque<u64>,
+    /// Granted (`Some(true)`), refused (`Some(false)`) or no answer, for the
+    /// current election.
+    pub(crate) vote: Option<bool>,
+}
+
+impl Progress {
+    pub(crate) fn new(id: NodeId, next: u64) -> Progress {
+        Progress {
+            id,
+            matched: 0,
+            next,
+            state: ProgressState::Probe,
+            probe_sent: false,
+            inflight: VecDeque::new(),
+            vote: None,
+        }
+    }
+
+    pub(crate) fn reset(&mut self, next: u64) {
+        self.matched = 0;
+        self.next = next;
+        self.state = ProgressState::Probe;
+        self.probe_sent = false;
+        self.inflight.clear();
+        self.vote = None;
+    }
+
+    pub(crate) fn become_probe(&mut self) {
+        self.state = ProgressState::Probe;
+        self.probe_sent = false;
+        self.inflight.clear();
+        self.next = self.matched + 1;
+    }
+
+    pub(crate) fn become_replicate(&mut self) {
+        self.state = ProgressState::Replicate;
+        self.probe_sent = false;
+        self.inflight.clear();
+        self.next = self.matched + 1;
+    }
+
+    pub(crate) fn is_paused(&self, max_inflight: usize) -> bool {
+        match self.state {
+            ProgressState::Probe => self.probe_sent,
+            ProgressState::Replicate => self.inflight.len() >= max_inflight,
+        }
+    }
+
+    /// Records an acknowledgement up to `n`; returns whether `matched` grew.
+    pub(crate) fn maybe_update(&mut self, n: u64) -> bool {
+        let grew = n > self.matched;
+        if grew {
+            self.matched = n;
+            self.probe_sent = false;
+        }
+        self.next = self.next.max(n + 1);
+        while self.inflight.front().is_some_and(|&i| i <= n) {
+            self.inflight.pop_front();
+        }
+        grew
+    }
+
+    /// Handles a rejection of the Append whose previous index was
+    /// `rejected`; `hint` is the highest index the logs may agree on.
+    /// Returns false if the rejection is stale.
+    pub(crate) fn maybe_decr_to(&mut self, rejected: u64, hint: u64) -> bool {
+        match self.state {
+            ProgressState::Replicate => {
+                if rejected <= self.matched {
+                    return false;
+                }
+                self.next = self.matched + 1;
+                true
+            }
+            ProgressState::Probe => {
+                if self.next.checked_sub(1) != Some(rejected) {
+                    return false;
+                }
+                self.next = rejected.min(hint.saturating_add(1)).max(self.matched + 1);
+                self.probe_sent = false;
+                true
+            }
+        }
+    }
+}

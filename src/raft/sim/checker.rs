@@ -1,0 +1,449 @@
+//! The invariant checker: Raft's safety properties, checked incrementally
+//! over the whole history of a simulated run.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+
+use crate::raft::types::{Entry, NodeId};
+
+/// Which property a [`Violation`] breaks.
+///
+/// # Examples
+/// ```
+/// use quorumkit::raft::sim::Rule;
+/// assert_eq!(Rule::ElectionSafety.name(), "Election Safety");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Rule {
+    /// At most one leader per term, ever.
+    ElectionSafety,
+    /// A leader never overwrites or deletes entries in its log.
+    LeaderAppendOnly,
+    /// Two logs with an entry of the same index and term agree on every
+    /// entry up to it.
+    LogMatching,
+    /// A committed entry is in the log of every leader of a later term.
+    LeaderCompleteness,
+    /// No two nodes apply different entries at the same index.
+    StateMachineSafety,
+    /// A committed entry never changes or vanishes from a node that
+    /// committed it.
+    CommittedStable,
+    /// A node's term never decreases.
+    TermMonotonic,
+    /// A node's commit index never decreases.
+    CommitMonotonic,
+    /// A node applies entries in index order, without gaps.
+    ApplyInOrder,
+    /// After the faults heal, a leader is elected and every live node
+    /// applies everything committed, within the bound.
+    Liveness,
+}
+
+impl Rule {
+    /// The property's name as the paper spells it.
+    ///
+    /// # Examples
+    /// ```
+    /// assert_eq!(quorumkit::raft::sim::Rule::LogMatching.name(), "Log Matching");
+    /// ```
+    pub fn name(self) -> &'static str {
+        match self {
+            Rule::ElectionSafety => "Election Safety",
+            Rule::LeaderAppendOnly => "Leader Append-Only",
+            Rule::LogMatching => "Log Matching",
+            Rule::LeaderCompleteness => "Leader Completeness",
+            Rule::StateMachineSafety => "State Machine Safety",
+            Rule::CommittedStable => "Committed entries never change",
+            Rule::TermMonotonic => "Term never decreases",
+            Rule::CommitMonotonic => "Commit index never decreases",
+            Rule::ApplyInOrder => "In-order apply",
+            Rule::Liveness => "Liveness",
+        }
+    }
+}
+
+/// A broken invariant: what, where and when, plus every node's state.
+///
+/// Its `Display` is a readable report (seed, step, virtual time, the
+/// detail, then each node's role, term, vote, commit and log).
+///
+/// # Examples
+/// ```
+/// use quorumkit::raft::sim::{Rule, Violation};
+/// let v = Violation { rule: Rule::Liveness, seed: 7, step: 3, time: 100,
+///     detail: "no leader".into(), nodes: String::new() };
+/// assert!(v.to_string().contains("seed 7"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    /// The property broken.
+    pub rule: Rule,
+    /// The run's seed.
+    pub seed: u64,
+    /// How many events the run had processed.
+    pub step: u64,
+    /// Virtual time, in ms.
+    pub time: u64,
+    /// What exactly went wrong.
+    pub detail: String,
+    /// Every node's state and log at that moment, one per line.
+    pub nodes: String,
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "raft invariant violated: {}", self.rule.name())?;
+        writeln!(
+            f,
+            "  seed {}, step {}, time {} ms",
+            self.seed, self.step, self.time
+        )?;
+        writeln!(f, "  {}", self.detail)?;
+        write!(f, "{}", self.nodes)
+    }
+}
+
+impl std::error::Error for Violation {}
+
+/// A fingerprint of an entry and everything before it in its log: equal
+/// fingerprints at an index mean equal log prefixes.
+pub(crate) fn chain(prev: u64, e: &Entry) -> u64 {
+    let d = crate::hash::xxh3_64(&e.data);
+    let mut x = prev
+        ^ e.term.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        ^ e.index.wrapping_mul(0xC2B2_AE3D_27D4_EB4F)
+        ^ d.rotate_left(17);
+    // splitmix64 finalizer
+    x ^= x >> 30;
+    x = x.wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x ^= x >> 27;
+    x = x.wrapping_mul(0x94D0_49BB_1331_11EB);
+    x ^ (x >> 31)
+}
+
+/// What the checker remembers about the whole history.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Checker {
+    /// term -> the node that led it.
+    leaders: BTreeMap<u64, NodeId>,
+    /// Fingerprints of the committed prefix, index i at i - 1, with the
+    /// term of each entry.
+    committed: Vec<(u64, u64)>,
+    /// (index, term) -> fingerprint, for every entry ever stored.
+    seen: HashMap<(u64, u64), u64>,
+    /// Fingerprint of the entry applied at each index.
+    applied: Vec<u64>,
+    /// Per node: highest term and commit ever seen.
+    last_term: Vec<u64>,
+    last_commit: Vec<u64>,
+}
+
+/// One failed check, before it is dressed as a [`Violation`].
+pub(crate) type Fail = (Rule, String);
+
+impl Checker {
+    pub(crate) fn new(nodes: usize) -> Checker {
+        Checker {
+            last_term: vec![0; nodes],
+            last_commit: vec![0; nodes],
+            ..Checker::default()
+        }
+    }
+
+    /// A node became leader of `term`; `chain` is its log's fingerprints.
+    pub(crate) fn on_leader(&mut self, node: NodeId, term: u64, chain: &[u64]) -> Result<(), Fail> {
+        if let Some(&other) = self.leaders.get(&term) {
+            if other != node {
+                return Err((
+                    Rule::ElectionSafety,
+                    format!("nodes {other} and {node} were both leader in term {term}"),
+                ));
+            }
+        }
+        self.leaders.insert(term, node);
+        self.check_contains_committed(node, term, chain)
+    }
+
+    fn check_contains_committed(&self, node: NodeId, term: u64, chain: &[u64]) -> Result<(), Fail> {
+        let c = self.committed.len();
+        if c == 0 {
+            return Ok(());
+        }
+        if chain.get(c - 1) != Some(&self.committed[c - 1].0) {
+            return Err((
+                Rule::LeaderCompleteness,
+                format!(
+                    "leader {node} of term {term} lacks committed entries up to index {c} \
+                     (its log ends at {})",
+                    chain.len()
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// A node stored `entries` (first index `first`), replacing its entries
+    /// from `first` on. `was_leader` is its leader term if it led before and
+    /// after the change; `commit` its commit index before the append.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn on_append(
+        &mut self,
+        node: NodeId,
+        old_last: u64,
+        first: u64,
+        entries: &[Entry],
+        chain: &[u64],
+        was_leader: Option<u64>,
+        commit: u64,
+    ) -> Result<(), Fail> {
+        if first <= old_last {
+            if let Some(term) = was_leader {
+                return Err((
+                    Rule::LeaderAppendOnly,
+                    format!(
+                        "leader {node} of term {term} overwrote its entries from index {first} \
+                         (log ended at {old_last})"
+                    ),
+                ));
+            }
+            if first <= commit {
+                return Err((
+                    Rule::CommittedStable,
+                    format!(
+                        "node {node} overwrote committed entry {first} (commit index {commit})"
+                    ),
+                ));
+            }
+        }
+        for e in entries {
+            let h = chain[(e.index - 1) as usize];
+            match self.seen.get(&(e.index, e.term)) {
+                Some(&prev) if prev != h => {
+                    return Err((
+                        Rule::LogMatching,
+                        format!(
+                            "node {node} holds entry {}@term {} whose preceding log differs \
+                             from another node's entry with the same index and term",
+                            e.index, e.term
+                        ),
+                    ));
+                }
+                Some(_) => {}
+                None => {
+                    self.seen.insert((e.index, e.term), h);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A node's persisted term and commit are now `term` and `commit`.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn on_hard_state(
+        &mut self,
+        i: usize,
+        node: NodeId,
+        term: u64,
+        commit: u64,
+        log: &[Entry],
+        chain: &[u64],
+        leaders: &[(NodeId, u64, &[u64])],
+    ) -> Result<(), Fail> {
+        if term < self.last_term[i] {
+            return Err((
+                Rule::TermMonotonic,
+                format!(
+                    "node {node}'s term went from {} to {term}",
+                    self.last_term[i]
+                ),
+            ));
+        }
+        self.last_term[i] = term;
+        if commit < self.last_commit[i] {
+            return Err((
+                Rule::CommitMonotonic,
+                format!(
+                    "node {node}'s commit index went from {} to {commit}",
+                    self.last_commit[i]
+                ),
+            ));
+        }
+        if commit == self.last_commit[i] {
+            return Ok(());
+        }
+        self.last_commit[i] = commit;
+        let c = commit as usize;
+        if chain.len() < c || log.len() < c {
+            return Err((
+                Rule::CommittedStable,
+                format!(
+                    "node {node} commits {commit} but its log ends at {}",
+                    chain.len()
+                ),
+            ));
+        }
+        let known = self.committed.len();
+        let check_at = c.min(known);
+        if check_at > 0 && chain[check_at - 1] != self.committed[check_at - 1].0 {
+            return Err((
+                Rule::CommittedStable,
+                format!(
+                    "node {node} commits a log that differs from the committed log at or \
+                     before index {check_at}"
+                ),
+            ));
+        }
+        if c > known {
+            // The first node to commit these: extend the committed prefix.
+            // `leaders` gives each live leader's term and fingerprints.
+            let new_term = log[c - 1].term;
+            for k in known..c {
+                self.committed.push((chain[k], log[k].term));
+            }
+            for &(l, lterm, lchain) in leaders {
+                if lterm > new_term {
+                    self.check_contains_committed(l, lterm, lchain)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A node applied `entries`, whose fingerprints are `chain[index - 1]`;
+    /// `prev_applied` is what it had applied before.
+    pub(crate) fn on_apply(
+        &mut self,
+        node: NodeId,
+        prev_applied: u64,
+        entries: &[Entry],
+        chain: &[u64],
+    ) -> Result<(), Fail> {
+        for (expect, e) in (prev_applied + 1..).zip(entries) {
+            if e.index != expect {
+                return Err((
+                    Rule::ApplyInOrder,
+                    format!("node {node} applied index {} after {}", e.index, expect - 1),
+                ));
+            }
+            let k = (e.index - 1) as usize;
+            let h = chain[k];
+            match self.applied.get(k) {
+                Some(&prev) if prev != h => {
+                    return Err((
+                        Rule::StateMachineSafety,
+                        format!(
+                            "node {node} applied a different entry at index {} \
+                             (term {}) than another node did",
+                            e.index, e.term
+                        ),
+                    ));
+                }
+                Some(_) => {}
+                None => self.applied.push(h),
+            }
+        }
+        Ok(())
+    }
+
+    /// The highest committed index any node ever reported.
+    pub(crate) fn max_commit(&self) -> u64 {
+        self.committed.len() as u64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn log(terms: &[u64]) -> (Vec<Entry>, Vec<u64>) {
+        let ents: Vec<Entry> = terms
+            .iter()
+            .enumerate()
+            .map(|(i, &t)| Entry::new(t, i as u64 + 1, vec![i as u8]))
+            .collect();
+        let mut ch = Vec::new();
+        for e in &ents {
+            ch.push(chain(ch.last().copied().unwrap_or(0), e));
+        }
+        (ents, ch)
+    }
+
+    #[test]
+    fn two_leaders_in_a_term_break_election_safety() {
+        let mut c = Checker::new(3);
+        c.on_leader(1, 2, &[]).unwrap();
+        c.on_leader(1, 2, &[]).unwrap();
+        assert_eq!(c.on_leader(2, 2, &[]).unwrap_err().0, Rule::ElectionSafety);
+    }
+
+    #[test]
+    fn same_index_and_term_with_other_prefix_breaks_log_matching() {
+        let mut c = Checker::new(2);
+        let (a, ca) = log(&[1, 2]);
+        let (mut b, _) = log(&[1, 2]);
+        b[0].data = vec![9].into();
+        let mut cb = Vec::new();
+        for e in &b {
+            cb.push(chain(cb.last().copied().unwrap_or(0), e));
+        }
+        c.on_append(1, 0, 1, &a, &ca, None, 0).unwrap();
+        let err = c.on_append(2, 0, 1, &b, &cb, None, 0).unwrap_err();
+        assert_eq!(err.0, Rule::LogMatching);
+    }
+
+    #[test]
+    fn overwrites_by_leaders_or_below_commit_are_caught() {
+        let mut c = Checker::new(2);
+        let (a, ca) = log(&[1, 1]);
+        let err = c.on_append(1, 2, 2, &a[1..], &ca, Some(1), 0).unwrap_err();
+        assert_eq!(err.0, Rule::LeaderAppendOnly);
+        let err = c.on_append(1, 2, 2, &a[1..], &ca, None, 2).unwrap_err();
+        assert_eq!(err.0, Rule::CommittedStable);
+    }
+
+    #[test]
+    fn commits_must_agree_and_never_decrease() {
+        let mut c = Checker::new(2);
+        let (a, ca) = log(&[1, 1, 2]);
+        let (b, cb) = log(&[1, 3, 3]);
+        c.on_hard_state(0, 1, 2, 2, &a, &ca, &[]).unwrap();
+        let err = c.on_hard_state(1, 2, 3, 2, &b, &cb, &[]).unwrap_err();
+        assert_eq!(err.0, Rule::CommittedStable);
+        assert_eq!(
+            c.on_hard_state(0, 1, 2, 1, &a, &ca, &[]).unwrap_err().0,
+            Rule::CommitMonotonic
+        );
+        assert_eq!(
+            c.on_hard_state(0, 1, 1, 2, &a, &ca, &[]).unwrap_err().0,
+            Rule::TermMonotonic
+        );
+        // A leader of a later term that lacks the committed prefix.
+        let err = c.on_leader(2, 3, &cb).unwrap_err();
+        assert_eq!(err.0, Rule::LeaderCompleteness);
+        // A newly committed entry that a later-term leader lacks.
+        let mut c = Checker::new(2);
+        let (x, cx) = log(&[1]);
+        let err = c
+            .on_hard_state(0, 1, 1, 1, &x, &cx, &[(2, 5, &[])])
+            .unwrap_err();
+        assert_eq!(err.0, Rule::LeaderCompleteness);
+    }
+
+    #[test]
+    fn applies_must_agree_and_be_in_order() {
+        let mut c = Checker::new(2);
+        let (a, ca) = log(&[1, 1]);
+        let (b, cb) = log(&[1, 2]);
+        c.on_apply(1, 0, &a, &ca).unwrap();
+        assert_eq!(
+            c.on_apply(2, 0, &b, &cb).unwrap_err().0,
+            Rule::StateMachineSafety
+        );
+        assert_eq!(
+            c.on_apply(2, 0, &a[1..], &ca).unwrap_err().0,
+            Rule::ApplyInOrder
+        );
+    }
+}

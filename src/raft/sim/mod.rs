@@ -1,0 +1,1599 @@
+//! A deterministic, fault-injecting Raft cluster on virtual time, with an
+//! invariant checker that runs after every event.
+//!
+//! # Model
+//!
+//! [`Cluster`] holds 1–9 [`RawNode`]s with ids `1..=n`, each with a
+//! [`MemStorage`] that survives its crashes. Time is virtual, in
+//! milliseconds. Every live node ticks every `tick` ms (each with its own
+//! phase); a message sent at `t` arrives at `t + d`, with `d` drawn uniformly
+//! from `latency.min..=latency.max`, plus, with probability `reorderRate`,
+//! an extra delay of up to four times `latency.max` (so it overtakes nothing
+//! but is overtaken). With probability `dropRate` a message is lost; with
+//! probability `dupRate` a second copy is sent with its own latency.
+//! Partitions split the nodes into groups that cannot talk; one-way cuts
+//! drop messages in one direction only. A message is dropped if its link is
+//! cut when it is sent or when it arrives, or if its recipient is down on
+//! arrival.
+//!
+//! After every tick, delivery, proposal or timeout, the node concerned hands
+//! over its [`Ready`](crate::raft::Ready) and the simulator honours the
+//! contract in one atomic step: entries and hard state to storage, then
+//! messages to the network, then committed entries to the (volatile) state
+//! machine. A crash therefore keeps exactly what was persisted; a restart
+//! rebuilds the node from storage and re-applies from index 1.
+//!
+//! # Determinism
+//!
+//! All randomness comes from one [`Pcg32`] seeded with `seed` (nodes get
+//! generators derived from it), events at equal times run in a fixed order
+//! (deliveries by send order, then ticks by node id), and no hash-map order
+//! is observable. So the same [`SimConfig`] and the same sequence of calls
+//! (or [`Action`]s) give the same [`Event`] log, bit for bit:
+//! [`Cluster::history_hash`] fingerprints it.
+//!
+//! # Checking
+//!
+//! After every event the checker verifies, over the whole history: Election
+//! Safety (one leader per term, ever), Leader Append-Only, Log Matching (by
+//! fingerprints of each entry and its prefix), Leader Completeness (checked
+//! when a node becomes leader and whenever the committed prefix grows),
+//! State Machine Safety, that committed entries never change or vanish,
+//! that term and commit index never decrease on a node, and in-order apply.
+//! The first failure stops the run and is kept as a [`Violation`] whose
+//! report names the seed, the step, the time and every node's log.
+//! [`Cluster::check_liveness`] checks, once faults are healed, that a leader
+//! appears and every live node applies everything committed within a bound.
+//!
+//! # Cost
+//!
+//! Each event costs O(nodes + entries touched) in the checker; the checker
+//! keeps one fingerprint per distinct (index, term) ever stored.
+//! [`Cluster::state`] borrows the logs rather than copying them, so a
+//! visualizer can call it every animation frame.
+//!
+//! ```
+//! use quorumkit::raft::sim::{Cluster, SimConfig};
+//! let mut c = Cluster::new(SimConfig::new(5, 1)).unwrap();
+//! c.advance(1_000);
+//! let old = c.leader().unwrap();
+//! c.crash(old).unwrap();
+//! c.advance(1_000);
+//! let new = c.leader().unwrap();
+//! assert_ne!(old, new);
+//! c.restart(old).unwrap();
+//! c.propose(&b"after"[..]).unwrap();
+//! assert_eq!(c.check_liveness(2_000).map(|_| ()), Ok(()));
+//! ```
+
+mod checker;
+mod events;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+
+use bytes::Bytes;
+use rand_core::{Rng, SeedableRng};
+use rand_pcg::Pcg32;
+
+pub use checker::{Rule, Violation};
+pub use events::{DropReason, Event, EventKind, MsgInfo};
+
+use self::checker::{chain, Checker, Fail};
+use crate::raft::{Config, Entry, MemStorage, Message, NodeId, RawNode, Role, Storage, NONE};
+use crate::ArgError;
+
+/// The most nodes a simulated cluster may have.
+pub const MAX_NODES: usize = 9;
+
+/// Message latency: uniform in `min..=max` milliseconds.
+///
+/// # Examples
+/// ```
+/// let l = quorumkit::raft::sim::Latency { min: 1, max: 10 };
+/// assert!(l.min <= l.max);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Latency {
+    /// The shortest delay, in ms.
+    pub min: u64,
+    /// The longest delay (before any reordering delay), in ms.
+    pub max: u64,
+}
+
+/// How a simulated cluster is set up.
+///
+/// # Examples
+/// ```
+/// use quorumkit::raft::sim::SimConfig;
+/// let c = SimConfig::new(3, 42);
+/// assert_eq!((c.election_timeout, c.heartbeat, c.tick), (150, 50, 10));
+/// assert!(c.validate().is_ok());
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct SimConfig {
+    /// The number of nodes, 1..=9; ids are `1..=nodes`.
+    pub nodes: usize,
+    /// Seeds every random choice of the run.
+    pub seed: u64,
+    /// The base election timeout `et` in ms; timeouts are drawn from
+    /// `[et, 2·et)` (rounded to ticks).
+    pub election_timeout: u64,
+    /// The leader's heartbeat interval in ms (below `election_timeout`).
+    pub heartbeat: u64,
+    /// The tick interval in ms.
+    pub tick: u64,
+    /// The message latency.
+    pub latency: Latency,
+    /// The probability that a message is lost.
+    pub drop_rate: f64,
+    /// The probability that a message is delivered twice.
+    pub dup_rate: f64,
+    /// The probability that a message is held back (reordered).
+    pub reorder_rate: f64,
+    /// Whether to keep the event log (the checker runs either way).
+    pub record_events: bool,
+}
+
+impl SimConfig {
+    /// `nodes` nodes seeded with `seed`: election timeout 150 ms, heartbeat
+    /// 50 ms, tick 10 ms, latency 5–25 ms, a reliable network, events
+    /// recorded.
+    ///
+    /// # Examples
+    /// ```
+    /// let c = quorumkit::raft::sim::SimConfig::new(5, 7);
+    /// assert_eq!(c.latency.max, 25);
+    /// ```
+    pub fn new(nodes: usize, seed: u64) -> SimConfig {
+        SimConfig {
+            nodes,
+            seed,
+            election_timeout: 150,
+            heartbeat: 50,
+            tick: 10,
+            latency: Latency { min: 5, max: 25 },
+            drop_rate: 0.0,
+            dup_rate: 0.0,
+            reorder_rate: 0.0,
+            record_events: true,
+        }
+    }
+
+    /// Checks every field.
+    ///
+    /// # Examples
+    /// ```
+    /// let mut c = quorumkit::raft::sim::SimConfig::new(10, 1);
+    /// assert_eq!(c.validate().unwrap_err().param, "nodes");
+    /// ```
+    ///
+    /// # Errors
+    /// An [`ArgError`] naming the first bad field: `nodes` outside 1..=9;
+    /// `tick` outside 1..=60000; `electionTimeout` below `tick` or above
+    /// 3600000; `heartbeat` below `tick` or not below `electionTimeout`;
+    /// `latency` with `min > max` or `max` above 60000; `dropRate`,
+    /// `dupRate` or `reorderRate` outside `[0, 1]`.
+    pub fn validate(&self) -> Result<(), ArgError> {
+        if self.nodes == 0 || self.nodes > MAX_NODES {
+            return Err(ArgError::range("nodes", "an integer in 1..=9", self.nodes));
+        }
+        if self.tick == 0 || self.tick > 60_000 {
+            return Err(ArgError::range(
+                "tick",
+                "an integer in 1..=60000 (ms)",
+                self.tick,
+            ));
+        }
+        if self.election_timeout < self.tick || self.election_timeout > 3_600_000 {
+            return Err(ArgError::range(
+                "electionTimeout",
+                format!(
+                    "an integer in {}..=3600000 (ms, at least one tick)",
+                    self.tick
+                ),
+                self.election_timeout,
+            ));
+        }
+        if self.heartbeat < self.tick || self.heartbeat / self.tick >= self.election_ticks() {
+            return Err(ArgError::range(
+                "heartbeat",
+                format!(
+                    "at least one tick ({} ms) and below electionTimeout ({} ms)",
+                    self.tick, self.election_timeout
+                ),
+                self.heartbeat,
+            ));
+        }
+        if self.latency.min > self.latency.max || self.latency.max > 60_000 {
+            return Err(ArgError::range(
+                "latency",
+                "min <= max <= 60000 (ms)",
+                format!("{}..{}", self.latency.min, self.latency.max),
+            ));
+        }
+        for (name, p) in [
+            ("dropRate", self.drop_rate),
+            ("dupRate", self.dup_rate),
+            ("reorderRate", self.reorder_rate),
+        ] {
+            check_rate(name, p)?;
+        }
+        Ok(())
+    }
+
+    fn election_ticks(&self) -> u64 {
+        (self.election_timeout / self.tick).max(1)
+    }
+}
+
+fn check_rate(name: &'static str, p: f64) -> Result<(), ArgError> {
+    if (0.0..=1.0).contains(&p) {
+        Ok(())
+    } else {
+        Err(ArgError::range(name, "a probability in [0, 1]", p))
+    }
+}
+
+/// Why a simulator call was refused.
+///
+/// # Examples
+/// ```
+/// use quorumkit::raft::sim::SimError;
+/// assert_eq!(SimError::NoLeader.to_string(), "no live leader to take the proposal");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SimError {
+    /// A bad argument.
+    Arg(ArgError),
+    /// No live node is leader.
+    NoLeader,
+    /// The node is down.
+    NodeDown {
+        /// The node.
+        id: NodeId,
+    },
+    /// The node is up but not the leader.
+    NotLeader {
+        /// The node asked.
+        id: NodeId,
+        /// The leader it knows, or 0.
+        leader: NodeId,
+    },
+    /// The node is already up.
+    AlreadyUp {
+        /// The node.
+        id: NodeId,
+    },
+    /// The run stopped at an invariant violation.
+    Stopped,
+}
+
+impl fmt::Display for SimError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SimError::Arg(e) => e.fmt(f),
+            SimError::NoLeader => write!(f, "no live leader to take the proposal"),
+            SimError::NodeDown { id } => write!(f, "node {id} is down"),
+            SimError::NotLeader { id, leader } => {
+                write!(f, "node {id} is not the leader (it knows leader {leader})")
+            }
+            SimError::AlreadyUp { id } => write!(f, "node {id} is already up"),
+            SimError::Stopped => write!(f, "the run stopped at an invariant violation"),
+        }
+    }
+}
+
+impl std::error::Error for SimError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            SimError::Arg(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<ArgError> for SimError {
+    fn from(e: ArgError) -> Self {
+        SimError::Arg(e)
+    }
+}
+
+/// One call on a [`Cluster`], so a run can be recorded and replayed.
+///
+/// # Examples
+/// ```
+/// use quorumkit::raft::sim::{Action, Cluster, SimConfig};
+/// let actions = [Action::Advance(500), Action::Propose(b"x".to_vec()), Action::Advance(200)];
+/// let a = Cluster::replay(SimConfig::new(3, 9), &actions).unwrap();
+/// let b = Cluster::replay(SimConfig::new(3, 9), &actions).unwrap();
+/// assert_eq!(a.history_hash(), b.history_hash());
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// [`Cluster::advance`].
+    Advance(u64),
+    /// [`Cluster::step_event`].
+    StepEvent,
+    /// [`Cluster::crash`].
+    Crash(NodeId),
+    /// [`Cluster::restart`].
+    Restart(NodeId),
+    /// [`Cluster::partition`].
+    Partition(Vec<Vec<NodeId>>),
+    /// [`Cluster::cut`].
+    Cut(NodeId, NodeId),
+    /// [`Cluster::heal`].
+    Heal,
+    /// [`Cluster::timeout`].
+    Timeout(NodeId),
+    /// [`Cluster::propose`].
+    Propose(Vec<u8>),
+    /// [`Cluster::set_drop_rate`].
+    DropRate(f64),
+    /// [`Cluster::set_dup_rate`].
+    DupRate(f64),
+    /// [`Cluster::set_reorder_rate`].
+    ReorderRate(f64),
+}
+
+/// A node as the page draws it, borrowed from the cluster (no copying).
+///
+/// # Examples
+/// ```
+/// use quorumkit::raft::sim::{Cluster, SimConfig};
+/// let c = Cluster::new(SimConfig::new(3, 1)).unwrap();
+/// let n = c.node_state(1).unwrap();
+/// assert!(n.up && n.log.is_empty());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NodeState<'a> {
+    /// The node's id.
+    pub id: NodeId,
+    /// Whether it is running.
+    pub up: bool,
+    /// Its role (a down node shows as follower).
+    pub role: Role,
+    /// Its term (persisted term if down).
+    pub term: u64,
+    /// Its vote in that term, or 0.
+    pub vote: NodeId,
+    /// The leader it knows, or 0.
+    pub leader: NodeId,
+    /// Its commit index.
+    pub commit: u64,
+    /// The last index its state machine applied.
+    pub applied: u64,
+    /// Its log (term, index, data of each entry).
+    pub log: &'a [Entry],
+    /// Milliseconds since its election timer was reset.
+    pub election_elapsed: u64,
+    /// Its current randomized election timeout in ms.
+    pub election_timeout: u64,
+}
+
+/// A message in flight, with how far along it is.
+///
+/// # Examples
+/// ```
+/// use quorumkit::raft::sim::{Cluster, SimConfig};
+/// let mut c = Cluster::new(SimConfig::new(3, 1)).unwrap();
+/// c.timeout(1).unwrap();
+/// let f: Vec<_> = c.in_flight().collect();
+/// assert_eq!(f.len(), 2);
+/// assert_eq!(f[0].progress, 0.0);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Flight {
+    /// The message.
+    pub msg: MsgInfo,
+    /// `(now - sent) / (arrive - sent)`, in `[0, 1]`.
+    pub progress: f64,
+}
+
+/// Everything the page draws in one frame.
+///
+/// # Examples
+/// ```
+/// use quorumkit::raft::sim::{Cluster, SimConfig};
+/// let c = Cluster::new(SimConfig::new(3, 1)).unwrap();
+/// let s = c.state();
+/// assert_eq!((s.time, s.nodes.len(), s.flights.len()), (0, 3, 0));
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClusterState<'a> {
+    /// Virtual time, in ms.
+    pub time: u64,
+    /// Every node, by id.
+    pub nodes: Vec<NodeState<'a>>,
+    /// Every message in flight, by arrival time.
+    pub flights: Vec<Flight>,
+}
+
+#[derive(Debug, Clone)]
+struct SimNode {
+    raw: Option<RawNode>,
+    storage: MemStorage,
+    /// Fingerprint of each stored entry and its prefix (index i at i - 1).
+    chain: Vec<u64>,
+    applied: u64,
+    next_tick: u64,
+    boots: u64,
+}
+
+#[derive(Debug, Clone)]
+struct InFlight {
+    info: MsgInfo,
+    msg: Message,
+}
+
+/// A simulated cluster; see the [module docs](self).
+///
+/// # Examples
+/// ```
+/// use quorumkit::raft::sim::{Cluster, SimConfig};
+/// let mut cfg = SimConfig::new(3, 5);
+/// cfg.drop_rate = 0.1;
+/// let mut c = Cluster::new(cfg).unwrap();
+/// c.advance(2_000);
+/// assert!(c.violations().is_empty());
+/// assert!(c.events(0).len() > 10);
+/// ```
+#[derive(Debug, Clone)]
+pub struct Cluster {
+    cfg: SimConfig,
+    now: u64,
+    steps: u64,
+    rng: Pcg32,
+    nodes: Vec<SimNode>,
+    flights: BTreeMap<(u64, u64), InFlight>,
+    seq: u64,
+    next_msg_id: u64,
+    /// `cut[from * n + to]`: messages from `from` to `to` are lost.
+    cut: Vec<bool>,
+    events: Vec<Event>,
+    event_count: u64,
+    checker: Checker,
+    violation: Option<Violation>,
+}
+
+impl Cluster {
+    /// A cluster of fresh nodes at time 0, none of them leader yet.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::sim::{Cluster, SimConfig};
+    /// assert!(Cluster::new(SimConfig::new(0, 1)).is_err());
+    /// assert_eq!(Cluster::new(SimConfig::new(9, 1)).unwrap().len(), 9);
+    /// ```
+    ///
+    /// # Errors
+    /// [`SimError::Arg`] if the configuration is invalid (see
+    /// [`SimConfig::validate`]).
+    pub fn new(cfg: SimConfig) -> Result<Cluster, SimError> {
+        cfg.validate()?;
+        let n = cfg.nodes;
+        let mut rng = Pcg32::seed_from_u64(cfg.seed);
+        let mut nodes = Vec::with_capacity(n);
+        for _ in 0..n {
+            let phase = 1 + u64::from(rng.next_u32()) % cfg.tick;
+            nodes.push(SimNode {
+                raw: None,
+                storage: MemStorage::new(),
+                chain: Vec::new(),
+                applied: 0,
+                next_tick: phase,
+                boots: 0,
+            });
+        }
+        let mut c = Cluster {
+            now: 0,
+            steps: 0,
+            rng,
+            nodes,
+            flights: BTreeMap::new(),
+            seq: 0,
+            next_msg_id: 1,
+            cut: vec![false; n * n],
+            events: Vec::new(),
+            event_count: 0,
+            checker: Checker::new(n),
+            violation: None,
+            cfg,
+        };
+        for i in 0..n {
+            c.boot(i);
+        }
+        Ok(c)
+    }
+
+    /// Runs `actions` on a new cluster, ignoring refused calls (they are
+    /// part of the history too).
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::sim::{Action, Cluster, SimConfig};
+    /// let c = Cluster::replay(SimConfig::new(3, 1), &[Action::Advance(800)]).unwrap();
+    /// assert!(c.leader().is_some());
+    /// ```
+    ///
+    /// # Errors
+    /// [`SimError::Arg`] if the configuration is invalid.
+    pub fn replay(cfg: SimConfig, actions: &[Action]) -> Result<Cluster, SimError> {
+        let mut c = Cluster::new(cfg)?;
+        for a in actions {
+            let _ = c.apply(a);
+        }
+        Ok(c)
+    }
+
+    /// Performs one [`Action`].
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::sim::{Action, Cluster, SimConfig};
+    /// let mut c = Cluster::new(SimConfig::new(3, 1)).unwrap();
+    /// c.apply(&Action::Timeout(2)).unwrap();
+    /// c.apply(&Action::Advance(100)).unwrap();
+    /// assert_eq!(c.leader(), Some(2));
+    /// ```
+    ///
+    /// # Errors
+    /// Whatever the corresponding method returns.
+    pub fn apply(&mut self, a: &Action) -> Result<(), SimError> {
+        match a {
+            Action::Advance(ms) => self.advance(*ms),
+            Action::StepEvent => {
+                self.step_event();
+            }
+            Action::Crash(id) => self.crash(*id)?,
+            Action::Restart(id) => self.restart(*id)?,
+            Action::Partition(groups) => self.partition(groups)?,
+            Action::Cut(from, to) => self.cut(*from, *to)?,
+            Action::Heal => self.heal(),
+            Action::Timeout(id) => self.timeout(*id)?,
+            Action::Propose(data) => {
+                self.propose(data.clone())?;
+            }
+            Action::DropRate(p) => self.set_drop_rate(*p)?,
+            Action::DupRate(p) => self.set_dup_rate(*p)?,
+            Action::ReorderRate(p) => self.set_reorder_rate(*p)?,
+        }
+        Ok(())
+    }
+
+    // ----- time ---------------------------------------------------------
+
+    /// Runs every event due in the next `ms` milliseconds, then sets the
+    /// clock to `now + ms`. Stops early at a violation.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::sim::{Cluster, SimConfig};
+    /// let mut c = Cluster::new(SimConfig::new(3, 1)).unwrap();
+    /// c.advance(250);
+    /// assert_eq!(c.now(), 250);
+    /// ```
+    pub fn advance(&mut self, ms: u64) {
+        let target = self.now.saturating_add(ms);
+        while self.violation.is_none() {
+            match self.next_time() {
+                Some(t) if t <= target => {
+                    self.step_event();
+                }
+                _ => break,
+            }
+        }
+        if self.violation.is_none() {
+            self.now = target;
+        }
+    }
+
+    /// Runs the next event (a delivery or a tick), moving the clock to it.
+    /// Returns false if there is none or the run has stopped.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::sim::{Cluster, SimConfig};
+    /// let mut c = Cluster::new(SimConfig::new(3, 1)).unwrap();
+    /// assert!(c.step_event());
+    /// assert!(c.now() > 0);
+    /// ```
+    pub fn step_event(&mut self) -> bool {
+        if self.violation.is_some() {
+            return false;
+        }
+        let flight = self.flights.keys().next().map(|&(t, _)| t);
+        let tick = self
+            .nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| n.raw.is_some())
+            .min_by_key(|(_, n)| n.next_tick)
+            .map(|(i, n)| (n.next_tick, i));
+        match (flight, tick) {
+            (Some(ft), Some((tt, _))) if ft <= tt => self.deliver_next(),
+            (Some(_), None) => self.deliver_next(),
+            (_, Some((tt, i))) => {
+                self.now = self.now.max(tt);
+                self.steps += 1;
+                let before = self.lead_term(i);
+                if let Some(raw) = self.nodes[i].raw.as_mut() {
+                    raw.tick();
+                }
+                self.nodes[i].next_tick = tt + self.cfg.tick;
+                self.process(i, before);
+            }
+            (None, None) => return false,
+        }
+        true
+    }
+
+    fn next_time(&self) -> Option<u64> {
+        let flight = self.flights.keys().next().map(|&(t, _)| t);
+        let tick = self
+            .nodes
+            .iter()
+            .filter(|n| n.raw.is_some())
+            .map(|n| n.next_tick)
+            .min();
+        match (flight, tick) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    fn deliver_next(&mut self) {
+        let Some((&(t, _), _)) = self.flights.iter().next() else {
+            return;
+        };
+        let Some((_, f)) = self.flights.pop_first() else {
+            return;
+        };
+        self.now = self.now.max(t);
+        self.steps += 1;
+        let to = f.info.to as usize - 1;
+        let from = f.info.from as usize - 1;
+        if self.nodes[to].raw.is_none() {
+            self.record(EventKind::Drop(f.info, DropReason::Crashed));
+            return;
+        }
+        if self.cut[from * self.cfg.nodes + to] {
+            self.record(EventKind::Drop(f.info, DropReason::Partition));
+            return;
+        }
+        self.record(EventKind::Deliver(f.info));
+        let before = self.lead_term(to);
+        if let Some(raw) = self.nodes[to].raw.as_mut() {
+            // Every message the simulator routes is addressed correctly.
+            let _ = raw.step(f.msg);
+        }
+        self.process(to, before);
+    }
+
+    // ----- faults and clients -------------------------------------------
+
+    /// Crashes node `id`: it stops, losing everything not persisted.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::sim::{Cluster, SimConfig};
+    /// let mut c = Cluster::new(SimConfig::new(3, 1)).unwrap();
+    /// c.crash(2).unwrap();
+    /// assert!(!c.node_state(2).unwrap().up);
+    /// assert!(c.crash(2).is_err());
+    /// ```
+    ///
+    /// # Errors
+    /// [`SimError::Arg`] for an unknown id, [`SimError::NodeDown`] if it is
+    /// already down.
+    pub fn crash(&mut self, id: NodeId) -> Result<(), SimError> {
+        let i = self.index(id)?;
+        if self.nodes[i].raw.take().is_none() {
+            return Err(SimError::NodeDown { id });
+        }
+        self.nodes[i].applied = 0;
+        self.record(EventKind::Crash { node: id });
+        Ok(())
+    }
+
+    /// Restarts node `id` from its persisted state.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::sim::{Cluster, SimConfig};
+    /// let mut c = Cluster::new(SimConfig::new(3, 1)).unwrap();
+    /// c.crash(2).unwrap();
+    /// c.restart(2).unwrap();
+    /// assert!(c.node_state(2).unwrap().up);
+    /// ```
+    ///
+    /// # Errors
+    /// [`SimError::Arg`] for an unknown id, [`SimError::AlreadyUp`] if it is
+    /// running.
+    pub fn restart(&mut self, id: NodeId) -> Result<(), SimError> {
+        let i = self.index(id)?;
+        if self.nodes[i].raw.is_some() {
+            return Err(SimError::AlreadyUp { id });
+        }
+        self.boot(i);
+        self.record(EventKind::Restart { node: id });
+        if let Some(raw) = &self.nodes[i].raw {
+            let (term, commit) = (raw.term(), raw.commit());
+            let r = self.checker_hard_state(i, term, commit);
+            self.check(r);
+        }
+        Ok(())
+    }
+
+    fn boot(&mut self, i: usize) {
+        let id = i as NodeId + 1;
+        let mut config = Config::new(id, (1..=self.cfg.nodes as NodeId).collect());
+        config.election_tick = u32::try_from(self.cfg.election_ticks()).unwrap_or(u32::MAX);
+        config.heartbeat_tick =
+            u32::try_from((self.cfg.heartbeat / self.cfg.tick).max(1)).unwrap_or(u32::MAX);
+        let node = &mut self.nodes[i];
+        node.boots += 1;
+        let seed = self
+            .cfg
+            .seed
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            .wrapping_add(u64::from(id) << 32 | node.boots);
+        let rng = Pcg32::seed_from_u64(seed);
+        // The simulator's storage is always consistent and the config valid.
+        node.raw = RawNode::new(config, &node.storage, rng).ok();
+        node.applied = 0;
+        node.next_tick = self.now + 1 + u64::from(self.rng.next_u32()) % self.cfg.tick;
+    }
+
+    /// Splits the network into `groups`: nodes in different groups cannot
+    /// exchange messages; a node in no group is isolated. Replaces any
+    /// previous partition or cut.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::sim::{Cluster, SimConfig};
+    /// let mut c = Cluster::new(SimConfig::new(5, 1)).unwrap();
+    /// c.partition(&[vec![1, 2], vec![3, 4, 5]]).unwrap();
+    /// c.advance(2_000);
+    /// let l = c.leader().unwrap();
+    /// assert!(l >= 3); // only the majority side can elect
+    /// ```
+    ///
+    /// # Errors
+    /// [`SimError::Arg`] (`groups`) if an id is unknown or listed twice.
+    pub fn partition(&mut self, groups: &[Vec<NodeId>]) -> Result<(), SimError> {
+        let n = self.cfg.nodes;
+        let mut group_of = vec![usize::MAX; n];
+        for (g, members) in groups.iter().enumerate() {
+            for &id in members {
+                let i = self
+                    .index(id)
+                    .map_err(|_| ArgError::range("groups", format!("node ids in 1..={n}"), id))?;
+                if group_of[i] != usize::MAX {
+                    return Err(
+                        ArgError::range("groups", "each node in at most one group", id).into(),
+                    );
+                }
+                group_of[i] = g;
+            }
+        }
+        for a in 0..n {
+            for b in 0..n {
+                let same = a == b || (group_of[a] != usize::MAX && group_of[a] == group_of[b]);
+                self.cut[a * n + b] = !same;
+            }
+        }
+        self.record(EventKind::Partition {
+            groups: groups.to_vec(),
+        });
+        Ok(())
+    }
+
+    /// Isolates node `id` from every other node (both directions).
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::sim::{Cluster, SimConfig};
+    /// let mut c = Cluster::new(SimConfig::new(3, 1)).unwrap();
+    /// c.isolate(1).unwrap();
+    /// c.timeout(1).unwrap();
+    /// c.advance(100);
+    /// assert_eq!(c.leader(), None);
+    /// ```
+    ///
+    /// # Errors
+    /// [`SimError::Arg`] for an unknown id.
+    pub fn isolate(&mut self, id: NodeId) -> Result<(), SimError> {
+        let i = self.index(id)?;
+        let n = self.cfg.nodes;
+        for j in 0..n {
+            if j != i {
+                self.cut[i * n + j] = true;
+                self.cut[j * n + i] = true;
+            }
+        }
+        let rest: Vec<NodeId> = (1..=n as NodeId).filter(|&x| x != id).collect();
+        self.record(EventKind::Partition {
+            groups: vec![vec![id], rest],
+        });
+        Ok(())
+    }
+
+    /// Cuts the link from `from` to `to` (one way): messages in that
+    /// direction are lost.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::sim::{Cluster, SimConfig};
+    /// let mut c = Cluster::new(SimConfig::new(3, 1)).unwrap();
+    /// c.cut(1, 2).unwrap();
+    /// assert!(c.cut(1, 1).is_err());
+    /// ```
+    ///
+    /// # Errors
+    /// [`SimError::Arg`] for an unknown id or `from == to`.
+    pub fn cut(&mut self, from: NodeId, to: NodeId) -> Result<(), SimError> {
+        let a = self.index(from)?;
+        let b = self.index(to)?;
+        if a == b {
+            return Err(ArgError::range("to", "a node other than from", to).into());
+        }
+        self.cut[a * self.cfg.nodes + b] = true;
+        self.record(EventKind::Cut { from, to });
+        Ok(())
+    }
+
+    /// Removes every partition and cut.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::sim::{Cluster, SimConfig};
+    /// let mut c = Cluster::new(SimConfig::new(3, 1)).unwrap();
+    /// c.partition(&[vec![1], vec![2], vec![3]]).unwrap();
+    /// c.heal();
+    /// c.advance(1_000);
+    /// assert!(c.leader().is_some());
+    /// ```
+    pub fn heal(&mut self) {
+        self.cut.iter_mut().for_each(|c| *c = false);
+        self.record(EventKind::Heal);
+    }
+
+    /// Triggers node `id`'s election timeout now.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::sim::{Cluster, SimConfig};
+    /// use quorumkit::raft::Role;
+    /// let mut c = Cluster::new(SimConfig::new(3, 1)).unwrap();
+    /// c.timeout(3).unwrap();
+    /// assert_eq!(c.node_state(3).unwrap().role, Role::Candidate);
+    /// ```
+    ///
+    /// # Errors
+    /// [`SimError::Arg`] for an unknown id, [`SimError::NodeDown`] if it is
+    /// down, [`SimError::Stopped`] after a violation.
+    pub fn timeout(&mut self, id: NodeId) -> Result<(), SimError> {
+        let i = self.index(id)?;
+        self.running()?;
+        let before = self.lead_term(i);
+        let Some(raw) = self.nodes[i].raw.as_mut() else {
+            return Err(SimError::NodeDown { id });
+        };
+        raw.campaign();
+        self.steps += 1;
+        self.record(EventKind::Timeout { node: id });
+        self.process(i, before);
+        Ok(())
+    }
+
+    /// Proposes `data` to the current leader (the live leader with the
+    /// highest term). Returns the leader and the entry's index.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::sim::{Cluster, SimConfig, SimError};
+    /// let mut c = Cluster::new(SimConfig::new(3, 1)).unwrap();
+    /// assert_eq!(c.propose(&b"x"[..]), Err(SimError::NoLeader));
+    /// c.advance(1_000);
+    /// let (leader, index) = c.propose(&b"x"[..]).unwrap();
+    /// assert_eq!(Some(leader), c.leader());
+    /// assert!(index >= 2);
+    /// ```
+    ///
+    /// # Errors
+    /// [`SimError::NoLeader`] if no live node leads, [`SimError::Stopped`]
+    /// after a violation.
+    pub fn propose(&mut self, data: impl Into<Bytes>) -> Result<(NodeId, u64), SimError> {
+        self.running()?;
+        let id = self.leader().ok_or(SimError::NoLeader)?;
+        let index = self.propose_to(id, data)?;
+        Ok((id, index))
+    }
+
+    /// Proposes `data` to node `id`, which must be leader.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::sim::{Cluster, SimConfig, SimError};
+    /// let mut c = Cluster::new(SimConfig::new(3, 1)).unwrap();
+    /// assert_eq!(c.propose_to(1, &b"x"[..]), Err(SimError::NotLeader { id: 1, leader: 0 }));
+    /// ```
+    ///
+    /// # Errors
+    /// [`SimError::Arg`] for an unknown id, [`SimError::NodeDown`],
+    /// [`SimError::NotLeader`], [`SimError::Stopped`].
+    pub fn propose_to(&mut self, id: NodeId, data: impl Into<Bytes>) -> Result<u64, SimError> {
+        let i = self.index(id)?;
+        self.running()?;
+        let before = self.lead_term(i);
+        let Some(raw) = self.nodes[i].raw.as_mut() else {
+            return Err(SimError::NodeDown { id });
+        };
+        let leader = raw.leader();
+        let index = raw
+            .propose(data)
+            .map_err(|_| SimError::NotLeader { id, leader })?;
+        self.steps += 1;
+        self.record(EventKind::Propose { node: id, index });
+        self.process(i, before);
+        Ok(index)
+    }
+
+    /// Sets the probability that a message is lost.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::sim::{Cluster, SimConfig};
+    /// let mut c = Cluster::new(SimConfig::new(3, 1)).unwrap();
+    /// assert!(c.set_drop_rate(1.5).is_err());
+    /// c.set_drop_rate(0.2).unwrap();
+    /// ```
+    ///
+    /// # Errors
+    /// [`SimError::Arg`] (`dropRate`) outside `[0, 1]`.
+    pub fn set_drop_rate(&mut self, p: f64) -> Result<(), SimError> {
+        check_rate("dropRate", p)?;
+        self.cfg.drop_rate = p;
+        Ok(())
+    }
+
+    /// Sets the probability that a message is duplicated.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::sim::{Cluster, SimConfig};
+    /// let mut c = Cluster::new(SimConfig::new(3, 1)).unwrap();
+    /// c.set_dup_rate(0.1).unwrap();
+    /// ```
+    ///
+    /// # Errors
+    /// [`SimError::Arg`] (`dupRate`) outside `[0, 1]`.
+    pub fn set_dup_rate(&mut self, p: f64) -> Result<(), SimError> {
+        check_rate("dupRate", p)?;
+        self.cfg.dup_rate = p;
+        Ok(())
+    }
+
+    /// Sets the probability that a message is held back (reordered).
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::sim::{Cluster, SimConfig};
+    /// let mut c = Cluster::new(SimConfig::new(3, 1)).unwrap();
+    /// c.set_reorder_rate(0.3).unwrap();
+    /// ```
+    ///
+    /// # Errors
+    /// [`SimError::Arg`] (`reorderRate`) outside `[0, 1]`.
+    pub fn set_reorder_rate(&mut self, p: f64) -> Result<(), SimError> {
+        check_rate("reorderRate", p)?;
+        self.cfg.reorder_rate = p;
+        Ok(())
+    }
+
+    // ----- observation --------------------------------------------------
+
+    /// The number of nodes.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::sim::{Cluster, SimConfig};
+    /// assert_eq!(Cluster::new(SimConfig::new(3, 1)).unwrap().len(), 3);
+    /// ```
+    #[allow(clippy::len_without_is_empty)]
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// The configuration in force (rates reflect later changes).
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::sim::{Cluster, SimConfig};
+    /// assert_eq!(Cluster::new(SimConfig::new(3, 8)).unwrap().config().seed, 8);
+    /// ```
+    pub fn config(&self) -> &SimConfig {
+        &self.cfg
+    }
+
+    /// Virtual time, in ms.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::sim::{Cluster, SimConfig};
+    /// assert_eq!(Cluster::new(SimConfig::new(3, 1)).unwrap().now(), 0);
+    /// ```
+    pub fn now(&self) -> u64 {
+        self.now
+    }
+
+    /// How many events (ticks, deliveries, drops on arrival, proposals,
+    /// timeouts) have run.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::sim::{Cluster, SimConfig};
+    /// let mut c = Cluster::new(SimConfig::new(3, 1)).unwrap();
+    /// c.advance(100);
+    /// assert!(c.steps() >= 27);
+    /// ```
+    pub fn steps(&self) -> u64 {
+        self.steps
+    }
+
+    /// The live leader with the highest term, if any.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::sim::{Cluster, SimConfig};
+    /// let mut c = Cluster::new(SimConfig::new(3, 1)).unwrap();
+    /// assert_eq!(c.leader(), None);
+    /// c.advance(1_000);
+    /// assert!(c.leader().is_some());
+    /// ```
+    pub fn leader(&self) -> Option<NodeId> {
+        self.nodes
+            .iter()
+            .filter_map(|n| n.raw.as_ref())
+            .filter(|r| r.role() == Role::Leader)
+            .max_by_key(|r| r.term())
+            .map(|r| r.id())
+    }
+
+    /// The [`RawNode`] of node `id`, if it is up.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::sim::{Cluster, SimConfig};
+    /// let c = Cluster::new(SimConfig::new(3, 1)).unwrap();
+    /// assert_eq!(c.node(2).unwrap().id(), 2);
+    /// ```
+    pub fn node(&self, id: NodeId) -> Option<&RawNode> {
+        self.nodes.get((id as usize).checked_sub(1)?)?.raw.as_ref()
+    }
+
+    /// Node `id` as the page draws it.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::sim::{Cluster, SimConfig};
+    /// let c = Cluster::new(SimConfig::new(3, 1)).unwrap();
+    /// assert!(c.node_state(4).is_none());
+    /// assert!(c.node_state(3).unwrap().election_timeout >= 150);
+    /// ```
+    pub fn node_state(&self, id: NodeId) -> Option<NodeState<'_>> {
+        let n = self.nodes.get((id as usize).checked_sub(1)?)?;
+        let tick = self.cfg.tick;
+        Some(match &n.raw {
+            Some(r) => {
+                let since_tick = (self.now + tick).saturating_sub(n.next_tick).min(tick - 1);
+                NodeState {
+                    id,
+                    up: true,
+                    role: r.role(),
+                    term: r.term(),
+                    vote: r.vote(),
+                    leader: r.leader(),
+                    commit: r.commit(),
+                    applied: n.applied,
+                    log: r.entries(),
+                    election_elapsed: u64::from(r.election_elapsed()) * tick + since_tick,
+                    election_timeout: u64::from(r.election_timeout()) * tick,
+                }
+            }
+            None => {
+                let hs = n.storage.initial_state();
+                NodeState {
+                    id,
+                    up: false,
+                    role: Role::Follower,
+                    term: hs.term,
+                    vote: hs.vote,
+                    leader: NONE,
+                    commit: hs.commit,
+                    applied: 0,
+                    log: n.storage.all_entries(),
+                    election_elapsed: 0,
+                    election_timeout: self.cfg.election_ticks() * tick,
+                }
+            }
+        })
+    }
+
+    /// Every message in flight, by arrival time.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::sim::{Cluster, SimConfig};
+    /// let c = Cluster::new(SimConfig::new(3, 1)).unwrap();
+    /// assert_eq!(c.in_flight().count(), 0);
+    /// ```
+    pub fn in_flight(&self) -> impl Iterator<Item = Flight> + '_ {
+        let now = self.now;
+        self.flights.values().map(move |f| {
+            let span = f.info.arrive.saturating_sub(f.info.sent);
+            let progress = if span == 0 {
+                1.0
+            } else {
+                (now.saturating_sub(f.info.sent) as f64 / span as f64).min(1.0)
+            };
+            Flight {
+                msg: f.info,
+                progress,
+            }
+        })
+    }
+
+    /// A snapshot of every node and message for one animation frame; logs
+    /// are borrowed, not copied.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::sim::{Cluster, SimConfig};
+    /// let mut c = Cluster::new(SimConfig::new(3, 1)).unwrap();
+    /// c.advance(1_000);
+    /// let s = c.state();
+    /// assert_eq!(s.nodes.iter().filter(|n| n.role == quorumkit::raft::Role::Leader).count(), 1);
+    /// ```
+    pub fn state(&self) -> ClusterState<'_> {
+        ClusterState {
+            time: self.now,
+            nodes: (1..=self.nodes.len() as NodeId)
+                .filter_map(|id| self.node_state(id))
+                .collect(),
+            flights: self.in_flight().collect(),
+        }
+    }
+
+    /// The events recorded since `cursor` (an earlier
+    /// [`event_cursor`](Cluster::event_cursor)); `events(0)` is the whole log.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::sim::{Cluster, SimConfig};
+    /// let mut c = Cluster::new(SimConfig::new(3, 1)).unwrap();
+    /// c.advance(1_000);
+    /// let cur = c.event_cursor();
+    /// c.advance(100);
+    /// assert_eq!(c.events(cur).len(), c.event_cursor() - cur);
+    /// ```
+    pub fn events(&self, cursor: usize) -> &[Event] {
+        self.events.get(cursor..).unwrap_or(&[])
+    }
+
+    /// The cursor just past the last recorded event.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::sim::{Cluster, SimConfig};
+    /// assert_eq!(Cluster::new(SimConfig::new(3, 1)).unwrap().event_cursor(), 0);
+    /// ```
+    pub fn event_cursor(&self) -> usize {
+        self.events.len()
+    }
+
+    /// A fingerprint of the whole history (every event, recorded or not):
+    /// equal runs give equal hashes.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::sim::{Cluster, SimConfig};
+    /// let mut a = Cluster::new(SimConfig::new(3, 1)).unwrap();
+    /// let mut b = Cluster::new(SimConfig::new(3, 2)).unwrap();
+    /// a.advance(1_000);
+    /// b.advance(1_000);
+    /// assert_ne!(a.history_hash(), b.history_hash());
+    /// ```
+    pub fn history_hash(&self) -> u64 {
+        self.event_count
+    }
+
+    /// The invariant violation that stopped the run, if any (at most one).
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::sim::{Cluster, SimConfig};
+    /// let mut c = Cluster::new(SimConfig::new(3, 1)).unwrap();
+    /// c.advance(1_000);
+    /// assert!(c.violations().is_empty());
+    /// ```
+    pub fn violations(&self) -> &[Violation] {
+        self.violation.as_slice()
+    }
+
+    /// The highest index ever committed by any node.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::sim::{Cluster, SimConfig};
+    /// let mut c = Cluster::new(SimConfig::new(3, 1)).unwrap();
+    /// c.advance(1_000);
+    /// assert_eq!(c.max_commit(), 1); // the leader's no-op
+    /// ```
+    pub fn max_commit(&self) -> u64 {
+        self.checker.max_commit()
+    }
+
+    /// Liveness: advances until a leader exists whose term is the highest
+    /// among live nodes, then until every live node has applied everything
+    /// ever committed plus the leader's own entries. Call it once faults are
+    /// healed. Returns the leader.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::sim::{Cluster, SimConfig};
+    /// let mut c = Cluster::new(SimConfig::new(5, 3)).unwrap();
+    /// c.partition(&[vec![1], vec![2], vec![3], vec![4, 5]]).unwrap();
+    /// c.advance(1_000);
+    /// c.heal();
+    /// assert!(c.check_liveness(3_000).is_ok());
+    /// ```
+    ///
+    /// # Errors
+    /// A [`Violation`] (rule [`Rule::Liveness`]) if that takes more than
+    /// `within_ms` of virtual time (the run then stops), or the safety
+    /// violation that stopped the run.
+    pub fn check_liveness(&mut self, within_ms: u64) -> Result<NodeId, Violation> {
+        let deadline = self.now.saturating_add(within_ms);
+        let step = self.cfg.tick;
+        loop {
+            if let Some(v) = &self.violation {
+                return Err(v.clone());
+            }
+            if let Some(l) = self.converged_leader() {
+                return Ok(l);
+            }
+            if self.now >= deadline {
+                let detail = match self.leader() {
+                    None => format!("no leader within {within_ms} ms after the faults healed"),
+                    Some(l) => format!(
+                        "leader {l} elected, but not every live node applied everything \
+                         committed (index {}) within {within_ms} ms",
+                        self.max_commit()
+                    ),
+                };
+                self.fail((Rule::Liveness, detail));
+                return Err(self
+                    .violation
+                    .clone()
+                    .unwrap_or_else(|| self.make_violation(Rule::Liveness, String::new())));
+            }
+            self.advance(step.min(deadline - self.now));
+        }
+    }
+
+    fn converged_leader(&self) -> Option<NodeId> {
+        let l = self.node(self.leader()?)?;
+        let max_term = self
+            .nodes
+            .iter()
+            .filter_map(|n| n.raw.as_ref())
+            .map(|r| r.term())
+            .max()?;
+        if l.term() < max_term || l.commit() < l.last_index() {
+            return None;
+        }
+        let target = l.last_index().max(self.max_commit());
+        let all = self
+            .nodes
+            .iter()
+            .filter(|n| n.raw.is_some())
+            .all(|n| n.applied >= target);
+        all.then_some(l.id())
+    }
+
+    // ----- internals ----------------------------------------------------
+
+    fn index(&self, id: NodeId) -> Result<usize, SimError> {
+        let n = self.nodes.len();
+        if id == 0 || id as usize > n {
+            return Err(ArgError::range("id", format!("a node id in 1..={n}"), id).into());
+        }
+        Ok(id as usize - 1)
+    }
+
+    fn running(&self) -> Result<(), SimError> {
+        if self.violation.is_some() {
+            Err(SimError::Stopped)
+        } else {
+            Ok(())
+        }
+    }
+
+    fn lead_term(&self, i: usize) -> Option<u64> {
+        self.nodes[i]
+            .raw
+            .as_ref()
+            .filter(|r| r.role() == Role::Leader)
+            .map(|r| r.term())
+    }
+
+    fn record(&mut self, kind: EventKind) {
+        let ev = Event {
+            time: self.now,
+            kind,
+        };
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.event_count.hash(&mut h);
+        ev.hash(&mut h);
+        self.event_count = h.finish();
+        if self.cfg.record_events {
+            self.events.push(ev);
+        }
+    }
+
+    fn rand_unit(&mut self) -> f64 {
+        (self.rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    fn latency(&mut self) -> u64 {
+        let l = self.cfg.latency;
+        let span = l.max - l.min + 1;
+        let mut d = l.min + self.rng.next_u64() % span;
+        if self.cfg.reorder_rate > 0.0 && self.rand_unit() < self.cfg.reorder_rate {
+            d += self.rng.next_u64() % (4 * l.max + 1);
+        }
+        d
+    }
+
+    fn send(&mut self, m: Message) {
+        let n = self.cfg.nodes;
+        let mut info = MsgInfo {
+            id: self.next_msg_id,
+            kind: m.kind,
+            from: m.from,
+            to: m.to,
+            term: m.term,
+            sent: self.now,
+            arrive: self.now,
+            entries: u32::try_from(m.entries.len()).unwrap_or(u32::MAX),
+        };
+        self.next_msg_id += 1;
+        let (a, b) = (m.from as usize - 1, m.to as usize - 1);
+        if self.cut[a * n + b] {
+            self.record(EventKind::Drop(info, DropReason::Partition));
+            return;
+        }
+        if self.cfg.drop_rate > 0.0 && self.rand_unit() < self.cfg.drop_rate {
+            self.record(EventKind::Drop(info, DropReason::Lost));
+            return;
+        }
+        let dup = self.cfg.dup_rate > 0.0 && self.rand_unit() < self.cfg.dup_rate;
+        if dup {
+            let mut info2 = info;
+            info2.id = self.next_msg_id;
+            self.next_msg_id += 1;
+            info2.arrive = self.now + self.latency();
+            self.record(EventKind::Send(info2));
+            self.seq += 1;
+            self.flights.insert(
+                (info2.arrive, self.seq),
+                InFlight {
+                    info: info2,
+                    msg: m.clone(),
+                },
+            );
+        }
+        info.arrive = self.now + self.latency();
+        self.record(EventKind::Send(info));
+        self.seq += 1;
+        self.flights
+            .insert((info.arrive, self.seq), InFlight { info, msg: m });
+    }
+
+    /// Handles every Ready of node `i`, honouring the contract atomically,
+    /// and runs the checker. `lead_before` is the term it led before the
+    /// event, if it was leader.
+    fn process(&mut self, i: usize, lead_before: Option<u64>) {
+        let id = i as NodeId + 1;
+        loop {
+            if self.violation.is_some() {
+                return;
+            }
+            let Some(raw) = self.nodes[i].raw.as_mut() else {
+                return;
+            };
+            if !raw.has_ready() {
+                return;
+            }
+            let (role, term) = (raw.role(), raw.term());
+            let rd = raw.ready();
+            let entries = rd.entries.to_vec();
+            let committed_entries = rd.committed_entries.to_vec();
+            let (hard_state, soft_state, messages) = (rd.hard_state, rd.soft_state, rd.messages);
+            let still_leader = lead_before.filter(|&t| role == Role::Leader && term == t);
+
+            // 1. Persist entries, keeping the fingerprints in step.
+            if let (Some(first), Some(last)) = (entries.first(), entries.last()) {
+                let node = &mut self.nodes[i];
+                let old_last = node.storage.last_index();
+                // The node never hands out a gap, so this cannot fail.
+                let _ = node.storage.append(&entries);
+                node.chain.truncate((first.index - 1) as usize);
+                for e in &entries {
+                    let prev = node.chain.last().copied().unwrap_or(0);
+                    node.chain.push(chain(prev, e));
+                }
+                let (fi, li, lt) = (first.index, last.index, last.term);
+                let commit = node.storage.initial_state().commit;
+                let r = self.checker.on_append(
+                    id,
+                    old_last,
+                    fi,
+                    &entries,
+                    &self.nodes[i].chain,
+                    still_leader,
+                    commit,
+                );
+                self.record(EventKind::Append {
+                    node: id,
+                    first: fi,
+                    last: li,
+                    term: lt,
+                });
+                if !self.check(r) {
+                    return;
+                }
+            }
+            // 2. Persist the hard state.
+            if let Some(hs) = hard_state {
+                let prev = self.nodes[i].storage.initial_state();
+                self.nodes[i].storage.set_hard_state(hs);
+                if hs.vote != NONE && (hs.vote != prev.vote || hs.term != prev.term) {
+                    self.record(EventKind::Vote {
+                        node: id,
+                        term: hs.term,
+                        candidate: hs.vote,
+                    });
+                }
+                if hs.commit > prev.commit {
+                    self.record(EventKind::Commit {
+                        node: id,
+                        index: hs.commit,
+                    });
+                }
+                let r = self.checker_hard_state(i, hs.term, hs.commit);
+                if !self.check(r) {
+                    return;
+                }
+            }
+            // 3. Role changes.
+            if let Some(ss) = soft_state {
+                self.record(EventKind::Role {
+                    node: id,
+                    role: ss.role,
+                    term,
+                    leader: ss.leader,
+                });
+                if ss.role == Role::Leader {
+                    let r = self.checker.on_leader(id, term, &self.nodes[i].chain);
+                    if !self.check(r) {
+                        return;
+                    }
+                }
+            }
+            // 4. Send.
+            for m in messages {
+                self.send(m);
+            }
+            // 5. Apply.
+            if let (Some(first), Some(last)) = (committed_entries.first(), committed_entries.last())
+            {
+                let (fi, li) = (first.index, last.index);
+                let node = &self.nodes[i];
+                let r = self
+                    .checker
+                    .on_apply(id, node.applied, &committed_entries, &node.chain);
+                self.nodes[i].applied = li;
+                self.record(EventKind::Apply {
+                    node: id,
+                    first: fi,
+                    last: li,
+                });
+                if !self.check(r) {
+                    return;
+                }
+            }
+            if let Some(raw) = self.nodes[i].raw.as_mut() {
+                raw.advance();
+            }
+        }
+    }
+
+    fn checker_hard_state(&mut self, i: usize, term: u64, commit: u64) -> Result<(), Fail> {
+        let leaders: Vec<(NodeId, u64, &[u64])> = self
+            .nodes
+            .iter()
+            .filter_map(|n| {
+                let r = n.raw.as_ref()?;
+                (r.role() == Role::Leader).then_some((r.id(), r.term(), n.chain.as_slice()))
+            })
+            .collect();
+        let node = &self.nodes[i];
+        self.checker.on_hard_state(
+            i,
+            i as NodeId + 1,
+            term,
+            commit,
+            node.storage.all_entries(),
+            &node.chain,
+            &leaders,
+        )
+    }
+
+    /// Records a failed check; returns whether the run may go on.
+    fn check(&mut self, r: Result<(), Fail>) -> bool {
+        match r {
+            Ok(()) => true,
+            Err(f) => {
+                self.fail(f);
+                false
+            }
+        }
+    }
+
+    fn fail(&mut self, (rule, detail): Fail) {
+        if self.violation.is_none() {
+            self.violation = Some(self.make_violation(rule, detail));
+        }
+    }
+
+    fn make_violation(&self, rule: Rule, detail: String) -> Violation {
+        let mut nodes = String::new();
+        for id in 1..=self.nodes.len() as NodeId {
+            let Some(s) = self.node_state(id) else {
+                continue;
+            };
+            let skip = s.log.len().saturating_sub(40);
+            let mut log = String::new();
+            if skip > 0 {
+                log.push_str(&format!("[{skip} earlier] "));
+            }
+            for e in &s.log[skip..] {
+                log.push_str(&format!("{}:{} ", e.index, e.term));
+            }
+            nodes.push_str(&format!(
+                "  node {id} ({}, {}, term {}, vote {}, commit {}, applied {}): log (index:term) {}\n",
+                if s.up { "up" } else { "down" },
+                s.role.name(),
+                s.term,
+                s.vote,
+                s.commit,
+                s.applied,
+                log.trim_end()
+            ));
+        }
+        Violation {
+            rule,
+            seed: self.cfg.seed,
+            step: self.steps,
+            time: self.now,
+            detail,
+            nodes,
+        }
+    }
+}

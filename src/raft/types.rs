@@ -1,0 +1,279 @@
+//! The values that cross the core's boundary: log entries, messages, and the
+//! hard and soft state.
+
+use bytes::Bytes;
+
+/// A node's identity. Must be non-zero: `0` means "none" in [`HardState::vote`]
+/// and [`SoftState::leader`].
+pub type NodeId = u32;
+
+/// "No node": the vote of a node that has not voted in its term, or the
+/// leader of a node that knows none.
+pub const NONE: NodeId = 0;
+
+/// One log entry.
+///
+/// `data` is reference-counted ([`Bytes`]): handing the same entry to storage,
+/// to several followers and to the application clones a pointer, not the
+/// payload. An empty `data` is the no-op entry a new leader appends to commit
+/// the entries of earlier terms (§5.4.2).
+///
+/// # Examples
+/// ```
+/// use quorumkit::raft::Entry;
+/// let e = Entry::new(2, 7, &b"set x=1"[..]);
+/// assert_eq!((e.term, e.index), (2, 7));
+/// assert_eq!(&e.data[..], b"set x=1");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct Entry {
+    /// The term of the leader that created the entry.
+    pub term: u64,
+    /// The entry's position in the log, from 1.
+    pub index: u64,
+    /// The application's command; empty for a leader's no-op entry.
+    pub data: Bytes,
+}
+
+impl Entry {
+    /// An entry with the given term, index and data (copied if borrowed).
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::Entry;
+    /// let e = Entry::new(1, 1, Vec::from("a"));
+    /// assert_eq!(e.data.len(), 1);
+    /// ```
+    pub fn new(term: u64, index: u64, data: impl Into<Bytes>) -> Entry {
+        Entry {
+            term,
+            index,
+            data: data.into(),
+        }
+    }
+}
+
+/// The kind of a [`Message`].
+///
+/// The set grows in later versions (pre-vote, snapshots, leadership
+/// transfer), so match it with a wildcard arm.
+///
+/// # Examples
+/// ```
+/// use quorumkit::raft::MsgKind;
+/// assert_eq!(MsgKind::Append.name(), "Append");
+/// assert!(MsgKind::VoteResp.is_response());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum MsgKind {
+    /// RequestVote (§5.2): `index`/`log_term` are the candidate's last log
+    /// index and term.
+    Vote,
+    /// The answer to [`MsgKind::Vote`]; `reject` is false when granted.
+    VoteResp,
+    /// AppendEntries (§5.3): `index`/`log_term` identify the entry that
+    /// precedes `entries`; `commit` is the leader's commit index.
+    Append,
+    /// The answer to [`MsgKind::Append`]. Accepted: `index` is the follower's
+    /// last index that now matches the leader. Rejected: `index` is the
+    /// rejected `prev` index, `reject_hint` is the index the follower
+    /// suggests probing next and `log_term` the term of its entry there
+    /// (the conflict index/term hint, §5.3).
+    AppendResp,
+    /// A heartbeat from the leader; `commit` is the commit index the follower
+    /// may safely adopt (at most what it is known to hold). The default kind.
+    #[default]
+    Heartbeat,
+    /// The answer to [`MsgKind::Heartbeat`].
+    HeartbeatResp,
+}
+
+impl MsgKind {
+    /// The kind's name, as shown in the simulator's event log.
+    ///
+    /// # Examples
+    /// ```
+    /// assert_eq!(quorumkit::raft::MsgKind::Heartbeat.name(), "Heartbeat");
+    /// ```
+    pub fn name(self) -> &'static str {
+        match self {
+            MsgKind::Vote => "Vote",
+            MsgKind::VoteResp => "VoteResp",
+            MsgKind::Append => "Append",
+            MsgKind::AppendResp => "AppendResp",
+            MsgKind::Heartbeat => "Heartbeat",
+            MsgKind::HeartbeatResp => "HeartbeatResp",
+        }
+    }
+
+    /// A small stable number for the kind (for compact encodings).
+    ///
+    /// # Examples
+    /// ```
+    /// assert_eq!(quorumkit::raft::MsgKind::Vote.code(), 0);
+    /// ```
+    pub fn code(self) -> u8 {
+        match self {
+            MsgKind::Vote => 0,
+            MsgKind::VoteResp => 1,
+            MsgKind::Append => 2,
+            MsgKind::AppendResp => 3,
+            MsgKind::Heartbeat => 4,
+            MsgKind::HeartbeatResp => 5,
+        }
+    }
+
+    /// Whether this kind answers a request.
+    ///
+    /// # Examples
+    /// ```
+    /// assert!(!quorumkit::raft::MsgKind::Append.is_response());
+    /// ```
+    pub fn is_response(self) -> bool {
+        matches!(
+            self,
+            MsgKind::VoteResp | MsgKind::AppendResp | MsgKind::HeartbeatResp
+        )
+    }
+}
+
+/// A message between two nodes. One flat shape serves every kind; the
+/// meaning of `index`, `log_term` and `reject_hint` per kind is given on
+/// [`MsgKind`].
+///
+/// # Examples
+/// ```
+/// use quorumkit::raft::{Message, MsgKind};
+/// let m = Message::new(MsgKind::Heartbeat, 1, 2, 3);
+/// assert_eq!((m.from, m.to, m.term), (1, 2, 3));
+/// assert!(m.entries.is_empty());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Message {
+    /// What the message is.
+    pub kind: MsgKind,
+    /// The sender.
+    pub from: NodeId,
+    /// The recipient.
+    pub to: NodeId,
+    /// The sender's current term.
+    pub term: u64,
+    /// A log term; see [`MsgKind`].
+    pub log_term: u64,
+    /// A log index; see [`MsgKind`].
+    pub index: u64,
+    /// The entries carried by [`MsgKind::Append`].
+    pub entries: Vec<Entry>,
+    /// The leader's commit index (Append, Heartbeat).
+    pub commit: u64,
+    /// Whether a response refuses the request.
+    pub reject: bool,
+    /// The conflict index hint of a rejected [`MsgKind::AppendResp`].
+    pub reject_hint: u64,
+}
+
+impl Message {
+    /// A message of `kind` from `from` to `to` at `term`, other fields zero.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::{Message, MsgKind};
+    /// let m = Message::new(MsgKind::Vote, 2, 1, 5);
+    /// assert_eq!(m.kind, MsgKind::Vote);
+    /// ```
+    pub fn new(kind: MsgKind, from: NodeId, to: NodeId, term: u64) -> Message {
+        Message {
+            kind,
+            from,
+            to,
+            term,
+            ..Message::default()
+        }
+    }
+}
+
+/// The state a node must persist before it sends messages: its term, its
+/// vote in that term and its commit index.
+///
+/// # Examples
+/// ```
+/// use quorumkit::raft::HardState;
+/// let hs = HardState { term: 3, vote: 1, commit: 10 };
+/// assert_ne!(hs, HardState::default());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct HardState {
+    /// The latest term the node has seen.
+    pub term: u64,
+    /// The node it voted for in `term`, or [`NONE`].
+    pub vote: NodeId,
+    /// The highest index known to be committed.
+    pub commit: u64,
+}
+
+/// A node's role (§5.1).
+///
+/// # Examples
+/// ```
+/// use quorumkit::raft::Role;
+/// assert_eq!(Role::Leader.name(), "leader");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum Role {
+    /// Passive: answers leaders and candidates.
+    #[default]
+    Follower,
+    /// Asking for votes to become leader.
+    Candidate,
+    /// Accepts proposals and replicates the log.
+    Leader,
+}
+
+impl Role {
+    /// The role's lowercase name.
+    ///
+    /// # Examples
+    /// ```
+    /// assert_eq!(quorumkit::raft::Role::Candidate.name(), "candidate");
+    /// ```
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Follower => "follower",
+            Role::Candidate => "candidate",
+            Role::Leader => "leader",
+        }
+    }
+
+    /// A small stable number for the role: follower 0, candidate 1, leader 2.
+    ///
+    /// # Examples
+    /// ```
+    /// assert_eq!(quorumkit::raft::Role::Leader.code(), 2);
+    /// ```
+    pub fn code(self) -> u8 {
+        match self {
+            Role::Follower => 0,
+            Role::Candidate => 1,
+            Role::Leader => 2,
+        }
+    }
+}
+
+/// Volatile state the application may want to watch: the role and the
+/// leader the node knows. Never needs persisting.
+///
+/// # Examples
+/// ```
+/// use quorumkit::raft::{Role, SoftState};
+/// let s = SoftState { role: Role::Follower, leader: 0 };
+/// assert_eq!(s, SoftState::default());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct SoftState {
+    /// The node's role.
+    pub role: Role,
+    /// The leader it knows in its current term, or [`NONE`].
+    pub leader: NodeId,
+}
