@@ -7,6 +7,7 @@
 //          (package API, the four load environments, the page in Playwright)
 //   QUORUMKIT_LONG=1 npm test   also runs the long randomized modes.
 //   npm test -- --only=cargo,node   runs the named tiers only.
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { root, runTee, ensureToolchain, CHROMEDRIVER } from './lib.mjs';
 
@@ -17,6 +18,10 @@ const t0 = Date.now();
 ensureToolchain({ browsers: true });
 
 const results = [];
+// wasm-bindgen-test suites: tests/wasm*.rs (the others use native-only dev-dependencies).
+const wasmTests = readdirSync(join(root, 'tests'))
+  .filter((f) => /^wasm.*\.rs$/.test(f))
+  .flatMap((f) => ['--test', f.slice(0, -3)]);
 const wasmEnv = { ...process.env, CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER: 'wasm-bindgen-test-runner' };
 
 /** Sums cargo's "test result: ok. N passed; M failed" lines. */
@@ -52,11 +57,11 @@ async function tier(name, group, cmd, args, { env, counts = check } = {}) {
 
 await tier('rustfmt', 'lint', 'cargo', ['fmt', '--all', '--check']);
 await tier('clippy (native)', 'lint', 'cargo', ['clippy', '--all-targets', '--', '-D', 'warnings']);
-await tier('clippy (wasm32)', 'lint', 'cargo', ['clippy', '--target', 'wasm32-unknown-unknown', '--lib', '--test', 'wasm', '--', '-D', 'warnings']);
+await tier('clippy (wasm32)', 'lint', 'cargo', ['clippy', '--target', 'wasm32-unknown-unknown', '--lib', ...wasmTests, '--', '-D', 'warnings']);
 await tier('cargo test (native)', 'cargo', 'cargo', ['test'], { counts: cargoCounts });
 const built = await tier('build pkg/', 'build', process.execPath, [join(root, 'scripts', 'build.mjs')]);
-await tier('wasm-bindgen-test (Node)', 'wasm', 'cargo', ['test', '--target', 'wasm32-unknown-unknown', '--test', 'wasm'], { env: wasmEnv, counts: cargoCounts });
-await tier('wasm-bindgen-test (Chromium)', 'wasm', 'cargo', ['test', '--target', 'wasm32-unknown-unknown', '--test', 'wasm'], {
+await tier('wasm-bindgen-test (Node)', 'wasm', 'cargo', ['test', '--target', 'wasm32-unknown-unknown', ...wasmTests], { env: wasmEnv, counts: cargoCounts });
+await tier('wasm-bindgen-test (Chromium)', 'wasm', 'cargo', ['test', '--target', 'wasm32-unknown-unknown', ...wasmTests], {
   env: { ...wasmEnv, WASM_BINDGEN_USE_BROWSER: '1', CHROMEDRIVER },
   counts: cargoCounts,
 });

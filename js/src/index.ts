@@ -12,6 +12,19 @@
  */
 export type { Key } from './internal/keys.js';
 export { crc32, crc32Many, xxh64, xxh3 } from './hash.js';
+export {
+  Snowflake,
+  layouts,
+  randomMachineId,
+  machineIdCollisionProbability,
+  type ClockBackwardsPolicy,
+  type LayoutOptions,
+  type SnowflakeLayout,
+  type SnowflakeLayoutName,
+  type SnowflakeLayoutSpec,
+  type SnowflakeOptions,
+  type SnowflakeParts,
+} from './snowflake.js';
 import * as raw from './raw/quorumkit.js';
 
 /**

@@ -11,9 +11,11 @@
 //! - invalid arguments come back as `RangeError` / `TypeError` through
 //!   [`errors`], never as a panic.
 
+pub mod args;
 pub mod errors;
 pub mod hash;
 pub mod scratch;
+pub mod snowflake;
 
 use wasm_bindgen::prelude::*;
 

@@ -23,14 +23,15 @@ const MAX_SCRATCH: usize = 256 << 20;
 struct Scratch {
     keys: Vec<u8>,
     ends: Vec<u32>,
-    out: Vec<u8>,
+    /// `u64` words so that any typed-array view of it is aligned.
+    out: Vec<u64>,
 }
 
 thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch {
         keys: vec![0; 1024],
         ends: vec![0; 64],
-        out: vec![0; 64],
+        out: vec![0; 8],
     });
 }
 
@@ -85,19 +86,20 @@ pub fn ends_buffer_ptr() -> *mut u32 {
     SCRATCH.with_borrow_mut(|s| s.ends.as_mut_ptr())
 }
 
-/// Grows the output buffer to at least `len` bytes and returns its pointer.
+/// Grows the output buffer to at least `len` bytes and returns its pointer
+/// (8-byte aligned, so any typed-array view of it is valid).
 #[wasm_bindgen]
 pub fn out_buffer_reserve(len: usize) -> JsResult<*mut u8> {
     SCRATCH.with_borrow_mut(|s| {
-        grow(&mut s.out, len, "keys")?;
-        Ok(s.out.as_mut_ptr())
+        grow(&mut s.out, len.div_ceil(8), "keys")?;
+        Ok(s.out.as_mut_ptr().cast())
     })
 }
 
 /// Pointer to the output buffer.
 #[wasm_bindgen]
 pub fn out_buffer_ptr() -> *mut u8 {
-    SCRATCH.with_borrow_mut(|s| s.out.as_mut_ptr())
+    SCRATCH.with_borrow_mut(|s| s.out.as_mut_ptr().cast())
 }
 
 /// Runs `f` on the first `len` bytes of the key buffer.
@@ -139,9 +141,22 @@ pub fn with_batch<R>(
             }
             prev = e;
         }
+        let out = out_bytes(out);
         if out.len() < out_len {
             return bad(format!("output of {out_len} bytes"));
         }
         Ok(f(keys, ends, &mut out[..out_len]))
     })
+}
+
+/// Runs `f` on the first `len` words of the output buffer, grown as needed.
+pub fn with_out_words<R>(len: usize, f: impl FnOnce(&mut [u64]) -> R) -> JsResult<R> {
+    SCRATCH.with_borrow_mut(|s| {
+        grow(&mut s.out, len, "count")?;
+        Ok(f(&mut s.out[..len]))
+    })
+}
+
+fn out_bytes(words: &mut [u64]) -> &mut [u8] {
+    bytemuck::cast_slice_mut(words)
 }
