@@ -39,3 +39,14 @@ import * as raw from './raw/quorumkit.js';
 export function version(): string {
   return raw.version();
 }
+
+declare global {
+  interface SymbolConstructor {
+    /**
+     * The well-known symbol of explicit resource management (`using`), declared here so
+     * projects whose `lib` setting predates it still type-check. Objects that own wasm
+     * memory implement it as `free()`.
+     */
+    readonly dispose: unique symbol;
+  }
+}

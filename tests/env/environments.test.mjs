@@ -43,7 +43,7 @@ test('the packed package installs and loads in Node ESM, CommonJS and TypeScript
   execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { cwd: app, encoding: 'utf8' });
 });
 
-test('a browser loads the package as native ES modules, with no bundler and no network', async () => {
+test('a browser loads the package as native ES modules, with no bundler and no network, and makes IDs', async () => {
   const page = await browser.newPage();
   const problems = collectProblems(page);
   const origin = 'http://quorumkit.test';
@@ -53,7 +53,9 @@ test('a browser loads the package as native ES modules, with no bundler and no n
   });
   await page.goto(`${origin}/`);
   await page.waitForSelector('body[data-result]', { state: 'attached', timeout: 10_000 });
-  checkResult(await page.getAttribute('body', 'data-result'));
+  const result = await page.getAttribute('body', 'data-result');
+  checkResult(result);
+  assert.deepEqual(JSON.parse(result).snowflake, { increasing: true, machineId: 5, discord: 1462015105796 });
   assert.deepEqual(problems, []);
   await page.close();
 });

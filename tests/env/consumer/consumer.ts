@@ -10,3 +10,16 @@ console.log(a, many.length, h, v);
 
 // @ts-expect-error numbers are not keys
 crc32(42);
+
+import { Snowflake, layouts, randomMachineId, type SnowflakeParts } from 'quorumkit';
+const gen = new Snowflake({ machineId: randomMachineId(), layout: 'discord', onClockBackwards: 'wait' });
+const id: bigint = gen.next();
+const parts: SnowflakeParts = Snowflake.decode(id, { layout: layouts.discord });
+const when: Date = parts.date;
+const filled: BigUint64Array = gen.fill(new BigUint64Array(4));
+gen.free();
+console.log(when, filled.length, gen.nextString);
+// @ts-expect-error machineId is required
+new Snowflake({});
+// @ts-expect-error unknown policy
+new Snowflake({ machineId: 1, onClockBackwards: 'skip' });

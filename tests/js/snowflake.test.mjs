@@ -1,0 +1,210 @@
+// node:test tier for Snowflake IDs, against the built package.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Snowflake, layouts, randomMachineId, machineIdCollisionProbability } from 'quorumkit';
+
+const T0 = 1_700_000_000_000;
+
+/** A fake clock driven by a script of readings; the last reading repeats, then advances 1 ms per read. */
+function scriptedClock(readings) {
+  let i = 0;
+  let extra = 0;
+  return () => (i < readings.length ? readings[i++] : readings.at(-1) + ++extra);
+}
+
+function assertIncreasing(ids) {
+  for (let i = 1; i < ids.length; i++) {
+    assert.ok(ids[i] > ids[i - 1], `id ${i} (${ids[i]}) after ${ids[i - 1]}`);
+  }
+}
+
+test('Discord vector decodes exactly and composes back', () => {
+  const d = Snowflake.decode(175928847299117063n, { layout: 'discord' });
+  assert.equal(d.timestamp, 1462015105796);
+  assert.equal(d.date.getTime(), 1462015105796);
+  assert.equal(d.workerId, 1);
+  assert.equal(d.processId, 0);
+  assert.equal(d.sequence, 7);
+  assert.deepEqual(Snowflake.decode('175928847299117063', { layout: 'discord' }), d);
+  assert.equal(Snowflake.compose({ timestamp: 1462015105796, workerId: 1, processId: 0, sequence: 7 }, { layout: 'discord' }), 175928847299117063n);
+  assert.equal(Snowflake.compose({ timestamp: d.date, machineId: d.machineId, sequence: 7 }, { layout: layouts.discord }), 175928847299117063n);
+});
+
+test('Twitter IDs decode to their creation time', () => {
+  // The Tweet object example of Twitter's developer docs:
+  // "id": 1050118621198921728, "created_at": "Wed Oct 10 20:19:24 +0000 2018".
+  const t = Snowflake.decode(1050118621198921728n, { layout: 'twitter' });
+  assert.equal(t.date.toISOString().slice(0, 19), '2018-10-10T20:19:24');
+  assert.ok('datacenterId' in t && 'workerId' in t);
+});
+
+test('every preset round-trips decode(compose(x))', () => {
+  for (const [name, l] of Object.entries(layouts)) {
+    const ts = l.epoch + 123_456_789 * l.timeUnit;
+    const parts = { timestamp: ts, machineId: l.maxMachineId, sequence: 2 ** l.sequenceBits - 1 };
+    const id = Snowflake.compose(parts, { layout: name });
+    const back = Snowflake.decode(id, { layout: name });
+    assert.equal(back.timestamp, ts, name);
+    assert.equal(back.machineId, parts.machineId, name);
+    assert.equal(back.sequence, parts.sequence, name);
+    assert.equal(Snowflake.decode(id.toString(), { layout: l }).id, id);
+  }
+});
+
+test('a generator never repeats under a hostile clock, for every policy', () => {
+  const stall = Array(20_000).fill(T0);
+  const back1 = [T0, T0 + 5, T0 + 4, T0 + 4, T0 + 5, T0 + 6];
+  const back10s = [T0 + 10_000, T0 + 10_000, T0, T0 + 1, T0 + 10_000, T0 + 10_001];
+  // Forward an hour, then back an hour: beyond maxBackwardsMs, so every policy refuses
+  // until the clock catches up again.
+  const jump = [T0, T0 + 3_600_000, T0 + 3_600_000, T0 + 1, T0 + 3_600_001];
+  for (const policy of ['logical', 'wait', 'error']) {
+    for (const [label, script] of [['stall', stall], ['back 1 ms', back1], ['back 10 s', back10s], ['jump', jump]]) {
+      const g = new Snowflake({ machineId: 3, onClockBackwards: policy, clock: scriptedClock(script), maxBackwardsMs: 20_000 });
+      const ids = [];
+      let refusals = 0;
+      for (let i = 0; i < 12_000; i++) {
+        try {
+          ids.push(g.next());
+        } catch (e) {
+          assert.ok(policy === 'error' || label === 'jump', `${label}: ${policy} refused (${e.message})`);
+          assert.match(e.message, /clock moved backwards/);
+          refusals++;
+        }
+      }
+      assertIncreasing(ids);
+      for (const id of ids) assert.equal(Snowflake.decode(id).machineId, 3);
+      if (policy === 'error' && label.startsWith('back')) assert.ok(refusals > 0, `${label}: refused`);
+      g.free();
+    }
+  }
+});
+
+test('fill and next interleave without repeats, wrapping the sequence many times', () => {
+  const g = new Snowflake({ machineId: 9, layout: 'instagram', clock: scriptedClock(Array(50).fill(T0)) });
+  const ids = [];
+  const batch = new BigUint64Array(3000);
+  for (let round = 0; round < 10; round++) {
+    ids.push(...g.fill(batch));
+    ids.push(g.next(), g.next());
+  }
+  assertIncreasing(ids);
+  assert.equal(new Set(ids).size, ids.length);
+});
+
+test('a million IDs from next() and from fill() are unique and increasing (real clock)', () => {
+  const g = new Snowflake({ machineId: 1 });
+  const a = new BigUint64Array(1_000_000);
+  for (let i = 0; i < a.length; i++) a[i] = g.next();
+  for (let i = 1; i < a.length; i++) assert.ok(a[i] > a[i - 1]);
+  const b = g.fill(new BigUint64Array(1_000_000));
+  assert.ok(b[0] > a.at(-1));
+  for (let i = 1; i < b.length; i++) assert.ok(b[i] > b[i - 1]);
+  assert.match(g.nextString(), /^[0-9]+$/);
+});
+
+test('tryNext reports would-block instead of waiting', () => {
+  const g = new Snowflake({ machineId: 0, layout: 'instagram', clock: () => T0 });
+  let n = 0;
+  while (g.tryNext() !== undefined) n++;
+  assert.equal(n, 1024); // a 10-bit sequence per ms
+  g.free();
+});
+
+test('the error policy throws, and the generator recovers with the clock', () => {
+  let now = T0;
+  const g = new Snowflake({ machineId: 1, onClockBackwards: 'error', clock: () => now });
+  const a = g.next();
+  now -= 1;
+  assert.throws(() => g.next(), (e) => e instanceof Error && /backwards by 1 ms/.test(e.message));
+  now += 2;
+  assert.ok(g.next() > a);
+});
+
+test('an exhausted timestamp field is an error', () => {
+  const l = layouts.default;
+  const g = new Snowflake({ machineId: 1, clock: scriptedClock([l.endMs - 1, l.endMs + 10]) });
+  assert.throws(() => g.next(), (e) => e instanceof Error && /timestamp field is exhausted/.test(e.message));
+});
+
+test('bad arguments get TypeError or RangeError naming the parameter, and the module keeps working', () => {
+  const cases = [
+    [() => new Snowflake(), TypeError, /^options must be/],
+    [() => new Snowflake({}), TypeError, /^machineId must be a number/],
+    [() => new Snowflake({ machineId: '1' }), TypeError, /^machineId must be a number/],
+    [() => new Snowflake({ machineId: -1 }), RangeError, /^machineId must be an integer in 0\.\.=1023/],
+    [() => new Snowflake({ machineId: 1024 }), RangeError, /^machineId must be an integer in 0\.\.=1023/],
+    [() => new Snowflake({ machineId: 0.5 }), RangeError, /^machineId/],
+    [() => new Snowflake({ machineId: 1, epoch: Date.now() + 60_000 }), RangeError, /^epoch must be at most the current time/],
+    [() => new Snowflake({ machineId: 1, epoch: -5 }), RangeError, /^epoch/],
+    [() => new Snowflake({ machineId: 1, epoch: '2020' }), TypeError, /^epoch/],
+    [() => new Snowflake({ machineId: 1, layout: 'flickr' }), RangeError, /^layout must be one of/],
+    [() => new Snowflake({ machineId: 1, layout: 42 }), TypeError, /^layout must be/],
+    [() => new Snowflake({ machineId: 1, layout: { timestampBits: 41, machineBits: 10, sequenceBits: 13 } }), RangeError, /^layout/],
+    [() => new Snowflake({ machineId: 1, layout: { timestampBits: 41, machineBits: 0, sequenceBits: 22 } }), RangeError, /^machineBits/],
+    [() => new Snowflake({ machineId: 1, onClockBackwards: 'ignore' }), RangeError, /^onClockBackwards/],
+    [() => new Snowflake({ machineId: 1, clock: 5 }), TypeError, /^clock/],
+    [() => new Snowflake({ machineId: 1 }).fill([1, 2]), TypeError, /^out must be a BigUint64Array/],
+    [() => Snowflake.decode(-1n), RangeError, /^id must be/],
+    [() => Snowflake.decode(1n << 63n), RangeError, /^id must be/],
+    [() => Snowflake.decode('12a'), RangeError, /^id must be a decimal string/],
+    [() => Snowflake.decode(12), TypeError, /^id must be a bigint or a decimal string/],
+    [() => Snowflake.decode(1n, 'discord'), TypeError, /^options must be an options object/],
+    [() => Snowflake.compose({ timestamp: T0, machineId: 5000 }), RangeError, /^machineId/],
+    [() => Snowflake.compose({ timestamp: 0 }), RangeError, /^timestamp/],
+    [() => Snowflake.fromDate('yesterday'), TypeError, /^date/],
+  ];
+  for (const [fn, cls, msg] of cases) {
+    assert.throws(fn, (e) => e instanceof cls && msg.test(e.message), String(fn));
+  }
+  assert.ok(new Snowflake({ machineId: 1 }).next() > 0n);
+});
+
+test('custom layouts, epochs and dates', () => {
+  const layout = { timestampBits: 42, machineBits: 8, sequenceBits: 13, epoch: 1_600_000_000_000, timeUnit: 2 };
+  const g = new Snowflake({ machineId: 200, layout });
+  assert.equal(g.layout.name, 'custom');
+  assert.equal(g.layout.idsPerSecond, 8192 * 500);
+  const d = Snowflake.decode(g.next(), { layout });
+  assert.equal(d.machineId, 200);
+  assert.ok(Math.abs(d.timestamp - Date.now()) < 5_000);
+  const since = Snowflake.fromDate(new Date(T0));
+  assert.equal(Snowflake.decode(since).timestamp, T0);
+  assert.equal(Snowflake.decode(since).sequence, 0);
+  const shifted = new Snowflake({ machineId: 1, layout: 'twitter', epoch: 0 });
+  assert.equal(shifted.layout.epoch, 0);
+  assert.deepEqual(shifted.layout.fields, ['datacenterId', 'workerId']);
+});
+
+test('random machine IDs fit the layout, and the collision math is exposed', () => {
+  for (let i = 0; i < 200; i++) {
+    const id = randomMachineId();
+    assert.ok(Number.isInteger(id) && id >= 0 && id <= 1023);
+    assert.ok(randomMachineId({ layout: 'sonyflake' }) <= 65535);
+  }
+  assert.ok(Math.abs(machineIdCollisionProbability(10) - 0.0431) < 1e-3);
+  assert.ok(Math.abs(machineIdCollisionProbability(38) - 0.5) < 0.02);
+  assert.equal(machineIdCollisionProbability(1025), 1);
+  assert.equal(machineIdCollisionProbability(1), 0);
+});
+
+test('layouts lists the presets with their parameters', () => {
+  assert.deepEqual(Object.keys(layouts), ['default', 'twitter', 'discord', 'sonyflake', 'instagram']);
+  assert.equal(layouts.default.epoch, 1609459200000);
+  assert.equal(layouts.default.idsPerSecond, 4_096_000);
+  assert.equal(layouts.twitter.epoch, 1288834974657);
+  assert.equal(layouts.discord.epoch, 1420070400000);
+  assert.equal(layouts.sonyflake.timeUnit, 10);
+  assert.equal(layouts.sonyflake.order, 'sequence-machine');
+  assert.equal(layouts.instagram.sequenceBits, 10);
+  assert.ok(Object.isFrozen(layouts.default));
+});
+
+test('free() releases the generator; using it afterwards throws, other objects keep working', () => {
+  const g = new Snowflake({ machineId: 1 });
+  g.free();
+  assert.throws(() => g.next());
+  const h = new Snowflake({ machineId: 2 });
+  assert.ok(h.next() > 0n);
+  h[Symbol.dispose]();
+});
