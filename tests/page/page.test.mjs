@@ -62,3 +62,27 @@ test('the tabs are keyboard-operable', async () => {
   assert.equal(await page.locator(`#panel-${PANELS[1]}`).isVisible(), true);
   await page.close();
 });
+
+test('snowflake panel: a known Discord ID decodes to its known timestamp; IDs are drawn bit by bit', async () => {
+  const page = await browser.newPage();
+  const problems = collectProblems(page);
+  await page.goto(`${server.url}#snowflake`);
+  await page.waitForSelector('body[data-ready=true]', { state: 'attached' });
+  await page.fill('#sf-decode-id', '175928847299117063');
+  await page.selectOption('#sf-decode-layout', 'discord');
+  assert.match(await page.textContent('[data-field="timestamp"]'), /^1462015105796 \(2016-04-30T11:18:25\.796Z\)/);
+  assert.equal(await page.textContent('[data-field="workerId"]'), '1');
+  assert.equal(await page.textContent('[data-field="sequence"]'), '7');
+  await page.fill('#sf-decode-id', 'not an id');
+  assert.match(await page.textContent('#sf-decode-error'), /^id must be a decimal string/);
+
+  assert.equal(await page.locator('#sf-bits span').count(), 64);
+  const first = BigInt(await page.textContent('#sf-id-text'));
+  await page.click('#sf-generate');
+  const second = BigInt(await page.textContent('#sf-id-text'));
+  assert.ok(second > first);
+  await page.selectOption('#sf-layout', 'sonyflake');
+  assert.equal(await page.locator('#sf-bits span').count(), 64);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
