@@ -13,7 +13,7 @@
  * @internal
  */
 import * as raw from '../raw/quorumkit.js';
-import { memoryBytes, memoryMayHaveGrown, wasm } from './wasm.js';
+import { memoryBytes, memoryMayHaveGrown } from './wasm.js';
 import { typeError } from './errors.js';
 
 /** A key: a string (hashed as its UTF-8 bytes) or raw bytes. */
@@ -78,25 +78,78 @@ export function writeKey(key: unknown, param = 'key'): number {
 /**
  * Packs `keys` into the key and offsets buffers and returns their count,
  * ready for a `*_batch(count)` export.
+ *
+ * This is the hot loop of every batch call, so the ASCII copy is inlined and
+ * the views are rebuilt only when a reservation has grown memory.
  * @internal
  */
 export function writeKeys(keys: unknown, param = 'keys'): number {
   if (!Array.isArray(keys)) {
     throw typeError(param, 'an array of strings or Uint8Arrays', keys);
   }
-  if (keyCap === 0) reserve(0);
   const count = keys.length;
   const endsPtr = raw.ends_buffer_reserve(count);
+  if (keyCap === 0) reserve(0);
   memoryMayHaveGrown();
+  if (packAsciiStrings(keys, endsPtr)) return count;
+  let mem = memoryBytes();
+  let ends = new Uint32Array(mem.buffer, endsPtr, count);
   let at = 0;
-  const ends: number[] = new Array(count);
   for (let i = 0; i < count; i++) {
-    at += put(keys[i], at, param);
+    const key = keys[i];
+    if (typeof key === 'string') {
+      const n = key.length;
+      if (at + n * 3 > keyCap) {
+        reserve(Math.max(at + n * 3, keyCap * 2));
+        mem = memoryBytes();
+        ends = new Uint32Array(mem.buffer, endsPtr, count);
+      }
+      const base = keyPtr + at;
+      let j = 0;
+      if (n <= ASCII_LOOP_MAX) {
+        for (; j < n; j++) {
+          const c = key.charCodeAt(j);
+          if (c >= 0x80) break;
+          mem[base + j] = c;
+        }
+      }
+      at += j === n ? n : encoder.encodeInto(key, mem.subarray(base, keyPtr + keyCap)).written;
+    } else {
+      at += put(key, at, param);
+      mem = memoryBytes();
+      if (ends.byteLength === 0) ends = new Uint32Array(mem.buffer, endsPtr, count);
+    }
     ends[i] = at;
   }
-  // Writing keys may have grown memory, so the offsets view is made last.
-  new Uint32Array(wasm().memory.buffer, endsPtr, count).set(ends);
   return count;
+}
+
+/**
+ * The fast path of {@link writeKeys}: when every key is a string of ASCII
+ * characters, byte offsets equal character offsets, so the keys are joined
+ * and encoded by one native `encodeInto` call. Returns false, having written
+ * nothing that matters, if any key is not a string or not ASCII (then UTF-8
+ * lengths differ from string lengths, which `encodeInto` reveals by writing
+ * more bytes than it read characters).
+ */
+function packAsciiStrings(keys: unknown[], endsPtr: number): boolean {
+  const count = keys.length;
+  let mem = memoryBytes();
+  let ends = new Uint32Array(mem.buffer, endsPtr, count);
+  let at = 0;
+  for (let i = 0; i < count; i++) {
+    const key = keys[i];
+    if (typeof key !== 'string') return false;
+    at += key.length;
+    ends[i] = at;
+  }
+  if (at > keyCap) {
+    reserve(Math.max(at, keyCap * 2));
+    mem = memoryBytes();
+  }
+  const joined = keys.join('');
+  const { read, written } = encoder.encodeInto(joined, mem.subarray(keyPtr, keyPtr + at));
+  return read === joined.length && written === joined.length;
 }
 
 /**
