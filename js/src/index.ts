@@ -13,6 +13,15 @@
 export type { Key } from './internal/keys.js';
 export { crc32, crc32Many, xxh64, xxh3 } from './hash.js';
 export {
+  BloomFilter,
+  CountingBloomFilter,
+  ScalableBloomFilter,
+  SplitBlockBloomFilter,
+  type Keys,
+  type ScalableBloomFilterOptions,
+  type ScalableBloomFilterStage,
+} from './bloom.js';
+export {
   Snowflake,
   layouts,
   randomMachineId,

@@ -12,6 +12,7 @@
 //!   [`errors`], never as a panic.
 
 pub mod args;
+pub mod bloom;
 pub mod errors;
 pub mod hash;
 pub mod scratch;

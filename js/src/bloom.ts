@@ -1,0 +1,1135 @@
+/**
+ * Bloom filters: "definitely not in the set" or "possibly in it", in a few
+ * bits per key, with a byte format shared by Rust and JavaScript.
+ *
+ * The main use: a server (Rust or Node) builds a filter and ships its bytes;
+ * a browser loads them and answers membership questions without a round trip.
+ *
+ * ```js
+ * import { BloomFilter } from 'quorumkit';
+ * const taken = BloomFilter.withRate(1_000_000, 0.01);
+ * taken.add('alice');
+ * taken.has('alice'); // true
+ * taken.has('bob');   // false (certainly absent), or true 1% of the time
+ * ```
+ *
+ * Four filters share one shape: {@link BloomFilter} (classic),
+ * {@link CountingBloomFilter} (supports `remove`), {@link ScalableBloomFilter}
+ * (for an unknown number of keys) and {@link SplitBlockBloomFilter} (fastest;
+ * bit-exact with Apache Parquet). Keys are strings (hashed as their UTF-8
+ * bytes) or `Uint8Array`s. The hashing and the byte format are documented in
+ * the Rust crate (`quorumkit::bloom`) and never change within a format version.
+ * @module
+ */
+import * as raw from './raw/quorumkit.js';
+import { type Key, readOutput, reserveOutput, writeKey, writeKeys } from './internal/keys.js';
+import { memoryMayHaveGrown, wasm } from './internal/wasm.js';
+import { options, rangeError, typeError } from './internal/errors.js';
+
+/**
+ * The largest serialization `fromBytes` accepts: a filter of 2^32 bits
+ * (512 MiB) plus headers. Anything longer cannot be a valid filter.
+ */
+const MAX_INPUT_BYTES = 2 ** 29 + 8192;
+
+/** Set while a facade object adopts a raw object instead of building one. */
+let adopting: unknown;
+
+/** Calls `new C()` so that its constructor takes `r` as its raw object. */
+function adopt<T>(make: () => T, r: unknown): T {
+  adopting = r;
+  try {
+    return make();
+  } finally {
+    adopting = undefined;
+  }
+}
+
+function takeAdopted<R>(): R | undefined {
+  const r = adopting as R | undefined;
+  adopting = undefined;
+  return r;
+}
+
+function num(param: string, value: unknown): number {
+  if (typeof value !== 'number') throw typeError(param, 'a number', value);
+  return value;
+}
+
+function bytesArg(value: unknown): Uint8Array {
+  if (!(value instanceof Uint8Array)) throw typeError('bytes', 'a Uint8Array', value);
+  if (value.length > MAX_INPUT_BYTES) {
+    throw new Error(
+      `bloom filter bytes are oversized: at most ${MAX_INPUT_BYTES} bytes can hold a filter, got ${value.length}`,
+    );
+  }
+  return value;
+}
+
+function textArg(value: unknown): string {
+  if (typeof value !== 'string') throw typeError('text', 'a base64 string', value);
+  if (value.length > (MAX_INPUT_BYTES / 3) * 4 + 4) {
+    throw new Error(`bloom filter base64 is oversized: got ${value.length} characters`);
+  }
+  return value;
+}
+
+/** A view of `len` bytes of wasm memory at `ptr` (no copy). */
+function view(ptr: number, len: number): Uint8Array {
+  memoryMayHaveGrown();
+  return new Uint8Array(wasm().memory.buffer, ptr, len);
+}
+
+/** Packs `keys`, runs a batch export that reports one byte per key, copies the bytes out. */
+function batchOut(keys: unknown, run: (count: number) => void): Uint8Array {
+  const count = writeKeys(keys);
+  reserveOutput(count);
+  run(count);
+  return readOutput(count).slice();
+}
+
+/** What the batch methods accept: any array of keys. */
+export type Keys = readonly Key[];
+
+/**
+ * The classic Bloom filter: `size` bits, `hashes` probes per key, all derived
+ * from one XXH3-64 hash of the key by enhanced double hashing.
+ *
+ * Sizing from `n` expected keys and a false-positive rate `p`:
+ * `size = ceil(-n·ln p / ln²2)` bits and `hashes = round(size/n · ln 2)` —
+ * about 9.6 bits per key at 1%, 14.4 at 0.1%.
+ *
+ * The bit array lives in wasm memory: call {@link BloomFilter.free} when done
+ * (or rely on the garbage collector, eventually).
+ *
+ * @example
+ * ```js
+ * import { BloomFilter } from 'quorumkit';
+ * // Server: build and ship.
+ * const f = BloomFilter.withRate(10_000, 0.01);
+ * f.addMany(['alice', 'bob']);
+ * const wire = f.toBase64();
+ * // Browser: load and check, no round trip.
+ * const g = BloomFilter.fromBase64(wire);
+ * g.has('alice'); // true
+ * g.hasMany(['alice', 'carol']); // Uint8Array [1, 0]
+ * ```
+ */
+export class BloomFilter {
+  #raw: raw.RawBloomFilter;
+
+  /**
+   * An empty filter of exactly `bits` bits and `hashes` probes per key.
+   * Prefer {@link BloomFilter.withRate} unless you must match given parameters.
+   *
+   * @example
+   * ```js
+   * const f = new BloomFilter(9586, 7); // what withRate(1000, 0.01) picks
+   * ```
+   * @throws {TypeError} if an argument is not a number.
+   * @throws {RangeError} if `bits` is not an integer in 1..=2^32 or `hashes` not in 1..=64.
+   * @throws {Error} if wasm memory cannot hold the filter.
+   */
+  constructor(bits: number, hashes: number) {
+    const r = takeAdopted<raw.RawBloomFilter>();
+    this.#raw = r ?? new raw.RawBloomFilter(num('bits', bits), num('hashes', hashes));
+  }
+
+  /**
+   * A filter sized for `expectedItems` keys at false-positive rate `fpRate`.
+   *
+   * @example
+   * ```js
+   * const f = BloomFilter.withRate(1_000_000, 0.01);
+   * f.size;   // 9585059 bits (1.2 MB)
+   * f.hashes; // 7
+   * ```
+   * @throws {TypeError} if an argument is not a number.
+   * @throws {RangeError} if `expectedItems` is not a positive integer or needs more than
+   *   2^32 bits, or `fpRate` is not in [1e-19, 1).
+   */
+  static withRate(expectedItems: number, fpRate: number): BloomFilter {
+    const r = raw.RawBloomFilter.with_rate(num('expectedItems', expectedItems), num('fpRate', fpRate));
+    return adopt(() => new BloomFilter(0, 0), r);
+  }
+
+  /**
+   * Loads bytes written by {@link BloomFilter.toBytes} (in JS or in Rust).
+   *
+   * @example
+   * ```js
+   * const f = BloomFilter.fromBytes(new Uint8Array(await (await fetch('/taken.bin')).arrayBuffer()));
+   * ```
+   * @throws {TypeError} if `bytes` is not a `Uint8Array`.
+   * @throws {Error} if the bytes are truncated, oversized, of another version or filter
+   *   kind, or corrupted (checksum); the message says which.
+   */
+  static fromBytes(bytes: Uint8Array): BloomFilter {
+    const r = raw.RawBloomFilter.from_bytes(bytesArg(bytes));
+    return adopt(() => new BloomFilter(0, 0), r);
+  }
+
+  /**
+   * Loads the base64 text written by {@link BloomFilter.toBase64}.
+   *
+   * @example
+   * ```js
+   * const f = BloomFilter.fromBase64(json.filter);
+   * ```
+   * @throws {TypeError} if `text` is not a string.
+   * @throws {Error} if the text is not base64, or as {@link BloomFilter.fromBytes}.
+   */
+  static fromBase64(text: string): BloomFilter {
+    const r = raw.RawBloomFilter.from_base64(textArg(text));
+    return adopt(() => new BloomFilter(0, 0), r);
+  }
+
+  /** The number of bits, `m`. @example `BloomFilter.withRate(1000, 0.01).size; // 9586` */
+  get size(): number {
+    return this.#raw.size;
+  }
+
+  /** Probes per key, `k`. @example `BloomFilter.withRate(1000, 0.01).hashes; // 7` */
+  get hashes(): number {
+    return this.#raw.hashes;
+  }
+
+  /**
+   * Bytes of wasm memory the bit array takes: `ceil(size / 64) · 8`.
+   * @example `BloomFilter.withRate(1000, 0.01).byteLength; // 1200`
+   */
+  get byteLength(): number {
+    return this.#raw.byte_len();
+  }
+
+  /**
+   * The bit array, as a read-only view over wasm memory (no copy): bit `i` is
+   * `(bits[i >> 3] >> (i & 7)) & 1`, exactly the payload of the byte format.
+   * `ceil(size / 8)` bytes. The view is valid until the next call that may
+   * grow wasm memory (creating or loading a filter, a batch call, a long
+   * key); read it again after those. Do not write to it.
+   *
+   * @example
+   * ```js
+   * const f = new BloomFilter(64, 2);
+   * f.add('x');
+   * [...f.positions('x')].every((i) => (f.bits[i >> 3] >> (i & 7)) & 1); // true
+   * ```
+   */
+  get bits(): Uint8Array {
+    return view(this.#raw.bits_ptr(), Math.ceil(this.#raw.size / 8));
+  }
+
+  /**
+   * Adds `key`. Returns `true` if it was certainly new (some probed bit was 0),
+   * `false` if it was possibly present already.
+   * @example
+   * ```js
+   * f.add('alice'); // true
+   * f.add('alice'); // false
+   * ```
+   * @throws {TypeError} if `key` is not a string or `Uint8Array`.
+   */
+  add(key: Key): boolean {
+    return this.#raw.add(writeKey(key));
+  }
+
+  /**
+   * Whether `key` is possibly present; `false` means certainly absent.
+   * @example
+   * ```js
+   * f.has('alice'); // true
+   * ```
+   * @throws {TypeError} if `key` is not a string or `Uint8Array`.
+   */
+  has(key: Key): boolean {
+    return this.#raw.has(writeKey(key));
+  }
+
+  /**
+   * Adds many keys in one wasm call (much faster than `add` in a loop).
+   * Returns how many were certainly new.
+   * @example
+   * ```js
+   * f.addMany(['a', 'b', 'c']); // 3
+   * ```
+   * @throws {TypeError} if `keys` is not an array of strings or `Uint8Array`s (nothing is added).
+   */
+  addMany(keys: Keys): number {
+    return this.#raw.add_many(writeKeys(keys), false);
+  }
+
+  /**
+   * Tests many keys in one wasm call: `1` (possibly present) or `0` (absent) per key.
+   * @example
+   * ```js
+   * f.hasMany(['a', 'zzz']); // Uint8Array [1, 0]
+   * ```
+   * @throws {TypeError} if `keys` is not an array of strings or `Uint8Array`s.
+   */
+  hasMany(keys: Keys): Uint8Array {
+    return batchOut(keys, (n) => this.#raw.has_many(n));
+  }
+
+  /**
+   * The `hashes` bit positions `key` maps to (possibly repeated), for drawing.
+   * @example
+   * ```js
+   * new BloomFilter(1000, 3).positions('alice'); // Uint32Array(3) [ … ]
+   * ```
+   * @throws {TypeError} if `key` is not a string or `Uint8Array`.
+   */
+  positions(key: Key): Uint32Array {
+    return this.#raw.positions(writeKey(key));
+  }
+
+  /** Bits set. @example `f.countOnes();` */
+  countOnes(): number {
+    return this.#raw.count_ones();
+  }
+
+  /** Fraction of bits set, 0..1. @example `f.fillRatio(); // ≈ 0.5 at capacity` */
+  fillRatio(): number {
+    return this.#raw.fill_ratio();
+  }
+
+  /**
+   * Estimated number of distinct keys added (Swamidass–Baldi,
+   * `-(m/k)·ln(1 - X/m)`); `Infinity` once every bit is set.
+   * @example `f.estimatedCount(); // ≈ 1000`
+   */
+  estimatedCount(): number {
+    return this.#raw.estimated_count();
+  }
+
+  /** False-positive rate for a fresh key given the bits set now, `fillRatio^k`. @example `f.estimatedFpRate(); // ≈ 0.01 at capacity` */
+  estimatedFpRate(): number {
+    return this.#raw.estimated_fp_rate();
+  }
+
+  /** Removes every key. @example `f.clear(); f.countOnes(); // 0` */
+  clear(): void {
+    this.#raw.clear();
+  }
+
+  /**
+   * Adds every key of `other` (bitwise OR). Returns `this`.
+   * @example
+   * ```js
+   * a.union(b); // a now answers true for b's keys too
+   * ```
+   * @throws {TypeError} if `other` is not a `BloomFilter`.
+   * @throws {RangeError} if `other` has a different `size` or `hashes`.
+   */
+  union(other: BloomFilter): this {
+    if (!(other instanceof BloomFilter)) throw typeError('other', 'a BloomFilter', other);
+    if (other !== this) this.#raw.union(other.#raw);
+    return this;
+  }
+
+  /**
+   * Keeps only the bits set in both (bitwise AND): keys in both stay present.
+   * Returns `this`.
+   * @example
+   * ```js
+   * a.intersect(b);
+   * ```
+   * @throws {TypeError} if `other` is not a `BloomFilter`.
+   * @throws {RangeError} if `other` has a different `size` or `hashes`.
+   */
+  intersect(other: BloomFilter): this {
+    if (!(other instanceof BloomFilter)) throw typeError('other', 'a BloomFilter', other);
+    if (other !== this) this.#raw.intersect(other.#raw);
+    return this;
+  }
+
+  /** An independent copy. @example `const g = f.clone();` */
+  clone(): BloomFilter {
+    return adopt(() => new BloomFilter(0, 0), this.#raw.copy());
+  }
+
+  /**
+   * The version-1 byte format (magic `QKBF`, parameters, bits, CRC-32), loadable by
+   * {@link BloomFilter.fromBytes} and by Rust's `BloomFilter::from_bytes`.
+   * @example
+   * ```js
+   * await writeFile('taken.bin', f.toBytes());
+   * ```
+   */
+  toBytes(): Uint8Array {
+    return this.#raw.to_bytes();
+  }
+
+  /** {@link BloomFilter.toBytes} as standard padded base64, for JSON. @example `JSON.stringify({ filter: f.toBase64() })` */
+  toBase64(): string {
+    return this.#raw.to_base64();
+  }
+
+  /** Frees the filter's wasm memory. The object must not be used afterwards. @example `f.free();` */
+  free(): void {
+    this.#raw.free();
+  }
+
+  /** Same as {@link BloomFilter.free}, for `using` declarations. */
+  [Symbol.dispose](): void {
+    this.free();
+  }
+}
+
+/**
+ * A Bloom filter that supports {@link CountingBloomFilter.remove}: each
+ * position is a 4-bit counter (so 4× the memory of {@link BloomFilter}).
+ * Counters saturate at 15 and then never change, so a very frequent key can
+ * never be removed (no false negatives, ever). Removing a key that was never
+ * added can cause false negatives for others: remove only what you added.
+ *
+ * @example
+ * ```js
+ * import { CountingBloomFilter } from 'quorumkit';
+ * const sessions = CountingBloomFilter.withRate(10_000, 0.01);
+ * sessions.add('s:1');
+ * sessions.remove('s:1'); // true
+ * sessions.has('s:1');    // false
+ * ```
+ */
+export class CountingBloomFilter {
+  #raw: raw.RawCountingBloomFilter;
+
+  /**
+   * An empty filter of `counters` 4-bit counters and `hashes` probes per key.
+   * @example `new CountingBloomFilter(9586, 7);`
+   * @throws {TypeError} if an argument is not a number.
+   * @throws {RangeError} if `counters` is not an integer in 1..=2^32 or `hashes` not in 1..=64.
+   * @throws {Error} if wasm memory cannot hold the filter.
+   */
+  constructor(counters: number, hashes: number) {
+    const r = takeAdopted<raw.RawCountingBloomFilter>();
+    this.#raw = r ?? new raw.RawCountingBloomFilter(num('counters', counters), num('hashes', hashes));
+  }
+
+  /**
+   * Sized as {@link BloomFilter.withRate} (same number of counters as bits).
+   * @example `CountingBloomFilter.withRate(1000, 0.01).size; // 9586`
+   * @throws {TypeError} if an argument is not a number.
+   * @throws {RangeError} as {@link BloomFilter.withRate}.
+   */
+  static withRate(expectedItems: number, fpRate: number): CountingBloomFilter {
+    const r = raw.RawCountingBloomFilter.with_rate(num('expectedItems', expectedItems), num('fpRate', fpRate));
+    return adopt(() => new CountingBloomFilter(0, 0), r);
+  }
+
+  /**
+   * Loads bytes written by {@link CountingBloomFilter.toBytes}.
+   * @example `CountingBloomFilter.fromBytes(bytes);`
+   * @throws {TypeError} if `bytes` is not a `Uint8Array`.
+   * @throws {Error} if the bytes are not a valid counting filter (the message says why).
+   */
+  static fromBytes(bytes: Uint8Array): CountingBloomFilter {
+    const r = raw.RawCountingBloomFilter.from_bytes(bytesArg(bytes));
+    return adopt(() => new CountingBloomFilter(0, 0), r);
+  }
+
+  /**
+   * Loads base64 written by {@link CountingBloomFilter.toBase64}.
+   * @example `CountingBloomFilter.fromBase64(text);`
+   * @throws {TypeError} if `text` is not a string.
+   * @throws {Error} if the text is not base64 of a valid counting filter.
+   */
+  static fromBase64(text: string): CountingBloomFilter {
+    const r = raw.RawCountingBloomFilter.from_base64(textArg(text));
+    return adopt(() => new CountingBloomFilter(0, 0), r);
+  }
+
+  /** The number of counters, `m`. @example `f.size;` */
+  get size(): number {
+    return this.#raw.size;
+  }
+
+  /** Probes per key, `k`. @example `f.hashes;` */
+  get hashes(): number {
+    return this.#raw.hashes;
+  }
+
+  /** Bytes of wasm memory the counters take: `ceil(size / 16) · 8`. @example `f.byteLength;` */
+  get byteLength(): number {
+    return this.#raw.byte_len();
+  }
+
+  /**
+   * The counters, as a read-only view over wasm memory (no copy): counter `i`
+   * is `(bits[i >> 1] >> (4 * (i & 1))) & 15`. `ceil(size / 2)` bytes, valid
+   * until the next call that may grow wasm memory (see {@link BloomFilter.bits}).
+   * @example
+   * ```js
+   * const i = f.positions('x')[0];
+   * (f.bits[i >> 1] >> (4 * (i & 1))) & 15; // same as f.counter(i)
+   * ```
+   */
+  get bits(): Uint8Array {
+    return view(this.#raw.bits_ptr(), Math.ceil(this.#raw.size / 2));
+  }
+
+  /**
+   * Adds `key`; `true` if it was certainly new.
+   * @example `f.add('x'); // true`
+   * @throws {TypeError} if `key` is not a string or `Uint8Array`.
+   */
+  add(key: Key): boolean {
+    return this.#raw.add(writeKey(key));
+  }
+
+  /**
+   * Whether `key` is possibly present.
+   * @example `f.has('x');`
+   * @throws {TypeError} if `key` is not a string or `Uint8Array`.
+   */
+  has(key: Key): boolean {
+    return this.#raw.has(writeKey(key));
+  }
+
+  /**
+   * Removes one occurrence of `key`: `true` if it was possibly present (its
+   * counters were decremented), `false` if it was certainly absent (nothing changed).
+   * @example `f.remove('x'); // true`
+   * @throws {TypeError} if `key` is not a string or `Uint8Array`.
+   */
+  remove(key: Key): boolean {
+    return this.#raw.remove(writeKey(key));
+  }
+
+  /**
+   * The smallest of `key`'s counters: an upper bound on how many times it was
+   * added (0..15; 15 means saturated).
+   * @example `f.add('x'); f.add('x'); f.count('x'); // 2 (or more)`
+   * @throws {TypeError} if `key` is not a string or `Uint8Array`.
+   */
+  count(key: Key): number {
+    return this.#raw.count(writeKey(key));
+  }
+
+  /**
+   * The value of counter `index` (0..15).
+   * @example `f.counter(f.positions('x')[0]);`
+   * @throws {TypeError} if `index` is not a number.
+   * @throws {RangeError} if `index` is not an integer in 0..size-1.
+   */
+  counter(index: number): number {
+    if (typeof index !== 'number') throw typeError('index', 'a number', index);
+    const size = this.#raw.size;
+    if (!Number.isInteger(index) || index < 0 || index >= size) {
+      throw rangeError('index', `an integer in 0..=${size - 1}`, index);
+    }
+    return this.#raw.counter(index);
+  }
+
+  /**
+   * Adds many keys in one call; returns how many were certainly new.
+   * @example `f.addMany(['a', 'b']);`
+   * @throws {TypeError} if `keys` is not an array of keys.
+   */
+  addMany(keys: Keys): number {
+    return this.#raw.add_many(writeKeys(keys), false);
+  }
+
+  /**
+   * Removes many keys in one call; `1` per key that was possibly present (and removed).
+   * @example `f.removeMany(['a', 'zzz']); // Uint8Array [1, 0]`
+   * @throws {TypeError} if `keys` is not an array of keys.
+   */
+  removeMany(keys: Keys): Uint8Array {
+    return batchOut(keys, (n) => this.#raw.remove_many(n, true));
+  }
+
+  /**
+   * Tests many keys in one call: `1` (possibly present) or `0` per key.
+   * @example `f.hasMany(['a', 'zzz']); // Uint8Array [1, 0]`
+   * @throws {TypeError} if `keys` is not an array of keys.
+   */
+  hasMany(keys: Keys): Uint8Array {
+    return batchOut(keys, (n) => this.#raw.has_many(n));
+  }
+
+  /**
+   * The counter indices `key` maps to.
+   * @example `f.positions('x'); // Uint32Array(k)`
+   * @throws {TypeError} if `key` is not a string or `Uint8Array`.
+   */
+  positions(key: Key): Uint32Array {
+    return this.#raw.positions(writeKey(key));
+  }
+
+  /** Counters that are not zero. @example `f.countOnes();` */
+  countOnes(): number {
+    return this.#raw.count_ones();
+  }
+
+  /** Counters stuck at 15 (they never change again). @example `f.countSaturated(); // 0 normally` */
+  countSaturated(): number {
+    return this.#raw.count_saturated();
+  }
+
+  /** Fraction of counters that are not zero. @example `f.fillRatio();` */
+  fillRatio(): number {
+    return this.#raw.fill_ratio();
+  }
+
+  /** Estimated number of distinct keys present (Swamidass–Baldi). @example `f.estimatedCount();` */
+  estimatedCount(): number {
+    return this.#raw.estimated_count();
+  }
+
+  /** False-positive rate for a fresh key given the counters set now. @example `f.estimatedFpRate();` */
+  estimatedFpRate(): number {
+    return this.#raw.estimated_fp_rate();
+  }
+
+  /** Removes every key. @example `f.clear();` */
+  clear(): void {
+    this.#raw.clear();
+  }
+
+  /**
+   * The classic filter with the same keys (a counter that is not zero is a set bit),
+   * to ship at a quarter of the size.
+   * @example `const shipped = counting.toBloomFilter().toBytes();`
+   */
+  toBloomFilter(): BloomFilter {
+    return adopt(() => new BloomFilter(0, 0), this.#raw.to_bloom_filter());
+  }
+
+  /** An independent copy. @example `f.clone();` */
+  clone(): CountingBloomFilter {
+    return adopt(() => new CountingBloomFilter(0, 0), this.#raw.copy());
+  }
+
+  /** The version-1 byte format (kind 2). @example `f.toBytes();` */
+  toBytes(): Uint8Array {
+    return this.#raw.to_bytes();
+  }
+
+  /** The byte format as base64. @example `f.toBase64();` */
+  toBase64(): string {
+    return this.#raw.to_base64();
+  }
+
+  /** Frees the filter's wasm memory. @example `f.free();` */
+  free(): void {
+    this.#raw.free();
+  }
+
+  /** Same as {@link CountingBloomFilter.free}, for `using` declarations. */
+  [Symbol.dispose](): void {
+    this.free();
+  }
+}
+
+/** Options of {@link ScalableBloomFilter}. @example `{ growth: 2, tightening: 0.9 }` */
+export interface ScalableBloomFilterOptions {
+  /** Capacity growth per stage, in [1, 16] (default 2). */
+  growth?: number;
+  /** Each stage's false-positive rate is this times the previous one's, in (0, 1) (default 0.9). */
+  tightening?: number;
+}
+
+/** One stage of a {@link ScalableBloomFilter}. @example `f.stage(0).capacity;` */
+export interface ScalableBloomFilterStage {
+  /** Bits in the stage. */
+  size: number;
+  /** Probes per key in the stage. */
+  hashes: number;
+  /** Keys the stage holds before the next one starts. */
+  capacity: number;
+  /** Keys added to the stage. */
+  count: number;
+  /** Bits set. */
+  ones: number;
+}
+
+/**
+ * A Bloom filter for an unknown number of keys (Almeida et al., 2007): when
+ * a stage is full a larger one is added, `growth` times the capacity at a
+ * `tightening` times smaller false-positive rate, so the overall rate stays
+ * below `fpRate` however many keys arrive. Stage `i` uses rate
+ * `fpRate · (1 − tightening) · tightening^i`; the defaults (growth 2,
+ * tightening 0.9) are the paper's recommendation for fast growth.
+ *
+ * @example
+ * ```js
+ * import { ScalableBloomFilter } from 'quorumkit';
+ * const seen = new ScalableBloomFilter(1000, 0.01);
+ * for (let i = 0; i < 100_000; i++) seen.add(`url:${i}`);
+ * seen.stages;     // 7
+ * seen.fpBound();  // < 0.01
+ * ```
+ */
+export class ScalableBloomFilter {
+  #raw: raw.RawScalableBloomFilter;
+
+  /**
+   * An empty filter whose first stage holds `expectedItems` keys, keeping the
+   * overall false-positive rate below `fpRate`.
+   * @example `new ScalableBloomFilter(1000, 0.001, { growth: 4 });`
+   * @throws {TypeError} if an argument or option has the wrong type.
+   * @throws {RangeError} if `expectedItems` is not a positive integer, `fpRate` is not in
+   *   [1e-19, 1), `growth` not in [1, 16] or `tightening` not in (0, 1).
+   */
+  constructor(expectedItems: number, fpRate: number, opts?: ScalableBloomFilterOptions) {
+    const r = takeAdopted<raw.RawScalableBloomFilter>();
+    if (r !== undefined) {
+      this.#raw = r;
+      return;
+    }
+    const { growth, tightening } = options('options', opts);
+    if (growth !== undefined && typeof growth !== 'number') throw typeError('growth', 'a number', growth);
+    if (tightening !== undefined && typeof tightening !== 'number') {
+      throw typeError('tightening', 'a number', tightening);
+    }
+    this.#raw = new raw.RawScalableBloomFilter(num('expectedItems', expectedItems), num('fpRate', fpRate), growth, tightening);
+  }
+
+  /**
+   * Same as `new ScalableBloomFilter(expectedItems, fpRate, opts)`.
+   * @example `ScalableBloomFilter.withRate(1000, 0.01);`
+   * @throws {TypeError} / {RangeError} as the constructor.
+   */
+  static withRate(expectedItems: number, fpRate: number, opts?: ScalableBloomFilterOptions): ScalableBloomFilter {
+    return new ScalableBloomFilter(expectedItems, fpRate, opts);
+  }
+
+  /**
+   * Loads bytes written by {@link ScalableBloomFilter.toBytes}.
+   * @example `ScalableBloomFilter.fromBytes(bytes);`
+   * @throws {TypeError} if `bytes` is not a `Uint8Array`.
+   * @throws {Error} if the bytes are not a valid scalable filter (the message says why).
+   */
+  static fromBytes(bytes: Uint8Array): ScalableBloomFilter {
+    const r = raw.RawScalableBloomFilter.from_bytes(bytesArg(bytes));
+    return adopt(() => new ScalableBloomFilter(0, 0), r);
+  }
+
+  /**
+   * Loads base64 written by {@link ScalableBloomFilter.toBase64}.
+   * @example `ScalableBloomFilter.fromBase64(text);`
+   * @throws {TypeError} if `text` is not a string.
+   * @throws {Error} if the text is not base64 of a valid scalable filter.
+   */
+  static fromBase64(text: string): ScalableBloomFilter {
+    const r = raw.RawScalableBloomFilter.from_base64(textArg(text));
+    return adopt(() => new ScalableBloomFilter(0, 0), r);
+  }
+
+  /** Bits over all stages. @example `f.size;` */
+  get size(): number {
+    return this.#raw.size;
+  }
+
+  /** Probes per key of the newest stage. @example `f.hashes;` */
+  get hashes(): number {
+    return this.stage(this.stages - 1).hashes;
+  }
+
+  /** Bytes of wasm memory the stages' bit arrays take. @example `f.byteLength;` */
+  get byteLength(): number {
+    let total = 0;
+    for (let i = 0; i < this.#raw.stage_count; i++) total += this.#raw.byte_len(i);
+    return total;
+  }
+
+  /** The number of stages (at least 1, at most 64). @example `f.stages;` */
+  get stages(): number {
+    return this.#raw.stage_count;
+  }
+
+  /** The first stage's capacity. @example `f.initialCapacity;` */
+  get initialCapacity(): number {
+    return this.#raw.initial_capacity;
+  }
+
+  /** The overall false-positive bound. @example `f.fpRate; // 0.01` */
+  get fpRate(): number {
+    return this.#raw.fp_rate;
+  }
+
+  /** Capacity growth per stage. @example `f.growth; // 2` */
+  get growth(): number {
+    return this.#raw.growth;
+  }
+
+  /** False-positive tightening per stage. @example `f.tightening; // 0.9` */
+  get tightening(): number {
+    return this.#raw.tightening;
+  }
+
+  /**
+   * The newest stage's bit array, as a read-only view over wasm memory (see
+   * {@link BloomFilter.bits}); other stages through {@link ScalableBloomFilter.stageBits}.
+   * @example `f.bits;`
+   */
+  get bits(): Uint8Array {
+    return this.stageBits(this.#raw.stage_count - 1);
+  }
+
+  /**
+   * Stage `index`'s bit array, as a read-only view over wasm memory.
+   * @example `f.stageBits(0);`
+   * @throws {RangeError} if `index` is not a stage.
+   */
+  stageBits(index: number): Uint8Array {
+    const s = this.stage(index);
+    return view(this.#raw.bits_ptr(index), Math.ceil(s.size / 8));
+  }
+
+  /**
+   * Stage `index`'s parameters and fill.
+   * @example `f.stage(0); // { size, hashes, capacity, count, ones }`
+   * @throws {TypeError} if `index` is not a number.
+   * @throws {RangeError} if `index` is not a stage.
+   */
+  stage(index: number): ScalableBloomFilterStage {
+    const n = this.#raw.stage_count;
+    if (typeof index !== 'number') throw typeError('index', 'a number', index);
+    if (!Number.isInteger(index) || index < 0 || index >= n) {
+      throw rangeError('index', `an integer in 0..=${n - 1}`, index);
+    }
+    const [size, hashes, capacity, count, ones] = this.#raw.stage_info(index);
+    return { size, hashes, capacity, count, ones };
+  }
+
+  /**
+   * Adds `key`: `true` if it was new (and was counted), `false` if possibly present.
+   * @example `f.add('x'); // true`
+   * @throws {TypeError} if `key` is not a string or `Uint8Array`.
+   * @throws {Error} if the filter needs a new stage and cannot grow (64 stages, 2^32 bits,
+   *   or out of memory); nothing changed, and the filter keeps answering `has`.
+   */
+  add(key: Key): boolean {
+    const r = this.#raw.add(writeKey(key));
+    if (r === ADD_FAILED) throw new Error(this.#raw.error_message);
+    return r === 1;
+  }
+
+  /**
+   * Whether `key` is possibly present in any stage.
+   * @example `f.has('x');`
+   * @throws {TypeError} if `key` is not a string or `Uint8Array`.
+   */
+  has(key: Key): boolean {
+    return this.#raw.has(writeKey(key));
+  }
+
+  /**
+   * Adds many keys in one call; returns how many were new.
+   * @example `f.addMany(['a', 'b']);`
+   * @throws {TypeError} if `keys` is not an array of keys.
+   * @throws {Error} if the filter cannot grow (keys before that one stay added).
+   */
+  addMany(keys: Keys): number {
+    return this.#raw.add_many(writeKeys(keys), false);
+  }
+
+  /**
+   * Tests many keys in one call: `1` or `0` per key.
+   * @example `f.hasMany(['a', 'zzz']); // Uint8Array [1, 0]`
+   * @throws {TypeError} if `keys` is not an array of keys.
+   */
+  hasMany(keys: Keys): Uint8Array {
+    return batchOut(keys, (n) => this.#raw.has_many(n));
+  }
+
+  /**
+   * The bit positions `key` maps to in stage `stage` (default: the newest).
+   * @example `f.positions('x', 0);`
+   * @throws {TypeError} if `key` is not a key or `stage` not a number.
+   * @throws {RangeError} if `stage` is not a stage.
+   */
+  positions(key: Key, stage?: number): Uint32Array {
+    const s = stage ?? this.#raw.stage_count - 1;
+    this.stage(s);
+    return this.#raw.positions(writeKey(key), s);
+  }
+
+  /** Keys added (exact: each new key is counted). @example `f.estimatedCount();` */
+  estimatedCount(): number {
+    return this.#raw.count();
+  }
+
+  /** Fraction of all bits set. @example `f.fillRatio();` */
+  fillRatio(): number {
+    let ones = 0;
+    for (let i = 0; i < this.#raw.stage_count; i++) ones += this.#raw.stage_info(i)[4];
+    return ones / this.#raw.size;
+  }
+
+  /** False-positive rate for a fresh key given the bits set now. @example `f.estimatedFpRate();` */
+  estimatedFpRate(): number {
+    return this.#raw.estimated_fp_rate();
+  }
+
+  /** The false-positive bound of the stages made so far (always below `fpRate`). @example `f.fpBound();` */
+  fpBound(): number {
+    return this.#raw.fp_bound();
+  }
+
+  /** Removes every key (back to one empty stage). @example `f.clear();` */
+  clear(): void {
+    this.#raw.clear();
+  }
+
+  /** An independent copy. @example `f.clone();` */
+  clone(): ScalableBloomFilter {
+    return adopt(() => new ScalableBloomFilter(0, 0), this.#raw.copy());
+  }
+
+  /** The version-1 byte format (kind 3). @example `f.toBytes();` */
+  toBytes(): Uint8Array {
+    return this.#raw.to_bytes();
+  }
+
+  /** The byte format as base64. @example `f.toBase64();` */
+  toBase64(): string {
+    return this.#raw.to_base64();
+  }
+
+  /** Frees the filter's wasm memory. @example `f.free();` */
+  free(): void {
+    this.#raw.free();
+  }
+
+  /** Same as {@link ScalableBloomFilter.free}, for `using` declarations. */
+  [Symbol.dispose](): void {
+    this.free();
+  }
+}
+
+const ADD_FAILED = 2;
+
+/**
+ * The split-block Bloom filter of Apache Parquet, bit for bit: 256-bit blocks
+ * of eight 32-bit words; a key (XXH64, seed 0) picks one block and sets one
+ * bit in each of its words. Every lookup touches one 32-byte block, so it is
+ * the fastest filter here, at about 10.5 bits per key for 1% (a little more
+ * than the classic filter's 9.6). It reads and writes Parquet column filters
+ * ({@link SplitBlockBloomFilter.fromParquetBitset}).
+ *
+ * @example
+ * ```js
+ * import { SplitBlockBloomFilter } from 'quorumkit';
+ * const f = SplitBlockBloomFilter.withRate(1_000_000, 0.01);
+ * f.addMany(keys);
+ * f.hasMany(queries);
+ * ```
+ */
+export class SplitBlockBloomFilter {
+  #raw: raw.RawSplitBlockBloomFilter;
+
+  /**
+   * An empty filter of `bits` bits, a positive multiple of 256.
+   * @example `new SplitBlockBloomFilter(1024);`
+   * @throws {TypeError} if `bits` is not a number.
+   * @throws {RangeError} if `bits` is not a multiple of 256 in 256..=2^32.
+   * @throws {Error} if wasm memory cannot hold the filter.
+   */
+  constructor(bits: number) {
+    const r = takeAdopted<raw.RawSplitBlockBloomFilter>();
+    this.#raw = r ?? new raw.RawSplitBlockBloomFilter(num('bits', bits));
+  }
+
+  /**
+   * The fewest blocks whose expected false-positive rate at `expectedItems` keys is at most `fpRate`.
+   * @example `SplitBlockBloomFilter.withRate(1000, 0.01).size; // 10752`
+   * @throws {TypeError} if an argument is not a number.
+   * @throws {RangeError} as {@link BloomFilter.withRate}.
+   */
+  static withRate(expectedItems: number, fpRate: number): SplitBlockBloomFilter {
+    const r = raw.RawSplitBlockBloomFilter.with_rate(num('expectedItems', expectedItems), num('fpRate', fpRate));
+    return adopt(() => new SplitBlockBloomFilter(0), r);
+  }
+
+  /**
+   * Loads bytes written by {@link SplitBlockBloomFilter.toBytes}.
+   * @example `SplitBlockBloomFilter.fromBytes(bytes);`
+   * @throws {TypeError} if `bytes` is not a `Uint8Array`.
+   * @throws {Error} if the bytes are not a valid split-block filter (the message says why).
+   */
+  static fromBytes(bytes: Uint8Array): SplitBlockBloomFilter {
+    const r = raw.RawSplitBlockBloomFilter.from_bytes(bytesArg(bytes));
+    return adopt(() => new SplitBlockBloomFilter(0), r);
+  }
+
+  /**
+   * Loads base64 written by {@link SplitBlockBloomFilter.toBase64}.
+   * @example `SplitBlockBloomFilter.fromBase64(text);`
+   * @throws {TypeError} if `text` is not a string.
+   * @throws {Error} if the text is not base64 of a valid split-block filter.
+   */
+  static fromBase64(text: string): SplitBlockBloomFilter {
+    const r = raw.RawSplitBlockBloomFilter.from_base64(textArg(text));
+    return adopt(() => new SplitBlockBloomFilter(0), r);
+  }
+
+  /**
+   * Loads a raw Parquet bitset (the bytes after a column chunk's `BloomFilterHeader`).
+   * Parquet hashes a value's plain encoding: a string column's values as their
+   * bytes, an `INT64` as 8 little-endian bytes; pass those bytes as keys.
+   * @example `SplitBlockBloomFilter.fromParquetBitset(bitset).has('value');`
+   * @throws {TypeError} if `bitset` is not a `Uint8Array`.
+   * @throws {RangeError} if its length is not a positive multiple of 32 bytes (at most 512 MiB).
+   */
+  static fromParquetBitset(bitset: Uint8Array): SplitBlockBloomFilter {
+    if (!(bitset instanceof Uint8Array)) throw typeError('bitset', 'a Uint8Array', bitset);
+    if (bitset.length === 0 || bitset.length % 32 !== 0 || bitset.length > 2 ** 29) {
+      throw rangeError('bitset', `a positive multiple of 32 bytes, at most ${2 ** 29}`, `${bitset.length} bytes`);
+    }
+    const r = raw.RawSplitBlockBloomFilter.from_parquet_bitset(bitset);
+    return adopt(() => new SplitBlockBloomFilter(0), r);
+  }
+
+  /** The number of bits (256 per block). @example `f.size;` */
+  get size(): number {
+    return this.#raw.size;
+  }
+
+  /** Bits set per key: always 8. @example `f.hashes; // 8` */
+  get hashes(): number {
+    return 8;
+  }
+
+  /** Bytes of wasm memory the bitset takes: `size / 8`. @example `f.byteLength;` */
+  get byteLength(): number {
+    return this.#raw.byte_len();
+  }
+
+  /**
+   * The bitset, as a read-only view over wasm memory (no copy): exactly the
+   * Parquet bitset (u32 words, little-endian), `size / 8` bytes. Valid until
+   * the next call that may grow wasm memory (see {@link BloomFilter.bits}).
+   * @example `f.bits;`
+   */
+  get bits(): Uint8Array {
+    return view(this.#raw.bits_ptr(), this.#raw.byte_len());
+  }
+
+  /**
+   * Adds `key`; `true` if it was certainly new.
+   * @example `f.add('x');`
+   * @throws {TypeError} if `key` is not a string or `Uint8Array`.
+   */
+  add(key: Key): boolean {
+    return this.#raw.add(writeKey(key));
+  }
+
+  /**
+   * Whether `key` is possibly present.
+   * @example `f.has('x');`
+   * @throws {TypeError} if `key` is not a string or `Uint8Array`.
+   */
+  has(key: Key): boolean {
+    return this.#raw.has(writeKey(key));
+  }
+
+  /**
+   * Adds many keys in one call; returns how many were certainly new.
+   * @example `f.addMany(['a', 'b']);`
+   * @throws {TypeError} if `keys` is not an array of keys.
+   */
+  addMany(keys: Keys): number {
+    return this.#raw.add_many(writeKeys(keys), false);
+  }
+
+  /**
+   * Tests many keys in one call: `1` or `0` per key.
+   * @example `f.hasMany(['a', 'zzz']);`
+   * @throws {TypeError} if `keys` is not an array of keys.
+   */
+  hasMany(keys: Keys): Uint8Array {
+    return batchOut(keys, (n) => this.#raw.has_many(n));
+  }
+
+  /**
+   * The eight bit positions `key` sets (one per 32-bit word of its block).
+   * @example `f.positions('x'); // Uint32Array(8)`
+   * @throws {TypeError} if `key` is not a string or `Uint8Array`.
+   */
+  positions(key: Key): Uint32Array {
+    return this.#raw.positions(writeKey(key));
+  }
+
+  /** Bits set. @example `f.countOnes();` */
+  countOnes(): number {
+    return this.#raw.count_ones();
+  }
+
+  /** Fraction of bits set. @example `f.fillRatio();` */
+  fillRatio(): number {
+    return this.#raw.fill_ratio();
+  }
+
+  /** Estimated number of distinct keys added. @example `f.estimatedCount();` */
+  estimatedCount(): number {
+    return this.#raw.estimated_count();
+  }
+
+  /** False-positive rate for a fresh key given the bits set now. @example `f.estimatedFpRate();` */
+  estimatedFpRate(): number {
+    return this.#raw.estimated_fp_rate();
+  }
+
+  /** Removes every key. @example `f.clear();` */
+  clear(): void {
+    this.#raw.clear();
+  }
+
+  /**
+   * Adds every key of `other` (bitwise OR). Returns `this`.
+   * @example `a.union(b);`
+   * @throws {TypeError} if `other` is not a `SplitBlockBloomFilter`.
+   * @throws {RangeError} if `other` has a different `size`.
+   */
+  union(other: SplitBlockBloomFilter): this {
+    if (!(other instanceof SplitBlockBloomFilter)) throw typeError('other', 'a SplitBlockBloomFilter', other);
+    if (other !== this) this.#raw.union(other.#raw);
+    return this;
+  }
+
+  /**
+   * Keeps only the bits set in both (bitwise AND). Returns `this`.
+   * @example `a.intersect(b);`
+   * @throws {TypeError} if `other` is not a `SplitBlockBloomFilter`.
+   * @throws {RangeError} if `other` has a different `size`.
+   */
+  intersect(other: SplitBlockBloomFilter): this {
+    if (!(other instanceof SplitBlockBloomFilter)) throw typeError('other', 'a SplitBlockBloomFilter', other);
+    if (other !== this) this.#raw.intersect(other.#raw);
+    return this;
+  }
+
+  /** An independent copy. @example `f.clone();` */
+  clone(): SplitBlockBloomFilter {
+    return adopt(() => new SplitBlockBloomFilter(0), this.#raw.copy());
+  }
+
+  /** The version-1 byte format (kind 4). @example `f.toBytes();` */
+  toBytes(): Uint8Array {
+    return this.#raw.to_bytes();
+  }
+
+  /** The raw Parquet bitset (a copy of {@link SplitBlockBloomFilter.bits}). @example `f.toParquetBitset();` */
+  toParquetBitset(): Uint8Array {
+    return this.#raw.to_parquet_bitset();
+  }
+
+  /** The byte format as base64. @example `f.toBase64();` */
+  toBase64(): string {
+    return this.#raw.to_base64();
+  }
+
+  /** Frees the filter's wasm memory. @example `f.free();` */
+  free(): void {
+    this.#raw.free();
+  }
+
+  /** Same as {@link SplitBlockBloomFilter.free}, for `using` declarations. */
+  [Symbol.dispose](): void {
+    this.free();
+  }
+}
