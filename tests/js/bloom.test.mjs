@@ -1,0 +1,387 @@
+// node:test tier for the Bloom filters, against the built package imported by
+// name. The fixtures prove the byte format both ways:
+// - tests/testdata/bloom/*_v1.bin are written by Rust (tests/bloom_format.rs);
+//   JS loads them, answers every probe exactly and writes identical bytes back;
+// - tests/testdata/bloom/js_*_v1.bin are written here from js_v1_keys.txt and
+//   checked natively by tests/bloom_js_fixture.rs. `QUORUMKIT_BLESS=1` rewrites
+//   them (after an intended format change, which must also bump the version).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import {
+  BloomFilter, CountingBloomFilter, ScalableBloomFilter, SplitBlockBloomFilter, crc32,
+} from 'quorumkit';
+
+const dir = fileURLToPath(new URL('../testdata/bloom/', import.meta.url));
+const read = (name) => new Uint8Array(readFileSync(dir + name));
+const lines = (name) => readFileSync(dir + name, 'utf8').split('\n').filter((l) => l !== '');
+const utf8 = (s) => new TextEncoder().encode(s);
+const BLESS = process.env.QUORUMKIT_BLESS === '1';
+
+const VARIANTS = [
+  { name: 'BloomFilter', C: BloomFilter, file: 'native_v1.bin', js: 'js_v1.bin', make: () => BloomFilter.withRate(1000, 0.01) },
+  { name: 'CountingBloomFilter', C: CountingBloomFilter, file: 'counting_v1.bin', js: 'js_counting_v1.bin', make: () => CountingBloomFilter.withRate(1000, 0.01) },
+  { name: 'ScalableBloomFilter', C: ScalableBloomFilter, file: 'scalable_v1.bin', js: 'js_scalable_v1.bin', make: () => new ScalableBloomFilter(200, 0.01) },
+  { name: 'SplitBlockBloomFilter', C: SplitBlockBloomFilter, file: 'split_block_v1.bin', js: 'js_split_block_v1.bin', make: () => SplitBlockBloomFilter.withRate(1000, 0.01) },
+];
+
+/** Asserts that `fn` throws exactly `Class` (not a subclass) with a message matching `re`. */
+function throwsExactly(fn, Class, re) {
+  assert.throws(fn, (e) => {
+    assert.equal(e.constructor, Class, `${e.constructor.name}: ${e.message}`);
+    assert.match(e.message, re);
+    return true;
+  });
+}
+
+/** The module still works: a fresh filter answers correctly. */
+function stillWorks() {
+  const f = BloomFilter.withRate(10, 0.01);
+  f.add('ok');
+  assert.ok(f.has('ok'));
+  assert.equal(crc32('123456789'), 0xcbf43926);
+  f.free();
+}
+
+test('JS loads the Rust-written fixture and answers every probe exactly', () => {
+  const bytes = read('native_v1.bin');
+  const f = BloomFilter.fromBytes(bytes);
+  assert.equal(f.size, 9586);
+  assert.equal(f.hashes, 7);
+  const keys = lines('native_v1_keys.txt');
+  assert.equal(keys.length, 1000);
+  for (const k of keys) assert.ok(f.has(k), k);
+  assert.ok(f.hasMany(keys).every((b) => b === 1));
+  const probes = lines('native_v1_probes.txt').map((l) => l.split('\t'));
+  assert.equal(probes.length, 500);
+  let positives = 0;
+  for (const [k, want] of probes) {
+    assert.equal(f.has(k), want === '1', k);
+    positives += Number(want);
+  }
+  assert.ok(positives > 0, 'the probe list includes false positives');
+  assert.deepEqual([...f.hasMany(probes.map(([k]) => k))], probes.map(([, w]) => Number(w)));
+  // JS writes back exactly the bytes Rust wrote.
+  assert.deepEqual(f.toBytes(), bytes);
+  assert.ok(Math.abs(f.estimatedCount() - 1000) < 50, `${f.estimatedCount()}`);
+  f.free();
+});
+
+test('JS loads every Rust-written variant, and writes identical bytes', () => {
+  const keys = lines('native_v1_keys.txt');
+  for (const { name, C, file } of VARIANTS) {
+    const bytes = read(file);
+    const f = C.fromBytes(bytes);
+    for (const k of keys) assert.ok(f.has(k), `${name} ${k}`);
+    assert.deepEqual(f.toBytes(), bytes, name);
+    // Building the same filter in JS gives the same bytes.
+    const g = VARIANTS.find((v) => v.C === C).make();
+    g.addMany(keys);
+    if (C === ScalableBloomFilter) {
+      // The Rust fixture was built one key at a time; so was this one.
+      g.clear();
+      for (const k of keys) g.add(k);
+    }
+    assert.deepEqual(g.toBytes(), bytes, `${name} built in JS`);
+    f.free();
+    g.free();
+  }
+});
+
+test('bytes written in JS match the committed JS fixtures (checked natively too)', () => {
+  const keys = BLESS ? [] : lines('js_v1_keys.txt');
+  if (BLESS) {
+    // Deterministic keys: ASCII, non-ASCII and 4-byte UTF-8.
+    const fresh = [];
+    for (let i = 0; i < 1000; i++) fresh.push(i % 10 === 0 ? `js:${i}:café東京😀` : `js:${i}`);
+    writeFileSync(dir + 'js_v1_keys.txt', fresh.join('\n') + '\n');
+    keys.splice(0, keys.length, ...fresh);
+  }
+  assert.equal(keys.length, 1000);
+  for (const { name, js, make } of VARIANTS) {
+    const f = make();
+    for (const k of keys) f.add(k);
+    const bytes = f.toBytes();
+    if (BLESS) writeFileSync(dir + js, bytes);
+    assert.deepEqual(bytes, read(js), `${name}: ${js} differs from the bytes JS writes now`);
+    f.free();
+  }
+});
+
+test('every truncation and every single-bit flip is an Error, and the module keeps working', () => {
+  for (const { name, C, make } of VARIANTS) {
+    const f = make();
+    f.addMany(['a', 'b', 'c']);
+    // Small filters keep the exhaustive loops fast.
+    const bytes = C === BloomFilter ? new BloomFilter(300, 3).toBytes()
+      : C === CountingBloomFilter ? new CountingBloomFilter(50, 3).toBytes()
+        : C === SplitBlockBloomFilter ? new SplitBlockBloomFilter(512).toBytes()
+          : (() => { const s = new ScalableBloomFilter(3, 0.05); for (let i = 0; i < 10; i++) s.add(`k${i}`); return s.toBytes(); })();
+    C.fromBytes(bytes).free();
+    for (let len = 0; len < bytes.length; len++) {
+      throwsExactly(() => C.fromBytes(bytes.subarray(0, len)), Error, /truncated|magic/);
+    }
+    for (let i = 0; i < bytes.length * 8; i++) {
+      const bad = bytes.slice();
+      bad[i >> 3] ^= 1 << (i & 7);
+      throwsExactly(() => C.fromBytes(bad), Error, /bloom filter/);
+    }
+    const long = new Uint8Array(bytes.length + 8);
+    long.set(bytes);
+    throwsExactly(() => C.fromBytes(long), Error, /oversized/);
+    // The filter made before all that still works.
+    assert.ok(f.has('a') && f.has('b') && f.has('c'), name);
+    f.free();
+  }
+  throwsExactly(() => BloomFilter.fromBytes(read('counting_v1.bin')), Error, /wrong bloom filter kind: expected BloomFilter \(1\), got CountingBloomFilter \(2\)/);
+  const v2 = read('native_v1.bin');
+  v2[4] = 2;
+  throwsExactly(() => BloomFilter.fromBytes(v2), Error, /unsupported bloom filter format version 2/);
+  throwsExactly(() => BloomFilter.fromBase64('QKBF!!'), Error, /base64/);
+  throwsExactly(() => BloomFilter.fromBytes(new Uint8Array(2 ** 29 + 8193)), Error, /oversized/);
+  stillWorks();
+});
+
+test('invalid arguments: class, message, and the module keeps working', () => {
+  const cases = [
+    [() => BloomFilter.withRate(0, 0.01), RangeError, /^expectedItems must be an integer in 1\.\.=9007199254740991, got 0$/],
+    [() => BloomFilter.withRate(1.5, 0.01), RangeError, /^expectedItems must be an integer/],
+    [() => BloomFilter.withRate(1e15, 0.01), RangeError, /^expectedItems must be small enough for 4294967296 bits/],
+    [() => BloomFilter.withRate('10', 0.01), TypeError, /^expectedItems must be a number, got "10"$/],
+    [() => BloomFilter.withRate(10, 0), RangeError, /^fpRate must be a number in \[1e-19, 1\), got 0$/],
+    [() => BloomFilter.withRate(10, 1), RangeError, /^fpRate must be a number in \[1e-19, 1\), got 1$/],
+    [() => BloomFilter.withRate(10, -0.5), RangeError, /^fpRate must be/],
+    [() => BloomFilter.withRate(10, NaN), RangeError, /^fpRate must be .*got NaN$/],
+    [() => BloomFilter.withRate(10), TypeError, /^fpRate must be a number, got undefined$/],
+    [() => new BloomFilter(0, 3), RangeError, /^bits must be an integer in 1\.\.=4294967296, got 0$/],
+    [() => new BloomFilter(2 ** 40, 3), RangeError, /^bits must be an integer in 1\.\.=4294967296/],
+    [() => new BloomFilter(100, 0), RangeError, /^hashes must be an integer in 1\.\.=64, got 0$/],
+    [() => new BloomFilter(100, 65), RangeError, /^hashes must be an integer in 1\.\.=64, got 65$/],
+    [() => new BloomFilter(100, 2.5), RangeError, /^hashes must be/],
+    [() => new BloomFilter(null, 3), TypeError, /^bits must be a number, got null$/],
+    [() => new CountingBloomFilter(0, 3), RangeError, /^counters must be an integer/],
+    // 2^32 four-bit counters (2 GiB) cannot fit in wasm memory: an Error, not a trap.
+    [() => new CountingBloomFilter(2 ** 32, 3), Error, /^cannot allocate 2147483648 bytes/],
+    [() => new SplitBlockBloomFilter(1000), RangeError, /^bits must be a positive multiple of 256, at most 4294967296, got 1000$/],
+    [() => SplitBlockBloomFilter.withRate(0, 0.01), RangeError, /^expectedItems must be/],
+    [() => SplitBlockBloomFilter.fromParquetBitset(new Uint8Array(33)), RangeError, /^bitset must be a positive multiple of 32 bytes/],
+    [() => new ScalableBloomFilter(100, 0.01, { growth: 0.5 }), RangeError, /^growth must be a number in \[1, 16\], got 0\.5$/],
+    [() => new ScalableBloomFilter(100, 0.01, { tightening: 1 }), RangeError, /^tightening must be a number in \(0, 1\), got 1$/],
+    [() => new ScalableBloomFilter(100, 0.01, { tightening: '0.5' }), TypeError, /^tightening must be a number/],
+    [() => new ScalableBloomFilter(100, 0.01, 7), TypeError, /^options must be an options object, got 7$/],
+    [() => new ScalableBloomFilter(0, 0.01), RangeError, /^expectedItems must be/],
+    [() => new ScalableBloomFilter(10, 2), RangeError, /^fpRate must be/],
+    [() => BloomFilter.fromBytes('QKBF'), TypeError, /^bytes must be a Uint8Array, got "QKBF"$/],
+    [() => BloomFilter.fromBytes([1, 2]), TypeError, /^bytes must be a Uint8Array, got an array$/],
+    [() => BloomFilter.fromBase64(42), TypeError, /^text must be a base64 string, got 42$/],
+  ];
+  for (const [fn, C, re] of cases) {
+    throwsExactly(fn, C, re);
+    stillWorks();
+  }
+  const f = BloomFilter.withRate(1000, 0.01);
+  f.add('kept');
+  for (const [fn, C, re] of [
+    [() => f.add(42), TypeError, /^key must be a string or Uint8Array, got 42$/],
+    [() => f.has(null), TypeError, /^key must be a string or Uint8Array, got null$/],
+    [() => f.has({}), TypeError, /^key must be a string or Uint8Array, got an object \(Object\)$/],
+    [() => f.positions(1n), TypeError, /^key must be/],
+    [() => f.addMany('abc'), TypeError, /^keys must be an array of strings or Uint8Arrays, got "abc"$/],
+    [() => f.hasMany(['a', 7]), TypeError, /^keys must be a string or Uint8Array, got 7$/],
+    [() => f.union(BloomFilter.withRate(10, 0.01)), RangeError, /^other must be a filter with the same bits and hashes \(9586, 7\), got \(96, 7\)$/],
+    [() => f.intersect(new BloomFilter(9586, 6)), RangeError, /^other must be a filter with the same bits and hashes/],
+    [() => f.union(new SplitBlockBloomFilter(256)), TypeError, /^other must be a BloomFilter/],
+    [() => new SplitBlockBloomFilter(256).union(new SplitBlockBloomFilter(512)), RangeError, /^other must be/],
+    [() => CountingBloomFilter.withRate(10, 0.01).counter(-1), RangeError, /^index must be an integer in 0\.\.=95, got -1$/],
+    [() => new ScalableBloomFilter(10, 0.01).stage(1), RangeError, /^index must be an integer in 0\.\.=0, got 1$/],
+  ]) {
+    throwsExactly(fn, C, re);
+    assert.ok(f.has('kept'));
+  }
+  f.free();
+});
+
+test('no false negatives, for every variant, with string and byte keys', () => {
+  let seed = 12345;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  for (const { name, make } of VARIANTS) {
+    for (let round = 0; round < 3; round++) {
+      const f = make();
+      const keys = [];
+      for (let i = 0; i < 800; i++) {
+        const len = Math.floor(rnd() * 24);
+        if (rnd() < 0.3) {
+          keys.push(Uint8Array.from({ length: len }, () => Math.floor(rnd() * 256)));
+        } else {
+          let s = '';
+          for (let j = 0; j < len; j++) {
+            const r = rnd();
+            s += r < 0.7 ? String.fromCharCode(32 + Math.floor(rnd() * 95))
+              : r < 0.9 ? String.fromCharCode(0x80 + Math.floor(rnd() * 0x7000))
+                : String.fromCodePoint(0x10000 + Math.floor(rnd() * 0xfffff));
+          }
+          keys.push(s);
+        }
+      }
+      const half = keys.length / 2;
+      for (const k of keys.slice(0, half)) f.add(k);
+      f.addMany(keys.slice(half));
+      for (const k of keys) assert.ok(f.has(k), `${name}: ${String(k)}`);
+      assert.ok(f.hasMany(keys).every((b) => b === 1), name);
+      f.free();
+    }
+  }
+});
+
+test('batch calls agree with per-key calls', () => {
+  for (const { name, make } of VARIANTS) {
+    const a = make();
+    const b = make();
+    const keys = Array.from({ length: 3000 }, (_, i) => (i % 7 ? `user:${i}` : `ü:${i}`));
+    const news = keys.map((k) => a.add(k)).filter(Boolean).length;
+    assert.equal(b.addMany(keys), news, name);
+    assert.deepEqual(a.toBytes(), b.toBytes(), name);
+    const queries = Array.from({ length: 5000 }, (_, i) => `user:${i * 3}`);
+    assert.deepEqual([...b.hasMany(queries)], queries.map((q) => (a.has(q) ? 1 : 0)), name);
+    assert.deepEqual([...b.hasMany([])], []);
+    a.free();
+    b.free();
+  }
+});
+
+test('strings are hashed as their UTF-8 bytes; lone surrogates as U+FFFD', () => {
+  const f = new BloomFilter(1 << 16, 5);
+  for (const s of ['', 'café', '東京', '😀', 'a😀b', '\u0000', 'é'.repeat(100), 'x'.repeat(5000)]) {
+    assert.deepEqual(f.positions(s), f.positions(utf8(s)), s);
+    f.add(s);
+    assert.ok(f.has(utf8(s)));
+  }
+  assert.deepEqual(f.positions('\ud800'), f.positions('\ufffd'));
+  assert.deepEqual(f.positions('a\udc00b'), f.positions(utf8('a\udc00b')));
+  f.free();
+});
+
+test('bits is a live view over wasm memory, equal to the serialized payload', () => {
+  const f = BloomFilter.withRate(1000, 0.01);
+  const before = f.bits;
+  assert.equal(before.length, Math.ceil(f.size / 8));
+  f.add('alice');
+  // A view, not a copy: the earlier view sees the new bits (no memory growth in between).
+  for (const p of f.positions('alice')) assert.equal((before[p >> 3] >> (p & 7)) & 1, 1);
+  assert.equal(f.bits.byteOffset, before.byteOffset);
+  // The payload of the byte format (after the 8-byte header and 16-byte params) is the same bits.
+  assert.deepEqual(f.bits, f.toBytes().subarray(24, 24 + f.bits.length));
+  let ones = 0;
+  for (const b of f.bits) for (let x = b; x; x &= x - 1) ones++;
+  assert.equal(ones, f.countOnes());
+  assert.equal(f.byteLength, Math.ceil(f.size / 64) * 8);
+  // After memory grows, reading `bits` again gives a valid view.
+  const big = BloomFilter.withRate(2_000_000, 0.01);
+  assert.ok(f.bits.length > 0 && f.has('alice'));
+  big.free();
+
+  const c = new CountingBloomFilter(100, 3);
+  c.add('x');
+  c.add('x');
+  for (const i of c.positions('x')) {
+    assert.equal((c.bits[i >> 1] >> (4 * (i & 1))) & 15, c.counter(i));
+    assert.ok(c.counter(i) >= 2);
+  }
+  const s = new SplitBlockBloomFilter(1024);
+  s.add('x');
+  assert.deepEqual(s.bits, s.toParquetBitset());
+  const pos = s.positions('x');
+  assert.equal(pos.length, 8);
+  for (const p of pos) assert.equal((s.bits[p >> 3] >> (p & 7)) & 1, 1);
+  const sc = new ScalableBloomFilter(5, 0.01);
+  for (let i = 0; i < 40; i++) sc.add(`k${i}`);
+  assert.ok(sc.stages > 1);
+  for (let i = 0; i < sc.stages; i++) assert.equal(sc.stageBits(i).length, Math.ceil(sc.stage(i).size / 8));
+  assert.deepEqual(sc.bits, sc.stageBits(sc.stages - 1));
+  for (const x of [f, c, s, sc]) x.free();
+});
+
+test('estimates, clear, clone, union and intersect', () => {
+  const f = BloomFilter.withRate(10_000, 0.01);
+  f.addMany(Array.from({ length: 10_000 }, (_, i) => `user:${i}`));
+  assert.ok(Math.abs(f.estimatedCount() - 10_000) < 300, `${f.estimatedCount()}`);
+  assert.ok(Math.abs(f.fillRatio() - 0.5) < 0.03, `${f.fillRatio()}`);
+  assert.ok(Math.abs(f.estimatedFpRate() - 0.01) < 0.003, `${f.estimatedFpRate()}`);
+  const g = f.clone();
+  f.clear();
+  assert.equal(f.countOnes(), 0);
+  assert.ok(g.has('user:1') && !f.has('user:1'));
+  const a = BloomFilter.withRate(100, 0.01);
+  const b = BloomFilter.withRate(100, 0.01);
+  a.add('a');
+  a.add('both');
+  b.add('b');
+  b.add('both');
+  assert.equal(a.clone().union(b).hasMany(['a', 'b', 'both']).join(), '1,1,1');
+  const x = a.clone().intersect(b);
+  assert.ok(x.has('both') && !x.has('a') && !x.has('b'));
+  assert.equal(a.union(a), a); // a filter with itself: unchanged
+  assert.equal(BloomFilter.fromBase64(a.toBase64()).toBase64(), Buffer.from(a.toBytes()).toString('base64'));
+  for (const y of [f, g, a, b, x]) y.free();
+});
+
+test('counting: remove, saturation and the classic filter it becomes', () => {
+  const c = CountingBloomFilter.withRate(1000, 0.01);
+  const keys = Array.from({ length: 500 }, (_, i) => `s:${i}`);
+  c.addMany(keys);
+  assert.deepEqual([...c.removeMany(keys.slice(0, 250))], new Array(250).fill(1));
+  for (const k of keys.slice(250)) assert.ok(c.has(k));
+  assert.ok(keys.slice(0, 250).filter((k) => c.has(k)).length < 10);
+  const absent = 'never:added';
+  if (!c.has(absent)) assert.equal(c.remove(absent), false);
+  const hot = new CountingBloomFilter(64, 1);
+  for (let i = 0; i < 40; i++) hot.add('hot');
+  assert.equal(hot.count('hot'), 15);
+  assert.equal(hot.countSaturated(), 1);
+  for (let i = 0; i < 40; i++) hot.remove('hot');
+  assert.ok(hot.has('hot'), 'a saturated counter never goes back to zero');
+  const classic = c.toBloomFilter();
+  for (const k of keys.slice(250)) assert.ok(classic.has(k));
+  assert.equal(classic.size, c.size);
+  for (const y of [c, hot, classic]) y.free();
+});
+
+test('scalable: grows past its capacity and keeps its bound', () => {
+  const f = new ScalableBloomFilter(1000, 0.01);
+  const keys = Array.from({ length: 20_000 }, (_, i) => `url:${i}`);
+  f.addMany(keys);
+  assert.equal(f.stages, 5);
+  assert.ok(f.fpBound() < 0.01);
+  assert.ok(f.hasMany(keys).every((b) => b === 1));
+  assert.ok(f.estimatedCount() <= keys.length && f.estimatedCount() > keys.length - 100);
+  let fp = 0;
+  for (let i = 0; i < 20_000; i++) fp += f.has(`other:${i}`);
+  assert.ok(fp / 20_000 < 0.01, `${fp}`);
+  assert.deepEqual(
+    { fpRate: f.fpRate, growth: f.growth, tightening: f.tightening, initialCapacity: f.initialCapacity },
+    { fpRate: 0.01, growth: 2, tightening: 0.9, initialCapacity: 1000 },
+  );
+  const g = ScalableBloomFilter.fromBytes(f.toBytes());
+  assert.equal(g.stages, 5);
+  assert.deepEqual(g.toBytes(), f.toBytes());
+  // A filter that cannot grow reports an Error and keeps working.
+  const tiny = new ScalableBloomFilter(1, 1e-3, { growth: 1, tightening: 1e-8 });
+  assert.throws(() => { for (let i = 0; i < 100; i++) tiny.add(`k${i}`); }, (e) => e.constructor === Error && /cannot grow/.test(e.message));
+  assert.ok(tiny.has('k0'));
+  for (const y of [f, g, tiny]) y.free();
+});
+
+test('free() releases the filter; a freed filter throws; using-declarations work', () => {
+  const f = BloomFilter.withRate(100, 0.01);
+  f.free();
+  assert.throws(() => f.has('x'));
+  stillWorks();
+  for (const { make } of VARIANTS) {
+    const g = make();
+    assert.equal(typeof g[Symbol.dispose], 'function');
+    g[Symbol.dispose]();
+    assert.throws(() => g.add('x'));
+  }
+  stillWorks();
+});
