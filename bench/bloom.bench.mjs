@@ -1,0 +1,104 @@
+// Bloom filters against the npm peers `bloomfilter` and `bloom-filters`.
+//
+// Workload (issue 5): n = 1,000,000 expected keys at p = 1%, keys `user:<i>`,
+// add then has, the same keys for every contender in the same run. Each
+// contender gets a filter sized for n; every timed call handles the next
+// chunk of 65,536 keys, cycling through all n, so the filters hold all n
+// keys (queries then hit, the dearer case: all k probes) and the bit arrays
+// have their full size (1.2 MB, larger than L2). `bloom-filters` is about
+// 100× slower, so its timed calls take 4,096 keys of the same sequence (the
+// rate is per key either way). Per-call rows call add/has
+// once per key; batch rows pass the chunk as one array (addMany/hasMany).
+// Then: false-positive rate measured on 100,000 absent keys, memory of the
+// bit array against m/8, and bits per key against the 1.44·log2(1/p) bound.
+import { BloomFilter, SplitBlockBloomFilter } from 'quorumkit';
+import { BloomFilter as JasonBloom } from 'bloomfilter';
+import BloomFilters from 'bloom-filters';
+import { compare, userKeys } from './harness.mjs';
+
+const N = 1_000_000;
+const P = 0.01;
+const CHUNK = 1 << 16;
+const SMALL_CHUNK = 1 << 12;
+
+export async function run() {
+  const keys = userKeys(N);
+  const chunks = [];
+  for (let i = 0; i < N; i += CHUNK) chunks.push(keys.slice(i, i + CHUNK));
+  const smallChunks = [];
+  for (let i = 0; i < N; i += SMALL_CHUNK) smallChunks.push(keys.slice(i, i + SMALL_CHUNK));
+  const absent = userKeys(100_000, N);
+
+  const qk = BloomFilter.withRate(N, P);
+  const qkBatch = BloomFilter.withRate(N, P);
+  const sbbf = SplitBlockBloomFilter.withRate(N, P);
+  const sbbfBatch = SplitBlockBloomFilter.withRate(N, P);
+  // bloomfilter sizes by (m, k): give it the same m and k.
+  const jason = new JasonBloom(qk.size, qk.hashes);
+  const bf = BloomFilters.BloomFilter.create(N, P);
+
+  /** A contender whose fn handles the next chunk, one key per call or one batch. */
+  const cycling = (name, perChunk, list = chunks) => {
+    let c = 0;
+    return { name, ops: list[0].length, fn: () => perChunk(list[c++ % list.length]) };
+  };
+  let sink = 0;
+
+  await compare('Bloom add, one key per call (n = 1 M, p = 1%)', [
+    cycling('quorumkit BloomFilter.add', (ks) => { for (const k of ks) qk.add(k); }),
+    cycling('quorumkit SplitBlockBloomFilter.add', (ks) => { for (const k of ks) sbbf.add(k); }),
+    cycling('bloom-filters add', (ks) => { for (const k of ks) bf.add(k); }, smallChunks),
+    cycling('bloomfilter add', (ks) => { for (const k of ks) jason.add(k); }),
+  ], { reference: 'bloomfilter add', unit: 'keys/s' });
+
+  // Every contender holds all n keys before the queries.
+  qkBatch.addMany(keys);
+  sbbfBatch.addMany(keys);
+  for (const k of keys) { qk.add(k); sbbf.add(k); jason.add(k); bf.add(k); }
+
+  await compare('Bloom has, one key per call (all keys present)', [
+    cycling('quorumkit BloomFilter.has', (ks) => { for (const k of ks) sink += qk.has(k); }),
+    cycling('quorumkit SplitBlockBloomFilter.has', (ks) => { for (const k of ks) sink += sbbf.has(k); }),
+    cycling('bloom-filters has', (ks) => { for (const k of ks) sink += bf.has(k); }, smallChunks),
+    cycling('bloomfilter test', (ks) => { for (const k of ks) sink += jason.test(k); }),
+  ], { reference: 'bloomfilter test', unit: 'keys/s' });
+
+  await compare(`Bloom addMany (one call per ${CHUNK} keys) against per-key add`, [
+    cycling('quorumkit BloomFilter.addMany', (ks) => { sink += qkBatch.addMany(ks); }),
+    cycling('quorumkit SplitBlockBloomFilter.addMany', (ks) => { sink += sbbfBatch.addMany(ks); }),
+    cycling('bloomfilter add', (ks) => { for (const k of ks) jason.add(k); }),
+  ], { reference: 'bloomfilter add', unit: 'keys/s' });
+
+  await compare(`Bloom hasMany (one call per ${CHUNK} keys) against per-key test`, [
+    cycling('quorumkit BloomFilter.hasMany', (ks) => { sink += qkBatch.hasMany(ks)[0]; }),
+    cycling('quorumkit SplitBlockBloomFilter.hasMany', (ks) => { sink += sbbfBatch.hasMany(ks)[0]; }),
+    cycling('bloomfilter test', (ks) => { for (const k of ks) sink += jason.test(k); }),
+  ], { reference: 'bloomfilter test', unit: 'keys/s' });
+
+  // Accuracy and memory, same filters, same keys.
+  const bound = 1.44 * Math.log2(1 / P);
+  const rows = [
+    ['quorumkit BloomFilter', qk.size, qk.byteLength, count(absent, (k) => qk.has(k)), qk.hashes],
+    ['quorumkit SplitBlockBloomFilter', sbbf.size, sbbf.byteLength, count(absent, (k) => sbbf.has(k)), 8],
+    ['bloomfilter', jason.m, jason.buckets.byteLength, count(absent, (k) => jason.test(k)), jason.k],
+    ['bloom-filters', bf._size, bf._filter.array.byteLength, count(absent, (k) => bf.has(k)), bf._nbHashes],
+  ];
+  console.log(`\n## Bloom accuracy and memory (n = 1 M, p = 1%; bound 1.44·log2(1/p) = ${bound.toFixed(2)} bits/key)`);
+  console.log('| filter | m (bits) | k | bits/key | × bound | bit array bytes | × m/8 | FP rate (100 k absent keys) |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+  for (const [name, m, bytes, fp, k] of rows) {
+    const bpk = m / N;
+    console.log(`| ${name} | ${m} | ${k} | ${bpk.toFixed(2)} | ${(bpk / bound).toFixed(3)} | ${bytes} | ${(bytes / (m / 8)).toFixed(4)} | ${(fp / absent.length * 100).toFixed(2)}% |`);
+  }
+  const hm = qkBatch.hasMany(absent);
+  const batchFp = hm.reduce((s, b) => s + b, 0);
+  console.log(`(hasMany on the same absent keys: ${(batchFp / absent.length * 100).toFixed(2)}%, the same answers as has)`);
+  for (const f of [qk, qkBatch, sbbf, sbbfBatch]) f.free();
+  if (sink === 0.5) console.log(sink);
+}
+
+function count(keys, has) {
+  let n = 0;
+  for (const k of keys) n += has(k) ? 1 : 0;
+  return n;
+}
