@@ -14,6 +14,7 @@
 pub mod args;
 pub mod errors;
 pub mod hash;
+pub mod ring;
 pub mod scratch;
 pub mod snowflake;
 
