@@ -65,7 +65,9 @@ impl RawLayout {
             };
             Layout::custom(t, m, s, epoch, unit, order)
         };
-        build().map(|layout| RawLayout { layout }).map_err(arg_error)
+        build()
+            .map(|layout| RawLayout { layout })
+            .map_err(arg_error)
     }
 
     /// Timestamp field width.
@@ -156,10 +158,7 @@ impl RawLayout {
             .map(|&v| args::int("machineId", v, 0, self.layout.max_machine_id()))
             .collect::<Result<_, _>>()
             .map_err(arg_error)?;
-        let m = self
-            .layout
-            .machine_from_fields(&ints)
-            .map_err(arg_error)?;
+        let m = self.layout.machine_from_fields(&ints).map_err(arg_error)?;
         Ok(m as f64)
     }
 
