@@ -34,6 +34,27 @@ export {
   type SnowflakeOptions,
   type SnowflakeParts,
 } from './snowflake.js';
+export {
+  HashRing,
+  BoundedLoadRing,
+  Rendezvous,
+  Maglev,
+  jumpHash,
+  jumpHashMany,
+  type RingHash,
+  type HashRingOptions,
+  type NodeOptions,
+  type LoadSummary,
+  type NodeLoad,
+  type RingStats,
+  type RingPoints,
+  type MovedArc,
+  type Movement,
+  type MovementOptions,
+  type BoundedLoadOptions,
+  type BoundedLoad,
+  type MaglevOptions,
+} from './ring.js';
 import * as raw from './raw/quorumkit.js';
 
 /**

@@ -15,6 +15,7 @@ pub mod args;
 pub mod bloom;
 pub mod errors;
 pub mod hash;
+pub mod ring;
 pub mod scratch;
 pub mod snowflake;
 

@@ -1,0 +1,653 @@
+//! Consistent-hashing exports: thin wrappers over [`crate::ring`].
+//!
+//! Every lookup returns a node **index** (`u32`), never a name: the facade
+//! keeps the names in an array indexed the same way (the core reuses the
+//! lowest free index, and so does the facade), so `ring.get(key)` creates no
+//! string in wasm. The per-key exports (`get`, `peek`, `assign`, `jump_key`)
+//! are infallible and return [`NONE`] when there is nothing to return (an
+//! empty ring); the facade checks for that before the call, so `NONE` only
+//! reaches a caller of the raw layer.
+//!
+//! Batch results go to the scratch output buffer as little-endian `u32`
+//! indices. Read-only state that the page draws (ring points and owners, the
+//! Maglev table) is exposed as pointers for typed-array views.
+//!
+//! Cold paths (statistics, movement analytics) return one packed `f64` array;
+//! the layouts are documented on each export and read by `js/src/ring.ts`.
+
+use super::args;
+use super::errors::{arg_error, JsResult};
+use super::scratch::{with_batch, with_key, with_out_words};
+use crate::ring::{
+    jump_hash, jump_hash_bytes, jump_many, BoundedLoadRing, HashMode, HashRing, LoadStats, Maglev,
+    MovedArcs, Movement, NodeOptions, PointPositions, Rendezvous, RingError, MAX_VNODES,
+};
+use crate::ArgError;
+use wasm_bindgen::prelude::*;
+
+/// Returned by the infallible per-key exports when there is no owner (an
+/// empty ring or an invalid argument). No node index reaches it.
+pub const NONE: u32 = u32::MAX;
+
+fn ring_error(e: RingError) -> JsValue {
+    match e {
+        RingError::Arg(a) => arg_error(a),
+        RingError::Empty => js_sys::Error::new(&RingError::Empty.to_string()).into(),
+    }
+}
+
+fn vnodes_arg(param: &'static str, v: f64) -> Result<u32, ArgError> {
+    args::int(param, v, 1, u64::from(MAX_VNODES)).map(|v| v as u32)
+}
+
+fn node_options(weight: f64, vnodes: Option<f64>) -> Result<NodeOptions, ArgError> {
+    Ok(NodeOptions {
+        weight,
+        vnodes: vnodes.map(|v| vnodes_arg("vnodes", v)).transpose()?,
+    })
+}
+
+/// `[nodes, mean, peak, min, peakToMean, stdDev, peakOverFair, …shares]`,
+/// shares indexed by node index.
+fn pack_stats(s: &LoadStats) -> Box<[f64]> {
+    let mut v = Vec::with_capacity(7 + s.shares.len());
+    v.extend_from_slice(&[
+        f64::from(s.nodes),
+        s.mean,
+        s.peak,
+        s.min,
+        s.peak_to_mean,
+        s.std_dev,
+        s.peak_over_fair,
+    ]);
+    v.extend_from_slice(&s.shares);
+    v.into_boxed_slice()
+}
+
+/// Runs a batch lookup: `count` packed keys in, `count` `u32` owners out.
+fn batch_u32(
+    count: usize,
+    f: impl FnOnce(&[u8], &[u32], &mut [u32]) -> Result<(), RingError>,
+) -> JsResult<()> {
+    with_batch(count, count.saturating_mul(4), |keys, ends, out| {
+        f(keys, ends, bytemuck::cast_slice_mut(out))
+    })?
+    .map_err(ring_error)
+}
+
+/// Writes `owners` to the output buffer as `u32`s and returns how many.
+fn out_indices(owners: &[u32]) -> JsResult<usize> {
+    with_out_words(owners.len().div_ceil(2), |words| {
+        let out: &mut [u32] = bytemuck::cast_slice_mut(words);
+        out[..owners.len()].copy_from_slice(owners);
+        owners.len()
+    })
+}
+
+/// `[movedFraction, idealFraction, arcCount, keyMovedFraction, keyCount,
+/// …arcs (startFraction, endFraction, from, to), …keys (index, from, to)]`.
+/// Arc `k` covers `[start, end)` as fractions of the circle; `keyMovedFraction`
+/// is NaN without sample keys.
+fn pack_movement(m: &Movement, bits: u32, keys: Option<&crate::ring::KeyMovement>) -> Box<[f64]> {
+    let MovedArcs {
+        starts,
+        ends,
+        from,
+        to,
+        moved_fraction,
+    } = &m.arcs;
+    let circle = if bits == 64 {
+        18_446_744_073_709_551_616.0
+    } else {
+        4_294_967_296.0
+    };
+    let n = starts.len();
+    let k = keys.map_or(0, |k| k.moved.len());
+    let mut v = Vec::with_capacity(5 + 4 * n + 3 * k);
+    v.extend_from_slice(&[
+        *moved_fraction,
+        m.ideal_fraction,
+        n as f64,
+        keys.map_or(f64::NAN, |k| k.moved_fraction),
+        k as f64,
+    ]);
+    for i in 0..n {
+        v.push(starts[i] as f64 / circle);
+        // Inclusive end + 1, so arcs tile the circle.
+        v.push((ends[i] as f64 + 1.0) / circle);
+        v.push(f64::from(from[i]));
+        v.push(f64::from(to[i]));
+    }
+    if let Some(km) = keys {
+        for i in 0..k {
+            v.push(f64::from(km.moved[i]));
+            v.push(f64::from(km.from[i]));
+            v.push(f64::from(km.to[i]));
+        }
+    }
+    v.into_boxed_slice()
+}
+
+fn parse_mode(hash: &str, default_port: Option<f64>) -> Result<HashMode, ArgError> {
+    let mut mode = HashMode::parse(hash)?;
+    if let Some(p) = default_port {
+        let port = args::int("defaultPort", p, 0, 65_535)? as u16;
+        match &mut mode {
+            HashMode::Ketama(o) => o.default_port = Some(port),
+            _ => {
+                return Err(ArgError::range(
+                    "defaultPort",
+                    "used with hash 'ketama', 'libketama' or 'hash_ring'",
+                    format!("hash '{hash}'"),
+                ))
+            }
+        }
+    }
+    Ok(mode)
+}
+
+/// A [`HashRing`].
+#[wasm_bindgen]
+pub struct RawHashRing {
+    ring: HashRing,
+}
+
+#[wasm_bindgen]
+impl RawHashRing {
+    /// An empty ring: `hash` is a mode name (`seed`, `ketama`, `libketama`,
+    /// `hash_ring`, `xxh64`, `xxh3`); `vnodes` defaults by mode (ketama 40,
+    /// else 100); `default_port` only with the ketama modes.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        hash: &str,
+        vnodes: Option<f64>,
+        default_port: Option<f64>,
+    ) -> JsResult<RawHashRing> {
+        let build = || -> Result<HashRing, ArgError> {
+            let mode = parse_mode(hash, default_port)?;
+            match vnodes {
+                Some(v) => HashRing::with_vnodes(mode, vnodes_arg("vnodes", v)?),
+                None => Ok(HashRing::new(mode)),
+            }
+        };
+        build().map(|ring| RawHashRing { ring }).map_err(arg_error)
+    }
+
+    /// The mode's name as parsed.
+    #[wasm_bindgen(getter)]
+    pub fn hash(&self) -> String {
+        self.ring.mode().name().to_string()
+    }
+
+    /// Virtual nodes per node at weight 1 (ketama: digests per server).
+    #[wasm_bindgen(getter)]
+    pub fn vnodes(&self) -> u32 {
+        self.ring.vnodes()
+    }
+
+    /// Width of positions: 32 or 64.
+    #[wasm_bindgen(getter)]
+    pub fn position_bits(&self) -> u32 {
+        self.ring.mode().position_bits()
+    }
+
+    /// Adds the node named by the key buffer's first `len` bytes; returns its index.
+    pub fn add(&mut self, len: usize, weight: f64, vnodes: Option<f64>) -> JsResult<u32> {
+        let opts = node_options(weight, vnodes).map_err(arg_error)?;
+        with_key(len, |name| self.ring.add(name, opts)).map_err(arg_error)
+    }
+
+    /// Adds `count` packed names with `weights[i]` and `vnodes[i]` (NaN: the
+    /// ring's count), all or nothing, sorting the ring once; returns their
+    /// indices.
+    pub fn add_many(
+        &mut self,
+        count: usize,
+        weights: &[f64],
+        vnodes: &[f64],
+    ) -> JsResult<Box<[u32]>> {
+        if weights.len() != count || vnodes.len() != count {
+            return Err(arg_error(ArgError::range(
+                "weights",
+                format!("one weight and vnodes value per node ({count})"),
+                format!("{} and {}", weights.len(), vnodes.len()),
+            )));
+        }
+        let opts: Vec<NodeOptions> = weights
+            .iter()
+            .zip(vnodes)
+            .map(|(&w, &v)| node_options(w, (!v.is_nan()).then_some(v)))
+            .collect::<Result<_, _>>()
+            .map_err(arg_error)?;
+        let ring = &mut self.ring;
+        with_batch(count, 0, |keys, ends, _| {
+            let mut start = 0usize;
+            let nodes = ends.iter().zip(opts).map(|(&end, o)| {
+                let name = &keys[start..end as usize];
+                start = end as usize;
+                (name, o)
+            });
+            ring.add_many(nodes)
+        })?
+        .map(Vec::into_boxed_slice)
+        .map_err(arg_error)
+    }
+
+    /// Removes the named node; returns its freed index or [`NONE`] if absent.
+    pub fn remove(&mut self, len: usize) -> u32 {
+        with_key(len, |name| self.ring.remove(name)).unwrap_or(NONE)
+    }
+
+    /// The index of the named node, or [`NONE`].
+    pub fn index_of(&self, len: usize) -> u32 {
+        with_key(len, |name| self.ring.index_of(name)).unwrap_or(NONE)
+    }
+
+    /// The owner index of the key in the key buffer, or [`NONE`] when empty.
+    pub fn get(&self, len: usize) -> u32 {
+        with_key(len, |key| self.ring.get(key).unwrap_or(NONE))
+    }
+
+    /// Owners of `count` packed keys, as `u32`s in the output buffer.
+    pub fn get_many(&self, count: usize) -> JsResult<()> {
+        batch_u32(count, |keys, ends, out| self.ring.get_many(keys, ends, out))
+    }
+
+    /// The preference list of the key (n distinct nodes), as `u32`s in the
+    /// output buffer; returns `n`.
+    pub fn get_n(&self, len: usize, n: f64) -> JsResult<usize> {
+        let n = args::int("n", n, 0, u64::from(u32::MAX)).map_err(arg_error)? as usize;
+        let list = with_key(len, |key| self.ring.get_n(key, n)).map_err(ring_error)?;
+        out_indices(&list)
+    }
+
+    /// Node indices in insertion order.
+    pub fn nodes(&self) -> Box<[u32]> {
+        self.ring.nodes().into()
+    }
+
+    /// How many points node `index` owns (0 for a free index).
+    pub fn point_count_of(&self, index: u32) -> u32 {
+        self.ring.point_count(index).unwrap_or(0)
+    }
+
+    /// The weight of node `index` (0 for a free index).
+    pub fn weight_of(&self, index: u32) -> f64 {
+        self.ring.weight(index).unwrap_or(0.0)
+    }
+
+    /// Number of points on the ring.
+    #[wasm_bindgen(getter)]
+    pub fn point_count(&self) -> usize {
+        self.ring.points().owners.len()
+    }
+
+    /// Pointer to the sorted positions (`u32` or `u64` by `position_bits`).
+    pub fn positions_ptr(&self) -> *const u8 {
+        match self.ring.points().positions {
+            PointPositions::U32(p) => p.as_ptr().cast(),
+            PointPositions::U64(p) => p.as_ptr().cast(),
+        }
+    }
+
+    /// Pointer to the owner index of each point (`u32`).
+    pub fn owners_ptr(&self) -> *const u32 {
+        self.ring.points().owners.as_ptr()
+    }
+
+    /// Load by exact arc length (layout: see `pack_stats`).
+    pub fn arc_stats(&self) -> Box<[f64]> {
+        pack_stats(&self.ring.arc_stats())
+    }
+
+    /// Load over `count` packed sample keys.
+    pub fn sample_stats(&self, count: usize) -> JsResult<Box<[f64]>> {
+        with_batch(count, 0, |keys, ends, _| self.ring.sample_stats(keys, ends))?
+            .map(|s| pack_stats(&s))
+            .map_err(ring_error)
+    }
+
+    /// What adding `name` would move (layout: see `pack_movement`); with
+    /// `sample_count > 0`, also which of the packed sample keys move.
+    pub fn movement_on_add(
+        &self,
+        name: &[u8],
+        weight: f64,
+        vnodes: Option<f64>,
+        sample_count: usize,
+    ) -> JsResult<Box<[f64]>> {
+        let opts = node_options(weight, vnodes).map_err(arg_error)?;
+        let m = self.ring.movement_on_add(name, opts).map_err(ring_error)?;
+        let keys = if sample_count > 0 {
+            let mut after = self.ring.clone();
+            after.add(name, opts).map_err(arg_error)?;
+            Some(self.key_movement(&after, sample_count)?)
+        } else {
+            None
+        };
+        Ok(pack_movement(&m, self.position_bits(), keys.as_ref()))
+    }
+
+    /// What removing `name` would move (as `movement_on_add`).
+    pub fn movement_on_remove(&self, name: &[u8], sample_count: usize) -> JsResult<Box<[f64]>> {
+        let m = self.ring.movement_on_remove(name).map_err(ring_error)?;
+        let keys = if sample_count > 0 {
+            let mut after = self.ring.clone();
+            after.remove(name);
+            Some(self.key_movement(&after, sample_count)?)
+        } else {
+            None
+        };
+        Ok(pack_movement(&m, self.position_bits(), keys.as_ref()))
+    }
+}
+
+impl RawHashRing {
+    fn key_movement(&self, after: &HashRing, count: usize) -> JsResult<crate::ring::KeyMovement> {
+        with_batch(count, 0, |keys, ends, _| {
+            self.ring.key_movement(after, keys, ends)
+        })?
+        .map_err(ring_error)
+    }
+}
+
+/// A [`BoundedLoadRing`].
+#[wasm_bindgen]
+pub struct RawBoundedLoadRing {
+    ring: BoundedLoadRing,
+}
+
+#[wasm_bindgen]
+impl RawBoundedLoadRing {
+    /// An empty ring with balance factor `epsilon`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(hash: &str, vnodes: Option<f64>, epsilon: f64) -> JsResult<RawBoundedLoadRing> {
+        let build = || -> Result<BoundedLoadRing, ArgError> {
+            let mode = HashMode::parse(hash)?;
+            let v = match vnodes {
+                Some(v) => vnodes_arg("vnodes", v)?,
+                None => mode.default_vnodes(),
+            };
+            BoundedLoadRing::new(mode, v, epsilon)
+        };
+        build()
+            .map(|ring| RawBoundedLoadRing { ring })
+            .map_err(arg_error)
+    }
+
+    /// ε as used (six decimals).
+    #[wasm_bindgen(getter)]
+    pub fn epsilon(&self) -> f64 {
+        self.ring.epsilon()
+    }
+
+    /// Adds a node with no load; returns its index.
+    pub fn add(&mut self, len: usize, weight: f64, vnodes: Option<f64>) -> JsResult<u32> {
+        let opts = node_options(weight, vnodes).map_err(arg_error)?;
+        with_key(len, |name| self.ring.add(name, opts)).map_err(arg_error)
+    }
+
+    /// Removes the named node (its load is forgotten); its index or [`NONE`].
+    pub fn remove(&mut self, len: usize) -> u32 {
+        with_key(len, |name| self.ring.remove(name)).unwrap_or(NONE)
+    }
+
+    /// The index of the named node, or [`NONE`].
+    pub fn index_of(&self, len: usize) -> u32 {
+        with_key(len, |name| self.ring.ring().index_of(name)).unwrap_or(NONE)
+    }
+
+    /// Where the key would be assigned now, or [`NONE`] when empty.
+    pub fn peek(&self, len: usize) -> u32 {
+        with_key(len, |key| self.ring.peek(key).unwrap_or(NONE))
+    }
+
+    /// Assigns the key (counts it) and returns its node, or [`NONE`] when empty.
+    pub fn assign(&mut self, len: usize) -> u32 {
+        let ring = &mut self.ring;
+        with_key(len, |key| ring.assign(key).unwrap_or(NONE))
+    }
+
+    /// Assigns `count` packed keys in order; owners as `u32`s in the output buffer.
+    pub fn assign_many(&mut self, count: usize) -> JsResult<()> {
+        let ring = &mut self.ring;
+        batch_u32(count, |keys, ends, out| ring.assign_many(keys, ends, out))
+    }
+
+    /// Releases one key from the named node.
+    pub fn release(&mut self, len: usize) -> JsResult<()> {
+        let idx = with_key(len, |name| self.ring.ring().index_of(name));
+        let Some(idx) = idx else {
+            let name = with_key(len, |n| String::from_utf8_lossy(n).into_owned());
+            return Err(arg_error(ArgError::range(
+                "node",
+                "a name on the ring",
+                format!("'{name}'"),
+            )));
+        };
+        self.ring.release(idx).map_err(arg_error)
+    }
+
+    /// Keys assigned to node `index`.
+    pub fn load_of(&self, index: u32) -> f64 {
+        self.ring.loads().get(index as usize).copied().unwrap_or(0) as f64
+    }
+
+    /// The capacity of node `index` for the next assignment (0 for a free index).
+    pub fn capacity_of(&self, index: u32) -> f64 {
+        self.ring.capacity(index).unwrap_or(0) as f64
+    }
+
+    /// Total keys assigned.
+    #[wasm_bindgen(getter)]
+    pub fn total(&self) -> f64 {
+        self.ring.total() as f64
+    }
+
+    /// Node indices in insertion order.
+    pub fn nodes(&self) -> Box<[u32]> {
+        self.ring.ring().nodes().into()
+    }
+
+    /// Statistics of the assigned keys (layout: see `pack_stats`).
+    pub fn load_stats(&self) -> Box<[f64]> {
+        pack_stats(&self.ring.load_stats())
+    }
+}
+
+/// A [`Rendezvous`] node set.
+#[wasm_bindgen]
+pub struct RawRendezvous {
+    set: Rendezvous,
+}
+
+impl Default for RawRendezvous {
+    fn default() -> Self {
+        RawRendezvous::new()
+    }
+}
+
+#[wasm_bindgen]
+impl RawRendezvous {
+    /// An empty node set.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> RawRendezvous {
+        RawRendezvous {
+            set: Rendezvous::new(),
+        }
+    }
+
+    /// Adds a weighted node; returns its index.
+    pub fn add(&mut self, len: usize, weight: f64) -> JsResult<u32> {
+        with_key(len, |name| self.set.add(name, weight)).map_err(arg_error)
+    }
+
+    /// Removes the named node; its index or [`NONE`].
+    pub fn remove(&mut self, len: usize) -> u32 {
+        with_key(len, |name| self.set.remove(name)).unwrap_or(NONE)
+    }
+
+    /// The index of the named node, or [`NONE`].
+    pub fn index_of(&self, len: usize) -> u32 {
+        with_key(len, |name| self.set.index_of(name)).unwrap_or(NONE)
+    }
+
+    /// The owner index of the key, or [`NONE`] when empty.
+    pub fn get(&self, len: usize) -> u32 {
+        with_key(len, |key| self.set.get(key).unwrap_or(NONE))
+    }
+
+    /// Owners of `count` packed keys, as `u32`s in the output buffer.
+    pub fn get_many(&self, count: usize) -> JsResult<()> {
+        batch_u32(count, |keys, ends, out| self.set.get_many(keys, ends, out))
+    }
+
+    /// The `n` highest-scoring nodes for the key, as `u32`s in the output buffer.
+    pub fn get_n(&self, len: usize, n: f64) -> JsResult<usize> {
+        let n = args::int("n", n, 0, u64::from(u32::MAX)).map_err(arg_error)? as usize;
+        let list = with_key(len, |key| self.set.get_n(key, n)).map_err(ring_error)?;
+        out_indices(&list)
+    }
+
+    /// Node indices in insertion order.
+    pub fn nodes(&self) -> Box<[u32]> {
+        self.set.nodes().into()
+    }
+
+    /// Load over `count` packed sample keys.
+    pub fn sample_stats(&self, count: usize) -> JsResult<Box<[f64]>> {
+        with_batch(count, 0, |keys, ends, _| self.set.sample_stats(keys, ends))?
+            .map(|s| pack_stats(&s))
+            .map_err(ring_error)
+    }
+}
+
+/// A [`Maglev`] table.
+#[wasm_bindgen]
+pub struct RawMaglev {
+    table: Maglev,
+}
+
+#[wasm_bindgen]
+impl RawMaglev {
+    /// An empty table of prime size `table_size` (default 65537).
+    #[wasm_bindgen(constructor)]
+    pub fn new(table_size: Option<f64>) -> JsResult<RawMaglev> {
+        let size = match table_size {
+            Some(s) => args::int("tableSize", s, 3, u64::from(crate::ring::MAX_TABLE_SIZE))
+                .map_err(arg_error)? as u32,
+            None => Maglev::DEFAULT_TABLE_SIZE,
+        };
+        Maglev::new(size)
+            .map(|table| RawMaglev { table })
+            .map_err(arg_error)
+    }
+
+    /// Adds a node and rebuilds the table; returns its index.
+    pub fn add(&mut self, len: usize) -> JsResult<u32> {
+        with_key(len, |name| self.table.add(name)).map_err(arg_error)
+    }
+
+    /// Adds `count` packed names, rebuilding once; returns their indices.
+    pub fn add_many(&mut self, count: usize) -> JsResult<Box<[u32]>> {
+        let table = &mut self.table;
+        with_batch(count, 0, |keys, ends, _| {
+            let mut start = 0usize;
+            let names: Vec<&[u8]> = ends
+                .iter()
+                .map(|&end| {
+                    let name = &keys[start..end as usize];
+                    start = end as usize;
+                    name
+                })
+                .collect();
+            table.add_many(names)
+        })?
+        .map(Vec::into_boxed_slice)
+        .map_err(arg_error)
+    }
+
+    /// Removes the named node and rebuilds the table; its index or [`NONE`].
+    pub fn remove(&mut self, len: usize) -> u32 {
+        with_key(len, |name| self.table.remove(name)).unwrap_or(NONE)
+    }
+
+    /// The index of the named node, or [`NONE`].
+    pub fn index_of(&self, len: usize) -> u32 {
+        with_key(len, |name| self.table.index_of(name)).unwrap_or(NONE)
+    }
+
+    /// The owner index of the key, or [`NONE`] when empty.
+    pub fn get(&self, len: usize) -> u32 {
+        with_key(len, |key| self.table.get(key).unwrap_or(NONE))
+    }
+
+    /// Owners of `count` packed keys, as `u32`s in the output buffer.
+    pub fn get_many(&self, count: usize) -> JsResult<()> {
+        batch_u32(count, |keys, ends, out| {
+            self.table.get_many(keys, ends, out)
+        })
+    }
+
+    /// Node indices in insertion order.
+    pub fn nodes(&self) -> Box<[u32]> {
+        self.table.nodes().into()
+    }
+
+    /// Pointer to the lookup table (`u32` owner per entry; empty without nodes).
+    pub fn table_ptr(&self) -> *const u32 {
+        self.table.table().as_ptr()
+    }
+
+    /// Entries in the lookup table (0 without nodes).
+    #[wasm_bindgen(getter)]
+    pub fn table_len(&self) -> usize {
+        self.table.table().len()
+    }
+
+    /// Load by table entries (layout: see `pack_stats`).
+    pub fn table_stats(&self) -> Box<[f64]> {
+        pack_stats(&self.table.table_stats())
+    }
+
+    /// Load over `count` packed sample keys.
+    pub fn sample_stats(&self, count: usize) -> JsResult<Box<[f64]>> {
+        with_batch(count, 0, |keys, ends, _| {
+            self.table.sample_stats(keys, ends)
+        })?
+        .map(|s| pack_stats(&s))
+        .map_err(ring_error)
+    }
+}
+
+fn buckets_arg(buckets: f64) -> Result<u32, ArgError> {
+    args::int("buckets", buckets, 1, u64::from(u32::MAX)).map(|b| b as u32)
+}
+
+/// Jump hash of the key buffer's first `len` bytes (hashed with XXH64), or
+/// [`NONE`] for invalid `buckets` (the facade checks it first).
+#[wasm_bindgen]
+pub fn jump_key(len: usize, buckets: f64) -> u32 {
+    match buckets_arg(buckets) {
+        Ok(b) => with_key(len, |key| jump_hash_bytes(key, b).unwrap_or(NONE)),
+        Err(_) => NONE,
+    }
+}
+
+/// Jump hash of a 64-bit key, or [`NONE`] for invalid `buckets`.
+#[wasm_bindgen]
+pub fn jump_u64(key: u64, buckets: f64) -> u32 {
+    match buckets_arg(buckets) {
+        Ok(b) => jump_hash(key, b).unwrap_or(NONE),
+        Err(_) => NONE,
+    }
+}
+
+/// Jump hash of `count` packed keys, as `u32`s in the output buffer.
+#[wasm_bindgen]
+pub fn jump_batch(count: usize, buckets: f64) -> JsResult<()> {
+    let b = buckets_arg(buckets).map_err(arg_error)?;
+    batch_u32(count, |keys, ends, out| {
+        jump_many(keys, ends, b, out).map_err(RingError::Arg)
+    })
+}

@@ -1,0 +1,193 @@
+//! wasm-bindgen-test tier for the ring binding, in Node and headless Chromium:
+//! keys through the scratch buffer, indices out, errors as JS exceptions.
+#![cfg(target_arch = "wasm32")]
+
+use quorumkit::wasm::ring::{
+    jump_batch, jump_key, jump_u64, RawBoundedLoadRing, RawHashRing, RawMaglev, RawRendezvous, NONE,
+};
+use quorumkit::wasm::scratch::{ends_buffer_reserve, key_buffer_reserve, out_buffer_ptr};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+/// Writes `key` into the key buffer, as the facade does, and returns its length.
+fn key(k: &[u8]) -> usize {
+    let ptr = key_buffer_reserve(k.len()).unwrap();
+    // SAFETY: the buffer holds at least k.len() bytes.
+    unsafe { std::ptr::copy_nonoverlapping(k.as_ptr(), ptr, k.len()) };
+    k.len()
+}
+
+/// Packs `keys` into the key and offsets buffers; returns their count.
+fn pack(keys: &[&[u8]]) -> usize {
+    let all: Vec<u8> = keys.concat();
+    key(&all);
+    let ends = ends_buffer_reserve(keys.len()).unwrap();
+    let mut at = 0u32;
+    for (i, k) in keys.iter().enumerate() {
+        at += k.len() as u32;
+        // SAFETY: keys.len() slots were reserved.
+        unsafe { *ends.add(i) = at };
+    }
+    quorumkit::wasm::scratch::out_buffer_reserve(keys.len() * 4).unwrap();
+    keys.len()
+}
+
+fn out(count: usize) -> Vec<u32> {
+    let p = out_buffer_ptr().cast::<u32>();
+    // SAFETY: the batch export wrote `count` u32s there.
+    (0..count).map(|i| unsafe { *p.add(i) }).collect()
+}
+
+fn message(e: wasm_bindgen::JsValue) -> (String, String) {
+    let err: js_sys::Error = e.dyn_into().expect("an Error");
+    (err.name().into(), err.message().into())
+}
+
+#[wasm_bindgen_test]
+fn seed_ring_follows_the_guide_including_a_collision() {
+    let mut r = RawHashRing::new("seed", Some(12.0), None).unwrap();
+    let a = r.add(key(b"a"), 1.0, None).unwrap();
+    let a1 = r.add(key(b"a1"), 1.0, None).unwrap();
+    r.add(key(b"b"), 1.0, None).unwrap();
+    // "a" ++ "10" and "a1" ++ "0" share a point; the node added last owns it.
+    assert_eq!(r.get(key(b"a10")), a1);
+    assert_eq!(r.remove(key(b"a1")), a1);
+    assert_eq!(r.get(key(b"a10")), a);
+    assert_eq!(r.remove(key(b"a1")), NONE);
+}
+
+#[wasm_bindgen_test]
+fn empty_ring_returns_none_and_batch_is_an_error() {
+    let r = RawHashRing::new("xxh3", None, None).unwrap();
+    assert_eq!(r.get(key(b"k")), NONE);
+    let n = pack(&[b"k"]);
+    let (name, msg) = message(r.get_many(n).unwrap_err());
+    assert_eq!(name, "Error");
+    assert_eq!(msg, "the ring is empty: add a node first");
+}
+
+#[wasm_bindgen_test]
+fn batch_equals_per_key_for_every_algorithm() {
+    let keys: Vec<Vec<u8>> = (0..300)
+        .map(|i| format!("user:{i}:é").into_bytes())
+        .collect();
+    let refs: Vec<&[u8]> = keys.iter().map(Vec::as_slice).collect();
+    let mut ring = RawHashRing::new("ketama", None, Some(11211.0)).unwrap();
+    let mut hrw = RawRendezvous::new();
+    let mut mag = RawMaglev::new(Some(1009.0)).unwrap();
+    for i in 0..7 {
+        let name = format!("10.0.0.{i}:11211");
+        ring.add(key(name.as_bytes()), 1.0 + f64::from(i), None)
+            .unwrap();
+        hrw.add(key(name.as_bytes()), 1.0).unwrap();
+        mag.add(key(name.as_bytes())).unwrap();
+    }
+    let n = pack(&refs);
+    ring.get_many(n).unwrap();
+    let batch = out(n);
+    let single: Vec<u32> = refs.iter().map(|k| ring.get(key(k))).collect();
+    assert_eq!(batch, single);
+    let n = pack(&refs);
+    hrw.get_many(n).unwrap();
+    assert_eq!(
+        out(n),
+        refs.iter().map(|k| hrw.get(key(k))).collect::<Vec<_>>()
+    );
+    let n = pack(&refs);
+    mag.get_many(n).unwrap();
+    assert_eq!(
+        out(n),
+        refs.iter().map(|k| mag.get(key(k))).collect::<Vec<_>>()
+    );
+    let n = pack(&refs);
+    jump_batch(n, 13.0).unwrap();
+    assert_eq!(
+        out(n),
+        refs.iter()
+            .map(|k| jump_key(key(k), 13.0))
+            .collect::<Vec<_>>()
+    );
+}
+
+#[wasm_bindgen_test]
+fn get_n_is_distinct_and_bounded() {
+    let mut r = RawHashRing::new("xxh64", Some(50.0), None).unwrap();
+    for name in [&b"a"[..], b"b", b"c"] {
+        r.add(key(name), 1.0, None).unwrap();
+    }
+    let n = r.get_n(key(b"k"), 3.0).unwrap();
+    let mut list = out(n);
+    assert_eq!(list[0], r.get(key(b"k")));
+    list.sort();
+    assert_eq!(list, vec![0, 1, 2]);
+    let (name, msg) = message(r.get_n(key(b"k"), 4.0).unwrap_err());
+    assert_eq!(
+        (name.as_str(), msg.as_str()),
+        ("RangeError", "n must be at most the node count (3), got 4")
+    );
+    assert!(r.get_n(key(b"k"), 1.5).is_err());
+}
+
+#[wasm_bindgen_test]
+fn argument_errors_are_range_errors_with_the_parameter_named() {
+    for (res, want) in [
+        (RawHashRing::new("seed", Some(0.0), None).err(), "vnodes must be an integer in 1..=10000, got 0"),
+        (RawHashRing::new("seed", Some(f64::NAN), None).err(), "vnodes must be an integer in 1..=10000, got NaN"),
+        (RawHashRing::new("md4", None, None).err(), "hash must be one of 'seed', 'ketama', 'libketama', 'hash_ring', 'xxh64', 'xxh3', got 'md4'"),
+    ] {
+        let (name, msg) = message(res.expect("an error"));
+        assert_eq!(name, "RangeError");
+        assert_eq!(msg, want);
+    }
+    let mut r = RawHashRing::new("seed", None, None).unwrap();
+    let (_, msg) = message(r.add(key(b"a"), 0.0, None).unwrap_err());
+    assert_eq!(msg, "weight must be a finite number > 0, got 0");
+    assert!(RawMaglev::new(Some(10.0)).is_err());
+    assert!(RawBoundedLoadRing::new("seed", None, 0.0).is_err());
+    // The module keeps working.
+    r.add(key(b"a"), 1.0, None).unwrap();
+    assert_eq!(r.get(key(b"anything")), 0);
+}
+
+#[wasm_bindgen_test]
+fn an_overlong_length_is_clamped() {
+    let mut r = RawHashRing::new("seed", None, None).unwrap();
+    r.add(key(b"a"), 1.0, None).unwrap();
+    assert_eq!(r.get(usize::MAX), 0);
+    assert_eq!(jump_key(usize::MAX, 1.0), 0);
+}
+
+#[wasm_bindgen_test]
+fn points_are_sorted_views_and_stats_add_up() {
+    let mut r = RawHashRing::new("seed", Some(100.0), None).unwrap();
+    for name in [&b"a"[..], b"b"] {
+        r.add(key(name), 1.0, None).unwrap();
+    }
+    let count = r.point_count();
+    assert_eq!(count, 200);
+    // SAFETY: positions_ptr points at `count` u32s in the 32-bit modes.
+    let pos = unsafe { std::slice::from_raw_parts(r.positions_ptr().cast::<u32>(), count) };
+    assert!(pos.windows(2).all(|w| w[0] <= w[1]));
+    let s = r.arc_stats();
+    assert_eq!(s[0], 2.0);
+    assert!((s[7] + s[8] - 1.0).abs() < 1e-12);
+    let m = r.movement_on_add(b"c", 1.0, None, 0).unwrap();
+    assert!((m[1] - 1.0 / 3.0).abs() < 1e-12);
+    assert!(m[3].is_nan());
+}
+
+#[wasm_bindgen_test]
+fn bounded_ring_assigns_within_capacity_and_jump_matches_the_paper() {
+    let mut b = RawBoundedLoadRing::new("xxh3", None, 0.1).unwrap();
+    assert_eq!(b.assign(key(b"k")), NONE);
+    for name in [&b"a"[..], b"b"] {
+        b.add(key(name), 1.0, None).unwrap();
+    }
+    for i in 0..100 {
+        b.assign(key(format!("k{i}").as_bytes()));
+    }
+    assert_eq!(b.total(), 100.0);
+    assert!(b.load_of(0) <= 56.0 && b.load_of(1) <= 56.0);
+    assert_eq!(jump_u64(0xDEAD_10CC, 666.0), 361);
+    assert_eq!(jump_u64(1, 0.0), NONE);
+}
