@@ -25,6 +25,20 @@ export {
   type SnowflakeOptions,
   type SnowflakeParts,
 } from './snowflake.js';
+export {
+  RaftCluster,
+  type RaftClusterOptions,
+  type RaftClusterState,
+  type RaftDropReason,
+  type RaftEntry,
+  type RaftEvent,
+  type RaftFlight,
+  type RaftMessage,
+  type RaftMessageKind,
+  type RaftNodeState,
+  type RaftRole,
+  type RaftViolation,
+} from './raft.js';
 import * as raw from './raw/quorumkit.js';
 
 /**

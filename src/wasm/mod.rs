@@ -14,6 +14,7 @@
 pub mod args;
 pub mod errors;
 pub mod hash;
+pub mod raft;
 pub mod scratch;
 pub mod snowflake;
 
