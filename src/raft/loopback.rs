@@ -162,12 +162,14 @@ impl Loopback {
         if let Some(hs) = rd.hard_state {
             s.set_hard_state(hs);
         }
-        self.inbox.extend(rd.messages);
+        let mut msgs = rd.messages;
+        self.inbox.append(&mut msgs);
         if i == 0 {
             self.applied += rd.committed_entries.len() as u64;
         }
         std::hint::black_box(rd.committed_entries);
         n.advance();
+        n.recycle_messages(msgs);
     }
 
     fn settle(&mut self) {
