@@ -55,6 +55,20 @@ export {
   type BoundedLoad,
   type MaglevOptions,
 } from './ring.js';
+export {
+  RaftCluster,
+  type RaftClusterOptions,
+  type RaftClusterState,
+  type RaftDropReason,
+  type RaftEntry,
+  type RaftEvent,
+  type RaftFlight,
+  type RaftMessage,
+  type RaftMessageKind,
+  type RaftNodeState,
+  type RaftRole,
+  type RaftViolation,
+} from './raft.js';
 import * as raw from './raw/quorumkit.js';
 
 /**

@@ -96,6 +96,7 @@
 //! run fails).
 
 mod log;
+pub mod loopback;
 mod node;
 mod progress;
 pub mod sim;

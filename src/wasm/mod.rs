@@ -16,6 +16,7 @@ pub mod bloom;
 pub mod errors;
 pub mod hash;
 pub mod ring;
+pub mod raft;
 pub mod scratch;
 pub mod snowflake;
 

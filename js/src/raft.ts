@@ -1,0 +1,696 @@
+/**
+ * Raft: a deterministic, fault-injecting cluster simulator on virtual time,
+ * running the real algorithm (Ongaro & Ousterhout, 2014) and checking its
+ * safety properties after every event.
+ *
+ * ```js
+ * import { RaftCluster } from 'quorumkit';
+ * const c = new RaftCluster({ nodes: 5, seed: 42 });
+ * c.advance(1000);                 // virtual ms: a leader is elected
+ * c.propose('x=1');
+ * c.advance(200);
+ * c.state().nodes.map((n) => n.commit);
+ * ```
+ * @module
+ */
+import * as raw from './raw/quorumkit.js';
+import { writeKey } from './internal/keys.js';
+import { memoryBytes, wasm } from './internal/wasm.js';
+import { options, rangeError, typeError } from './internal/errors.js';
+
+/** A node's role. */
+export type RaftRole = 'follower' | 'candidate' | 'leader';
+
+/** A message's kind: RequestVote, AppendEntries, heartbeats and their answers. */
+export type RaftMessageKind = 'Vote' | 'VoteResp' | 'Append' | 'AppendResp' | 'Heartbeat' | 'HeartbeatResp';
+
+/** Why a message was lost: the drop rate, a partition or cut, or a crashed recipient. */
+export type RaftDropReason = 'lost' | 'partition' | 'crashed';
+
+/** Options of `new RaftCluster(…)`. Times are virtual milliseconds. */
+export interface RaftClusterOptions {
+  /** The number of nodes, 1..=9; their ids are `1..=nodes`. */
+  nodes: number;
+  /** Seeds every random choice: a number (0..=2^53-1) or a bigint (0..=2^64-1). */
+  seed: number | bigint;
+  /** Base election timeout `et` (default 150); each timeout is drawn from `[et, 2·et)`. */
+  electionTimeout?: number;
+  /** The leader's heartbeat interval (default 50), at least one 10 ms tick and below `electionTimeout`. */
+  heartbeat?: number;
+  /** Message latency: a fixed delay, or `{ min, max }` for a uniform one (default 5–25), max ≤ 60000. */
+  latency?: number | { min: number; max: number };
+  /** Probability that a message is lost (default 0). */
+  dropRate?: number;
+  /** Probability that a message is delivered twice (default 0). */
+  dupRate?: number;
+  /** Probability that a message is held back and overtaken (default 0). */
+  reorderRate?: number;
+}
+
+/** One log entry. Entries with equal `index` and `term` are the same entry (Log Matching). */
+export interface RaftEntry {
+  /** Position in the log, from 1. */
+  readonly index: number;
+  /** Term of the leader that created it. */
+  readonly term: number;
+  /** The proposed bytes (empty for a new leader's no-op entry). Do not modify. */
+  readonly data: Uint8Array;
+  /** `data` decoded as UTF-8. */
+  readonly text: string;
+}
+
+/** A node in a {@link RaftClusterState}. */
+export interface RaftNodeState {
+  /** The node's id, 1..=nodes. */
+  readonly id: number;
+  /** Whether it is running (a crashed node shows its persisted term, vote, commit and log). */
+  readonly up: boolean;
+  /** Its role (a crashed node shows as follower). */
+  readonly role: RaftRole;
+  /** Its current term. */
+  readonly term: number;
+  /** Whom it voted for in `term`, or 0. */
+  readonly vote: number;
+  /** The leader it knows, or 0. */
+  readonly leader: number;
+  /** Its commit index. */
+  readonly commit: number;
+  /** The last index its state machine applied. */
+  readonly applied: number;
+  /** Its log. The array is shared with earlier snapshots while the log is unchanged. */
+  readonly log: readonly RaftEntry[];
+  /** Virtual ms since its election timer was reset. */
+  readonly electionElapsed: number;
+  /** Its current randomized election timeout in ms. */
+  readonly electionTimeout: number;
+  /** `electionElapsed / electionTimeout`, capped at 1. */
+  readonly electionProgress: number;
+}
+
+/** A message's identity and timing. */
+export interface RaftMessage {
+  /** Unique within the run (a duplicate gets its own). */
+  readonly id: number;
+  /** What it is. */
+  readonly kind: RaftMessageKind;
+  /** Sender. */
+  readonly from: number;
+  /** Recipient. */
+  readonly to: number;
+  /** The sender's term. */
+  readonly term: number;
+  /** Virtual ms it was sent at. */
+  readonly sent: number;
+  /** Virtual ms it arrives (or arrived) at; equal to `sent` if dropped at once. */
+  readonly arrive: number;
+  /** How many log entries it carries. */
+  readonly entries: number;
+}
+
+/** A message in flight. */
+export interface RaftFlight extends RaftMessage {
+  /** `(now - sent) / (arrive - sent)`, in [0, 1]: where to draw it. */
+  readonly progress: number;
+}
+
+/** Everything a visualizer draws in one frame. */
+export interface RaftClusterState {
+  /** Virtual time, ms. */
+  readonly time: number;
+  /** The live leader with the highest term, or 0. */
+  readonly leader: number;
+  /** Whether the run stopped at an invariant violation (see {@link RaftCluster.violations}). */
+  readonly stopped: boolean;
+  /** Every node, by id (`nodes[0]` is node 1). */
+  readonly nodes: readonly RaftNodeState[];
+  /** Every message in flight, by arrival time. */
+  readonly messages: readonly RaftFlight[];
+}
+
+/** One entry of the event log. Every event has `type` and `time` (virtual ms). */
+export type RaftEvent =
+  | { type: 'send' | 'deliver'; time: number; message: RaftMessage }
+  | { type: 'drop'; time: number; message: RaftMessage; reason: RaftDropReason }
+  | { type: 'role'; time: number; node: number; role: RaftRole; term: number; leader: number }
+  | { type: 'vote'; time: number; node: number; term: number; candidate: number }
+  | { type: 'append'; time: number; node: number; first: number; last: number; term: number }
+  | { type: 'commit'; time: number; node: number; index: number }
+  | { type: 'apply'; time: number; node: number; first: number; last: number }
+  | { type: 'propose'; time: number; node: number; index: number }
+  | { type: 'timeout' | 'crash' | 'restart'; time: number; node: number }
+  | { type: 'partition'; time: number; groups: number[][] }
+  | { type: 'cut'; time: number; from: number; to: number }
+  | { type: 'heal'; time: number };
+
+/** A broken safety property, with a readable report. */
+export interface RaftViolation {
+  /** The property, as the paper names it: `"Election Safety"`, `"Log Matching"`, … */
+  readonly rule: string;
+  /** The run's seed: replay it with the same actions to see it again. */
+  readonly seed: bigint;
+  /** How many events had run. */
+  readonly step: number;
+  /** Virtual ms. */
+  readonly time: number;
+  /** What exactly went wrong. */
+  readonly detail: string;
+  /** Every node's role, term, vote, commit and log, one line each. */
+  readonly nodes: string;
+  /** The whole report, as printed by the Rust simulator. */
+  readonly report: string;
+}
+
+const ROLES: readonly RaftRole[] = ['follower', 'candidate', 'leader'];
+const KINDS: readonly RaftMessageKind[] = ['Vote', 'VoteResp', 'Append', 'AppendResp', 'Heartbeat', 'HeartbeatResp'];
+const REASONS: readonly RaftDropReason[] = ['lost', 'partition', 'crashed'];
+const SIMPLE: readonly ('timeout' | 'crash' | 'restart')[] = ['timeout', 'crash', 'restart'];
+// The record layout of src/wasm/raft.rs.
+const STATE_HEADER = 5;
+const NODE_FIELDS = 12;
+const FLIGHT_FIELDS = 9;
+const ENTRY_FIELDS = 3;
+const EVENT_FIELDS = 11;
+const EVENT_CHUNK = 4096;
+const MAX_U64 = (1n << 64n) - 1n;
+const EMPTY: readonly RaftEntry[] = Object.freeze([]);
+
+const decoder = new TextDecoder();
+
+class Entry implements RaftEntry {
+  readonly index: number;
+  readonly term: number;
+  readonly data: Uint8Array;
+  #text: string | undefined;
+  constructor(index: number, term: number, data: Uint8Array) {
+    this.index = index;
+    this.term = term;
+    this.data = data;
+  }
+  get text(): string {
+    return (this.#text ??= decoder.decode(this.data));
+  }
+}
+
+let f64 = new Float64Array(0);
+
+/** All of wasm memory as numbers, through one cached view rebuilt when memory grows. */
+function numbers(): Float64Array {
+  const buffer = wasm().memory.buffer;
+  if (f64.buffer !== buffer) f64 = new Float64Array(buffer);
+  return f64;
+}
+
+function toSeed(seed: unknown): bigint {
+  if (typeof seed === 'bigint') {
+    if (seed < 0n || seed > MAX_U64) throw rangeError('seed', 'a bigint in 0..=2^64-1', seed);
+    return seed;
+  }
+  if (typeof seed === 'number') {
+    if (!Number.isSafeInteger(seed) || seed < 0) throw rangeError('seed', 'an integer in 0..=2^53-1', seed);
+    return BigInt(seed);
+  }
+  throw typeError('seed', 'a number or bigint', seed);
+}
+
+function num(param: string, v: unknown): number | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number') throw typeError(param, 'a number', v);
+  return v;
+}
+
+function nodeId(param: string, v: unknown): number {
+  if (typeof v !== 'number') throw typeError(param, 'a node id (number)', v);
+  return v;
+}
+
+function message(n: Float64Array, at: number): RaftMessage {
+  return {
+    id: n[at],
+    kind: KINDS[n[at + 1]],
+    from: n[at + 2],
+    to: n[at + 3],
+    term: n[at + 4],
+    sent: n[at + 5],
+    arrive: n[at + 6],
+    entries: n[at + 7],
+  };
+}
+
+/**
+ * A simulated Raft cluster on virtual time: nodes `1..=nodes`, a network with
+ * latency, loss, duplication, reordering, partitions and one-way cuts, and
+ * crashes and restarts that keep exactly what each node persisted. Nothing
+ * happens until you advance time. The same seed and the same calls give the
+ * same history, event for event.
+ *
+ * An invariant checker runs after every event over the whole history (Election
+ * Safety, Leader Append-Only, Log Matching, Leader Completeness, State Machine
+ * Safety, committed entries never change, terms and commit indices never go
+ * back); the first violation stops the run and appears in {@link violations}.
+ *
+ * The cluster lives in wasm memory: call {@link free} when done.
+ *
+ * @example
+ * ```js
+ * import { RaftCluster } from 'quorumkit';
+ * const c = new RaftCluster({ nodes: 5, seed: 7, dropRate: 0.05 });
+ * c.advance(1000);
+ * const leader = c.state().leader;
+ * c.crash(leader);
+ * c.advance(1000);                 // a new leader takes over
+ * c.partition([[1, 2], [3, 4, 5]]);
+ * c.propose('hello');
+ * c.heal();
+ * c.advance(500);
+ * for (const e of c.events(0)) if (e.type === 'role') console.log(e.time, e.node, e.role);
+ * c.violations();                  // []
+ * c.free();
+ * ```
+ */
+export class RaftCluster {
+  #raw: raw.RawRaftCluster;
+  #logs: (readonly RaftEntry[])[];
+  /** The number of nodes. */
+  readonly size: number;
+  /** The seed the run was made with. */
+  readonly seed: bigint;
+
+  /**
+   * @throws {TypeError} if an option has the wrong type (`seed` must be a number or bigint).
+   * @throws {RangeError} if `nodes` is outside 1..=9, `seed` is negative, fractional or
+   *   too large, `electionTimeout` or `heartbeat` is out of range (the heartbeat must be
+   *   at least a 10 ms tick and below the election timeout), `latency` has `min > max`
+   *   or `max > 60000`, or a rate lies outside [0, 1].
+   */
+  constructor(opts: RaftClusterOptions) {
+    if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) {
+      throw typeError('options', 'an options object with nodes and seed', opts);
+    }
+    const { nodes, seed, electionTimeout, heartbeat, latency, dropRate, dupRate, reorderRate } = opts;
+    if (typeof nodes !== 'number') throw typeError('nodes', 'a number', nodes);
+    const s = toSeed(seed);
+    let lmin: number | undefined;
+    let lmax: number | undefined;
+    if (typeof latency === 'number') {
+      lmin = lmax = latency;
+    } else if (latency !== undefined) {
+      if (latency === null || typeof latency !== 'object') {
+        throw typeError('latency', 'a number or { min, max } (ms)', latency);
+      }
+      lmin = num('latency.min', latency.min);
+      lmax = num('latency.max', latency.max);
+      if (lmin === undefined) throw typeError('latency.min', 'a number', undefined);
+      if (lmax === undefined) throw typeError('latency.max', 'a number', undefined);
+    }
+    this.#raw = new raw.RawRaftCluster(
+      nodes, s,
+      num('electionTimeout', electionTimeout), num('heartbeat', heartbeat), lmin, lmax,
+      num('dropRate', dropRate), num('dupRate', dupRate), num('reorderRate', reorderRate),
+    );
+    this.size = nodes;
+    this.seed = s;
+    this.#logs = Array.from({ length: nodes }, () => EMPTY);
+  }
+
+  /**
+   * Runs every event (deliveries, ticks) due in the next `ms` virtual milliseconds and
+   * sets the clock to `now + ms`. Stops early if the run hits a violation.
+   * @example
+   * ```js
+   * c.advance(16); // one animation frame at real-time speed
+   * ```
+   * @throws {TypeError} if `ms` is not a number. @throws {RangeError} if it is negative or fractional.
+   */
+  advance(ms: number): void {
+    if (typeof ms !== 'number') throw typeError('ms', 'a number', ms);
+    this.#raw.advance(ms);
+  }
+
+  /**
+   * Runs only the next event (one delivery or one tick), moving the clock to it.
+   * Returns false if nothing is scheduled or the run stopped.
+   * @example
+   * ```js
+   * while (c.stepEvent() && c.now < 100) {} // event by event
+   * ```
+   */
+  stepEvent(): boolean {
+    return this.#raw.step_event();
+  }
+
+  /**
+   * Crashes node `id`: it stops, and everything it had not persisted is lost.
+   * @example
+   * ```js
+   * c.crash(c.state().leader);
+   * ```
+   * @throws {RangeError} for an unknown id. @throws {Error} if the node is already down.
+   */
+  crash(id: number): void {
+    this.#raw.crash(nodeId('id', id));
+  }
+
+  /**
+   * Restarts node `id` from its persisted term, vote and log.
+   * @example
+   * ```js
+   * c.restart(3);
+   * ```
+   * @throws {RangeError} for an unknown id. @throws {Error} if the node is up.
+   */
+  restart(id: number): void {
+    this.#raw.restart(nodeId('id', id));
+  }
+
+  /**
+   * Splits the network into groups that cannot talk to each other; a node in no
+   * group is isolated. Replaces any earlier partition or cut.
+   * @example
+   * ```js
+   * c.partition([[1, 2], [3, 4, 5]]); // only 3, 4, 5 can elect a leader
+   * ```
+   * @throws {TypeError} if `groups` is not an array of arrays of numbers.
+   * @throws {RangeError} if an id is unknown or listed twice.
+   */
+  partition(groups: readonly (readonly number[])[]): void {
+    if (!Array.isArray(groups)) throw typeError('groups', 'an array of arrays of node ids', groups);
+    const ids: number[] = [];
+    const sizes: number[] = [];
+    for (const g of groups) {
+      if (!Array.isArray(g)) throw typeError('groups', 'an array of arrays of node ids', g);
+      for (const id of g) {
+        if (typeof id !== 'number') throw typeError('groups', 'arrays of node ids (numbers)', id);
+        if (!Number.isInteger(id) || id < 1 || id > this.size) {
+          throw rangeError('groups', `node ids in 1..=${this.size}`, id);
+        }
+        ids.push(id);
+      }
+      sizes.push(g.length);
+    }
+    this.#raw.partition(Uint32Array.from(ids), Uint32Array.from(sizes));
+  }
+
+  /**
+   * Cuts the link from `from` to `to` in one direction only (a one-way partition).
+   * @example
+   * ```js
+   * c.cut(1, 2); // 1 can no longer reach 2; 2 still reaches 1
+   * ```
+   * @throws {RangeError} for unknown ids or `from === to`.
+   */
+  cut(from: number, to: number): void {
+    this.#raw.cut(nodeId('from', from), nodeId('to', to));
+  }
+
+  /**
+   * Removes every partition and cut.
+   * @example
+   * ```js
+   * c.heal();
+   * ```
+   */
+  heal(): void {
+    this.#raw.heal();
+  }
+
+  /**
+   * Fires node `id`'s election timeout now: it becomes a candidate of the next term.
+   * @example
+   * ```js
+   * c.timeout(2);
+   * c.advance(100); // node 2 wins unless its log is behind
+   * ```
+   * @throws {RangeError} for an unknown id. @throws {Error} if the node is down.
+   */
+  timeout(id: number): void {
+    this.#raw.timeout(nodeId('id', id));
+  }
+
+  /**
+   * Proposes `data` (a string, stored as UTF-8, or bytes) to the current leader; it
+   * commits once a majority stores it. Returns the leader and the entry's index.
+   * @example
+   * ```js
+   * const { leader, index } = c.propose('x=1');
+   * ```
+   * @throws {TypeError} if `data` is not a string or `Uint8Array`.
+   * @throws {Error} if no live node leads (advance time first), or the run stopped.
+   */
+  propose(data: string | Uint8Array): { leader: number; index: number } {
+    const index = this.#raw.propose(writeKey(data, 'data'));
+    return { leader: this.#raw.leader, index };
+  }
+
+  /**
+   * Changes the network's loss, duplication and reordering probabilities; omitted
+   * ones keep their value.
+   * @example
+   * ```js
+   * c.setRates({ dropRate: 0.2 });
+   * ```
+   * @throws {RangeError} if a rate lies outside [0, 1] (nothing changes then).
+   */
+  setRates(rates: { dropRate?: number; dupRate?: number; reorderRate?: number }): void {
+    const { dropRate, dupRate, reorderRate } = options('rates', rates);
+    this.#raw.set_rates(num('dropRate', dropRate), num('dupRate', dupRate), num('reorderRate', reorderRate));
+  }
+
+  /**
+   * Virtual time, ms.
+   * @example
+   * ```js
+   * c.now; // 0 for a new cluster
+   * ```
+   */
+  get now(): number {
+    return this.#raw.now;
+  }
+
+  /**
+   * How many events have been recorded: pass it to {@link events} later to get only
+   * what happened since.
+   * @example
+   * ```js
+   * const cursor = c.eventCount;
+   * c.advance(100);
+   * c.events(cursor); // the last 100 ms
+   * ```
+   */
+  get eventCount(): number {
+    return this.#raw.event_count;
+  }
+
+  /**
+   * A 64-bit fingerprint of the whole history: equal for runs with the same seed and
+   * the same calls.
+   * @example
+   * ```js
+   * a.historyHash === b.historyHash;
+   * ```
+   */
+  get historyHash(): bigint {
+    return this.#raw.history_hash;
+  }
+
+  /**
+   * A snapshot of every node and message: cheap enough for every animation frame.
+   * Numbers cross from wasm in one buffer, and only log entries new since the last
+   * call are copied; a node's `log` array is reused while its log is unchanged.
+   * Snapshots are immutable: keep old ones as long as you like.
+   * @example
+   * ```js
+   * function frame() {
+   *   c.advance(16);
+   *   const s = c.state();
+   *   for (const n of s.nodes) draw(n.id, n.role, n.term, n.log.length, n.electionProgress);
+   *   for (const m of s.messages) drawMessage(m.from, m.to, m.kind, m.progress);
+   *   requestAnimationFrame(frame);
+   * }
+   * ```
+   */
+  state(): RaftClusterState {
+    this.#raw.state(false);
+    const base = this.#raw.nums_ptr() / 8;
+    const bytesPtr = this.#raw.bytes_ptr();
+    const n = numbers();
+    const bytes = memoryBytes();
+    const count = n[base + 1];
+    const flightCount = n[base + 2];
+    const flightsAt = base + STATE_HEADER + count * NODE_FIELDS;
+    let e = flightsAt + flightCount * FLIGHT_FIELDS;
+    let dataStart = 0;
+    const nodes: RaftNodeState[] = new Array(count);
+    for (let i = 0; i < count; i++) {
+      const at = base + STATE_HEADER + i * NODE_FIELDS;
+      const from = n[at + 10];
+      const added = n[at + 11];
+      let log = this.#logs[i];
+      if (added > 0 || from < log.length) {
+        const next = log.slice(0, from);
+        for (let k = 0; k < added; k++, e += ENTRY_FIELDS) {
+          const end = n[e + 2];
+          next.push(new Entry(n[e], n[e + 1], bytes.slice(bytesPtr + dataStart, bytesPtr + end)));
+          dataStart = end;
+        }
+        log = this.#logs[i] = Object.freeze(next);
+      }
+      const elapsed = n[at + 8];
+      const timeout = n[at + 9];
+      nodes[i] = {
+        id: i + 1,
+        up: n[at] === 1,
+        role: ROLES[n[at + 1]],
+        term: n[at + 2],
+        vote: n[at + 3],
+        leader: n[at + 4],
+        commit: n[at + 5],
+        applied: n[at + 6],
+        log,
+        electionElapsed: elapsed,
+        electionTimeout: timeout,
+        electionProgress: timeout > 0 ? Math.min(1, elapsed / timeout) : 0,
+      };
+    }
+    const messages: RaftFlight[] = new Array(flightCount);
+    for (let k = 0; k < flightCount; k++) {
+      const at = flightsAt + k * FLIGHT_FIELDS;
+      messages[k] = {
+        id: n[at],
+        kind: KINDS[n[at + 1]],
+        from: n[at + 2],
+        to: n[at + 3],
+        term: n[at + 4],
+        sent: n[at + 5],
+        arrive: n[at + 6],
+        entries: n[at + 7],
+        progress: n[at + 8],
+      };
+    }
+    return { time: n[base], leader: n[base + 4], stopped: n[base + 3] === 1, nodes, messages };
+  }
+
+  /**
+   * The events recorded from position `sinceCursor` on (0: the whole log). The next
+   * cursor is `sinceCursor + events.length`, or {@link eventCount}.
+   * @example
+   * ```js
+   * let cursor = 0;
+   * c.advance(500);
+   * const evs = c.events(cursor);
+   * cursor += evs.length;
+   * evs.filter((e) => e.type === 'vote'); // who voted for whom, when
+   * ```
+   * @throws {TypeError} if `sinceCursor` is not a number. @throws {RangeError} if it is
+   *   negative or fractional.
+   */
+  events(sinceCursor = 0): RaftEvent[] {
+    if (typeof sinceCursor !== 'number') throw typeError('sinceCursor', 'a number', sinceCursor);
+    if (!Number.isInteger(sinceCursor) || sinceCursor < 0) {
+      throw rangeError('sinceCursor', 'an integer >= 0', sinceCursor);
+    }
+    const out: RaftEvent[] = [];
+    let cursor = sinceCursor;
+    for (;;) {
+      const got = this.#raw.events(cursor, EVENT_CHUNK);
+      if (got === 0) return out;
+      const base = this.#raw.nums_ptr() / 8;
+      const n = numbers();
+      const partitions: number[] = [];
+      for (let k = 0; k < got; k++) {
+        const at = base + k * EVENT_FIELDS;
+        const ev = this.#event(n, at);
+        if (ev.type === 'partition') partitions.push(out.length);
+        out.push(ev);
+      }
+      // Group lists are fetched after reading the chunk: each call may reuse the buffer.
+      for (const i of partitions) {
+        (out[i] as { groups: number[][] }).groups = this.#groups(sinceCursor + i);
+      }
+      cursor += got;
+      if (got < EVENT_CHUNK) return out;
+    }
+  }
+
+  #event(n: Float64Array, at: number): RaftEvent {
+    const time = n[at];
+    const code = n[at + 1];
+    const a = n[at + 2];
+    const b = n[at + 3];
+    const c = n[at + 4];
+    const d = n[at + 5];
+    switch (code) {
+      case 0:
+        return { type: 'send', time, message: message(n, at + 2) };
+      case 1:
+        return { type: 'deliver', time, message: message(n, at + 2) };
+      case 2:
+        return { type: 'drop', time, message: message(n, at + 2), reason: REASONS[n[at + 10]] };
+      case 3:
+        return { type: 'role', time, node: a, role: ROLES[b], term: c, leader: d };
+      case 4:
+        return { type: 'vote', time, node: a, term: b, candidate: c };
+      case 5:
+        return { type: 'append', time, node: a, first: b, last: c, term: d };
+      case 6:
+        return { type: 'commit', time, node: a, index: b };
+      case 7:
+        return { type: 'apply', time, node: a, first: b, last: c };
+      case 8:
+        return { type: 'propose', time, node: a, index: b };
+      case 9:
+      case 10:
+      case 11:
+        return { type: SIMPLE[code - 9], time, node: a };
+      case 12:
+        return { type: 'partition', time, groups: [] };
+      case 13:
+        return { type: 'cut', time, from: a, to: b };
+      default:
+        return { type: 'heal', time };
+    }
+  }
+
+  #groups(at: number): number[][] {
+    const flat = this.#raw.event_groups(at);
+    const groups: number[][] = [];
+    for (let i = 0; i < flat.length; ) {
+      const len = flat[i++];
+      groups.push(Array.from(flat.subarray(i, i + len)));
+      i += len;
+    }
+    return groups;
+  }
+
+  /**
+   * The invariant violation that stopped the run: an empty array, or one entry with a
+   * readable report (seed, step, time, every node's log). A correct Raft never has one;
+   * the checker is what proves it, run after run.
+   * @example
+   * ```js
+   * const [v] = c.violations();
+   * if (v) console.error(v.report);
+   * ```
+   */
+  violations(): RaftViolation[] {
+    if (!this.#raw.violated) return [];
+    const [rule, detail, nodes, report] = this.#raw.violation_text();
+    const [step, time] = this.#raw.violation_numbers();
+    return [{ rule, seed: this.seed, step, time, detail, nodes, report }];
+  }
+
+  /**
+   * Frees the cluster's wasm memory. The object must not be used afterwards.
+   * @example
+   * ```js
+   * c.free();
+   * ```
+   */
+  free(): void {
+    this.#raw.free();
+  }
+
+  /** Same as {@link RaftCluster.free}, for `using` declarations. */
+  [Symbol.dispose](): void {
+    this.free();
+  }
+}

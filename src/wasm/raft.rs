@@ -1,0 +1,519 @@
+//! Raft exports: the deterministic cluster simulator, and the throughput
+//! workload for the benchmark.
+//!
+//! The page calls [`RawRaftCluster::state`] every animation frame, so the
+//! snapshot crosses the boundary as numbers: the call writes every node's
+//! fields and every message in flight into one `f64` buffer that JavaScript
+//! reads through a `Float64Array` view ([`RawRaftCluster::nums_ptr`]), and
+//! logs cross *incrementally*: the binding remembers, per node, the terms
+//! of the log it last reported, and sends only the entries from the first
+//! one that changed (payloads back to back in a byte buffer,
+//! [`RawRaftCluster::bytes_ptr`]). By Log Matching, an entry with the same
+//! index and term as one reported before is that entry with the same
+//! prefix, so the changed suffix is found by walking back from the end of
+//! the shorter log: a frame in which no log changed costs O(nodes +
+//! messages in flight), whatever the logs' length.
+//!
+//! Events cross the same way, as fixed-width records ([`EVENT_FIELDS`]
+//! numbers each) in the same buffer.
+
+use super::args;
+use super::errors::{arg_error, JsResult};
+use super::scratch::with_key;
+use crate::raft::loopback::Loopback;
+use crate::raft::sim::{Cluster, DropReason, EventKind, Latency, MsgInfo, SimConfig, SimError};
+use crate::raft::NodeId;
+use wasm_bindgen::prelude::*;
+
+/// Numbers before the first node in a state snapshot: time, node count,
+/// flight count, whether the run stopped at a violation, the leader (0 for
+/// none).
+pub const STATE_HEADER: usize = 5;
+/// Numbers per node in a state snapshot: up, role, term, vote, leader,
+/// commit, applied, log length, election elapsed (ms), election timeout
+/// (ms), the first log position that changed since the last snapshot, the
+/// number of entries sent from there.
+pub const NODE_FIELDS: usize = 12;
+/// Numbers per message in flight: id, kind, from, to, term, sent, arrive,
+/// entries carried, progress in `[0, 1]`.
+pub const FLIGHT_FIELDS: usize = 9;
+/// Numbers per log entry sent: index, term, end offset of its data in the
+/// byte buffer.
+pub const ENTRY_FIELDS: usize = 3;
+/// Numbers per event record: time, type code, then up to nine fields.
+pub const EVENT_FIELDS: usize = 11;
+
+/// The largest virtual time, so that every time crosses as an exact number.
+const MAX_TIME: u64 = (1 << 53) - 1;
+
+fn sim_error(e: SimError) -> JsValue {
+    match e {
+        SimError::Arg(a) => arg_error(a),
+        other => js_sys::Error::new(&other.to_string()).into(),
+    }
+}
+
+/// A simulated cluster (see `crate::raft::sim`), with the buffers its
+/// snapshots and events cross in.
+#[wasm_bindgen]
+pub struct RawRaftCluster {
+    c: Cluster,
+    nums: Vec<f64>,
+    bytes: Vec<u8>,
+    /// Per node, the terms of the log as last reported by `state`.
+    synced: Vec<Vec<u64>>,
+}
+
+#[wasm_bindgen]
+impl RawRaftCluster {
+    /// A cluster of `nodes` nodes seeded with `seed`; absent options take
+    /// the simulator's defaults (election timeout 150 ms, heartbeat 50 ms,
+    /// latency 5–25 ms, a reliable network).
+    #[wasm_bindgen(constructor)]
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        nodes: f64,
+        seed: u64,
+        election_timeout: Option<f64>,
+        heartbeat: Option<f64>,
+        latency_min: Option<f64>,
+        latency_max: Option<f64>,
+        drop_rate: Option<f64>,
+        dup_rate: Option<f64>,
+        reorder_rate: Option<f64>,
+    ) -> JsResult<RawRaftCluster> {
+        let n =
+            args::int("nodes", nodes, 1, crate::raft::sim::MAX_NODES as u64).map_err(arg_error)?;
+        let mut cfg = SimConfig::new(n as usize, seed);
+        let ms = |param, v: Option<f64>, default| match v {
+            Some(v) => args::int(param, v, 0, 3_600_000).map_err(arg_error),
+            None => Ok(default),
+        };
+        cfg.election_timeout = ms("electionTimeout", election_timeout, cfg.election_timeout)?;
+        cfg.heartbeat = ms("heartbeat", heartbeat, cfg.heartbeat)?;
+        cfg.latency = Latency {
+            min: ms("latency.min", latency_min, cfg.latency.min)?,
+            max: ms("latency.max", latency_max, cfg.latency.max)?,
+        };
+        cfg.drop_rate = drop_rate.unwrap_or(0.0);
+        cfg.dup_rate = dup_rate.unwrap_or(0.0);
+        cfg.reorder_rate = reorder_rate.unwrap_or(0.0);
+        let c = Cluster::new(cfg).map_err(sim_error)?;
+        Ok(RawRaftCluster {
+            synced: vec![Vec::new(); c.len()],
+            c,
+            nums: Vec::new(),
+            bytes: Vec::new(),
+        })
+    }
+
+    /// Runs every event due in the next `ms` milliseconds of virtual time.
+    pub fn advance(&mut self, ms: f64) -> JsResult<()> {
+        let room = MAX_TIME - self.c.now().min(MAX_TIME);
+        let ms = args::int("ms", ms, 0, room).map_err(arg_error)?;
+        self.c.advance(ms);
+        Ok(())
+    }
+
+    /// Runs the next event; false if there is none or the run stopped.
+    pub fn step_event(&mut self) -> bool {
+        self.c.step_event()
+    }
+
+    /// Crashes node `id`.
+    pub fn crash(&mut self, id: f64) -> JsResult<()> {
+        let id = self.id("id", id)?;
+        self.c.crash(id).map_err(sim_error)
+    }
+
+    /// Restarts node `id` from its persisted state.
+    pub fn restart(&mut self, id: f64) -> JsResult<()> {
+        let id = self.id("id", id)?;
+        self.c.restart(id).map_err(sim_error)
+    }
+
+    /// Fires node `id`'s election timeout now.
+    pub fn timeout(&mut self, id: f64) -> JsResult<()> {
+        let id = self.id("id", id)?;
+        self.c.timeout(id).map_err(sim_error)
+    }
+
+    /// Splits the network into groups: `ids` holds the members of every
+    /// group back to back, `sizes` each group's length.
+    pub fn partition(&mut self, ids: &[u32], sizes: &[u32]) -> JsResult<()> {
+        let mut groups = Vec::with_capacity(sizes.len());
+        let mut at = 0usize;
+        for &s in sizes {
+            let end = at.saturating_add(s as usize);
+            let Some(members) = ids.get(at..end) else {
+                return Err(arg_error(crate::ArgError::range(
+                    "groups",
+                    "groups whose sizes match the ids given",
+                    format!("{} ids", ids.len()),
+                )));
+            };
+            groups.push(members.to_vec());
+            at = end;
+        }
+        self.c.partition(&groups).map_err(sim_error)
+    }
+
+    /// Cuts the link from `from` to `to`, one way.
+    pub fn cut(&mut self, from: f64, to: f64) -> JsResult<()> {
+        let from = self.id("from", from)?;
+        let to = self.id("to", to)?;
+        self.c.cut(from, to).map_err(sim_error)
+    }
+
+    /// Removes every partition and cut.
+    pub fn heal(&mut self) {
+        self.c.heal();
+    }
+
+    /// Proposes the first `len` bytes of the key buffer to the leader and
+    /// returns the new entry's index (the leader is then [`Self::leader`]).
+    pub fn propose(&mut self, len: usize) -> JsResult<f64> {
+        let r = with_key(len, |data| {
+            self.c.propose(bytes::Bytes::copy_from_slice(data))
+        });
+        r.map(|(_, index)| index as f64).map_err(sim_error)
+    }
+
+    /// Proposes the first `len` bytes of the key buffer to node `id`.
+    pub fn propose_to(&mut self, id: f64, len: usize) -> JsResult<f64> {
+        let id = self.id("id", id)?;
+        let r = with_key(len, |data| {
+            self.c.propose_to(id, bytes::Bytes::copy_from_slice(data))
+        });
+        r.map(|index| index as f64).map_err(sim_error)
+    }
+
+    /// Sets the network's drop, duplicate and reorder probabilities (absent
+    /// ones keep their value). Checks all before changing any.
+    pub fn set_rates(
+        &mut self,
+        drop_rate: Option<f64>,
+        dup_rate: Option<f64>,
+        reorder_rate: Option<f64>,
+    ) -> JsResult<()> {
+        let mut probe = self.c.config().clone();
+        probe.drop_rate = drop_rate.unwrap_or(probe.drop_rate);
+        probe.dup_rate = dup_rate.unwrap_or(probe.dup_rate);
+        probe.reorder_rate = reorder_rate.unwrap_or(probe.reorder_rate);
+        probe.validate().map_err(arg_error)?;
+        self.c.set_drop_rate(probe.drop_rate).map_err(sim_error)?;
+        self.c.set_dup_rate(probe.dup_rate).map_err(sim_error)?;
+        self.c
+            .set_reorder_rate(probe.reorder_rate)
+            .map_err(sim_error)
+    }
+
+    /// Virtual time in ms.
+    #[wasm_bindgen(getter)]
+    pub fn now(&self) -> f64 {
+        self.c.now() as f64
+    }
+
+    /// The live leader with the highest term, or 0.
+    #[wasm_bindgen(getter)]
+    pub fn leader(&self) -> u32 {
+        self.c.leader().unwrap_or(0)
+    }
+
+    /// The number of nodes.
+    #[wasm_bindgen(getter)]
+    pub fn node_count(&self) -> u32 {
+        self.c.len() as u32
+    }
+
+    /// How many events (ticks, deliveries, proposals, …) have run.
+    #[wasm_bindgen(getter)]
+    pub fn steps(&self) -> f64 {
+        self.c.steps() as f64
+    }
+
+    /// The number of events in the log: the cursor past the last one.
+    #[wasm_bindgen(getter)]
+    pub fn event_count(&self) -> f64 {
+        self.c.event_cursor() as f64
+    }
+
+    /// A fingerprint of the whole history.
+    #[wasm_bindgen(getter)]
+    pub fn history_hash(&self) -> u64 {
+        self.c.history_hash()
+    }
+
+    /// The current drop, duplicate and reorder probabilities.
+    pub fn rates(&self) -> Box<[f64]> {
+        let c = self.c.config();
+        Box::new([c.drop_rate, c.dup_rate, c.reorder_rate])
+    }
+
+    /// Pointer to the number buffer written by `state` and `events`.
+    pub fn nums_ptr(&self) -> *const f64 {
+        self.nums.as_ptr()
+    }
+
+    /// Pointer to the byte buffer of log entry data written by `state`.
+    pub fn bytes_ptr(&self) -> *const u8 {
+        self.bytes.as_ptr()
+    }
+
+    /// Writes a snapshot into the number and byte buffers and returns how
+    /// many numbers it takes. Layout: [`STATE_HEADER`] numbers, then
+    /// [`NODE_FIELDS`] per node, [`FLIGHT_FIELDS`] per message in flight,
+    /// then [`ENTRY_FIELDS`] per log entry sent, node after node. With
+    /// `full`, every log is sent whole (the caller dropped its copies).
+    pub fn state(&mut self, full: bool) -> usize {
+        if full {
+            self.synced.iter_mut().for_each(Vec::clear);
+        }
+        let RawRaftCluster {
+            c,
+            nums,
+            bytes,
+            synced,
+        } = self;
+        nums.clear();
+        bytes.clear();
+        let nodes = c.len();
+        let flights_at = STATE_HEADER + nodes * NODE_FIELDS;
+        nums.resize(flights_at, 0.0);
+        nums[0] = c.now() as f64;
+        nums[1] = nodes as f64;
+        nums[3] = f64::from(u8::from(!c.violations().is_empty()));
+        nums[4] = f64::from(c.leader().unwrap_or(0));
+        let mut flights = 0usize;
+        for f in c.in_flight() {
+            push_msg(nums, &f.msg);
+            nums.push(f.progress);
+            flights += 1;
+        }
+        nums[2] = flights as f64;
+        for (i, old) in synced.iter_mut().enumerate() {
+            let Some(s) = c.node_state(i as NodeId + 1) else {
+                continue;
+            };
+            let log = s.log;
+            // Log Matching: an entry equal in index and term to one reported
+            // earlier carries the same data and prefix.
+            let mut from = old.len().min(log.len());
+            while from > 0 && old[from - 1] != log[from - 1].term {
+                from -= 1;
+            }
+            old.truncate(from);
+            for e in &log[from..] {
+                old.push(e.term);
+                bytes.extend_from_slice(&e.data);
+                nums.extend_from_slice(&[e.index as f64, e.term as f64, bytes.len() as f64]);
+            }
+            let base = STATE_HEADER + i * NODE_FIELDS;
+            nums[base..base + NODE_FIELDS].copy_from_slice(&[
+                f64::from(u8::from(s.up)),
+                f64::from(s.role.code()),
+                s.term as f64,
+                f64::from(s.vote),
+                f64::from(s.leader),
+                s.commit as f64,
+                s.applied as f64,
+                log.len() as f64,
+                s.election_elapsed as f64,
+                s.election_timeout as f64,
+                from as f64,
+                (log.len() - from) as f64,
+            ]);
+        }
+        nums.len()
+    }
+
+    /// Writes up to `max` events from position `since` as records of
+    /// [`EVENT_FIELDS`] numbers and returns how many. Types: 0 send,
+    /// 1 deliver, 2 drop (fields: message id, kind, from, to, term, sent,
+    /// arrive, entries, drop reason); 3 role (node, role, term, leader);
+    /// 4 vote (node, term, candidate); 5 append (node, first, last, term);
+    /// 6 commit (node, index); 7 apply (node, first, last); 8 propose (node,
+    /// index); 9 timeout, 10 crash, 11 restart (node); 12 partition (group
+    /// count: see `event_groups`); 13 cut (from, to); 14 heal.
+    pub fn events(&mut self, since: f64, max: usize) -> usize {
+        let since = if since >= 0.0 { since as usize } else { 0 };
+        let evs = self.c.events(since);
+        let evs = &evs[..evs.len().min(max)];
+        let nums = &mut self.nums;
+        nums.clear();
+        for ev in evs {
+            let at = nums.len();
+            nums.push(ev.time as f64);
+            let (code, fields): (u8, [f64; 4]) = match &ev.kind {
+                EventKind::Send(m) => {
+                    nums.push(0.0);
+                    push_msg(nums, m);
+                    nums.push(0.0);
+                    continue;
+                }
+                EventKind::Deliver(m) => {
+                    nums.push(1.0);
+                    push_msg(nums, m);
+                    nums.push(0.0);
+                    continue;
+                }
+                EventKind::Drop(m, reason) => {
+                    nums.push(2.0);
+                    push_msg(nums, m);
+                    nums.push(match reason {
+                        DropReason::Lost => 0.0,
+                        DropReason::Partition => 1.0,
+                        DropReason::Crashed => 2.0,
+                    });
+                    continue;
+                }
+                EventKind::Role {
+                    node,
+                    role,
+                    term,
+                    leader,
+                } => (
+                    3,
+                    [
+                        f64::from(*node),
+                        f64::from(role.code()),
+                        *term as f64,
+                        f64::from(*leader),
+                    ],
+                ),
+                EventKind::Vote {
+                    node,
+                    term,
+                    candidate,
+                } => (
+                    4,
+                    [f64::from(*node), *term as f64, f64::from(*candidate), 0.0],
+                ),
+                EventKind::Append {
+                    node,
+                    first,
+                    last,
+                    term,
+                } => (
+                    5,
+                    [f64::from(*node), *first as f64, *last as f64, *term as f64],
+                ),
+                EventKind::Commit { node, index } => {
+                    (6, [f64::from(*node), *index as f64, 0.0, 0.0])
+                }
+                EventKind::Apply { node, first, last } => {
+                    (7, [f64::from(*node), *first as f64, *last as f64, 0.0])
+                }
+                EventKind::Propose { node, index } => {
+                    (8, [f64::from(*node), *index as f64, 0.0, 0.0])
+                }
+                EventKind::Timeout { node } => (9, [f64::from(*node), 0.0, 0.0, 0.0]),
+                EventKind::Crash { node } => (10, [f64::from(*node), 0.0, 0.0, 0.0]),
+                EventKind::Restart { node } => (11, [f64::from(*node), 0.0, 0.0, 0.0]),
+                EventKind::Partition { groups } => (12, [groups.len() as f64, 0.0, 0.0, 0.0]),
+                EventKind::Cut { from, to } => (13, [f64::from(*from), f64::from(*to), 0.0, 0.0]),
+                EventKind::Heal => (14, [0.0; 4]),
+            };
+            nums.push(f64::from(code));
+            nums.extend_from_slice(&fields);
+            nums.resize(at + EVENT_FIELDS, 0.0);
+        }
+        evs.len()
+    }
+
+    /// The groups of the partition event at position `at`, as each group's
+    /// size followed by its members; empty if that event is not a partition.
+    pub fn event_groups(&self, at: f64) -> Vec<u32> {
+        let at = if at >= 0.0 { at as usize } else { usize::MAX };
+        let mut out = Vec::new();
+        if let Some(EventKind::Partition { groups }) = self.c.events(at).first().map(|e| &e.kind) {
+            for g in groups {
+                out.push(g.len() as u32);
+                out.extend_from_slice(g);
+            }
+        }
+        out
+    }
+
+    /// Whether the run stopped at an invariant violation.
+    #[wasm_bindgen(getter)]
+    pub fn violated(&self) -> bool {
+        !self.c.violations().is_empty()
+    }
+
+    /// The violation as strings: rule name, detail, every node's state, and
+    /// the whole readable report; empty if there is none.
+    pub fn violation_text(&self) -> Vec<String> {
+        match self.c.violations().first() {
+            Some(v) => vec![
+                v.rule.name().to_string(),
+                v.detail.clone(),
+                v.nodes.clone(),
+                v.to_string(),
+            ],
+            None => Vec::new(),
+        }
+    }
+
+    /// The violation's step and virtual time (ms); empty if there is none.
+    pub fn violation_numbers(&self) -> Box<[f64]> {
+        match self.c.violations().first() {
+            Some(v) => Box::new([v.step as f64, v.time as f64]),
+            None => Box::new([]),
+        }
+    }
+
+    /// The seed the cluster was made with.
+    #[wasm_bindgen(getter)]
+    pub fn seed(&self) -> u64 {
+        self.c.config().seed
+    }
+}
+
+impl RawRaftCluster {
+    fn id(&self, param: &'static str, v: f64) -> JsResult<NodeId> {
+        let n = self.c.len() as u64;
+        args::int(param, v, 1, n)
+            .map(|id| id as NodeId)
+            .map_err(arg_error)
+    }
+}
+
+fn push_msg(nums: &mut Vec<f64>, m: &MsgInfo) {
+    nums.extend_from_slice(&[
+        m.id as f64,
+        f64::from(m.kind.code()),
+        f64::from(m.from),
+        f64::from(m.to),
+        m.term as f64,
+        m.sent as f64,
+        m.arrive as f64,
+        f64::from(m.entries),
+    ]);
+}
+
+/// The throughput workload (`crate::raft::loopback`) for the benchmark:
+/// nodes in one process with instant delivery.
+#[wasm_bindgen]
+pub struct RawRaftLoopback {
+    l: Loopback,
+}
+
+#[wasm_bindgen]
+impl RawRaftLoopback {
+    /// A loopback cluster of `nodes` nodes with node 1 elected.
+    #[wasm_bindgen(constructor)]
+    pub fn new(nodes: f64) -> JsResult<RawRaftLoopback> {
+        let n = args::int("nodes", nodes, 1, 9).map_err(arg_error)?;
+        let l = Loopback::new(n as usize).map_err(arg_error)?;
+        Ok(RawRaftLoopback { l })
+    }
+
+    /// Makes `proposals` proposals of 16 bytes, `per_round` per round, and
+    /// returns the entries the leader applied.
+    pub fn run(&mut self, proposals: f64, per_round: f64) -> JsResult<f64> {
+        let p = args::int("proposals", proposals, 0, 1 << 40).map_err(arg_error)?;
+        let k = args::int("perRound", per_round, 1, 1 << 20).map_err(arg_error)?;
+        Ok(self.l.run(p, k as usize) as f64)
+    }
+}

@@ -1,0 +1,410 @@
+// node:test tier for RaftCluster, against the built package imported by name.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { RaftCluster, crc32 } from 'quorumkit';
+
+const leaders = (s) => s.nodes.filter((n) => n.up && n.role === 'leader');
+
+/** Advances in small steps until `pred(state)` holds; returns the virtual ms it took. */
+function until(c, pred, limit = 5_000, step = 10) {
+  const t0 = c.now;
+  while (!pred(c.state())) {
+    assert.ok(c.now - t0 < limit, `condition not met within ${limit} ms`);
+    c.advance(step);
+  }
+  return c.now - t0;
+}
+
+test('a leader is elected, and every node follows it in its term', () => {
+  const c = new RaftCluster({ nodes: 5, seed: 1 });
+  assert.equal(c.state().leader, 0);
+  const took = until(c, (s) => s.leader !== 0);
+  assert.ok(took <= 1_000, `elected after ${took} ms`);
+  c.advance(200); // a heartbeat round reaches everyone
+  const s = c.state();
+  assert.equal(leaders(s).length, 1);
+  const l = leaders(s)[0];
+  assert.equal(s.leader, l.id);
+  for (const n of s.nodes) {
+    assert.equal(n.term, l.term);
+    assert.equal(n.leader, l.id);
+    assert.equal(n.log[0].index, 1); // the leader's no-op
+    assert.equal(n.log[0].data.length, 0);
+  }
+  assert.deepEqual(c.violations(), []);
+  c.free();
+});
+
+test('after the leader crashes, a new one is elected within bounded virtual time', () => {
+  for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
+    const c = new RaftCluster({ nodes: 5, seed });
+    until(c, (s) => s.leader !== 0);
+    const old = c.state().leader;
+    const oldTerm = c.state().nodes[old - 1].term;
+    c.crash(old);
+    assert.equal(c.state().nodes[old - 1].up, false);
+    // An election timeout is below 2 × 150 ms; allow a few split votes.
+    const took = until(c, (s) => s.leader !== 0 && s.leader !== old, 1_500);
+    const s = c.state();
+    assert.ok(s.nodes[s.leader - 1].term > oldTerm, `seed ${seed}`);
+    assert.ok(took <= 1_500, `seed ${seed}: ${took} ms`);
+    c.restart(old);
+    c.advance(500);
+    assert.equal(c.state().nodes[old - 1].role, 'follower');
+    assert.deepEqual(c.violations(), []);
+    c.free();
+  }
+});
+
+test('a partition isolates the old leader; its entries never commit, and heal reconciles', () => {
+  const c = new RaftCluster({ nodes: 5, seed: 11 });
+  until(c, (s) => s.leader !== 0);
+  const old = c.state().leader;
+  const others = [1, 2, 3, 4, 5].filter((id) => id !== old);
+  c.partition([[old, others[0]], others.slice(1)]);
+  // The old leader still thinks it leads: a proposal to it cannot commit.
+  const stale = c.propose('lost');
+  assert.equal(stale.leader, old);
+  until(c, (s) => leaders(s).some((n) => n.id !== old));
+  const fresh = c.propose('kept');
+  assert.notEqual(fresh.leader, old);
+  c.advance(500);
+  let s = c.state();
+  assert.ok(s.nodes[old - 1].commit < stale.index, 'minority side cannot commit');
+  assert.ok(s.nodes[fresh.leader - 1].commit >= fresh.index);
+  c.heal();
+  c.advance(1_000);
+  s = c.state();
+  assert.equal(leaders(s).length, 1);
+  const texts = (n) => n.log.map((e) => e.text).filter(Boolean);
+  for (const n of s.nodes) {
+    assert.deepEqual(texts(n), ['kept'], `node ${n.id}`);
+    assert.equal(n.commit, s.nodes[s.leader - 1].commit);
+  }
+  // The partition and heal are in the event log.
+  const kinds = c.events(0).map((e) => e.type);
+  assert.ok(kinds.includes('partition') && kinds.includes('heal'));
+  const p = c.events(0).find((e) => e.type === 'partition');
+  assert.deepEqual(p.groups, [[old, others[0]], others.slice(1)]);
+  assert.deepEqual(c.violations(), []);
+  c.free();
+});
+
+test('proposals commit on every node and are applied in order, bytes and text intact', () => {
+  const c = new RaftCluster({ nodes: 3, seed: 5, dropRate: 0.05, dupRate: 0.05, reorderRate: 0.1 });
+  until(c, (s) => s.leader !== 0);
+  const payloads = ['a', 'café', '東京', '😀', '', new Uint8Array([0, 255, 7])];
+  const indices = [];
+  for (const p of payloads) {
+    indices.push(c.propose(p).index);
+    c.advance(20);
+  }
+  for (let i = 1; i < indices.length; i++) assert.ok(indices[i] > indices[i - 1]);
+  const last = indices.at(-1);
+  until(c, (s) => s.nodes.every((n) => n.applied >= last), 5_000);
+  const s = c.state();
+  const enc = new TextEncoder();
+  for (const n of s.nodes) {
+    const byIndex = new Map(n.log.map((e) => [e.index, e]));
+    payloads.forEach((p, k) => {
+      const e = byIndex.get(indices[k]);
+      const bytes = typeof p === 'string' ? enc.encode(p) : p;
+      assert.deepEqual([...e.data], [...bytes], `node ${n.id} entry ${indices[k]}`);
+      if (typeof p === 'string') assert.equal(e.text, p);
+    });
+    n.log.forEach((e, i) => assert.equal(e.index, i + 1));
+  }
+  const applies = c.events(0).filter((e) => e.type === 'apply');
+  for (const id of [1, 2, 3]) {
+    let next = 1;
+    for (const a of applies.filter((x) => x.node === id)) {
+      assert.equal(a.first, next, `node ${id} applies in order`);
+      next = a.last + 1;
+    }
+  }
+  assert.deepEqual(c.violations(), []);
+  c.free();
+});
+
+/** A scripted run touching every action; returns its events and hash. */
+function script(seed, extra = {}) {
+  const c = new RaftCluster({ nodes: 5, seed, latency: { min: 2, max: 30 }, dropRate: 0.1, dupRate: 0.05, ...extra });
+  const out = [];
+  c.advance(600);
+  for (let i = 0; i < 25; i++) c.stepEvent();
+  c.timeout(3);
+  c.advance(300);
+  try {
+    c.propose(`p${c.now}`);
+  } catch (e) {
+    out.push(e.message);
+  }
+  c.partition([[1, 2], [3, 4, 5]]);
+  c.cut(3, 4);
+  c.advance(700);
+  c.crash(3);
+  c.advance(400);
+  c.heal();
+  c.setRates({ dropRate: 0 });
+  c.restart(3);
+  c.advance(1_000);
+  out.push(c.propose('end'));
+  c.advance(500);
+  const r = { events: c.events(0), hash: c.historyHash, state: c.state(), out };
+  c.free();
+  return r;
+}
+
+test('determinism: the same seed and the same calls give identical events', () => {
+  const a = script(2024);
+  const b = script(2024);
+  assert.ok(a.events.length > 500);
+  assert.deepEqual(a.events, b.events);
+  assert.equal(a.hash, b.hash);
+  assert.deepEqual(a.state, b.state);
+  assert.deepEqual(a.out, b.out);
+  const c = script(2025);
+  assert.notEqual(c.hash, a.hash);
+  assert.notDeepEqual(c.events, a.events);
+  // A number seed and the same bigint are the same seed; 64-bit seeds work.
+  assert.equal(script(77n).hash, script(77).hash);
+  const big = script(2n ** 64n - 1n);
+  assert.equal(big.hash, script(0xffff_ffff_ffff_ffffn).hash);
+  assert.notEqual(big.hash, script(2n ** 64n - 2n).hash);
+});
+
+test('state(): numbers per node, messages with progress, logs shared while unchanged', () => {
+  const c = new RaftCluster({ nodes: 3, seed: 8 });
+  const s0 = c.state();
+  assert.deepEqual(
+    Object.keys(s0.nodes[0]).sort(),
+    ['applied', 'commit', 'electionElapsed', 'electionProgress', 'electionTimeout', 'id', 'leader', 'log', 'role', 'term', 'up', 'vote'],
+  );
+  for (const n of s0.nodes) {
+    assert.ok(n.electionTimeout >= 150 && n.electionTimeout < 300);
+    assert.ok(n.electionProgress >= 0 && n.electionProgress <= 1);
+  }
+  c.timeout(1);
+  const s1 = c.state();
+  assert.equal(s1.messages.length, 2);
+  for (const m of s1.messages) {
+    assert.equal(m.kind, 'Vote');
+    assert.equal(m.from, 1);
+    assert.equal(m.progress, 0);
+    assert.ok(m.arrive >= m.sent + 5 && m.arrive <= m.sent + 25);
+  }
+  c.advance(4);
+  for (const m of c.state().messages) assert.ok(m.progress > 0 && m.progress < 1);
+  until(c, (s) => s.leader === 1);
+  c.advance(100);
+  const a = c.state();
+  const b = c.state();
+  for (let i = 0; i < 3; i++) assert.equal(a.nodes[i].log, b.nodes[i].log, 'unchanged log: same array');
+  c.propose('x');
+  c.advance(100);
+  const d = c.state();
+  assert.equal(a.nodes[0].log.length, 1, 'old snapshots do not change');
+  assert.equal(d.nodes[0].log.length, 2);
+  assert.equal(d.nodes[0].log[0], a.nodes[0].log[0], 'entries are reused');
+  assert.ok(Object.isFrozen(d.nodes[0].log));
+  // stepEvent moves the clock to the next event only.
+  const t = c.now;
+  assert.equal(c.stepEvent(), true);
+  assert.ok(c.now > t && c.now <= t + 10);
+  c.free();
+});
+
+test('a crashed node shows its persisted state; its log stays in sync after a restart', () => {
+  const c = new RaftCluster({ nodes: 3, seed: 4 });
+  until(c, (s) => s.leader !== 0);
+  const l = c.state().leader;
+  const f = l === 1 ? 2 : 1;
+  c.propose('one');
+  c.advance(200);
+  c.crash(f);
+  const down = c.state().nodes[f - 1];
+  assert.equal(down.up, false);
+  assert.equal(down.role, 'follower');
+  assert.deepEqual(down.log.map((e) => e.text), ['', 'one']);
+  c.propose('two');
+  c.advance(200);
+  c.restart(f);
+  c.advance(300);
+  assert.deepEqual(c.state().nodes[f - 1].log.map((e) => e.text), ['', 'one', 'two']);
+  c.free();
+});
+
+test('events(sinceCursor) returns what happened since the cursor', () => {
+  const c = new RaftCluster({ nodes: 3, seed: 3 });
+  assert.deepEqual(c.events(0), []);
+  c.advance(1_000);
+  const all = c.events(0);
+  assert.equal(all.length, c.eventCount);
+  const cursor = c.eventCount;
+  c.advance(500);
+  const later = c.events(cursor);
+  assert.deepEqual([...all, ...later], c.events(0));
+  assert.deepEqual(c.events(c.eventCount + 10), []);
+  const types = new Set(all.map((e) => e.type));
+  for (const t of ['send', 'deliver', 'vote', 'role', 'append', 'commit', 'apply']) assert.ok(types.has(t), t);
+  const send = all.find((e) => e.type === 'send');
+  assert.deepEqual(Object.keys(send.message), ['id', 'kind', 'from', 'to', 'term', 'sent', 'arrive', 'entries']);
+  c.crash(1);
+  c.crash(2);
+  c.advance(100);
+  const drops = c.events(cursor).filter((e) => e.type === 'drop');
+  assert.ok(drops.length > 0 && drops.every((d) => d.reason === 'crashed'));
+  // More events than one chunk (4,096) cross intact.
+  const big = new RaftCluster({ nodes: 5, seed: 9, heartbeat: 10 });
+  big.advance(6_000);
+  const evs = big.events(0);
+  assert.ok(evs.length > 2 * 4096, `${evs.length} events`);
+  assert.equal(evs.length, big.eventCount);
+  for (let i = 1; i < evs.length; i++) assert.ok(evs[i].time >= evs[i - 1].time);
+  big.free();
+  c.free();
+});
+
+/** Asserts `fn` throws `cls` with exactly `message`. */
+function throwsWith(fn, cls, message) {
+  assert.throws(fn, (e) => {
+    assert.equal(e.constructor, cls, `${e.constructor.name}: ${e.message}`);
+    if (message instanceof RegExp) assert.match(e.message, message);
+    else assert.equal(e.message, message);
+    return true;
+  });
+}
+
+test('bad options: TypeError for types, RangeError for ranges, naming the parameter', () => {
+  const make = (o) => () => new RaftCluster(o);
+  throwsWith(make(undefined), TypeError, 'options must be an options object with nodes and seed, got undefined');
+  throwsWith(make(null), TypeError, /^options must be/);
+  throwsWith(make({ seed: 1 }), TypeError, 'nodes must be a number, got undefined');
+  throwsWith(make({ nodes: '3', seed: 1 }), TypeError, 'nodes must be a number, got "3"');
+  throwsWith(make({ nodes: 0, seed: 1 }), RangeError, 'nodes must be an integer in 1..=9, got 0');
+  throwsWith(make({ nodes: 10, seed: 1 }), RangeError, 'nodes must be an integer in 1..=9, got 10');
+  throwsWith(make({ nodes: 2.5, seed: 1 }), RangeError, 'nodes must be an integer in 1..=9, got 2.5');
+  throwsWith(make({ nodes: 3 }), TypeError, 'seed must be a number or bigint, got undefined');
+  throwsWith(make({ nodes: 3, seed: '1' }), TypeError, 'seed must be a number or bigint, got "1"');
+  throwsWith(make({ nodes: 3, seed: -1 }), RangeError, 'seed must be an integer in 0..=2^53-1, got -1');
+  throwsWith(make({ nodes: 3, seed: 1.5 }), RangeError, 'seed must be an integer in 0..=2^53-1, got 1.5');
+  throwsWith(make({ nodes: 3, seed: 2 ** 53 }), RangeError, /^seed must be an integer in 0..=2\^53-1/);
+  throwsWith(make({ nodes: 3, seed: -1n }), RangeError, 'seed must be a bigint in 0..=2^64-1, got -1n');
+  throwsWith(make({ nodes: 3, seed: 2n ** 64n }), RangeError, 'seed must be a bigint in 0..=2^64-1, got 18446744073709551616n');
+  throwsWith(make({ nodes: 3, seed: 1, electionTimeout: '150' }), TypeError, 'electionTimeout must be a number, got "150"');
+  throwsWith(make({ nodes: 3, seed: 1, electionTimeout: 5 }), RangeError, 'electionTimeout must be an integer in 10..=3600000 (ms, at least one tick), got 5');
+  throwsWith(make({ nodes: 3, seed: 1, electionTimeout: -1 }), RangeError, /^electionTimeout must be an integer in 0..=3600000/);
+  throwsWith(make({ nodes: 3, seed: 1, heartbeat: null }), TypeError, 'heartbeat must be a number, got null');
+  throwsWith(make({ nodes: 3, seed: 1, heartbeat: 150 }), RangeError, 'heartbeat must be at least one tick (10 ms) and below electionTimeout (150 ms), got 150');
+  throwsWith(make({ nodes: 3, seed: 1, latency: 'fast' }), TypeError, 'latency must be a number or { min, max } (ms), got "fast"');
+  throwsWith(make({ nodes: 3, seed: 1, latency: { min: 1 } }), TypeError, 'latency.max must be a number, got undefined');
+  throwsWith(make({ nodes: 3, seed: 1, latency: { min: 9, max: 3 } }), RangeError, 'latency must be min <= max <= 60000 (ms), got 9..3');
+  throwsWith(make({ nodes: 3, seed: 1, latency: 70_000 }), RangeError, /^latency.min must be an integer in 0..=3600000|^latency must be min <= max <= 60000/);
+  throwsWith(make({ nodes: 3, seed: 1, latency: 1.5 }), RangeError, /^latency.min must be an integer/);
+  for (const p of ['dropRate', 'dupRate', 'reorderRate']) {
+    throwsWith(make({ nodes: 3, seed: 1, [p]: '0.1' }), TypeError, `${p} must be a number, got "0.1"`);
+    throwsWith(make({ nodes: 3, seed: 1, [p]: 1.5 }), RangeError, `${p} must be a probability in [0, 1], got 1.5`);
+    throwsWith(make({ nodes: 3, seed: 1, [p]: NaN }), RangeError, `${p} must be a probability in [0, 1], got NaN`);
+  }
+  // The module still works.
+  const c = new RaftCluster({ nodes: 1, seed: 0, latency: 0 });
+  c.advance(400);
+  assert.equal(c.state().leader, 1);
+  assert.equal(crc32('123456789'), 0xcbf43926);
+  c.free();
+});
+
+test('bad arguments to methods, and refused actions', () => {
+  const c = new RaftCluster({ nodes: 3, seed: 1 });
+  throwsWith(() => c.advance('10'), TypeError, 'ms must be a number, got "10"');
+  throwsWith(() => c.advance(-1), RangeError, /^ms must be an integer in 0\.\.=\d+, got -1$/);
+  throwsWith(() => c.advance(1.5), RangeError, /^ms must be an integer/);
+  throwsWith(() => c.advance(2 ** 53), RangeError, /^ms must be an integer/);
+  for (const m of ['crash', 'restart', 'timeout']) {
+    throwsWith(() => c[m]('1'), TypeError, 'id must be a node id (number), got "1"');
+    throwsWith(() => c[m](0), RangeError, 'id must be an integer in 1..=3, got 0');
+    throwsWith(() => c[m](4), RangeError, 'id must be an integer in 1..=3, got 4');
+    throwsWith(() => c[m](1.5), RangeError, 'id must be an integer in 1..=3, got 1.5');
+  }
+  throwsWith(() => c.restart(1), Error, 'node 1 is already up');
+  throwsWith(() => c.propose('x'), Error, 'no live leader to take the proposal');
+  throwsWith(() => c.propose(42), TypeError, 'data must be a string or Uint8Array, got 42');
+  c.crash(2);
+  throwsWith(() => c.crash(2), Error, 'node 2 is down');
+  throwsWith(() => c.timeout(2), Error, 'node 2 is down');
+  throwsWith(() => c.partition('1,2'), TypeError, 'groups must be an array of arrays of node ids, got "1,2"');
+  throwsWith(() => c.partition([1, 2]), TypeError, 'groups must be an array of arrays of node ids, got 1');
+  throwsWith(() => c.partition([['1']]), TypeError, 'groups must be arrays of node ids (numbers), got "1"');
+  throwsWith(() => c.partition([[4]]), RangeError, 'groups must be node ids in 1..=3, got 4');
+  throwsWith(() => c.partition([[1], [1, 2]]), RangeError, 'groups must be each node in at most one group, got 1');
+  throwsWith(() => c.cut(1, 1), RangeError, 'to must be a node other than from, got 1');
+  throwsWith(() => c.cut(1, 9), RangeError, 'to must be an integer in 1..=3, got 9');
+  throwsWith(() => c.cut('1', 2), TypeError, 'from must be a node id (number), got "1"');
+  throwsWith(() => c.events(-1), RangeError, 'sinceCursor must be an integer >= 0, got -1');
+  throwsWith(() => c.events('0'), TypeError, 'sinceCursor must be a number, got "0"');
+  throwsWith(() => c.setRates(null), TypeError, 'rates must be an options object, got null');
+  throwsWith(() => c.setRates({ dropRate: 2 }), RangeError, 'dropRate must be a probability in [0, 1], got 2');
+  throwsWith(() => c.setRates({ dupRate: 0.5, reorderRate: -1 }), RangeError, 'reorderRate must be a probability in [0, 1], got -1');
+  // Nothing changed by the refused calls; the cluster still works.
+  c.restart(2);
+  c.advance(1_000);
+  assert.notEqual(c.state().leader, 0);
+  assert.ok(c.propose('ok').index >= 2);
+  c.advance(200);
+  assert.deepEqual(c.violations(), []);
+  c.free();
+});
+
+test('free() releases the cluster; Symbol.dispose does the same', () => {
+  const c = new RaftCluster({ nodes: 3, seed: 1 });
+  c.advance(100);
+  c.free();
+  assert.throws(() => c.advance(1));
+  const d = new RaftCluster({ nodes: 3, seed: 1 });
+  d[Symbol.dispose]();
+  assert.throws(() => d.state());
+  // Many clusters made and freed leave the module usable.
+  for (let i = 0; i < 200; i++) {
+    const x = new RaftCluster({ nodes: 9, seed: i });
+    x.advance(300);
+    x.state();
+    x.free();
+  }
+  const y = new RaftCluster({ nodes: 3, seed: 5 });
+  y.advance(1_000);
+  assert.notEqual(y.state().leader, 0);
+  y.free();
+});
+
+test('faults at random for many seeds: never a violation, and liveness after healing', () => {
+  let seed = 12345;
+  const rnd = (n) => ((seed = (seed * 1103515245 + 12345) >>> 0) % n);
+  for (let run = 0; run < 25; run++) {
+    const nodes = 1 + rnd(7);
+    const c = new RaftCluster({ nodes, seed: run, dropRate: 0.1, dupRate: 0.05, reorderRate: 0.1 });
+    for (let k = 0; k < 30; k++) {
+      const id = 1 + rnd(nodes);
+      try {
+        switch (rnd(6)) {
+          case 0: c.crash(id); break;
+          case 1: c.restart(id); break;
+          case 2: c.partition([[id], [1, 2, 3, 4, 5, 6, 7].filter((x) => x !== id && x <= nodes && rnd(2))]); break;
+          case 3: c.heal(); break;
+          case 4: c.propose(`r${run}k${k}`); break;
+          default: c.timeout(id);
+        }
+      } catch (e) {
+        assert.ok(!(e instanceof RangeError || e instanceof TypeError), e.message);
+      }
+      c.advance(rnd(200));
+    }
+    for (let id = 1; id <= nodes; id++) if (!c.state().nodes[id - 1].up) c.restart(id);
+    c.heal();
+    c.setRates({ dropRate: 0, dupRate: 0, reorderRate: 0 });
+    until(c, (s) => s.leader !== 0, 5_000);
+    c.propose('final');
+    until(c, (s) => s.leader !== 0 && s.nodes.every((n) => !n.up || n.applied === s.nodes[s.leader - 1].log.length), 5_000);
+    assert.deepEqual(c.violations(), [], `run ${run}`);
+    c.free();
+  }
+});
