@@ -104,4 +104,6 @@ mod types;
 
 pub use node::{Config, RaftError, RawNode, Ready, MAX_PEERS};
 pub use storage::{MemStorage, Storage, StorageError};
-pub use types::{Entry, HardState, Message, MsgKind, NodeId, Role, SoftState, NONE};
+pub use types::{
+    Entry, HardState, Message, MsgKind, NodeId, Role, SoftState, CAMPAIGN_TRANSFER, NONE,
+};

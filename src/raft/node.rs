@@ -10,7 +10,9 @@ use rand_pcg::Pcg32;
 use super::log::RaftLog;
 use super::progress::{Progress, ProgressState};
 use super::storage::{Storage, StorageError};
-use super::types::{Entry, HardState, Message, MsgKind, NodeId, Role, SoftState, NONE};
+use super::types::{
+    Entry, HardState, Message, MsgKind, NodeId, Role, SoftState, CAMPAIGN_TRANSFER, NONE,
+};
 use crate::ArgError;
 
 /// The most voters a cluster may have.
@@ -44,11 +46,19 @@ pub struct Config {
     /// The last index the application had applied before a restart; the
     /// first [`Ready::committed_entries`] start after it.
     pub applied: u64,
+    /// Pre-vote (thesis §9.6): before starting an election a node asks
+    /// whether a quorum would vote for it, without raising its term. A
+    /// voter says yes only if the candidate's log is up to date **and** it
+    /// has not heard from a leader within the last `election_tick` ticks.
+    /// A node cut off from the cluster therefore never inflates its term,
+    /// and does not depose a healthy leader when it comes back.
+    pub pre_vote: bool,
 }
 
 impl Config {
     /// A configuration with the defaults: `election_tick` 10,
-    /// `heartbeat_tick` 1, 256 entries per message, 256 messages in flight.
+    /// `heartbeat_tick` 1, 256 entries per message, 256 messages in flight,
+    /// pre-vote off.
     ///
     /// # Examples
     /// ```
@@ -64,6 +74,7 @@ impl Config {
             max_entries_per_msg: 256,
             max_inflight_msgs: 256,
             applied: 0,
+            pre_vote: false,
         }
     }
 
@@ -345,6 +356,7 @@ pub struct RawNode {
     election_tick: u32,
     heartbeat_tick: u32,
     randomized_timeout: u32,
+    pre_vote: bool,
     max_entries_per_msg: usize,
     max_inflight: usize,
     msgs: Vec<Message>,
@@ -429,6 +441,7 @@ impl RawNode {
             election_tick: config.election_tick,
             heartbeat_tick: config.heartbeat_tick,
             randomized_timeout: config.election_tick,
+            pre_vote: config.pre_vote,
             max_entries_per_msg: config.max_entries_per_msg,
             max_inflight: config.max_inflight_msgs,
             msgs: Vec::new(),
@@ -500,19 +513,36 @@ impl RawNode {
         if self.role == Role::Leader {
             return;
         }
-        self.become_candidate();
+        if self.pre_vote {
+            self.become_pre_candidate();
+            self.request_votes(MsgKind::PreVote, 0);
+        } else {
+            self.become_candidate();
+            self.request_votes(MsgKind::Vote, 0);
+        }
+    }
+
+    /// Votes for itself, then asks every other voter; `kind` is
+    /// [`MsgKind::Vote`] or [`MsgKind::PreVote`] (at term + 1).
+    fn request_votes(&mut self, kind: MsgKind, context: u64) {
         self.prs[self.me].vote = Some(true);
         if self.poll() {
             return;
         }
+        let term = if kind == MsgKind::PreVote {
+            self.term.saturating_add(1)
+        } else {
+            self.term
+        };
         let (index, log_term) = (self.log.last_index(), self.log.last_term());
         for i in 0..self.prs.len() {
             if i == self.me {
                 continue;
             }
-            let mut m = Message::new(MsgKind::Vote, self.id, self.prs[i].id, self.term);
+            let mut m = Message::new(kind, self.id, self.prs[i].id, term);
             m.index = index;
             m.log_term = log_term;
+            m.context = context;
             self.msgs.push(m);
         }
     }
@@ -579,12 +609,22 @@ impl RawNode {
             return Err(RaftError::UnknownPeer { from: m.from });
         }
         if m.term > self.term {
-            // §5.1: a larger term makes this node a follower of that term.
-            let leader = match m.kind {
-                MsgKind::Append | MsgKind::Heartbeat => m.from,
-                _ => NONE,
-            };
-            self.become_follower(m.term, leader);
+            match m.kind {
+                // A pre-vote asks about a term the sender has not adopted;
+                // a granted pre-vote answer carries that term. Neither
+                // changes ours.
+                MsgKind::PreVote => {}
+                MsgKind::PreVoteResp if !m.reject => {}
+                _ => {
+                    // §5.1: a larger term makes this node a follower of
+                    // that term.
+                    let leader = match m.kind {
+                        MsgKind::Append | MsgKind::Heartbeat => m.from,
+                        _ => NONE,
+                    };
+                    self.become_follower(m.term, leader);
+                }
+            }
         } else if m.term < self.term {
             // §5.1: a request with a stale term is rejected; the answer
             // carries our term so the sender steps down.
@@ -596,8 +636,13 @@ impl RawNode {
                     r.reject_hint = m.index;
                     self.msgs.push(r);
                 }
-                MsgKind::Vote => {
-                    let mut r = Message::new(MsgKind::VoteResp, self.id, m.from, self.term);
+                MsgKind::Vote | MsgKind::PreVote => {
+                    let kind = if m.kind == MsgKind::Vote {
+                        MsgKind::VoteResp
+                    } else {
+                        MsgKind::PreVoteResp
+                    };
+                    let mut r = Message::new(kind, self.id, m.from, self.term);
                     r.reject = true;
                     self.msgs.push(r);
                 }
@@ -605,7 +650,7 @@ impl RawNode {
             }
             return Ok(());
         }
-        if m.kind == MsgKind::Vote {
+        if matches!(m.kind, MsgKind::Vote | MsgKind::PreVote) {
             self.handle_vote(m);
             return Ok(());
         }
@@ -615,19 +660,26 @@ impl RawNode {
                 MsgKind::HeartbeatResp => self.handle_heartbeat_resp(from_idx),
                 _ => {}
             },
-            Role::Candidate => match m.kind {
-                MsgKind::VoteResp => {
-                    self.prs[from_idx].vote.get_or_insert(!m.reject);
-                    self.poll();
+            Role::Candidate | Role::PreCandidate => {
+                let resp = if self.role == Role::Candidate {
+                    MsgKind::VoteResp
+                } else {
+                    MsgKind::PreVoteResp
+                };
+                match m.kind {
+                    k if k == resp => {
+                        self.prs[from_idx].vote.get_or_insert(!m.reject);
+                        self.poll();
+                    }
+                    MsgKind::Append | MsgKind::Heartbeat => {
+                        // §5.2: a leader of our term exists; we lost.
+                        self.become_follower(m.term, m.from);
+                        self.follower_receive(m);
+                    }
+                    _ => {}
                 }
-                MsgKind::Append | MsgKind::Heartbeat => {
-                    // §5.2: a leader of our term exists; we lost.
-                    self.become_follower(m.term, m.from);
-                    self.follower_receive(m);
-                }
-                _ => {}
-            },
-            Role::Follower => self.follower_receive(m),
+            }
+            _ => self.follower_receive(m),
         }
         Ok(())
     }
@@ -994,6 +1046,17 @@ impl RawNode {
         self.role = Role::Candidate;
     }
 
+    /// Pre-vote (§9.6): canvass without raising the term or voting.
+    fn become_pre_candidate(&mut self) {
+        self.role = Role::PreCandidate;
+        self.leader = NONE;
+        self.election_elapsed = 0;
+        self.reset_randomized_timeout();
+        for p in &mut self.prs {
+            p.vote = None;
+        }
+    }
+
     fn become_leader(&mut self) {
         self.reset(self.term);
         self.role = Role::Leader;
@@ -1020,7 +1083,13 @@ impl RawNode {
         let granted = self.prs.iter().filter(|p| p.vote == Some(true)).count();
         let refused = self.prs.iter().filter(|p| p.vote == Some(false)).count();
         if granted >= q {
-            self.become_leader();
+            if self.role == Role::PreCandidate {
+                // A quorum would vote for us: hold the real election.
+                self.become_candidate();
+                self.request_votes(MsgKind::Vote, 0);
+            } else {
+                self.become_leader();
+            }
             true
         } else if refused >= q {
             self.become_follower(self.term, NONE);
@@ -1032,7 +1101,25 @@ impl RawNode {
 
     // ----- message handling --------------------------------------------
 
+    /// Whether this node heard from a leader (or is one) within the last
+    /// `election_tick` ticks.
+    fn leader_is_fresh(&self) -> bool {
+        self.leader != NONE && self.election_elapsed < self.election_tick
+    }
+
     fn handle_vote(&mut self, m: Message) {
+        if m.kind == MsgKind::PreVote {
+            // §9.6: yes to a later term and an up-to-date log, unless a
+            // leader is known to be alive (a transfer overrides that).
+            let grant = m.term > self.term
+                && (m.context == CAMPAIGN_TRANSFER || !self.leader_is_fresh())
+                && self.log.is_up_to_date(m.index, m.log_term);
+            let term = if grant { m.term } else { self.term };
+            let mut r = Message::new(MsgKind::PreVoteResp, self.id, m.from, term);
+            r.reject = !grant;
+            self.msgs.push(r);
+            return;
+        }
         // §5.2 one vote per term, first come first served (repeatable for
         // the same candidate); §5.4.1 only for an up-to-date log.
         let can_vote = self.vote == m.from || (self.vote == NONE && self.leader == NONE);

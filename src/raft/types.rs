@@ -85,8 +85,21 @@ pub enum MsgKind {
     /// may safely adopt (at most what it is known to hold). The default kind.
     #[default]
     Heartbeat,
-    /// The answer to [`MsgKind::Heartbeat`].
+    /// The answer to [`MsgKind::Heartbeat`]; `context` echoes the
+    /// heartbeat's (the read-index round it confirms).
     HeartbeatResp,
+    /// A pre-vote request (thesis §9.6): "would you vote for me at `term`?"
+    /// `term` is the sender's term plus one, which it has **not** adopted;
+    /// `index`/`log_term` are its last log index and term. Granting one
+    /// changes nothing on the voter.
+    PreVote,
+    /// The answer to [`MsgKind::PreVote`]; `reject` is false when granted,
+    /// in which case `term` is the request's term.
+    PreVoteResp,
+    /// Sent by a leader transferring leadership (thesis §3.10) to a
+    /// caught-up follower: start an election now, skipping pre-vote and
+    /// leader leases.
+    TimeoutNow,
 }
 
 impl MsgKind {
@@ -104,6 +117,9 @@ impl MsgKind {
             MsgKind::AppendResp => "AppendResp",
             MsgKind::Heartbeat => "Heartbeat",
             MsgKind::HeartbeatResp => "HeartbeatResp",
+            MsgKind::PreVote => "PreVote",
+            MsgKind::PreVoteResp => "PreVoteResp",
+            MsgKind::TimeoutNow => "TimeoutNow",
         }
     }
 
@@ -121,6 +137,9 @@ impl MsgKind {
             MsgKind::AppendResp => 3,
             MsgKind::Heartbeat => 4,
             MsgKind::HeartbeatResp => 5,
+            MsgKind::PreVote => 6,
+            MsgKind::PreVoteResp => 7,
+            MsgKind::TimeoutNow => 8,
         }
     }
 
@@ -133,7 +152,7 @@ impl MsgKind {
     pub fn is_response(self) -> bool {
         matches!(
             self,
-            MsgKind::VoteResp | MsgKind::AppendResp | MsgKind::HeartbeatResp
+            MsgKind::VoteResp | MsgKind::AppendResp | MsgKind::HeartbeatResp | MsgKind::PreVoteResp
         )
     }
 }
@@ -171,7 +190,17 @@ pub struct Message {
     pub reject: bool,
     /// The conflict index hint of a rejected [`MsgKind::AppendResp`].
     pub reject_hint: u64,
+    /// A small per-kind tag: on [`MsgKind::Vote`] and [`MsgKind::PreVote`],
+    /// [`CAMPAIGN_TRANSFER`] marks an election started by a leadership
+    /// transfer (voters then ignore their leader lease); on
+    /// [`MsgKind::Heartbeat`] and [`MsgKind::HeartbeatResp`], the read-index
+    /// round being confirmed. Zero otherwise.
+    pub context: u64,
 }
+
+/// [`Message::context`] of a vote request sent because the leader handed
+/// over leadership ([`MsgKind::TimeoutNow`]).
+pub const CAMPAIGN_TRANSFER: u64 = 1;
 
 impl Message {
     /// A message of `kind` from `from` to `to` at `term`, other fields zero.
@@ -229,6 +258,9 @@ pub enum Role {
     Candidate,
     /// Accepts proposals and replicates the log.
     Leader,
+    /// Asking whether it could win an election before starting one
+    /// (pre-vote, thesis §9.6); its term is unchanged.
+    PreCandidate,
 }
 
 impl Role {
@@ -243,10 +275,12 @@ impl Role {
             Role::Follower => "follower",
             Role::Candidate => "candidate",
             Role::Leader => "leader",
+            Role::PreCandidate => "precandidate",
         }
     }
 
-    /// A small stable number for the role: follower 0, candidate 1, leader 2.
+    /// A small stable number for the role: follower 0, candidate 1, leader 2,
+    /// pre-candidate 3.
     ///
     /// # Examples
     /// ```
@@ -257,6 +291,7 @@ impl Role {
             Role::Follower => 0,
             Role::Candidate => 1,
             Role::Leader => 2,
+            Role::PreCandidate => 3,
         }
     }
 }

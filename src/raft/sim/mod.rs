@@ -134,12 +134,15 @@ pub struct SimConfig {
     pub reorder_rate: f64,
     /// Whether to keep the event log (the checker runs either way).
     pub record_events: bool,
+    /// Whether nodes run pre-vote ([`Config::pre_vote`]).
+    pub pre_vote: bool,
 }
 
 impl SimConfig {
     /// `nodes` nodes seeded with `seed`: election timeout 150 ms, heartbeat
     /// 50 ms, tick 10 ms, latency 5–25 ms, a reliable network, events
-    /// recorded.
+    /// recorded, and the core's optional features (pre-vote, check-quorum)
+    /// off.
     ///
     /// # Examples
     /// ```
@@ -158,6 +161,7 @@ impl SimConfig {
             dup_rate: 0.0,
             reorder_rate: 0.0,
             record_events: true,
+            pre_vote: false,
         }
     }
 
@@ -734,6 +738,7 @@ impl Cluster {
         config.election_tick = u32::try_from(self.cfg.election_ticks()).unwrap_or(u32::MAX);
         config.heartbeat_tick =
             u32::try_from((self.cfg.heartbeat / self.cfg.tick).max(1)).unwrap_or(u32::MAX);
+        config.pre_vote = self.cfg.pre_vote;
         let node = &mut self.nodes[i];
         node.boots += 1;
         let seed = self
