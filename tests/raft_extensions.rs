@@ -179,3 +179,120 @@ fn without_pre_vote_the_rejoining_node_forces_an_election() {
     let l2 = c.leader().unwrap();
     assert!(c.node(l2).unwrap().term() > term + 5);
 }
+
+// ----- CheckQuorum and leader leases (§4.2.3, §6.4) --------------------------
+
+#[test]
+fn check_quorum_leader_without_a_quorum_steps_down_after_an_election_timeout() {
+    let mut n = node_cfg(1, 3, |c| c.check_quorum = true);
+    n.campaign();
+    n.step({
+        let mut r = msg(MsgKind::VoteResp, 2, 1, 1);
+        r.reject = false;
+        r
+    })
+    .unwrap();
+    assert_eq!(n.role(), Role::Leader);
+    msgs(&mut n);
+    // The first check counts nobody but the leader.
+    for _ in 0..10 {
+        n.tick();
+    }
+    assert_eq!((n.role(), n.term()), (Role::Follower, 1));
+}
+
+#[test]
+fn check_quorum_leader_that_hears_a_quorum_stays() {
+    let mut n = node_cfg(1, 3, |c| c.check_quorum = true);
+    n.campaign();
+    let mut g = msg(MsgKind::VoteResp, 2, 1, 1);
+    g.reject = false;
+    n.step(g).unwrap();
+    for round in 0..5 {
+        for _ in 0..9 {
+            n.tick();
+        }
+        n.step(msg(MsgKind::HeartbeatResp, 2, 1, 1)).unwrap();
+        n.tick();
+        assert_eq!(n.role(), Role::Leader, "round {round}");
+    }
+}
+
+#[test]
+fn s4_2_3_lease_ignores_a_higher_term_vote_while_the_leader_is_fresh() {
+    let mut n = node_cfg(2, 3, |c| c.check_quorum = true);
+    n.step(msg(MsgKind::Heartbeat, 1, 2, 2)).unwrap();
+    msgs(&mut n);
+    let mut v = msg(MsgKind::Vote, 3, 2, 9);
+    v.index = 100;
+    v.log_term = 8;
+    n.step(v.clone()).unwrap();
+    assert!(msgs(&mut n).is_empty(), "no answer");
+    assert_eq!((n.term(), n.leader()), (2, 1));
+    // A transfer campaign overrides the lease.
+    v.context = quorumkit::raft::CAMPAIGN_TRANSFER;
+    n.step(v).unwrap();
+    assert_eq!((n.term(), n.vote()), (9, 3));
+}
+
+/// The scenario: the leader is isolated in a minority, steps down,
+/// and the majority side elects a new leader.
+#[test]
+fn check_quorum_isolated_leader_in_a_minority_steps_down() {
+    for seed in 1..=4 {
+        let mut c = sim(5, seed, |c| c.check_quorum = true);
+        let l = leader(&mut c);
+        let term = c.node(l).unwrap().term();
+        let buddy = if l == 1 { 2 } else { 1 };
+        let majority: Vec<NodeId> = (1..=5).filter(|&x| x != l && x != buddy).collect();
+        c.partition(&[vec![l, buddy], majority.clone()]).unwrap();
+        // Checks run every election timeout (150 ms); the second one after
+        // the cut finds no quorum.
+        c.advance(310);
+        assert_safe(&c);
+        assert_ne!(c.node(l).unwrap().role(), Role::Leader, "seed {seed}");
+        let l2 = leader(&mut c);
+        assert!(majority.contains(&l2));
+        assert!(c.node(l2).unwrap().term() > term);
+        // Proposals to the old leader are refused rather than left hanging.
+        assert!(c.propose_to(l, &b"lost"[..]).is_err());
+        c.heal();
+        c.propose(&b"after"[..]).unwrap();
+        assert!(c.check_liveness(3_000).is_ok());
+    }
+}
+
+/// Without check-quorum the cut-off leader keeps believing it leads.
+#[test]
+fn without_check_quorum_the_isolated_leader_stays_leader() {
+    let mut c = sim(5, 1, |_| {});
+    let l = leader(&mut c);
+    let buddy = if l == 1 { 2 } else { 1 };
+    let majority: Vec<NodeId> = (1..=5).filter(|&x| x != l && x != buddy).collect();
+    c.partition(&[vec![l, buddy], majority]).unwrap();
+    c.advance(2_000);
+    assert_safe(&c);
+    assert_eq!(c.node(l).unwrap().role(), Role::Leader);
+}
+
+#[test]
+fn pre_vote_and_check_quorum_together_survive_flapping_links() {
+    let mut c = sim(5, 3, |c| {
+        c.pre_vote = true;
+        c.check_quorum = true;
+        c.drop_rate = 0.05;
+    });
+    let l = leader(&mut c);
+    let term = c.node(l).unwrap().term();
+    // A follower's links flap for a while: the leader is never deposed.
+    let f = if l == 3 { 4 } else { 3 };
+    for _ in 0..10 {
+        c.isolate(f).unwrap();
+        c.advance(700);
+        c.heal();
+        c.advance(300);
+    }
+    assert_safe(&c);
+    assert_eq!(c.leader(), Some(l));
+    assert_eq!(c.node(l).unwrap().term(), term);
+}

@@ -40,6 +40,7 @@ fn plan(seed: u64) -> (SimConfig, Vec<Action>) {
     cfg.reorder_rate = rate(&mut rng, 20);
     let features = pick(&mut rng, 1 << 8);
     cfg.pre_vote = features & 1 != 0;
+    cfg.check_quorum = features & 2 != 0;
     let n = nodes as u32;
     let id = |rng: &mut Pcg32| 1 + pick(rng, n) as NodeId;
     let mut actions = Vec::new();

@@ -53,12 +53,19 @@ pub struct Config {
     /// A node cut off from the cluster therefore never inflates its term,
     /// and does not depose a healthy leader when it comes back.
     pub pre_vote: bool,
+    /// Check-quorum and leader leases: a leader that has not heard from a
+    /// quorum of voters during an election timeout steps down to follower
+    /// (so a leader cut off in a minority stops accepting proposals), and a
+    /// node that heard from a leader within the last `election_tick` ticks
+    /// ignores vote requests of higher terms (thesis §4.2.3 and §6.4), except
+    /// those of a leadership transfer.
+    pub check_quorum: bool,
 }
 
 impl Config {
     /// A configuration with the defaults: `election_tick` 10,
     /// `heartbeat_tick` 1, 256 entries per message, 256 messages in flight,
-    /// pre-vote off.
+    /// pre-vote and check-quorum off.
     ///
     /// # Examples
     /// ```
@@ -75,6 +82,7 @@ impl Config {
             max_inflight_msgs: 256,
             applied: 0,
             pre_vote: false,
+            check_quorum: false,
         }
     }
 
@@ -357,6 +365,7 @@ pub struct RawNode {
     heartbeat_tick: u32,
     randomized_timeout: u32,
     pre_vote: bool,
+    check_quorum: bool,
     max_entries_per_msg: usize,
     max_inflight: usize,
     msgs: Vec<Message>,
@@ -442,6 +451,7 @@ impl RawNode {
             heartbeat_tick: config.heartbeat_tick,
             randomized_timeout: config.election_tick,
             pre_vote: config.pre_vote,
+            check_quorum: config.check_quorum,
             max_entries_per_msg: config.max_entries_per_msg,
             max_inflight: config.max_inflight_msgs,
             msgs: Vec::new(),
@@ -482,6 +492,12 @@ impl RawNode {
                 self.election_elapsed = self.election_elapsed.saturating_add(1);
                 if self.election_elapsed >= self.election_tick {
                     self.election_elapsed = 0;
+                    if self.check_quorum && !self.quorum_active() {
+                        // Cut off from a quorum for a whole election
+                        // timeout: stop leading.
+                        self.become_follower(self.term, NONE);
+                        return;
+                    }
                 }
                 if self.heartbeat_elapsed >= self.heartbeat_tick {
                     self.heartbeat_elapsed = 0;
@@ -609,6 +625,16 @@ impl RawNode {
             return Err(RaftError::UnknownPeer { from: m.from });
         }
         if m.term > self.term {
+            if self.check_quorum
+                && matches!(m.kind, MsgKind::Vote | MsgKind::PreVote)
+                && m.context != CAMPAIGN_TRANSFER
+                && self.leader_is_fresh()
+            {
+                // Leader lease (§4.2.3): a leader was heard from within the
+                // minimum election timeout, so this candidate is disruptive
+                // (removed, or cut off and back): ignore it, term unchanged.
+                return Ok(());
+            }
             match m.kind {
                 // A pre-vote asks about a term the sender has not adopted;
                 // a granted pre-vote answer carries that term. Neither
@@ -653,6 +679,9 @@ impl RawNode {
         if matches!(m.kind, MsgKind::Vote | MsgKind::PreVote) {
             self.handle_vote(m);
             return Ok(());
+        }
+        if self.role == Role::Leader {
+            self.prs[from_idx].recent_active = true;
         }
         match self.role {
             Role::Leader => match m.kind {
@@ -1005,6 +1034,22 @@ impl RawNode {
 
     fn peer_index(&self, id: NodeId) -> Option<usize> {
         self.prs.iter().position(|p| p.id == id)
+    }
+
+    /// Check-quorum: whether a quorum of voters (this node included) was
+    /// heard from since the last check; clears the marks for the next one.
+    fn quorum_active(&mut self) -> bool {
+        let me = self.me;
+        let active = self
+            .prs
+            .iter()
+            .enumerate()
+            .filter(|&(i, p)| i == me || p.recent_active)
+            .count();
+        for p in &mut self.prs {
+            p.recent_active = false;
+        }
+        active >= self.quorum()
     }
 
     fn quorum(&self) -> usize {

@@ -29,6 +29,9 @@ pub(crate) struct Progress {
     /// Granted (`Some(true)`), refused (`Some(false)`) or no answer, for the
     /// current election.
     pub(crate) vote: Option<bool>,
+    /// The leader heard from it during the current election timeout
+    /// (check-quorum).
+    pub(crate) recent_active: bool,
 }
 
 impl Progress {
@@ -41,6 +44,7 @@ impl Progress {
             probe_sent: false,
             inflight: VecDeque::new(),
             vote: None,
+            recent_active: false,
         }
     }
 
@@ -51,6 +55,7 @@ impl Progress {
         self.probe_sent = false;
         self.inflight.clear();
         self.vote = None;
+        self.recent_active = false;
     }
 
     pub(crate) fn become_probe(&mut self) {

@@ -136,6 +136,9 @@ pub struct SimConfig {
     pub record_events: bool,
     /// Whether nodes run pre-vote ([`Config::pre_vote`]).
     pub pre_vote: bool,
+    /// Whether nodes run check-quorum and leader leases
+    /// ([`Config::check_quorum`]).
+    pub check_quorum: bool,
 }
 
 impl SimConfig {
@@ -162,6 +165,7 @@ impl SimConfig {
             reorder_rate: 0.0,
             record_events: true,
             pre_vote: false,
+            check_quorum: false,
         }
     }
 
@@ -739,6 +743,7 @@ impl Cluster {
         config.heartbeat_tick =
             u32::try_from((self.cfg.heartbeat / self.cfg.tick).max(1)).unwrap_or(u32::MAX);
         config.pre_vote = self.cfg.pre_vote;
+        config.check_quorum = self.cfg.check_quorum;
         let node = &mut self.nodes[i];
         node.boots += 1;
         let seed = self
