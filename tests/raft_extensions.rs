@@ -296,3 +296,92 @@ fn pre_vote_and_check_quorum_together_survive_flapping_links() {
     assert_eq!(c.leader(), Some(l));
     assert_eq!(c.node(l).unwrap().term(), term);
 }
+
+// ----- Leadership transfer (thesis §3.10) ---------------------------------------
+
+#[test]
+fn s3_10_timeout_now_makes_a_follower_campaign_past_leases() {
+    let mut n = node_cfg(2, 3, |c| {
+        c.pre_vote = true;
+        c.check_quorum = true;
+    });
+    n.step(msg(MsgKind::Heartbeat, 1, 2, 4)).unwrap();
+    msgs(&mut n);
+    n.step(msg(MsgKind::TimeoutNow, 1, 2, 4)).unwrap();
+    assert_eq!((n.role(), n.term()), (Role::Candidate, 5));
+    let out = msgs(&mut n);
+    assert!(out
+        .iter()
+        .all(|m| m.kind == MsgKind::Vote && m.context == quorumkit::raft::CAMPAIGN_TRANSFER));
+}
+
+#[test]
+fn s3_10_transfer_waits_for_catch_up_and_is_abandoned_after_a_timeout() {
+    let mut n = node_cfg(1, 3, |_| {});
+    n.campaign();
+    let mut g = msg(MsgKind::VoteResp, 2, 1, 1);
+    g.reject = false;
+    n.step(g).unwrap();
+    msgs(&mut n);
+    n.transfer_leader(3).unwrap();
+    // Node 3 lacks the no-op: no TimeoutNow yet, proposals refused.
+    assert!(msgs(&mut n).iter().all(|m| m.kind != MsgKind::TimeoutNow));
+    assert!(n.propose(&b"x"[..]).is_err());
+    assert!(n.transfer_leader(9).is_err());
+    let mut ack = msg(MsgKind::AppendResp, 3, 1, 1);
+    ack.index = 1;
+    n.step(ack).unwrap();
+    let out = msgs(&mut n);
+    assert!(out
+        .iter()
+        .any(|m| m.kind == MsgKind::TimeoutNow && m.to == 3));
+    // Nobody answers: after an election timeout the leader takes proposals again.
+    for _ in 0..10 {
+        n.tick();
+    }
+    assert_eq!(n.lead_transferee(), 0);
+    assert!(n.propose(&b"x"[..]).is_ok());
+}
+
+/// The scenario: a transfer under load completes without losing a
+/// committed entry.
+#[test]
+fn s3_10_transfer_under_load_keeps_every_committed_entry() {
+    for seed in 1..=3 {
+        let mut c = sim(5, seed, |c| {
+            c.pre_vote = true;
+            c.check_quorum = true;
+        });
+        let mut l = leader(&mut c);
+        let mut k = 0u32;
+        let mut transfers = 0;
+        let mut prefixes: Vec<Vec<quorumkit::raft::Entry>> = Vec::new();
+        for round in 0..12 {
+            // A steady stream of proposals, some refused mid-transfer.
+            for _ in 0..30 {
+                let _ = c.propose(k.to_le_bytes().to_vec());
+                k += 1;
+                c.advance(7);
+            }
+            let target = (l + round) % 5 + 1;
+            if target != l {
+                let s = c.node_state(l).unwrap();
+                prefixes.push(s.log[..s.commit as usize].to_vec());
+                c.transfer_leader(target).unwrap();
+                c.advance(200);
+                assert_safe(&c);
+                assert_eq!(c.leader(), Some(target), "seed {seed} round {round}");
+                l = target;
+                transfers += 1;
+            }
+        }
+        c.check_liveness(3_000).unwrap();
+        assert!(transfers >= 8);
+        // Every entry an old leader had committed is in the final log.
+        let last = c.node_state(l).unwrap().log;
+        for p in &prefixes {
+            assert!(p.len() > 1 && last.starts_with(p));
+        }
+        assert!(prefixes.last().unwrap().len() > 200);
+    }
+}

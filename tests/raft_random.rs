@@ -61,6 +61,7 @@ fn plan(seed: u64) -> (SimConfig, Vec<Action>) {
             }
             15 => Action::Cut(id(&mut rng), id(&mut rng)),
             16 => Action::Heal,
+            17 if features & 4 != 0 => Action::TransferLeader(id(&mut rng)),
             17 => Action::Timeout(id(&mut rng)),
             18 => Action::DropRate(rate(&mut rng, 30)),
             _ => Action::ReorderRate(rate(&mut rng, 30)),

@@ -187,6 +187,12 @@ pub enum RaftError {
     },
     /// Storage could not be read or is inconsistent.
     Storage(StorageError),
+    /// Leadership is being handed to `to` ([`RawNode::transfer_leader`]):
+    /// proposals are refused until that ends.
+    TransferInProgress {
+        /// The node taking over.
+        to: NodeId,
+    },
     /// The persisted commit index lies beyond the persisted log.
     CommitBeyondLog {
         /// The persisted commit index.
@@ -210,6 +216,9 @@ impl fmt::Display for RaftError {
                 write!(f, "message addressed to node {to}, not this node")
             }
             RaftError::UnknownPeer { from } => write!(f, "message from unknown node {from}"),
+            RaftError::TransferInProgress { to } => {
+                write!(f, "leadership is being transferred to node {to}")
+            }
             RaftError::Storage(e) => write!(f, "storage: {e}"),
             RaftError::CommitBeyondLog { commit, last } => write!(
                 f,
@@ -366,6 +375,8 @@ pub struct RawNode {
     randomized_timeout: u32,
     pre_vote: bool,
     check_quorum: bool,
+    /// The voter leadership is being handed to, or [`NONE`].
+    lead_transferee: NodeId,
     max_entries_per_msg: usize,
     max_inflight: usize,
     msgs: Vec<Message>,
@@ -452,6 +463,7 @@ impl RawNode {
             randomized_timeout: config.election_tick,
             pre_vote: config.pre_vote,
             check_quorum: config.check_quorum,
+            lead_transferee: NONE,
             max_entries_per_msg: config.max_entries_per_msg,
             max_inflight: config.max_inflight_msgs,
             msgs: Vec::new(),
@@ -492,6 +504,9 @@ impl RawNode {
                 self.election_elapsed = self.election_elapsed.saturating_add(1);
                 if self.election_elapsed >= self.election_tick {
                     self.election_elapsed = 0;
+                    // A transfer that did not finish within an election
+                    // timeout is abandoned (§3.10).
+                    self.lead_transferee = NONE;
                     if self.check_quorum && !self.quorum_active() {
                         // Cut off from a quorum for a whole election
                         // timeout: stop leading.
@@ -581,11 +596,17 @@ impl RawNode {
     /// ```
     ///
     /// # Errors
-    /// [`RaftError::NotLeader`] unless this node is the leader.
+    /// [`RaftError::NotLeader`] unless this node is the leader,
+    /// [`RaftError::TransferInProgress`] while it hands leadership over.
     pub fn propose(&mut self, data: impl Into<Bytes>) -> Result<u64, RaftError> {
         if self.role != Role::Leader {
             return Err(RaftError::NotLeader {
                 leader: self.leader,
+            });
+        }
+        if self.lead_transferee != NONE {
+            return Err(RaftError::TransferInProgress {
+                to: self.lead_transferee,
             });
         }
         let index = self.log.last_index() + 1;
@@ -596,6 +617,79 @@ impl RawNode {
         });
         self.pending_bcast = true;
         Ok(index)
+    }
+
+    /// Hands leadership to voter `target` (thesis §3.10): the leader stops
+    /// taking proposals, brings `target`'s log up to date, then sends it
+    /// [`MsgKind::TimeoutNow`], on which `target` starts an election at once
+    /// (skipping pre-vote and leases) and, with the most up-to-date log,
+    /// wins it. A transfer that has not completed within an election
+    /// timeout is abandoned and proposals resume. Transferring to the
+    /// leader itself does nothing.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::{Config, MemStorage, Message, MsgKind, RaftError, RawNode};
+    /// use rand_core::SeedableRng;
+    /// let mut n = RawNode::new(Config::new(1, vec![1, 2]), &MemStorage::new(),
+    ///     rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// n.campaign();
+    /// let mut g = Message::new(MsgKind::VoteResp, 2, 1, 1);
+    /// n.step(g).unwrap();
+    /// n.ready(); n.advance();
+    /// let mut ack = Message::new(MsgKind::AppendResp, 2, 1, 1);
+    /// ack.index = 1; // node 2 holds the no-op: it is caught up
+    /// n.step(ack).unwrap();
+    /// n.ready(); n.advance();
+    /// n.transfer_leader(2).unwrap();
+    /// assert!(n.ready().messages.iter().any(|m| m.kind == MsgKind::TimeoutNow));
+    /// assert_eq!(n.propose(&b"x"[..]), Err(RaftError::TransferInProgress { to: 2 }));
+    /// ```
+    ///
+    /// # Errors
+    /// [`RaftError::NotLeader`] unless this node leads;
+    /// [`RaftError::Arg`] (`target`) if `target` is not a voter.
+    pub fn transfer_leader(&mut self, target: NodeId) -> Result<(), RaftError> {
+        if self.role != Role::Leader {
+            return Err(RaftError::NotLeader {
+                leader: self.leader,
+            });
+        }
+        if target == self.id {
+            return Ok(());
+        }
+        let Some(i) = self.peer_index(target) else {
+            return Err(ArgError::range("target", "a voter of the cluster", target).into());
+        };
+        if self.lead_transferee == target {
+            return Ok(());
+        }
+        self.lead_transferee = target;
+        self.election_elapsed = 0;
+        if self.prs[i].matched == self.log.last_index() {
+            self.send_timeout_now(i);
+        } else {
+            self.send_append(i, true);
+        }
+        Ok(())
+    }
+
+    /// The voter leadership is being transferred to, or [`NONE`].
+    ///
+    /// # Examples
+    /// ```
+    /// # use quorumkit::raft::{Config, MemStorage, RawNode, NONE};
+    /// # use rand_core::SeedableRng;
+    /// let n = RawNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// assert_eq!(n.lead_transferee(), NONE);
+    /// ```
+    pub fn lead_transferee(&self) -> NodeId {
+        self.lead_transferee
+    }
+
+    fn send_timeout_now(&mut self, i: usize) {
+        let m = Message::new(MsgKind::TimeoutNow, self.id, self.prs[i].id, self.term);
+        self.msgs.push(m);
     }
 
     /// Feeds a message from a peer into the node.
@@ -1067,6 +1161,7 @@ impl RawNode {
             self.vote = NONE;
         }
         self.leader = NONE;
+        self.lead_transferee = NONE;
         self.election_elapsed = 0;
         self.heartbeat_elapsed = 0;
         self.reset_randomized_timeout();
@@ -1185,6 +1280,11 @@ impl RawNode {
                 self.leader = m.from;
                 self.handle_append(m);
             }
+            MsgKind::TimeoutNow => {
+                // §3.10: the leader hands over; campaign now, for real.
+                self.become_candidate();
+                self.request_votes(MsgKind::Vote, CAMPAIGN_TRANSFER);
+            }
             MsgKind::Heartbeat => {
                 self.election_elapsed = 0;
                 self.leader = m.from;
@@ -1251,6 +1351,9 @@ impl RawNode {
         if self.maybe_commit() {
             // Followers learn the new commit index at once.
             self.bcast_append();
+        }
+        if self.prs[i].id == self.lead_transferee && self.prs[i].matched == self.log.last_index() {
+            self.send_timeout_now(i);
         }
         // Keep streaming while there is more and the window allows.
         while self.send_append(i, false) {}

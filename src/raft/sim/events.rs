@@ -165,6 +165,13 @@ pub enum EventKind {
     },
     /// All partitions and cuts were removed.
     Heal,
+    /// Leader `from` was asked to hand leadership to `to`.
+    Transfer {
+        /// The leader.
+        from: NodeId,
+        /// The node to take over.
+        to: NodeId,
+    },
 }
 
 /// One entry of the event log.

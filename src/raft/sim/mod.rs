@@ -345,6 +345,8 @@ pub enum Action {
     DupRate(f64),
     /// [`Cluster::set_reorder_rate`].
     ReorderRate(f64),
+    /// [`Cluster::transfer_leader`].
+    TransferLeader(NodeId),
 }
 
 /// A node as the page draws it, borrowed from the cluster (no copying).
@@ -568,6 +570,9 @@ impl Cluster {
             Action::DropRate(p) => self.set_drop_rate(*p)?,
             Action::DupRate(p) => self.set_dup_rate(*p)?,
             Action::ReorderRate(p) => self.set_reorder_rate(*p)?,
+            Action::TransferLeader(id) => {
+                self.transfer_leader(*id)?;
+            }
         }
         Ok(())
     }
@@ -951,6 +956,46 @@ impl Cluster {
         self.record(EventKind::Propose { node: id, index });
         self.process(i, before);
         Ok(index)
+    }
+
+    /// Asks the current leader to hand leadership to node `target`
+    /// ([`RawNode::transfer_leader`]); returns the leader asked. The
+    /// transfer completes, or is abandoned, as the run goes on.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::sim::{Cluster, SimConfig};
+    /// let mut c = Cluster::new(SimConfig::new(3, 1)).unwrap();
+    /// c.advance(1_000);
+    /// let old = c.leader().unwrap();
+    /// let target = old % 3 + 1;
+    /// assert_eq!(c.transfer_leader(target), Ok(old));
+    /// c.advance(300);
+    /// assert_eq!(c.leader(), Some(target));
+    /// ```
+    ///
+    /// # Errors
+    /// [`SimError::Arg`] (`target`) for an unknown id or a non-voter,
+    /// [`SimError::NoLeader`], [`SimError::Stopped`].
+    pub fn transfer_leader(&mut self, target: NodeId) -> Result<NodeId, SimError> {
+        self.index(target)?;
+        self.running()?;
+        let id = self.leader().ok_or(SimError::NoLeader)?;
+        let i = self.index(id)?;
+        let before = self.lead_term(i);
+        if let Some(raw) = self.nodes[i].raw.as_mut() {
+            raw.transfer_leader(target).map_err(|e| match e {
+                crate::raft::RaftError::Arg(a) => SimError::Arg(a),
+                _ => SimError::NoLeader,
+            })?;
+        }
+        self.steps += 1;
+        self.record(EventKind::Transfer {
+            from: id,
+            to: target,
+        });
+        self.process(i, before);
+        Ok(id)
     }
 
     /// Sets the probability that a message is lost.
