@@ -385,3 +385,223 @@ fn s3_10_transfer_under_load_keeps_every_committed_entry() {
         assert!(prefixes.last().unwrap().len() > 200);
     }
 }
+
+// ----- Log compaction and snapshots (§7) -------------------------------------
+
+use quorumkit::raft::{Entry, HardState, Snapshot};
+
+/// Drives a single-node leader through `n` proposals, persisting as it goes.
+fn solo_with(n: u8) -> (RawNode, MemStorage) {
+    let mut s = MemStorage::new();
+    let mut node = RawNode::new(Config::new(1, vec![1]), &s, Pcg32::seed_from_u64(1)).unwrap();
+    node.campaign();
+    for i in 0..n {
+        node.propose(vec![i]).unwrap();
+    }
+    let rd = node.ready();
+    s.append(rd.entries).unwrap();
+    s.set_hard_state(rd.hard_state.unwrap());
+    node.advance();
+    (node, s)
+}
+
+#[test]
+fn s7_compaction_drops_entries_and_refuses_unapplied_indices() {
+    let (mut n, mut s) = solo_with(10);
+    assert_eq!((n.commit(), n.applied()), (11, 11));
+    assert!(n.compact(12, Vec::new()).is_err(), "beyond applied");
+    let snap = n.compact(6, &b"six"[..]).unwrap();
+    assert_eq!(
+        (snap.index, snap.term, snap.conf.voters.clone()),
+        (6, 1, vec![1])
+    );
+    s.apply_snapshot(&snap).unwrap();
+    assert_eq!(n.snapshot_index(), 6);
+    assert_eq!(n.entries().first().map(|e| e.index), Some(7));
+    assert_eq!(n.log_term(5), None);
+    assert!(
+        n.compact(6, Vec::new()).is_err(),
+        "not above the current snapshot"
+    );
+    // Restart from snapshot plus log.
+    let r = RawNode::new(Config::new(1, vec![1]), &s, Pcg32::seed_from_u64(2)).unwrap();
+    assert_eq!(
+        (r.snapshot_index(), r.last_index(), r.commit(), r.applied()),
+        (6, 11, 11, 6)
+    );
+    assert_eq!(r.entries().len(), 5);
+}
+
+#[test]
+fn s7_follower_installs_a_snapshot_and_applies_after_it() {
+    let mut f = node_cfg(2, 3, |_| {});
+    let mut m = msg(MsgKind::Snapshot, 1, 2, 3);
+    m.snapshot = Some(Snapshot {
+        index: 50,
+        term: 2,
+        conf: quorumkit::raft::ConfState {
+            voters: vec![1, 2, 3],
+            learners: vec![],
+        },
+        data: (&b"state@50"[..]).into(),
+    });
+    f.step(m).unwrap();
+    let rd = f.ready();
+    let snap = rd.snapshot.clone().expect("handed to the application");
+    assert_eq!(&snap.data[..], b"state@50");
+    assert!(rd.committed_entries.is_empty());
+    let ack = rd
+        .messages
+        .iter()
+        .find(|m| m.kind == MsgKind::AppendResp)
+        .unwrap();
+    assert_eq!((ack.index, ack.reject), (50, false));
+    assert_eq!(rd.hard_state.unwrap().commit, 50);
+    f.advance();
+    assert_eq!(
+        (f.snapshot_index(), f.commit(), f.applied(), f.last_index()),
+        (50, 50, 50, 50)
+    );
+    // Appends continue after the snapshot.
+    let mut a = msg(MsgKind::Append, 1, 2, 3);
+    a.index = 50;
+    a.log_term = 2;
+    a.commit = 51;
+    a.entries = vec![Entry::new(3, 51, &b"x"[..])];
+    f.step(a).unwrap();
+    let rd = f.ready();
+    assert_eq!(rd.committed_entries.len(), 1);
+    assert_eq!(rd.committed_entries[0].index, 51);
+}
+
+#[test]
+fn s7_leader_sends_the_snapshot_to_a_follower_behind_its_compaction_point() {
+    let mut s = MemStorage::new();
+    let mut n = RawNode::new(Config::new(1, vec![1, 2, 3]), &s, Pcg32::seed_from_u64(1)).unwrap();
+    n.campaign();
+    let mut g = msg(MsgKind::VoteResp, 2, 1, 1);
+    g.reject = false;
+    n.step(g).unwrap();
+    for i in 0..5u8 {
+        n.propose(vec![i]).unwrap();
+    }
+    let rd = n.ready();
+    s.append(rd.entries).unwrap();
+    n.advance();
+    // Node 2 holds everything; node 3 has said nothing.
+    let mut ack = msg(MsgKind::AppendResp, 2, 1, 1);
+    ack.index = 6;
+    n.step(ack).unwrap();
+    n.ready();
+    n.advance();
+    assert_eq!(n.applied(), 6);
+    n.compact(6, &b"img"[..]).unwrap();
+    // Node 3 turns up: the entries it needs are gone, so it gets the snapshot.
+    n.step(msg(MsgKind::HeartbeatResp, 3, 1, 1)).unwrap();
+    let out = msgs(&mut n);
+    let sm = out
+        .iter()
+        .find(|m| m.kind == MsgKind::Snapshot)
+        .expect("a snapshot");
+    assert_eq!((sm.to, sm.snapshot.as_ref().unwrap().index), (3, 6));
+    // Acknowledged: replication resumes after it.
+    let mut ack = msg(MsgKind::AppendResp, 3, 1, 1);
+    ack.index = 6;
+    n.step(ack).unwrap();
+    n.propose(&b"next"[..]).unwrap();
+    let out = msgs(&mut n);
+    assert!(out
+        .iter()
+        .any(|m| m.to == 3 && m.kind == MsgKind::Append && m.index == 6));
+    let _ = HardState::default();
+}
+
+fn max_log_in_memory(c: &Cluster) -> usize {
+    (1..=c.len() as NodeId)
+        .filter_map(|id| c.node_state(id))
+        .map(|s| s.log.len())
+        .max()
+        .unwrap_or(0)
+}
+
+/// The scenario: a follower that was down for 10k entries catches
+/// up through a snapshot, not entry by entry.
+#[test]
+fn s7_follower_down_for_10k_entries_catches_up_via_snapshot() {
+    let mut c = sim(3, 5, |c| {
+        c.snapshot_every = 500;
+        c.record_events = true;
+    });
+    let l = leader(&mut c);
+    let down = if l == 3 { 2 } else { 3 };
+    c.crash(down).unwrap();
+    let mut k = 0u32;
+    while c.max_commit() < 10_050 {
+        for _ in 0..100 {
+            if c.propose(k.to_le_bytes().to_vec()).is_ok() {
+                k += 1;
+            }
+        }
+        c.advance(40);
+        assert_safe(&c);
+    }
+    assert!(c.node(l).unwrap().snapshot_index() >= 9_500);
+    let cur = c.event_cursor();
+    c.restart(down).unwrap();
+    let leader_now = c.check_liveness(3_000).unwrap();
+    let installed = c.events(cur).iter().any(
+        |e| matches!(e.kind, EventKind::Snapshot { node, received: true, .. } if node == down),
+    );
+    assert!(installed, "caught up through a snapshot");
+    let s = c.node_state(down).unwrap();
+    assert_eq!(s.applied, c.node(leader_now).unwrap().applied());
+    assert!(s.snapshot_index >= 9_500);
+    // Only the entries after the snapshot were sent one by one.
+    let entries_sent: u64 = c
+        .events(cur)
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Send(m) if m.to == down && m.kind == MsgKind::Append => {
+                Some(u64::from(m.entries))
+            }
+            _ => None,
+        })
+        .sum();
+    assert!(entries_sent < 2_000, "{entries_sent} entries sent");
+    assert!(max_log_in_memory(&c) <= 1_200);
+}
+
+/// The scenario: with compaction, memory stays bounded however long
+/// the run, through crashes and an unreliable network.
+#[test]
+fn s7_memory_stays_bounded_in_a_long_run_with_compaction() {
+    let mut c = sim(5, 9, |c| {
+        c.snapshot_every = 200;
+        c.record_events = false;
+        c.drop_rate = 0.02;
+        c.pre_vote = true;
+    });
+    leader(&mut c);
+    let mut peak = 0;
+    let mut k = 0u32;
+    for round in 0..300u32 {
+        for _ in 0..50 {
+            if c.propose(k.to_le_bytes().to_vec()).is_ok() {
+                k += 1;
+            }
+        }
+        c.advance(60);
+        if round % 60 == 30 {
+            let victim = 1 + (round / 60) % 5;
+            let _ = c.crash(victim);
+            c.advance(400);
+            c.restart(victim).unwrap();
+        }
+        assert_safe(&c);
+        peak = peak.max(max_log_in_memory(&c));
+    }
+    c.check_liveness(5_000).unwrap();
+    assert!(c.max_commit() > 10_000, "committed {}", c.max_commit());
+    // Never more than the compaction interval plus what is in flight.
+    assert!(peak <= 1_000, "peak in-memory log {peak}");
+}

@@ -41,6 +41,9 @@ fn plan(seed: u64) -> (SimConfig, Vec<Action>) {
     let features = pick(&mut rng, 1 << 8);
     cfg.pre_vote = features & 1 != 0;
     cfg.check_quorum = features & 2 != 0;
+    if features & 8 != 0 {
+        cfg.snapshot_every = u64::from(2 + pick(&mut rng, 12));
+    }
     let n = nodes as u32;
     let id = |rng: &mut Pcg32| 1 + pick(rng, n) as NodeId;
     let mut actions = Vec::new();

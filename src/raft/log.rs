@@ -155,6 +155,26 @@ impl RaftLog {
         &self.entries[a.min(self.entries.len())..]
     }
 
+    /// Discards the entries up to `index` (which must be in the log),
+    /// making it the new compaction point.
+    pub(crate) fn compact_to(&mut self, index: u64, term: u64) {
+        let n = usize::try_from(index - self.offset).unwrap_or(usize::MAX);
+        self.entries.drain(..n.min(self.entries.len()));
+        self.offset = index;
+        self.offset_term = term;
+    }
+
+    /// Replaces the whole log with a snapshot's position: everything up to
+    /// `index` is committed, applied (from the snapshot) and stable.
+    pub(crate) fn restore(&mut self, index: u64, term: u64) {
+        self.entries.clear();
+        self.offset = index;
+        self.offset_term = term;
+        self.committed = index;
+        self.applied = index;
+        self.stabled = index;
+    }
+
     /// Committed entries not yet applied.
     pub(crate) fn next_committed(&self) -> &[Entry] {
         self.slice(self.applied + 1, self.committed, usize::MAX)

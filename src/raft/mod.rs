@@ -105,5 +105,6 @@ mod types;
 pub use node::{Config, RaftError, RawNode, Ready, MAX_PEERS};
 pub use storage::{MemStorage, Storage, StorageError};
 pub use types::{
-    Entry, HardState, Message, MsgKind, NodeId, Role, SoftState, CAMPAIGN_TRANSFER, NONE,
+    ConfState, Entry, HardState, Message, MsgKind, NodeId, Role, Snapshot, SoftState,
+    CAMPAIGN_TRANSFER, NONE,
 };

@@ -11,7 +11,8 @@ use super::log::RaftLog;
 use super::progress::{Progress, ProgressState};
 use super::storage::{Storage, StorageError};
 use super::types::{
-    Entry, HardState, Message, MsgKind, NodeId, Role, SoftState, CAMPAIGN_TRANSFER, NONE,
+    ConfState, Entry, HardState, Message, MsgKind, NodeId, Role, Snapshot, SoftState,
+    CAMPAIGN_TRANSFER, NONE,
 };
 use crate::ArgError;
 
@@ -297,6 +298,12 @@ pub struct Ready<'a> {
     /// Committed entries to apply, in order, after persisting. Borrowed
     /// from the node's log.
     pub committed_entries: &'a [Entry],
+    /// A snapshot received from the leader (§7) that replaces the log up
+    /// to its index. Persist it **first** (discarding the stored log unless
+    /// it holds the snapshot's last entry), and restore the state machine
+    /// from its `data` before applying `committed_entries`, which then
+    /// start after `snapshot.index`.
+    pub snapshot: Option<Snapshot>,
 }
 
 /// What `ready()` handed out, so that `advance()` can mark it done.
@@ -377,6 +384,11 @@ pub struct RawNode {
     check_quorum: bool,
     /// The voter leadership is being handed to, or [`NONE`].
     lead_transferee: NodeId,
+    /// The latest snapshot (taken or received), sent to followers that
+    /// need compacted entries.
+    snapshot: Option<Snapshot>,
+    /// A received snapshot the next `Ready` hands over.
+    pending_snapshot: Option<Snapshot>,
     max_entries_per_msg: usize,
     max_inflight: usize,
     msgs: Vec<Message>,
@@ -416,6 +428,7 @@ impl RawNode {
     ) -> Result<RawNode, RaftError> {
         config.validate()?;
         let hs = storage.initial_state();
+        let snap = storage.snapshot();
         let first = storage.first_index();
         let last = storage.last_index();
         let entries = storage.entries(first, last.saturating_add(1))?;
@@ -464,6 +477,8 @@ impl RawNode {
             pre_vote: config.pre_vote,
             check_quorum: config.check_quorum,
             lead_transferee: NONE,
+            snapshot: (snap.index > 0).then_some(snap),
+            pending_snapshot: None,
             max_entries_per_msg: config.max_entries_per_msg,
             max_inflight: config.max_inflight_msgs,
             msgs: Vec::new(),
@@ -674,6 +689,74 @@ impl RawNode {
         Ok(())
     }
 
+    /// Compacts the log (§7): records a snapshot of the application's state
+    /// at `index` (which it must have applied), with `data` supplied by the
+    /// application, and drops the entries up to `index` from memory.
+    /// Returns the snapshot: persist it (e.g. [`MemStorage::apply_snapshot`]
+    /// (super::MemStorage::apply_snapshot)), which lets storage drop the
+    /// same entries. Followers that later need them get the snapshot.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::{Config, MemStorage, RawNode, Storage};
+    /// use rand_core::SeedableRng;
+    /// let mut s = MemStorage::new();
+    /// let mut n = RawNode::new(Config::new(1, vec![1]), &s, rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// n.campaign();
+    /// n.propose(&b"a"[..]).unwrap();
+    /// let rd = n.ready();
+    /// s.append(rd.entries).unwrap();
+    /// n.advance();
+    /// let snap = n.compact(2, &b"state after a"[..]).unwrap();
+    /// s.apply_snapshot(&snap).unwrap();
+    /// assert_eq!((n.snapshot_index(), n.entries().len(), s.first_index()), (2, 0, 3));
+    /// ```
+    ///
+    /// # Errors
+    /// [`RaftError::Arg`] (`index`) unless the snapshot index is above the
+    /// current one and at most the applied index.
+    pub fn compact(&mut self, index: u64, data: impl Into<Bytes>) -> Result<Snapshot, RaftError> {
+        let Some(term) = self
+            .log
+            .term(index)
+            .filter(|_| index > self.log.offset && index <= self.log.applied)
+        else {
+            return Err(ArgError::range(
+                "index",
+                format!(
+                    "an applied index in {}..={}",
+                    self.log.offset + 1,
+                    self.log.applied
+                ),
+                index,
+            )
+            .into());
+        };
+        let snap = Snapshot {
+            index,
+            term,
+            conf: self.conf_at(index),
+            data: data.into(),
+        };
+        self.log.compact_to(index, term);
+        self.snapshot = Some(snap.clone());
+        Ok(snap)
+    }
+
+    /// The index of the latest snapshot (0 if none): entries up to it are
+    /// no longer in memory.
+    ///
+    /// # Examples
+    /// ```
+    /// # use quorumkit::raft::{Config, MemStorage, RawNode};
+    /// # use rand_core::SeedableRng;
+    /// let n = RawNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// assert_eq!(n.snapshot_index(), 0);
+    /// ```
+    pub fn snapshot_index(&self) -> u64 {
+        self.log.offset
+    }
+
     /// The voter leadership is being transferred to, or [`NONE`].
     ///
     /// # Examples
@@ -685,6 +768,14 @@ impl RawNode {
     /// ```
     pub fn lead_transferee(&self) -> NodeId {
         self.lead_transferee
+    }
+
+    /// The configuration in force at `index` (at or after the snapshot).
+    fn conf_at(&self, _index: u64) -> ConfState {
+        ConfState {
+            voters: self.prs.iter().map(|p| p.id).collect(),
+            learners: Vec::new(),
+        }
     }
 
     fn send_timeout_now(&mut self, i: usize) {
@@ -739,7 +830,7 @@ impl RawNode {
                     // §5.1: a larger term makes this node a follower of
                     // that term.
                     let leader = match m.kind {
-                        MsgKind::Append | MsgKind::Heartbeat => m.from,
+                        MsgKind::Append | MsgKind::Heartbeat | MsgKind::Snapshot => m.from,
                         _ => NONE,
                     };
                     self.become_follower(m.term, leader);
@@ -749,7 +840,7 @@ impl RawNode {
             // §5.1: a request with a stale term is rejected; the answer
             // carries our term so the sender steps down.
             match m.kind {
-                MsgKind::Append | MsgKind::Heartbeat => {
+                MsgKind::Append | MsgKind::Heartbeat | MsgKind::Snapshot => {
                     let mut r = Message::new(MsgKind::AppendResp, self.id, m.from, self.term);
                     r.reject = true;
                     r.index = m.index;
@@ -794,7 +885,7 @@ impl RawNode {
                         self.prs[from_idx].vote.get_or_insert(!m.reject);
                         self.poll();
                     }
-                    MsgKind::Append | MsgKind::Heartbeat => {
+                    MsgKind::Append | MsgKind::Heartbeat | MsgKind::Snapshot => {
                         // §5.2: a leader of our term exists; we lost.
                         self.become_follower(m.term, m.from);
                         self.follower_receive(m);
@@ -823,6 +914,7 @@ impl RawNode {
     /// ```
     pub fn has_ready(&self) -> bool {
         !self.msgs.is_empty()
+            || self.pending_snapshot.is_some()
             || self.pending_bcast
             || self.log.stabled < self.log.last_index()
             || self.log.committed > self.log.applied
@@ -848,6 +940,7 @@ impl RawNode {
     /// assert!(!n.has_ready());
     /// ```
     pub fn ready(&mut self) -> Ready<'_> {
+        let snapshot = self.pending_snapshot.take();
         if self.pending_bcast {
             self.pending_bcast = false;
             if self.role == Role::Leader {
@@ -873,6 +966,7 @@ impl RawNode {
             entries,
             messages,
             committed_entries,
+            snapshot,
         }
     }
 
@@ -1280,6 +1374,11 @@ impl RawNode {
                 self.leader = m.from;
                 self.handle_append(m);
             }
+            MsgKind::Snapshot => {
+                self.election_elapsed = 0;
+                self.leader = m.from;
+                self.handle_snapshot(m);
+            }
             MsgKind::TimeoutNow => {
                 // §3.10: the leader hands over; campaign now, for real.
                 self.become_candidate();
@@ -1326,6 +1425,28 @@ impl RawNode {
         self.msgs.push(r);
     }
 
+    /// InstallSnapshot receiver (§7): ignore a snapshot the log already
+    /// covers, fast-forward over one whose last entry the log holds, and
+    /// otherwise replace the log with it.
+    fn handle_snapshot(&mut self, m: Message) {
+        let Some(snap) = m.snapshot else {
+            return;
+        };
+        let mut r = Message::new(MsgKind::AppendResp, self.id, m.from, self.term);
+        if snap.index <= self.log.committed {
+            r.index = self.log.committed;
+        } else if self.log.match_term(snap.index, snap.term) {
+            self.log.commit_to(snap.index);
+            r.index = snap.index;
+        } else {
+            r.index = snap.index;
+            self.log.restore(snap.index, snap.term);
+            self.snapshot = Some(snap.clone());
+            self.pending_snapshot = Some(snap);
+        }
+        self.msgs.push(r);
+    }
+
     fn handle_append_resp(&mut self, i: usize, m: &Message) {
         if m.reject {
             let hint = if m.log_term > 0 {
@@ -1345,8 +1466,11 @@ impl RawNode {
             // Stale, or acknowledging entries we never sent (malformed).
             return;
         }
-        if self.prs[i].state == ProgressState::Probe {
-            self.prs[i].become_replicate();
+        let p = &mut self.prs[i];
+        if p.state == ProgressState::Probe
+            || (p.state == ProgressState::Snapshot && p.matched >= p.pending_snapshot)
+        {
+            p.become_replicate();
         }
         if self.maybe_commit() {
             // Followers learn the new commit index at once.
@@ -1362,6 +1486,11 @@ impl RawNode {
     fn handle_heartbeat_resp(&mut self, i: usize) {
         let p = &mut self.prs[i];
         p.probe_sent = false;
+        if p.state == ProgressState::Snapshot {
+            // Alive but no acknowledgement yet: the snapshot may be lost;
+            // probe again (which resends it if still needed).
+            p.become_probe();
+        }
         if p.state == ProgressState::Replicate && p.inflight.len() >= self.max_inflight {
             // The follower is alive: free one slot so a lost Append cannot
             // stall the stream for good.
@@ -1420,7 +1549,9 @@ impl RawNode {
         }
         let prev = p.next - 1;
         let Some(prev_term) = self.log.term(prev) else {
-            return false;
+            // The entries this follower needs are compacted: send the
+            // snapshot instead (§7).
+            return self.send_snapshot(i);
         };
         let ents = self
             .log
@@ -1442,7 +1573,19 @@ impl RawNode {
                 }
             }
             ProgressState::Probe => p.probe_sent = true,
+            ProgressState::Snapshot => {}
         }
+        self.msgs.push(m);
+        true
+    }
+
+    fn send_snapshot(&mut self, i: usize) -> bool {
+        let Some(snap) = &self.snapshot else {
+            return false;
+        };
+        let mut m = Message::new(MsgKind::Snapshot, self.id, self.prs[i].id, self.term);
+        m.snapshot = Some(snap.clone());
+        self.prs[i].become_snapshot(snap.index);
         self.msgs.push(m);
         true
     }

@@ -14,6 +14,8 @@ pub(crate) enum ProgressState {
     /// The follower is in sync: stream entries optimistically, up to
     /// `max_inflight` unacknowledged messages.
     Replicate,
+    /// A snapshot was sent: wait for its acknowledgement.
+    Snapshot,
 }
 
 #[derive(Debug, Clone)]
@@ -32,6 +34,8 @@ pub(crate) struct Progress {
     /// The leader heard from it during the current election timeout
     /// (check-quorum).
     pub(crate) recent_active: bool,
+    /// In `Snapshot`: the index of the snapshot sent.
+    pub(crate) pending_snapshot: u64,
 }
 
 impl Progress {
@@ -45,6 +49,7 @@ impl Progress {
             inflight: VecDeque::new(),
             vote: None,
             recent_active: false,
+            pending_snapshot: 0,
         }
     }
 
@@ -72,10 +77,18 @@ impl Progress {
         self.next = self.matched + 1;
     }
 
+    pub(crate) fn become_snapshot(&mut self, index: u64) {
+        self.state = ProgressState::Snapshot;
+        self.probe_sent = false;
+        self.inflight.clear();
+        self.pending_snapshot = index;
+    }
+
     pub(crate) fn is_paused(&self, max_inflight: usize) -> bool {
         match self.state {
             ProgressState::Probe => self.probe_sent,
             ProgressState::Replicate => self.inflight.len() >= max_inflight,
+            ProgressState::Snapshot => true,
         }
     }
 
@@ -113,6 +126,7 @@ impl Progress {
                 self.probe_sent = false;
                 true
             }
+            ProgressState::Snapshot => false,
         }
     }
 }

@@ -100,6 +100,11 @@ pub enum MsgKind {
     /// caught-up follower: start an election now, skipping pre-vote and
     /// leader leases.
     TimeoutNow,
+    /// InstallSnapshot (§7), sent whole: `snapshot` replaces the log of a
+    /// follower whose needed entries the leader has compacted away. The
+    /// follower answers with an [`MsgKind::AppendResp`] whose `index` is the
+    /// snapshot's.
+    Snapshot,
 }
 
 impl MsgKind {
@@ -120,6 +125,7 @@ impl MsgKind {
             MsgKind::PreVote => "PreVote",
             MsgKind::PreVoteResp => "PreVoteResp",
             MsgKind::TimeoutNow => "TimeoutNow",
+            MsgKind::Snapshot => "Snapshot",
         }
     }
 
@@ -140,6 +146,7 @@ impl MsgKind {
             MsgKind::PreVote => 6,
             MsgKind::PreVoteResp => 7,
             MsgKind::TimeoutNow => 8,
+            MsgKind::Snapshot => 9,
         }
     }
 
@@ -196,6 +203,8 @@ pub struct Message {
     /// [`MsgKind::Heartbeat`] and [`MsgKind::HeartbeatResp`], the read-index
     /// round being confirmed. Zero otherwise.
     pub context: u64,
+    /// The snapshot carried by [`MsgKind::Snapshot`].
+    pub snapshot: Option<Snapshot>,
 }
 
 /// [`Message::context`] of a vote request sent because the leader handed
@@ -220,6 +229,72 @@ impl Message {
             ..Message::default()
         }
     }
+}
+
+/// A cluster configuration: who votes, and who only receives the log.
+///
+/// # Examples
+/// ```
+/// use quorumkit::raft::ConfState;
+/// let c = ConfState { voters: vec![1, 2, 3], learners: vec![4] };
+/// assert!(c.is_voter(2) && !c.is_voter(4) && c.contains(4));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct ConfState {
+    /// The voting members.
+    pub voters: Vec<NodeId>,
+    /// Non-voting members (learners): they receive the log but neither
+    /// vote nor count toward a quorum.
+    pub learners: Vec<NodeId>,
+}
+
+impl ConfState {
+    /// Whether `id` votes.
+    ///
+    /// # Examples
+    /// ```
+    /// let c = quorumkit::raft::ConfState { voters: vec![1], learners: vec![] };
+    /// assert!(c.is_voter(1));
+    /// ```
+    pub fn is_voter(&self, id: NodeId) -> bool {
+        self.voters.contains(&id)
+    }
+
+    /// Whether `id` is a voter or a learner.
+    ///
+    /// # Examples
+    /// ```
+    /// let c = quorumkit::raft::ConfState { voters: vec![1], learners: vec![2] };
+    /// assert!(c.contains(2) && !c.contains(3));
+    /// ```
+    pub fn contains(&self, id: NodeId) -> bool {
+        self.voters.contains(&id) || self.learners.contains(&id)
+    }
+}
+
+/// A point-in-time image of the application's state machine that stands
+/// for the log up to `index` (§7): log compaction discards the entries it
+/// covers, and a leader sends it to a follower that needs them.
+///
+/// `data` is whatever the application put in [`RawNode::compact`]
+/// (super::RawNode::compact); the node never looks inside.
+///
+/// # Examples
+/// ```
+/// use quorumkit::raft::Snapshot;
+/// let s = Snapshot { index: 10, term: 2, data: vec![1, 2].into(), ..Snapshot::default() };
+/// assert_eq!(s.data.len(), 2);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct Snapshot {
+    /// The last index the snapshot covers.
+    pub index: u64,
+    /// The term of the entry at `index`.
+    pub term: u64,
+    /// The configuration in force at `index`.
+    pub conf: ConfState,
+    /// The application's state at `index`.
+    pub data: Bytes,
 }
 
 /// The state a node must persist before it sends messages: its term, its

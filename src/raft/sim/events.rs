@@ -165,6 +165,16 @@ pub enum EventKind {
     },
     /// All partitions and cuts were removed.
     Heal,
+    /// A node took a snapshot at `index` and compacted its log
+    /// (`received` false), or installed one sent by the leader (true).
+    Snapshot {
+        /// The node.
+        node: NodeId,
+        /// The last index the snapshot covers.
+        index: u64,
+        /// Whether it came from the leader.
+        received: bool,
+    },
     /// Leader `from` was asked to hand leadership to `to`.
     Transfer {
         /// The leader.

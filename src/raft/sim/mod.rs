@@ -80,7 +80,7 @@ use rand_pcg::Pcg32;
 pub use checker::{Rule, Violation};
 pub use events::{DropReason, Event, EventKind, MsgInfo};
 
-use self::checker::{chain, Checker, Fail};
+use self::checker::{Chain, Checker, Fail};
 use crate::raft::{Config, Entry, MemStorage, Message, NodeId, RawNode, Role, Storage, NONE};
 use crate::ArgError;
 
@@ -139,13 +139,16 @@ pub struct SimConfig {
     /// Whether nodes run check-quorum and leader leases
     /// ([`Config::check_quorum`]).
     pub check_quorum: bool,
+    /// Each node takes a snapshot (and compacts its log) once it has
+    /// applied this many entries past its last one; 0 never compacts.
+    pub snapshot_every: u64,
 }
 
 impl SimConfig {
     /// `nodes` nodes seeded with `seed`: election timeout 150 ms, heartbeat
     /// 50 ms, tick 10 ms, latency 5–25 ms, a reliable network, events
-    /// recorded, and the core's optional features (pre-vote, check-quorum)
-    /// off.
+    /// recorded, and the optional features (pre-vote, check-quorum, log
+    /// compaction) off.
     ///
     /// # Examples
     /// ```
@@ -166,6 +169,7 @@ impl SimConfig {
             record_events: true,
             pre_vote: false,
             check_quorum: false,
+            snapshot_every: 0,
         }
     }
 
@@ -234,6 +238,13 @@ impl SimConfig {
     fn election_ticks(&self) -> u64 {
         (self.election_timeout / self.tick).max(1)
     }
+}
+
+/// The state fingerprint a simulated snapshot carries.
+fn machine_fp(data: &[u8]) -> u64 {
+    data.get(..8)
+        .and_then(|b| <[u8; 8]>::try_from(b).ok())
+        .map_or(0, u64::from_le_bytes)
 }
 
 fn check_rate(name: &'static str, p: f64) -> Result<(), ArgError> {
@@ -376,8 +387,11 @@ pub struct NodeState<'a> {
     pub commit: u64,
     /// The last index its state machine applied.
     pub applied: u64,
-    /// Its log (term, index, data of each entry).
+    /// Its log (term, index, data of each entry) after its snapshot:
+    /// `log[k].index == snapshot_index + 1 + k`.
     pub log: &'a [Entry],
+    /// The index its latest snapshot covers (0 without compaction).
+    pub snapshot_index: u64,
     /// Milliseconds since its election timer was reset.
     pub election_elapsed: u64,
     /// Its current randomized election timeout in ms.
@@ -426,8 +440,8 @@ pub struct ClusterState<'a> {
 struct SimNode {
     raw: Option<RawNode>,
     storage: MemStorage,
-    /// Fingerprint of each stored entry and its prefix (index i at i - 1).
-    chain: Vec<u64>,
+    /// Fingerprint of each stored entry and its prefix, from the snapshot.
+    chain: Chain,
     applied: u64,
     next_tick: u64,
     boots: u64,
@@ -492,7 +506,7 @@ impl Cluster {
             nodes.push(SimNode {
                 raw: None,
                 storage: MemStorage::new(),
-                chain: Vec::new(),
+                chain: Chain::default(),
                 applied: 0,
                 next_tick: phase,
                 boots: 0,
@@ -757,9 +771,12 @@ impl Cluster {
             .wrapping_mul(0x9E37_79B9_7F4A_7C15)
             .wrapping_add(u64::from(id) << 32 | node.boots);
         let rng = Pcg32::seed_from_u64(seed);
+        // The state machine restarts from the snapshot, if any.
+        let snap_index = node.storage.first_index() - 1;
+        config.applied = snap_index;
         // The simulator's storage is always consistent and the config valid.
         node.raw = RawNode::new(config, &node.storage, rng).ok();
-        node.applied = 0;
+        node.applied = snap_index;
         node.next_tick = self.now + 1 + u64::from(self.rng.next_u32()) % self.cfg.tick;
     }
 
@@ -1156,6 +1173,7 @@ impl Cluster {
                     commit: r.commit(),
                     applied: n.applied,
                     log: r.entries(),
+                    snapshot_index: r.snapshot_index(),
                     election_elapsed: u64::from(r.election_elapsed()) * tick + since_tick,
                     election_timeout: u64::from(r.election_timeout()) * tick,
                 }
@@ -1172,6 +1190,7 @@ impl Cluster {
                     commit: hs.commit,
                     applied: 0,
                     log: n.storage.all_entries(),
+                    snapshot_index: n.storage.first_index() - 1,
                     election_elapsed: 0,
                     election_timeout: self.cfg.election_ticks() * tick,
                 }
@@ -1482,17 +1501,32 @@ impl Cluster {
             let (hard_state, soft_state, messages) = (rd.hard_state, rd.soft_state, rd.messages);
             let still_leader = lead_before.filter(|&t| role == Role::Leader && term == t);
 
+            // 0. A snapshot from the leader replaces the log; the state
+            //    machine restarts from it.
+            if let Some(snap) = rd.snapshot {
+                let fp = machine_fp(&snap.data);
+                let node = &mut self.nodes[i];
+                // Received snapshots are always newer than the stored one.
+                let _ = node.storage.apply_snapshot(&snap);
+                node.chain.snapshot(snap.index, fp);
+                node.applied = snap.index;
+                self.record(EventKind::Snapshot {
+                    node: id,
+                    index: snap.index,
+                    received: true,
+                });
+                let r = self.checker.on_snapshot(id, snap.index, fp);
+                if !self.check(r) {
+                    return;
+                }
+            }
             // 1. Persist entries, keeping the fingerprints in step.
             if let (Some(first), Some(last)) = (entries.first(), entries.last()) {
                 let node = &mut self.nodes[i];
                 let old_last = node.storage.last_index();
                 // The node never hands out a gap, so this cannot fail.
                 let _ = node.storage.append(&entries);
-                node.chain.truncate((first.index - 1) as usize);
-                for e in &entries {
-                    let prev = node.chain.last().copied().unwrap_or(0);
-                    node.chain.push(chain(prev, e));
-                }
+                node.chain.append(&entries);
                 let (fi, li, lt) = (first.index, last.index, last.term);
                 let commit = node.storage.initial_state().commit;
                 let r = self.checker.on_append(
@@ -1576,28 +1610,50 @@ impl Cluster {
             if let Some(raw) = self.nodes[i].raw.as_mut() {
                 raw.advance();
             }
+            self.maybe_compact(i);
         }
     }
 
+    /// Takes a snapshot once `snapshot_every` entries were applied since
+    /// the last one; its data is the state machine's fingerprint.
+    fn maybe_compact(&mut self, i: usize) {
+        let every = self.cfg.snapshot_every;
+        let node = &mut self.nodes[i];
+        let Some(raw) = node.raw.as_mut() else {
+            return;
+        };
+        if every == 0 || node.applied < raw.snapshot_index().saturating_add(every) {
+            return;
+        }
+        let at = node.applied;
+        let Some(fp) = node.chain.get(at) else {
+            return;
+        };
+        let Ok(snap) = raw.compact(at, fp.to_le_bytes().to_vec()) else {
+            return;
+        };
+        // Newer than the stored snapshot by construction.
+        let _ = node.storage.apply_snapshot(&snap);
+        node.chain.snapshot(at, fp);
+        self.record(EventKind::Snapshot {
+            node: i as NodeId + 1,
+            index: at,
+            received: false,
+        });
+    }
+
     fn checker_hard_state(&mut self, i: usize, term: u64, commit: u64) -> Result<(), Fail> {
-        let leaders: Vec<(NodeId, u64, &[u64])> = self
+        let leaders: Vec<(NodeId, u64, &Chain)> = self
             .nodes
             .iter()
             .filter_map(|n| {
                 let r = n.raw.as_ref()?;
-                (r.role() == Role::Leader).then_some((r.id(), r.term(), n.chain.as_slice()))
+                (r.role() == Role::Leader).then_some((r.id(), r.term(), &n.chain))
             })
             .collect();
         let node = &self.nodes[i];
-        self.checker.on_hard_state(
-            i,
-            i as NodeId + 1,
-            term,
-            commit,
-            node.storage.all_entries(),
-            &node.chain,
-            &leaders,
-        )
+        self.checker
+            .on_hard_state(i, i as NodeId + 1, term, commit, &node.chain, &leaders)
     }
 
     /// Records a failed check; returns whether the run may go on.
@@ -1627,6 +1683,9 @@ impl Cluster {
             let mut log = String::new();
             if skip > 0 {
                 log.push_str(&format!("[{skip} earlier] "));
+            }
+            if s.snapshot_index > 0 {
+                log.push_str(&format!("[snapshot at {}] ", s.snapshot_index));
             }
             for e in &s.log[skip..] {
                 log.push_str(&format!("{}:{} ", e.index, e.term));
