@@ -605,3 +605,213 @@ fn s7_memory_stays_bounded_in_a_long_run_with_compaction() {
     // Never more than the compaction interval plus what is in flight.
     assert!(peak <= 1_000, "peak in-memory log {peak}");
 }
+
+// ----- Membership changes (thesis §4) ------------------------------------------
+
+use quorumkit::raft::{ConfChange, ConfChangeKind, RaftError};
+
+fn solo_leader() -> (RawNode, MemStorage) {
+    solo_with(0)
+}
+
+#[test]
+fn s4_1_one_change_at_a_time_and_only_after_committing_in_the_term() {
+    let mut n = node_cfg(1, 3, |_| {});
+    n.campaign();
+    let mut g = msg(MsgKind::VoteResp, 2, 1, 1);
+    g.reject = false;
+    n.step(g).unwrap();
+    let add = ConfChange {
+        kind: ConfChangeKind::AddLearner,
+        node: 4,
+    };
+    // The no-op of the new term is not committed yet.
+    assert_eq!(
+        n.propose_conf_change(add),
+        Err(RaftError::ConfChangePending)
+    );
+    let mut ack = msg(MsgKind::AppendResp, 2, 1, 1);
+    ack.index = 1;
+    n.step(ack).unwrap();
+    let at = n.propose_conf_change(add).unwrap();
+    // In force at once, before it commits.
+    assert_eq!(n.conf_state().learners, vec![4]);
+    let rm = ConfChange {
+        kind: ConfChangeKind::Remove,
+        node: 3,
+    };
+    assert_eq!(n.propose_conf_change(rm), Err(RaftError::ConfChangePending));
+    let mut ack = msg(MsgKind::AppendResp, 2, 1, 1);
+    ack.index = at;
+    n.step(ack).unwrap();
+    assert_eq!(n.commit(), at);
+    // A learner that has not caught up cannot be promoted.
+    let up = ConfChange {
+        kind: ConfChangeKind::AddVoter,
+        node: 4,
+    };
+    assert!(matches!(n.propose_conf_change(up), Err(RaftError::Arg(_))));
+    let mut ack = msg(MsgKind::AppendResp, 4, 1, 1);
+    ack.index = at;
+    n.step(ack).unwrap();
+    n.propose_conf_change(up).unwrap();
+    assert_eq!(n.conf_state().voters, vec![1, 2, 3, 4]);
+}
+
+#[test]
+fn s4_1_followers_adopt_and_drop_configurations_with_their_log() {
+    let mut f = node_cfg(2, 3, |_| {});
+    let cc = ConfChange {
+        kind: ConfChangeKind::AddLearner,
+        node: 4,
+    };
+    let mut e = Entry::new(1, 1, cc.encode().to_vec());
+    e.kind = quorumkit::raft::EntryKind::ConfChange;
+    let mut a = msg(MsgKind::Append, 1, 2, 1);
+    a.entries = vec![e];
+    f.step(a).unwrap();
+    assert_eq!(f.conf_state().learners, vec![4]);
+    // A new leader overwrites the uncommitted change: it is undone.
+    let mut a = msg(MsgKind::Append, 3, 2, 2);
+    a.entries = vec![Entry::new(2, 1, Vec::new())];
+    f.step(a).unwrap();
+    assert!(f.conf_state().learners.is_empty());
+}
+
+#[test]
+fn s4_2_learners_and_outsiders_never_campaign() {
+    let mut n = node_cfg(4, 3, |_| {}); // not in 1..=3
+    for _ in 0..100 {
+        n.tick();
+    }
+    n.campaign();
+    assert_eq!((n.role(), n.term()), (Role::Follower, 0));
+    let mut l = node_cfg(4, 3, |c| c.learners = vec![]);
+    l.step(msg(MsgKind::TimeoutNow, 1, 4, 1)).unwrap();
+    assert_eq!(l.role(), Role::Follower);
+}
+
+#[test]
+fn s4_2_2_a_removed_leader_steps_down_once_the_change_commits() {
+    let (mut n, _) = solo_leader();
+    let add = |k, node| ConfChange { kind: k, node };
+    n.propose_conf_change(add(ConfChangeKind::AddLearner, 2))
+        .unwrap();
+    let mut ack = msg(MsgKind::AppendResp, 2, 1, 1);
+    ack.index = 2;
+    n.step(ack).unwrap();
+    n.propose_conf_change(add(ConfChangeKind::AddVoter, 2))
+        .unwrap();
+    let mut ack = msg(MsgKind::AppendResp, 2, 1, 1);
+    ack.index = 3;
+    n.step(ack).unwrap();
+    assert_eq!(n.commit(), 3);
+    let at = n
+        .propose_conf_change(add(ConfChangeKind::Remove, 1))
+        .unwrap();
+    assert_eq!(
+        n.role(),
+        Role::Leader,
+        "still leads until the change commits"
+    );
+    let mut ack = msg(MsgKind::AppendResp, 2, 1, 1);
+    ack.index = at;
+    n.step(ack).unwrap();
+    assert_eq!((n.commit(), n.role()), (at, Role::Follower));
+    n.campaign();
+    assert_eq!(n.role(), Role::Follower, "a non-member never campaigns");
+}
+
+fn wait_change(
+    c: &mut Cluster,
+    f: impl Fn(&mut Cluster) -> Result<u64, quorumkit::raft::sim::SimError>,
+) {
+    for _ in 0..200 {
+        if let Ok(index) = f(c) {
+            // Wait until it commits.
+            for _ in 0..200 {
+                c.advance(20);
+                assert_safe(c);
+                if c.max_commit() >= index {
+                    return;
+                }
+            }
+        }
+        c.advance(50);
+        assert_safe(c);
+    }
+    panic!("membership change never committed");
+}
+
+fn voters(c: &mut Cluster) -> Vec<NodeId> {
+    let l = leader(c);
+    let mut v = c.node(l).unwrap().conf_state().voters.clone();
+    v.sort_unstable();
+    v
+}
+
+/// The scenario: grow from 3 to 5 and shrink back to 3 while faults
+/// continue, with zero violations.
+#[test]
+fn s4_grow_3_to_5_and_shrink_to_3_under_faults() {
+    for seed in 1..=3 {
+        let mut c = sim(5, seed, |c| {
+            c.voters = 3;
+            c.drop_rate = 0.05;
+            c.dup_rate = 0.02;
+            c.reorder_rate = 0.05;
+            c.pre_vote = seed != 2;
+            c.check_quorum = seed != 2;
+            c.snapshot_every = if seed == 3 { 20 } else { 0 };
+            c.record_events = false;
+        });
+        leader(&mut c);
+        let mut k = 0u32;
+        let mut load = |c: &mut Cluster| {
+            for _ in 0..5 {
+                let _ = c.propose(k.to_le_bytes().to_vec());
+                k += 1;
+                c.advance(10);
+            }
+        };
+        for id in [4, 5] {
+            load(&mut c);
+            wait_change(&mut c, |c| c.add_learner(id));
+            load(&mut c);
+            // A fault while the learner catches up.
+            let victim = 1 + (id + seed as u32) % 3;
+            let _ = c.crash(victim);
+            load(&mut c);
+            c.restart(victim).unwrap();
+            wait_change(&mut c, |c| c.promote(id));
+        }
+        assert_eq!(voters(&mut c), vec![1, 2, 3, 4, 5]);
+        // Shrink, removing the leader among others, with a partition.
+        let l = leader(&mut c);
+        let others: Vec<NodeId> = (1..=5).filter(|&x| x != l).collect();
+        c.partition(&[vec![l, others[0], others[1], others[2]], vec![others[3]]])
+            .unwrap();
+        wait_change(&mut c, |c| c.remove(l));
+        load(&mut c);
+        c.heal();
+        let gone = c.leader().map_or(others[0], |x| {
+            if x == others[0] {
+                others[1]
+            } else {
+                others[0]
+            }
+        });
+        wait_change(&mut c, |c| c.remove(gone));
+        load(&mut c);
+        let v = voters(&mut c);
+        assert_eq!(v.len(), 3, "{v:?}");
+        assert!(!v.contains(&l) && !v.contains(&gone));
+        c.set_drop_rate(0.0).unwrap();
+        c.set_dup_rate(0.0).unwrap();
+        c.set_reorder_rate(0.0).unwrap();
+        c.propose(&b"done"[..]).unwrap();
+        let fin = c.check_liveness(5_000).unwrap();
+        assert!(v.contains(&fin));
+        assert_safe(&c);
+    }
+}

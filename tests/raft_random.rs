@@ -1,5 +1,8 @@
 //! Randomized runs: mixed faults on random clusters, checked after every
-//! event, then healed and checked for liveness.
+//! event, then healed and checked for liveness. Each seed also turns on, at
+//! random, pre-vote, check-quorum, leadership transfers, log compaction
+//! (every 2–13 entries) and membership churn (a smaller initial
+//! configuration, random learner additions, promotions and removals).
 //!
 //! - default: 1,000 seeds (CI);
 //! - `QUORUMKIT_LONG=1`: 100,000 seeds;
@@ -44,12 +47,21 @@ fn plan(seed: u64) -> (SimConfig, Vec<Action>) {
     if features & 8 != 0 {
         cfg.snapshot_every = u64::from(2 + pick(&mut rng, 12));
     }
+    let churn = features & 16 != 0 && nodes > 1;
+    if churn {
+        cfg.voters = 1 + pick(&mut rng, nodes as u32) as usize;
+    }
     let n = nodes as u32;
     let id = |rng: &mut Pcg32| 1 + pick(rng, n) as NodeId;
     let mut actions = Vec::new();
     let steps = 20 + pick(&mut rng, 30);
     for k in 0..steps {
         let a = match pick(&mut rng, 20) {
+            5 | 9 | 16 | 17 if churn => match pick(&mut rng, 3) {
+                0 => Action::AddLearner(id(&mut rng)),
+                1 => Action::Promote(id(&mut rng)),
+                _ => Action::Remove(id(&mut rng)),
+            },
             0..=5 => Action::Advance(u64::from(10 + pick(&mut rng, 300))),
             6..=9 => Action::Propose(k.to_le_bytes().to_vec()),
             10 | 11 => Action::Crash(id(&mut rng)),

@@ -18,6 +18,9 @@ pub(crate) struct RaftLog {
     pub(crate) applied: u64,
     /// Entries up to here are in stable storage.
     pub(crate) stabled: u64,
+    /// The lowest index rewritten by appends since the node last looked
+    /// (`u64::MAX` if none): where configuration entries may have changed.
+    pub(crate) written_from: u64,
 }
 
 impl RaftLog {
@@ -114,6 +117,7 @@ impl RaftLog {
 
     fn truncate_and_append(&mut self, ents: Vec<Entry>) {
         let first = ents[0].index;
+        self.written_from = self.written_from.min(first);
         if first <= self.last_index() {
             let keep = (first - self.offset - 1) as usize;
             self.entries.truncate(keep);

@@ -11,8 +11,8 @@ use super::log::RaftLog;
 use super::progress::{Progress, ProgressState};
 use super::storage::{Storage, StorageError};
 use super::types::{
-    ConfState, Entry, HardState, Message, MsgKind, NodeId, Role, Snapshot, SoftState,
-    CAMPAIGN_TRANSFER, NONE,
+    ConfChange, ConfChangeKind, ConfState, Entry, EntryKind, HardState, Message, MsgKind, NodeId,
+    Role, Snapshot, SoftState, CAMPAIGN_TRANSFER, NONE,
 };
 use crate::ArgError;
 
@@ -32,8 +32,13 @@ pub const MAX_PEERS: usize = 255;
 pub struct Config {
     /// This node's id (non-zero).
     pub id: NodeId,
-    /// Every voter, this node included; ids distinct and non-zero.
+    /// The voters of the initial configuration; ids distinct and non-zero.
+    /// A snapshot's configuration, and configuration entries in the log,
+    /// take precedence on restart. A node outside it starts passive and
+    /// waits for the leader to add it ([`RawNode::propose_conf_change`]).
     pub peers: Vec<NodeId>,
+    /// The learners (non-voting members) of the initial configuration.
+    pub learners: Vec<NodeId>,
     /// The base election timeout `et`, in ticks. Each timeout is drawn
     /// uniformly from `[et, 2·et)`.
     pub election_tick: u32,
@@ -84,6 +89,7 @@ impl Config {
             applied: 0,
             pre_vote: false,
             check_quorum: false,
+            learners: Vec::new(),
         }
     }
 
@@ -98,9 +104,9 @@ impl Config {
     /// ```
     ///
     /// # Errors
-    /// An [`ArgError`] naming the first bad field: `id` zero or not among
-    /// `peers`; `peers` empty, too many (more than [`MAX_PEERS`]), with a
-    /// zero or a duplicate; `electionTick` zero or above 2³⁰; `heartbeatTick`
+    /// An [`ArgError`] naming the first bad field: `id` zero; `peers`
+    /// empty, too many (more than [`MAX_PEERS`]), with a zero or a
+    /// duplicate; `learners` with a zero, a duplicate or a peer; `electionTick` zero or above 2³⁰; `heartbeatTick`
     /// zero or not below `electionTick`; `maxEntriesPerMsg` or
     /// `maxInflightMsgs` zero.
     pub fn validate(&self) -> Result<(), ArgError> {
@@ -123,12 +129,14 @@ impl Config {
                 ));
             }
         }
-        if !self.peers.contains(&self.id) {
-            return Err(ArgError::range(
-                "id",
-                "one of the peers",
-                format!("{} (peers {:?})", self.id, self.peers),
-            ));
+        for (i, &p) in self.learners.iter().enumerate() {
+            if p == NONE || self.learners[..i].contains(&p) || self.peers.contains(&p) {
+                return Err(ArgError::range(
+                    "learners",
+                    "distinct non-zero node ids that are not peers",
+                    format!("{:?}", self.learners),
+                ));
+            }
         }
         if self.election_tick == 0 || self.election_tick > 1 << 30 {
             return Err(ArgError::range(
@@ -194,6 +202,10 @@ pub enum RaftError {
         /// The node taking over.
         to: NodeId,
     },
+    /// A membership change is still uncommitted, or the leader has not yet
+    /// committed an entry of its own term: one change at a time (thesis
+    /// §4.1).
+    ConfChangePending,
     /// The persisted commit index lies beyond the persisted log.
     CommitBeyondLog {
         /// The persisted commit index.
@@ -217,6 +229,10 @@ impl fmt::Display for RaftError {
                 write!(f, "message addressed to node {to}, not this node")
             }
             RaftError::UnknownPeer { from } => write!(f, "message from unknown node {from}"),
+            RaftError::ConfChangePending => write!(
+                f,
+                "a membership change is pending (or the leader has not committed in its term yet)"
+            ),
             RaftError::TransferInProgress { to } => {
                 write!(f, "leadership is being transferred to node {to}")
             }
@@ -389,6 +405,12 @@ pub struct RawNode {
     snapshot: Option<Snapshot>,
     /// A received snapshot the next `Ready` hands over.
     pending_snapshot: Option<Snapshot>,
+    /// The configuration at the compaction point.
+    conf_base: ConfState,
+    /// Each configuration entry in the log after it: (index, term, the
+    /// configuration it leads to), in index order. The last one (or the
+    /// base) is in force (thesis §4.1: on append, committed or not).
+    confs: Vec<(u64, u64, ConfState)>,
     max_entries_per_msg: usize,
     max_inflight: usize,
     msgs: Vec<Message>,
@@ -448,18 +470,18 @@ impl RawNode {
             committed: hs.commit.max(offset),
             applied,
             stabled: last,
+            written_from: offset + 1,
         };
-        let me = config
-            .peers
-            .iter()
-            .position(|&p| p == config.id)
-            .unwrap_or(0);
-        let next = log.last_index() + 1;
-        let prs = config
-            .peers
-            .iter()
-            .map(|&p| Progress::new(p, next))
-            .collect();
+        let conf_base = if snap.index > 0 && !snap.conf.voters.is_empty() {
+            snap.conf.clone()
+        } else {
+            ConfState {
+                voters: config.peers.clone(),
+                learners: config.learners.clone(),
+            }
+        };
+        let me = 0;
+        let prs = vec![Progress::new(config.id, log.last_index() + 1)];
         let mut node = RawNode {
             id: config.id,
             term: hs.term,
@@ -479,6 +501,8 @@ impl RawNode {
             lead_transferee: NONE,
             snapshot: (snap.index > 0).then_some(snap),
             pending_snapshot: None,
+            conf_base,
+            confs: Vec::new(),
             max_entries_per_msg: config.max_entries_per_msg,
             max_inflight: config.max_inflight_msgs,
             msgs: Vec::new(),
@@ -488,6 +512,7 @@ impl RawNode {
             prev_ss: SoftState::default(),
             handed: Handed::default(),
         };
+        node.sync_conf();
         node.reset_randomized_timeout();
         node.prev_hs = node.hard_state();
         node.prev_ss = node.soft_state();
@@ -536,7 +561,7 @@ impl RawNode {
             }
             _ => {
                 self.election_elapsed = self.election_elapsed.saturating_add(1);
-                if self.election_elapsed >= self.randomized_timeout {
+                if self.election_elapsed >= self.randomized_timeout && self.promotable() {
                     self.campaign();
                 }
             }
@@ -556,7 +581,7 @@ impl RawNode {
     /// assert_eq!((n.role(), n.term(), n.vote()), (Role::Candidate, 1, 1));
     /// ```
     pub fn campaign(&mut self) {
-        if self.role == Role::Leader {
+        if self.role == Role::Leader || !self.promotable() {
             return;
         }
         if self.pre_vote {
@@ -629,6 +654,7 @@ impl RawNode {
             term: self.term,
             index,
             data: data.into(),
+            kind: EntryKind::Normal,
         });
         self.pending_bcast = true;
         Ok(index)
@@ -739,6 +765,8 @@ impl RawNode {
             data: data.into(),
         };
         self.log.compact_to(index, term);
+        self.conf_base = snap.conf.clone();
+        self.confs.retain(|c| c.0 > index);
         self.snapshot = Some(snap.clone());
         Ok(snap)
     }
@@ -771,11 +799,183 @@ impl RawNode {
     }
 
     /// The configuration in force at `index` (at or after the snapshot).
-    fn conf_at(&self, _index: u64) -> ConfState {
-        ConfState {
-            voters: self.prs.iter().map(|p| p.id).collect(),
-            learners: Vec::new(),
+    fn conf_at(&self, index: u64) -> ConfState {
+        self.confs
+            .iter()
+            .rev()
+            .find(|c| c.0 <= index)
+            .map_or_else(|| self.conf_base.clone(), |c| c.2.clone())
+    }
+
+    /// The configuration in force: the latest in the log.
+    fn conf(&self) -> &ConfState {
+        self.confs.last().map_or(&self.conf_base, |c| &c.2)
+    }
+
+    /// Brings the configuration history in line with the log after entries
+    /// from `log.written_from` on were (re)written, then rebuilds the
+    /// progress table.
+    fn sync_conf(&mut self) {
+        let from = std::mem::replace(&mut self.log.written_from, u64::MAX);
+        if from != u64::MAX {
+            self.confs.retain(|c| c.0 < from);
+            let from = from.max(self.log.offset + 1);
+            let mut cur = self.conf().clone();
+            for e in self.log.slice(from, self.log.last_index(), usize::MAX) {
+                if e.kind == EntryKind::ConfChange {
+                    if let Some(cc) = ConfChange::decode(&e.data) {
+                        cur = cc.apply(&cur);
+                        self.confs.push((e.index, e.term, cur.clone()));
+                    }
+                }
+            }
         }
+        self.rebuild_progress();
+    }
+
+    /// One progress per member, plus this node's own even if it is not a
+    /// member; known members keep theirs.
+    fn rebuild_progress(&mut self) {
+        let conf = self.conf().clone();
+        let next = self.log.last_index() + 1;
+        let mut old = std::mem::take(&mut self.prs);
+        let mut ids: Vec<NodeId> = conf.voters.iter().chain(&conf.learners).copied().collect();
+        if !ids.contains(&self.id) {
+            ids.push(self.id);
+        }
+        for id in ids {
+            let mut p = match old.iter().position(|p| p.id == id) {
+                Some(k) => old.swap_remove(k),
+                None => {
+                    let mut p = Progress::new(id, next);
+                    if id == self.id {
+                        p.matched = self.log.last_index();
+                    }
+                    p
+                }
+            };
+            p.voter = conf.is_voter(id);
+            self.prs.push(p);
+        }
+        self.me = self.prs.iter().position(|p| p.id == self.id).unwrap_or(0);
+        if self.lead_transferee != NONE && !conf.is_voter(self.lead_transferee) {
+            self.lead_transferee = NONE;
+        }
+    }
+
+    /// Whether this node may campaign: it votes in its latest
+    /// configuration, or in the committed one (a node whose uncommitted
+    /// entries remove it may hold the only up-to-date log; it can still win
+    /// a majority of its latest configuration and finish the change).
+    fn promotable(&self) -> bool {
+        self.prs[self.me].voter || self.conf_at(self.log.committed).is_voter(self.id)
+    }
+
+    /// After a commit: a leader that is no longer a voter steps down once
+    /// the configuration that removed it is committed (thesis §4.2.2).
+    fn maybe_step_down_removed(&mut self) {
+        if self.role == Role::Leader
+            && !self.prs[self.me].voter
+            && self.confs.last().is_none_or(|c| c.0 <= self.log.committed)
+        {
+            self.become_follower(self.term, NONE);
+        }
+    }
+
+    /// Proposes a single-server membership change (thesis §4.1): it takes
+    /// effect on every node as soon as the entry is in its log, so only one
+    /// may be uncommitted at a time, and a new leader first commits an entry
+    /// of its own term (the known fix for single-server changes). A node is
+    /// added as a learner, catches up, and only then is promoted: promotion
+    /// requires its log to reach the leader's commit index.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::{ConfChange, ConfChangeKind, Config, MemStorage, RawNode};
+    /// use rand_core::SeedableRng;
+    /// let mut n = RawNode::new(Config::new(1, vec![1]), &MemStorage::new(),
+    ///     rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// n.campaign(); // a single voter: leader, no-op committed at once
+    /// let at = n.propose_conf_change(ConfChange { kind: ConfChangeKind::AddLearner, node: 2 }).unwrap();
+    /// assert_eq!(at, 2);
+    /// assert_eq!(n.conf_state().learners, vec![2]);
+    /// ```
+    ///
+    /// # Errors
+    /// [`RaftError::NotLeader`], [`RaftError::TransferInProgress`],
+    /// [`RaftError::ConfChangePending`], and [`RaftError::Arg`] (`change`)
+    /// for a change that does nothing or is not allowed: adding a member
+    /// twice, promoting a node that is not a caught-up learner, removing a
+    /// non-member or the last voter.
+    pub fn propose_conf_change(&mut self, change: ConfChange) -> Result<u64, RaftError> {
+        if self.role != Role::Leader {
+            return Err(RaftError::NotLeader {
+                leader: self.leader,
+            });
+        }
+        if self.lead_transferee != NONE {
+            return Err(RaftError::TransferInProgress {
+                to: self.lead_transferee,
+            });
+        }
+        if self.confs.last().is_some_and(|c| c.0 > self.log.committed)
+            || self.log.term(self.log.committed) != Some(self.term)
+        {
+            return Err(RaftError::ConfChangePending);
+        }
+        let conf = self.conf();
+        let id = change.node;
+        let bad = |why: &str| -> RaftError {
+            ArgError::range("change", why.to_string(), format!("{change:?}")).into()
+        };
+        match change.kind {
+            ConfChangeKind::AddLearner if conf.contains(id) || id == NONE => {
+                return Err(bad("a node that is not a member yet"));
+            }
+            ConfChangeKind::AddVoter => {
+                let caught_up = self
+                    .prs
+                    .iter()
+                    .find(|p| p.id == id)
+                    .is_some_and(|p| p.matched >= self.log.committed);
+                if !conf.learners.contains(&id) || !caught_up {
+                    return Err(bad("a learner whose log has reached the commit index"));
+                }
+            }
+            ConfChangeKind::Remove if !conf.contains(id) || conf.voters == [id] => {
+                return Err(bad("a member other than the last voter"));
+            }
+            _ => {}
+        }
+        let index = self.log.last_index() + 1;
+        self.append_own(Entry {
+            term: self.term,
+            index,
+            data: Bytes::copy_from_slice(&change.encode()),
+            kind: EntryKind::ConfChange,
+        });
+        let next = change.apply(self.conf());
+        self.confs.push((index, self.term, next));
+        self.rebuild_progress();
+        self.pending_bcast = true;
+        if self.maybe_commit() {
+            self.maybe_step_down_removed();
+        }
+        Ok(index)
+    }
+
+    /// The configuration in force (the latest in the log, committed or
+    /// not).
+    ///
+    /// # Examples
+    /// ```
+    /// # use quorumkit::raft::{Config, MemStorage, RawNode};
+    /// # use rand_core::SeedableRng;
+    /// let n = RawNode::new(Config::new(1, vec![1, 2, 3]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// assert_eq!(n.conf_state().voters, vec![1, 2, 3]);
+    /// ```
+    pub fn conf_state(&self) -> &ConfState {
+        self.conf()
     }
 
     fn send_timeout_now(&mut self, i: usize) {
@@ -803,11 +1003,24 @@ impl RawNode {
         if m.to != self.id {
             return Err(RaftError::WrongRecipient { to: m.to });
         }
-        let Some(from_idx) = self.peer_index(m.from) else {
+        if m.from == self.id || m.from == NONE {
+            return Err(RaftError::UnknownPeer { from: m.from });
+        }
+        // Requests from outside the configuration are served (a leader or
+        // candidate added by an entry this node lacks yet, thesis §4.1), but
+        // answers only count from members.
+        let from_idx = self.peer_index(m.from);
+        let Some(from_idx) = from_idx.or(if m.kind.is_response() {
+            None
+        } else {
+            Some(usize::MAX)
+        }) else {
             return Err(RaftError::UnknownPeer { from: m.from });
         };
-        if from_idx == self.me {
-            return Err(RaftError::UnknownPeer { from: m.from });
+        if from_idx == usize::MAX && matches!(m.kind, MsgKind::Vote | MsgKind::PreVote) {
+            // §4.2.3: a removed server does not know it; its elections must
+            // not disturb the cluster. Not voting is always safe.
+            return Ok(());
         }
         if m.term > self.term {
             if self.check_quorum
@@ -866,7 +1079,9 @@ impl RawNode {
             return Ok(());
         }
         if self.role == Role::Leader {
-            self.prs[from_idx].recent_active = true;
+            if let Some(p) = self.prs.get_mut(from_idx) {
+                p.recent_active = true;
+            }
         }
         match self.role {
             Role::Leader => match m.kind {
@@ -1232,7 +1447,7 @@ impl RawNode {
             .prs
             .iter()
             .enumerate()
-            .filter(|&(i, p)| i == me || p.recent_active)
+            .filter(|&(i, p)| p.voter && (i == me || p.recent_active))
             .count();
         for p in &mut self.prs {
             p.recent_active = false;
@@ -1241,7 +1456,7 @@ impl RawNode {
     }
 
     fn quorum(&self) -> usize {
-        self.prs.len() / 2 + 1
+        self.prs.iter().filter(|p| p.voter).count() / 2 + 1
     }
 
     fn reset_randomized_timeout(&mut self) {
@@ -1306,6 +1521,7 @@ impl RawNode {
             term: self.term,
             index,
             data: Bytes::new(),
+            kind: EntryKind::Normal,
         });
         self.bcast_append();
     }
@@ -1314,8 +1530,16 @@ impl RawNode {
     /// quorum of refusals. Returns whether the election is decided.
     fn poll(&mut self) -> bool {
         let q = self.quorum();
-        let granted = self.prs.iter().filter(|p| p.vote == Some(true)).count();
-        let refused = self.prs.iter().filter(|p| p.vote == Some(false)).count();
+        let granted = self
+            .prs
+            .iter()
+            .filter(|p| p.voter && p.vote == Some(true))
+            .count();
+        let refused = self
+            .prs
+            .iter()
+            .filter(|p| p.voter && p.vote == Some(false))
+            .count();
         if granted >= q {
             if self.role == Role::PreCandidate {
                 // A quorum would vote for us: hold the real election.
@@ -1379,7 +1603,7 @@ impl RawNode {
                 self.leader = m.from;
                 self.handle_snapshot(m);
             }
-            MsgKind::TimeoutNow => {
+            MsgKind::TimeoutNow if self.promotable() => {
                 // §3.10: the leader hands over; campaign now, for real.
                 self.become_candidate();
                 self.request_votes(MsgKind::Vote, CAMPAIGN_TRANSFER);
@@ -1405,6 +1629,9 @@ impl RawNode {
         let (prev, prev_term, commit) = (m.index, m.log_term, m.commit);
         match self.log.maybe_append(prev, prev_term, m.entries) {
             Some(last_new) => {
+                if self.log.written_from != u64::MAX {
+                    self.sync_conf();
+                }
                 // Follower commit: the leader's commit, but only over what
                 // is known to match the leader's log.
                 self.log.commit_to(commit.min(last_new));
@@ -1441,6 +1668,11 @@ impl RawNode {
         } else {
             r.index = snap.index;
             self.log.restore(snap.index, snap.term);
+            if !snap.conf.voters.is_empty() {
+                self.conf_base = snap.conf.clone();
+            }
+            self.confs.clear();
+            self.rebuild_progress();
             self.snapshot = Some(snap.clone());
             self.pending_snapshot = Some(snap);
         }
@@ -1475,6 +1707,10 @@ impl RawNode {
         if self.maybe_commit() {
             // Followers learn the new commit index at once.
             self.bcast_append();
+            self.maybe_step_down_removed();
+            if self.role != Role::Leader {
+                return;
+            }
         }
         if self.prs[i].id == self.lead_transferee && self.prs[i].matched == self.log.last_index() {
             self.send_timeout_now(i);
@@ -1518,7 +1754,10 @@ impl RawNode {
     /// §5.3/§5.4.2: commit the highest index a quorum holds, but only if it
     /// belongs to the current term (Figure 8).
     fn maybe_commit(&mut self) -> bool {
-        let n = self.prs.len();
+        let n = self.prs.iter().filter(|p| p.voter).count();
+        if n == 0 {
+            return false;
+        }
         let mut small = [0u64; 16];
         let mut big = Vec::new();
         let m: &mut [u64] = if n <= small.len() {
@@ -1527,7 +1766,7 @@ impl RawNode {
             big.resize(n, 0);
             &mut big
         };
-        for (slot, p) in m.iter_mut().zip(&self.prs) {
+        for (slot, p) in m.iter_mut().zip(self.prs.iter().filter(|p| p.voter)) {
             *slot = p.matched;
         }
         m.sort_unstable_by(|a, b| b.cmp(a));

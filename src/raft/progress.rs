@@ -36,6 +36,9 @@ pub(crate) struct Progress {
     pub(crate) recent_active: bool,
     /// In `Snapshot`: the index of the snapshot sent.
     pub(crate) pending_snapshot: u64,
+    /// Whether it votes in the current configuration (this node's own
+    /// entry is kept even when it is not a member, with `voter` false).
+    pub(crate) voter: bool,
 }
 
 impl Progress {
@@ -50,6 +53,7 @@ impl Progress {
             vote: None,
             recent_active: false,
             pending_snapshot: 0,
+            voter: true,
         }
     }
 

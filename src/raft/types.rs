@@ -33,6 +33,127 @@ pub struct Entry {
     pub index: u64,
     /// The application's command; empty for a leader's no-op entry.
     pub data: Bytes,
+    /// What `data` holds: an application command, or a
+    /// [`ConfChange`] ([`ConfChange::encode`]) for the node itself.
+    pub kind: EntryKind,
+}
+
+/// What an [`Entry`]'s data holds.
+///
+/// # Examples
+/// ```
+/// use quorumkit::raft::{Entry, EntryKind};
+/// assert_eq!(Entry::new(1, 1, Vec::new()).kind, EntryKind::Normal);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum EntryKind {
+    /// An application command (or a leader's empty no-op).
+    #[default]
+    Normal,
+    /// A membership change, applied by the node when appended.
+    ConfChange,
+}
+
+/// A single-server membership change (thesis §4.1).
+///
+/// # Examples
+/// ```
+/// use quorumkit::raft::{ConfChange, ConfChangeKind};
+/// let cc = ConfChange { kind: ConfChangeKind::AddLearner, node: 4 };
+/// assert_eq!(ConfChange::decode(&cc.encode()), Some(cc));
+/// assert_eq!(ConfChange::decode(b"junk"), None);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ConfChange {
+    /// What happens to `node`.
+    pub kind: ConfChangeKind,
+    /// The node concerned.
+    pub node: NodeId,
+}
+
+/// The kind of a [`ConfChange`].
+///
+/// # Examples
+/// ```
+/// assert_ne!(quorumkit::raft::ConfChangeKind::AddVoter, quorumkit::raft::ConfChangeKind::Remove);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConfChangeKind {
+    /// Add a non-voting member that receives the log (or demote a voter).
+    AddLearner,
+    /// Make a learner a voter.
+    AddVoter,
+    /// Remove a voter or learner.
+    Remove,
+}
+
+impl ConfChange {
+    /// The entry data: a version byte (1), the kind (0 learner, 1 voter,
+    /// 2 remove) and the node id as 4 little-endian bytes.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::{ConfChange, ConfChangeKind};
+    /// let b = ConfChange { kind: ConfChangeKind::Remove, node: 2 }.encode();
+    /// assert_eq!(b, [1, 2, 2, 0, 0, 0]);
+    /// ```
+    pub fn encode(&self) -> [u8; 6] {
+        let k = match self.kind {
+            ConfChangeKind::AddLearner => 0,
+            ConfChangeKind::AddVoter => 1,
+            ConfChangeKind::Remove => 2,
+        };
+        let id = self.node.to_le_bytes();
+        [1, k, id[0], id[1], id[2], id[3]]
+    }
+
+    /// Parses [`ConfChange::encode`]'s format; `None` for anything else.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::ConfChange;
+    /// assert!(ConfChange::decode(&[1, 1, 4, 0, 0, 0]).is_some());
+    /// assert!(ConfChange::decode(&[2, 1, 4, 0, 0, 0]).is_none());
+    /// ```
+    pub fn decode(b: &[u8]) -> Option<ConfChange> {
+        let [1, k, a, b2, c, d] = *b else {
+            return None;
+        };
+        let kind = match k {
+            0 => ConfChangeKind::AddLearner,
+            1 => ConfChangeKind::AddVoter,
+            2 => ConfChangeKind::Remove,
+            _ => return None,
+        };
+        Some(ConfChange {
+            kind,
+            node: u32::from_le_bytes([a, b2, c, d]),
+        })
+    }
+
+    /// The configuration after this change: the node leaves both lists,
+    /// then joins the one its kind names.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::{ConfChange, ConfChangeKind, ConfState};
+    /// let c = ConfState { voters: vec![1, 2], learners: vec![3] };
+    /// let d = ConfChange { kind: ConfChangeKind::AddVoter, node: 3 }.apply(&c);
+    /// assert_eq!(d.voters, vec![1, 2, 3]);
+    /// ```
+    pub fn apply(&self, c: &ConfState) -> ConfState {
+        let mut out = c.clone();
+        out.voters.retain(|&x| x != self.node);
+        out.learners.retain(|&x| x != self.node);
+        match self.kind {
+            ConfChangeKind::AddLearner => out.learners.push(self.node),
+            ConfChangeKind::AddVoter => out.voters.push(self.node),
+            ConfChangeKind::Remove => {}
+        }
+        out
+    }
 }
 
 impl Entry {
@@ -49,6 +170,7 @@ impl Entry {
             term,
             index,
             data: data.into(),
+            kind: EntryKind::Normal,
         }
     }
 }

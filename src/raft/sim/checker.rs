@@ -114,7 +114,8 @@ pub(crate) fn chain(prev: u64, e: &Entry) -> u64 {
     let mut x = prev
         ^ e.term.wrapping_mul(0x9E37_79B9_7F4A_7C15)
         ^ e.index.wrapping_mul(0xC2B2_AE3D_27D4_EB4F)
-        ^ d.rotate_left(17);
+        ^ d.rotate_left(17)
+        ^ u64::from(e.kind == crate::raft::EntryKind::ConfChange);
     // splitmix64 finalizer
     x ^= x >> 30;
     x = x.wrapping_mul(0xBF58_476D_1CE4_E5B9);

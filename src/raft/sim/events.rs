@@ -175,6 +175,21 @@ pub enum EventKind {
         /// Whether it came from the leader.
         received: bool,
     },
+    /// Leader `leader` appended a membership change at `index` for `node`:
+    /// added as a learner, promoted to voter (`voter`), or removed
+    /// (`removed`).
+    ConfChange {
+        /// The leader.
+        leader: NodeId,
+        /// The index of the change entry.
+        index: u64,
+        /// The node concerned.
+        node: NodeId,
+        /// Promoted to voter.
+        voter: bool,
+        /// Removed.
+        removed: bool,
+    },
     /// Leader `from` was asked to hand leadership to `to`.
     Transfer {
         /// The leader.

@@ -23,6 +23,14 @@
 //! machine. A crash therefore keeps exactly what was persisted; a restart
 //! rebuilds the node from storage and re-applies from index 1.
 //!
+//! Optional features follow [`SimConfig`]: pre-vote and check-quorum on
+//! every node; log compaction every `snapshot_every` applied entries (the
+//! snapshot data is the state fingerprint below, and a restarted node
+//! resumes from its snapshot); an initial configuration of the first
+//! `voters` nodes, the others waiting outside until
+//! [`Cluster::add_learner`], [`Cluster::promote`] and [`Cluster::remove`]
+//! change it; [`Cluster::transfer_leader`] hands leadership over.
+//!
 //! # Determinism
 //!
 //! All randomness comes from one [`Pcg32`] seeded with `seed` (nodes get
@@ -40,6 +48,10 @@
 //! when a node becomes leader and whenever the committed prefix grows),
 //! State Machine Safety, that committed entries never change or vanish,
 //! that term and commit index never decrease on a node, and in-order apply.
+//! Logs are followed from each node's snapshot on, and every installed
+//! snapshot must carry the fingerprint of the committed prefix it claims.
+//! None of these depends on a fixed membership; liveness waits only for
+//! the members of the leader's configuration.
 //! The first failure stops the run and is kept as a [`Violation`] whose
 //! report names the seed, the step, the time and every node's log.
 //! [`Cluster::check_liveness`] checks, once faults are healed, that a leader
@@ -81,7 +93,10 @@ pub use checker::{Rule, Violation};
 pub use events::{DropReason, Event, EventKind, MsgInfo};
 
 use self::checker::{Chain, Checker, Fail};
-use crate::raft::{Config, Entry, MemStorage, Message, NodeId, RawNode, Role, Storage, NONE};
+use crate::raft::{
+    ConfChange, ConfChangeKind, Config, Entry, MemStorage, Message, NodeId, RawNode, Role, Storage,
+    NONE,
+};
 use crate::ArgError;
 
 /// The most nodes a simulated cluster may have.
@@ -142,6 +157,10 @@ pub struct SimConfig {
     /// Each node takes a snapshot (and compacts its log) once it has
     /// applied this many entries past its last one; 0 never compacts.
     pub snapshot_every: u64,
+    /// How many of the nodes (ids `1..=voters`) form the initial
+    /// configuration; the others start outside it, waiting for
+    /// [`Cluster::add_learner`]. 0 means all.
+    pub voters: usize,
 }
 
 impl SimConfig {
@@ -170,6 +189,7 @@ impl SimConfig {
             pre_vote: false,
             check_quorum: false,
             snapshot_every: 0,
+            voters: 0,
         }
     }
 
@@ -190,6 +210,13 @@ impl SimConfig {
     pub fn validate(&self) -> Result<(), ArgError> {
         if self.nodes == 0 || self.nodes > MAX_NODES {
             return Err(ArgError::range("nodes", "an integer in 1..=9", self.nodes));
+        }
+        if self.voters > self.nodes {
+            return Err(ArgError::range(
+                "voters",
+                format!("0..={} (0: every node)", self.nodes),
+                self.voters,
+            ));
         }
         if self.tick == 0 || self.tick > 60_000 {
             return Err(ArgError::range(
@@ -288,6 +315,8 @@ pub enum SimError {
     },
     /// The run stopped at an invariant violation.
     Stopped,
+    /// A membership change is already in progress.
+    ConfChangePending,
 }
 
 impl fmt::Display for SimError {
@@ -301,6 +330,7 @@ impl fmt::Display for SimError {
             }
             SimError::AlreadyUp { id } => write!(f, "node {id} is already up"),
             SimError::Stopped => write!(f, "the run stopped at an invariant violation"),
+            SimError::ConfChangePending => write!(f, "a membership change is in progress"),
         }
     }
 }
@@ -358,6 +388,12 @@ pub enum Action {
     ReorderRate(f64),
     /// [`Cluster::transfer_leader`].
     TransferLeader(NodeId),
+    /// [`Cluster::add_learner`].
+    AddLearner(NodeId),
+    /// [`Cluster::promote`].
+    Promote(NodeId),
+    /// [`Cluster::remove`].
+    Remove(NodeId),
 }
 
 /// A node as the page draws it, borrowed from the cluster (no copying).
@@ -587,6 +623,15 @@ impl Cluster {
             Action::TransferLeader(id) => {
                 self.transfer_leader(*id)?;
             }
+            Action::AddLearner(id) => {
+                self.add_learner(*id)?;
+            }
+            Action::Promote(id) => {
+                self.promote(*id)?;
+            }
+            Action::Remove(id) => {
+                self.remove(*id)?;
+            }
         }
         Ok(())
     }
@@ -757,7 +802,12 @@ impl Cluster {
 
     fn boot(&mut self, i: usize) {
         let id = i as NodeId + 1;
-        let mut config = Config::new(id, (1..=self.cfg.nodes as NodeId).collect());
+        let voters = if self.cfg.voters == 0 {
+            self.cfg.nodes
+        } else {
+            self.cfg.voters.min(self.cfg.nodes)
+        };
+        let mut config = Config::new(id, (1..=voters as NodeId).collect());
         config.election_tick = u32::try_from(self.cfg.election_ticks()).unwrap_or(u32::MAX);
         config.heartbeat_tick =
             u32::try_from((self.cfg.heartbeat / self.cfg.tick).max(1)).unwrap_or(u32::MAX);
@@ -1013,6 +1063,103 @@ impl Cluster {
         });
         self.process(i, before);
         Ok(id)
+    }
+
+    /// Asks the leader to add node `id` as a learner (thesis §4.2.1: it
+    /// catches up before it votes). Returns the index of the change.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::sim::{Cluster, SimConfig};
+    /// let mut cfg = SimConfig::new(4, 1);
+    /// cfg.voters = 3;
+    /// let mut c = Cluster::new(cfg).unwrap();
+    /// c.advance(1_000);
+    /// c.add_learner(4).unwrap();
+    /// c.advance(500);
+    /// c.promote(4).unwrap();
+    /// c.advance(500);
+    /// assert_eq!(c.node(c.leader().unwrap()).unwrap().conf_state().voters.len(), 4);
+    /// ```
+    ///
+    /// # Errors
+    /// [`SimError::Arg`] for an unknown id or a change the leader refuses
+    /// (see [`RawNode::propose_conf_change`]), [`SimError::NoLeader`],
+    /// [`SimError::ConfChangePending`], [`SimError::Stopped`].
+    pub fn add_learner(&mut self, id: NodeId) -> Result<u64, SimError> {
+        self.conf_change(ConfChange {
+            kind: ConfChangeKind::AddLearner,
+            node: id,
+        })
+    }
+
+    /// Asks the leader to make learner `id` a voter (once caught up).
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::sim::{Cluster, SimConfig};
+    /// let mut c = Cluster::new(SimConfig::new(3, 1)).unwrap();
+    /// c.advance(1_000);
+    /// assert!(c.promote(2).is_err()); // already a voter
+    /// ```
+    ///
+    /// # Errors
+    /// As for [`Cluster::add_learner`].
+    pub fn promote(&mut self, id: NodeId) -> Result<u64, SimError> {
+        self.conf_change(ConfChange {
+            kind: ConfChangeKind::AddVoter,
+            node: id,
+        })
+    }
+
+    /// Asks the leader to remove member `id` (a removed leader steps down
+    /// once the change commits). The node keeps running, outside the
+    /// cluster.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::sim::{Cluster, SimConfig};
+    /// let mut c = Cluster::new(SimConfig::new(3, 1)).unwrap();
+    /// c.advance(1_000);
+    /// let l = c.leader().unwrap();
+    /// c.remove(l % 3 + 1).unwrap();
+    /// c.advance(500);
+    /// assert_eq!(c.node(c.leader().unwrap()).unwrap().conf_state().voters.len(), 2);
+    /// ```
+    ///
+    /// # Errors
+    /// As for [`Cluster::add_learner`].
+    pub fn remove(&mut self, id: NodeId) -> Result<u64, SimError> {
+        self.conf_change(ConfChange {
+            kind: ConfChangeKind::Remove,
+            node: id,
+        })
+    }
+
+    fn conf_change(&mut self, cc: ConfChange) -> Result<u64, SimError> {
+        self.index(cc.node)?;
+        self.running()?;
+        let id = self.leader().ok_or(SimError::NoLeader)?;
+        let i = self.index(id)?;
+        let before = self.lead_term(i);
+        let Some(raw) = self.nodes[i].raw.as_mut() else {
+            return Err(SimError::NoLeader);
+        };
+        let index = raw.propose_conf_change(cc).map_err(|e| match e {
+            crate::raft::RaftError::Arg(a) => SimError::Arg(a),
+            crate::raft::RaftError::ConfChangePending => SimError::ConfChangePending,
+            _ => SimError::NoLeader,
+        })?;
+        self.steps += 1;
+        self.record(EventKind::ConfChange {
+            leader: id,
+            index,
+            node: cc.node,
+            voter: cc.kind == ConfChangeKind::AddVoter,
+            removed: cc.kind == ConfChangeKind::Remove,
+        });
+        self.process(i, before);
+        Ok(index)
     }
 
     /// Sets the probability that a message is lost.
@@ -1366,17 +1513,22 @@ impl Cluster {
             .nodes
             .iter()
             .filter_map(|n| n.raw.as_ref())
+            .filter(|r| l.conf_state().contains(r.id()))
             .map(|r| r.term())
             .max()?;
         if l.term() < max_term || l.commit() < l.last_index() {
             return None;
         }
         let target = l.last_index().max(self.max_commit());
+        // Every live member: nodes outside the leader's configuration
+        // (removed, or never added) need not follow.
+        let conf = l.conf_state();
         let all = self
             .nodes
             .iter()
-            .filter(|n| n.raw.is_some())
-            .all(|n| n.applied >= target);
+            .filter_map(|n| n.raw.as_ref().map(|r| (r.id(), n.applied)))
+            .filter(|&(id, _)| conf.contains(id))
+            .all(|(_, applied)| applied >= target);
         all.then_some(l.id())
     }
 
@@ -1689,6 +1841,13 @@ impl Cluster {
             }
             for e in &s.log[skip..] {
                 log.push_str(&format!("{}:{} ", e.index, e.term));
+            }
+            if let Some(r) = self.node(id) {
+                let c = r.conf_state();
+                log.push_str(&format!(
+                    "(voters {:?}, learners {:?}) ",
+                    c.voters, c.learners
+                ));
             }
             nodes.push_str(&format!(
                 "  node {id} ({}, {}, term {}, vote {}, commit {}, applied {}): log (index:term) {}\n",
