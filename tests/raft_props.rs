@@ -58,6 +58,7 @@ fn message() -> impl Strategy<Value = Message> {
                 commit,
                 reject,
                 reject_hint: hint,
+                ..Message::default()
             },
         )
 }

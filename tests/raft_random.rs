@@ -1,5 +1,8 @@
 //! Randomized runs: mixed faults on random clusters, checked after every
-//! event, then healed and checked for liveness.
+//! event, then healed and checked for liveness. Each seed also turns on, at
+//! random, pre-vote, check-quorum, leadership transfers, log compaction
+//! (every 2–13 entries) and membership churn (a smaller initial
+//! configuration, random learner additions, promotions and removals).
 //!
 //! - default: 1,000 seeds (CI);
 //! - `QUORUMKIT_LONG=1`: 100,000 seeds;
@@ -38,12 +41,27 @@ fn plan(seed: u64) -> (SimConfig, Vec<Action>) {
     cfg.drop_rate = rate(&mut rng, 20);
     cfg.dup_rate = rate(&mut rng, 10);
     cfg.reorder_rate = rate(&mut rng, 20);
+    let features = pick(&mut rng, 1 << 8);
+    cfg.pre_vote = features & 1 != 0;
+    cfg.check_quorum = features & 2 != 0;
+    if features & 8 != 0 {
+        cfg.snapshot_every = u64::from(2 + pick(&mut rng, 12));
+    }
+    let churn = features & 16 != 0 && nodes > 1;
+    if churn {
+        cfg.voters = 1 + pick(&mut rng, nodes as u32) as usize;
+    }
     let n = nodes as u32;
     let id = |rng: &mut Pcg32| 1 + pick(rng, n) as NodeId;
     let mut actions = Vec::new();
     let steps = 20 + pick(&mut rng, 30);
     for k in 0..steps {
         let a = match pick(&mut rng, 20) {
+            5 | 9 | 16 | 17 if churn => match pick(&mut rng, 3) {
+                0 => Action::AddLearner(id(&mut rng)),
+                1 => Action::Promote(id(&mut rng)),
+                _ => Action::Remove(id(&mut rng)),
+            },
             0..=5 => Action::Advance(u64::from(10 + pick(&mut rng, 300))),
             6..=9 => Action::Propose(k.to_le_bytes().to_vec()),
             10 | 11 => Action::Crash(id(&mut rng)),
@@ -58,6 +76,7 @@ fn plan(seed: u64) -> (SimConfig, Vec<Action>) {
             }
             15 => Action::Cut(id(&mut rng), id(&mut rng)),
             16 => Action::Heal,
+            17 if features & 4 != 0 => Action::TransferLeader(id(&mut rng)),
             17 => Action::Timeout(id(&mut rng)),
             18 => Action::DropRate(rate(&mut rng, 30)),
             _ => Action::ReorderRate(rate(&mut rng, 30)),

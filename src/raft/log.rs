@@ -18,6 +18,9 @@ pub(crate) struct RaftLog {
     pub(crate) applied: u64,
     /// Entries up to here are in stable storage.
     pub(crate) stabled: u64,
+    /// The lowest index rewritten by appends since the node last looked
+    /// (`u64::MAX` if none): where configuration entries may have changed.
+    pub(crate) written_from: u64,
 }
 
 impl RaftLog {
@@ -114,6 +117,7 @@ impl RaftLog {
 
     fn truncate_and_append(&mut self, ents: Vec<Entry>) {
         let first = ents[0].index;
+        self.written_from = self.written_from.min(first);
         if first <= self.last_index() {
             let keep = (first - self.offset - 1) as usize;
             self.entries.truncate(keep);
@@ -153,6 +157,26 @@ impl RaftLog {
         let from = self.stabled.max(self.offset);
         let a = (from - self.offset) as usize;
         &self.entries[a.min(self.entries.len())..]
+    }
+
+    /// Discards the entries up to `index` (which must be in the log),
+    /// making it the new compaction point.
+    pub(crate) fn compact_to(&mut self, index: u64, term: u64) {
+        let n = usize::try_from(index - self.offset).unwrap_or(usize::MAX);
+        self.entries.drain(..n.min(self.entries.len()));
+        self.offset = index;
+        self.offset_term = term;
+    }
+
+    /// Replaces the whole log with a snapshot's position: everything up to
+    /// `index` is committed, applied (from the snapshot) and stable.
+    pub(crate) fn restore(&mut self, index: u64, term: u64) {
+        self.entries.clear();
+        self.offset = index;
+        self.offset_term = term;
+        self.committed = index;
+        self.applied = index;
+        self.stabled = index;
     }
 
     /// Committed entries not yet applied.

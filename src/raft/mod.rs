@@ -38,7 +38,43 @@
 //!   up to `max_inflight_msgs` unacknowledged Appends of at most
 //!   `max_entries_per_msg` entries;
 //! - **restart**: [`RawNode::new`] rebuilds a node from its [`Storage`] (hard
-//!   state plus log); it comes back as a follower with its term, vote and log.
+//!   state, snapshot and log); it comes back as a follower with its term,
+//!   vote, configuration and log.
+//!
+//! And the features that production Raft libraries rely on, each off or
+//! idle until asked for:
+//!
+//! - **pre-vote** ([`Config::pre_vote`], thesis §9.6): a node whose
+//!   election timer fires first asks, at term + 1 but without adopting it,
+//!   whether a quorum would vote for it; a voter says yes only to an
+//!   up-to-date log and only if it has not heard from a leader within
+//!   `election_tick` ticks. A partitioned node therefore never inflates its
+//!   term and cannot depose a healthy leader when it returns;
+//! - **check-quorum and leader leases** ([`Config::check_quorum`],
+//!   §4.2.3/§6.4): every `election_tick` ticks a leader checks that a quorum
+//!   of voters answered it since the last check, and steps down otherwise; a
+//!   node that heard from a leader within `election_tick` ticks ignores vote
+//!   requests of higher terms (except a transfer's);
+//! - **leadership transfer** ([`RawNode::transfer_leader`], §3.10): the
+//!   leader stops taking proposals, brings the target up to date, then sends
+//!   [`MsgKind::TimeoutNow`]; the target campaigns at once
+//!   ([`CAMPAIGN_TRANSFER`] lets it past leases and pre-vote). Abandoned
+//!   after an election timeout;
+//! - **log compaction and snapshots** ([`RawNode::compact`], §7): the
+//!   application supplies the state at an applied index; the entries it
+//!   covers leave memory (and storage, [`MemStorage::apply_snapshot`]); a
+//!   follower whose next entries are gone receives the whole snapshot
+//!   ([`MsgKind::Snapshot`], one message), handed to its application in
+//!   [`Ready::snapshot`];
+//! - **membership changes** ([`RawNode::propose_conf_change`], §4):
+//!   single-server changes ([`ConfChange`]) in force as soon as they are in
+//!   a node's log, one uncommitted at a time and only once the leader has
+//!   committed an entry of its term; new nodes join as learners, which
+//!   receive the log but neither vote nor count, and are promoted only once
+//!   their log reaches the commit index; a removed leader steps down when
+//!   its removal commits; vote requests from outside a node's configuration
+//!   are ignored (§4.2.3). A node may campaign if it votes in its latest or
+//!   its committed configuration.
 //!
 //! The node owns no clock, network, disk or random source. The caller calls
 //! [`RawNode::tick`] on a timer, passes received messages to
@@ -49,7 +85,8 @@
 //!
 //! # Cost
 //!
-//! A node keeps its whole log in memory (log compaction is a later addition).
+//! A node keeps its log from its last snapshot in memory; with periodic
+//! [`RawNode::compact`] that is bounded by the compaction interval.
 //! Entry payloads are [`bytes::Bytes`], so the copies handed to storage, to
 //! followers and to the application share one buffer. Each step is O(1)
 //! except: Append handling is O(entries carried); the commit check sorts the
@@ -88,7 +125,9 @@
 //! `cargo test --test raft_random` runs 1,000 seeded runs of mixed faults
 //! (random cluster sizes 1–9, latency, drops, duplicates, reordering,
 //! partitions, one-way cuts, crashes, restarts, forced timeouts and
-//! proposals, then a healed network and a liveness check), a few seconds in
+//! proposals; per seed, at random, pre-vote, check-quorum, leadership
+//! transfers, log compaction and membership churn; then a healed network
+//! and a liveness check), a few seconds in
 //! a debug build. `QUORUMKIT_LONG=1` raises that to 100,000 (about 40 s with
 //! `cargo test --release --test raft_random`), `QUORUMKIT_SEEDS=N` sets it to
 //! N, and `QUORUMKIT_SEED=S` replays the single seed `S` exactly, printing
@@ -105,4 +144,7 @@ mod types;
 
 pub use node::{Config, RaftError, RawNode, Ready, MAX_PEERS};
 pub use storage::{MemStorage, Storage, StorageError};
-pub use types::{Entry, HardState, Message, MsgKind, NodeId, Role, SoftState, NONE};
+pub use types::{
+    ConfChange, ConfChangeKind, ConfState, Entry, EntryKind, HardState, Message, MsgKind, NodeId,
+    Role, Snapshot, SoftState, CAMPAIGN_TRANSFER, NONE,
+};

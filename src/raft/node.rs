@@ -10,7 +10,10 @@ use rand_pcg::Pcg32;
 use super::log::RaftLog;
 use super::progress::{Progress, ProgressState};
 use super::storage::{Storage, StorageError};
-use super::types::{Entry, HardState, Message, MsgKind, NodeId, Role, SoftState, NONE};
+use super::types::{
+    ConfChange, ConfChangeKind, ConfState, Entry, EntryKind, HardState, Message, MsgKind, NodeId,
+    Role, Snapshot, SoftState, CAMPAIGN_TRANSFER, NONE,
+};
 use crate::ArgError;
 
 /// The most voters a cluster may have.
@@ -29,8 +32,13 @@ pub const MAX_PEERS: usize = 255;
 pub struct Config {
     /// This node's id (non-zero).
     pub id: NodeId,
-    /// Every voter, this node included; ids distinct and non-zero.
+    /// The voters of the initial configuration; ids distinct and non-zero.
+    /// A snapshot's configuration, and configuration entries in the log,
+    /// take precedence on restart. A node outside it starts passive and
+    /// waits for the leader to add it ([`RawNode::propose_conf_change`]).
     pub peers: Vec<NodeId>,
+    /// The learners (non-voting members) of the initial configuration.
+    pub learners: Vec<NodeId>,
     /// The base election timeout `et`, in ticks. Each timeout is drawn
     /// uniformly from `[et, 2·et)`.
     pub election_tick: u32,
@@ -44,11 +52,26 @@ pub struct Config {
     /// The last index the application had applied before a restart; the
     /// first [`Ready::committed_entries`] start after it.
     pub applied: u64,
+    /// Pre-vote (thesis §9.6): before starting an election a node asks
+    /// whether a quorum would vote for it, without raising its term. A
+    /// voter says yes only if the candidate's log is up to date **and** it
+    /// has not heard from a leader within the last `election_tick` ticks.
+    /// A node cut off from the cluster therefore never inflates its term,
+    /// and does not depose a healthy leader when it comes back.
+    pub pre_vote: bool,
+    /// Check-quorum and leader leases: a leader that has not heard from a
+    /// quorum of voters during an election timeout steps down to follower
+    /// (so a leader cut off in a minority stops accepting proposals), and a
+    /// node that heard from a leader within the last `election_tick` ticks
+    /// ignores vote requests of higher terms (thesis §4.2.3 and §6.4), except
+    /// those of a leadership transfer.
+    pub check_quorum: bool,
 }
 
 impl Config {
     /// A configuration with the defaults: `election_tick` 10,
-    /// `heartbeat_tick` 1, 256 entries per message, 256 messages in flight.
+    /// `heartbeat_tick` 1, 256 entries per message, 256 messages in flight,
+    /// pre-vote and check-quorum off.
     ///
     /// # Examples
     /// ```
@@ -64,6 +87,9 @@ impl Config {
             max_entries_per_msg: 256,
             max_inflight_msgs: 256,
             applied: 0,
+            pre_vote: false,
+            check_quorum: false,
+            learners: Vec::new(),
         }
     }
 
@@ -78,9 +104,9 @@ impl Config {
     /// ```
     ///
     /// # Errors
-    /// An [`ArgError`] naming the first bad field: `id` zero or not among
-    /// `peers`; `peers` empty, too many (more than [`MAX_PEERS`]), with a
-    /// zero or a duplicate; `electionTick` zero or above 2³⁰; `heartbeatTick`
+    /// An [`ArgError`] naming the first bad field: `id` zero; `peers`
+    /// empty, too many (more than [`MAX_PEERS`]), with a zero or a
+    /// duplicate; `learners` with a zero, a duplicate or a peer; `electionTick` zero or above 2³⁰; `heartbeatTick`
     /// zero or not below `electionTick`; `maxEntriesPerMsg` or
     /// `maxInflightMsgs` zero.
     pub fn validate(&self) -> Result<(), ArgError> {
@@ -103,12 +129,14 @@ impl Config {
                 ));
             }
         }
-        if !self.peers.contains(&self.id) {
-            return Err(ArgError::range(
-                "id",
-                "one of the peers",
-                format!("{} (peers {:?})", self.id, self.peers),
-            ));
+        for (i, &p) in self.learners.iter().enumerate() {
+            if p == NONE || self.learners[..i].contains(&p) || self.peers.contains(&p) {
+                return Err(ArgError::range(
+                    "learners",
+                    "distinct non-zero node ids that are not peers",
+                    format!("{:?}", self.learners),
+                ));
+            }
         }
         if self.election_tick == 0 || self.election_tick > 1 << 30 {
             return Err(ArgError::range(
@@ -168,6 +196,16 @@ pub enum RaftError {
     },
     /// Storage could not be read or is inconsistent.
     Storage(StorageError),
+    /// Leadership is being handed to `to` ([`RawNode::transfer_leader`]):
+    /// proposals are refused until that ends.
+    TransferInProgress {
+        /// The node taking over.
+        to: NodeId,
+    },
+    /// A membership change is still uncommitted, or the leader has not yet
+    /// committed an entry of its own term: one change at a time (thesis
+    /// §4.1).
+    ConfChangePending,
     /// The persisted commit index lies beyond the persisted log.
     CommitBeyondLog {
         /// The persisted commit index.
@@ -191,6 +229,13 @@ impl fmt::Display for RaftError {
                 write!(f, "message addressed to node {to}, not this node")
             }
             RaftError::UnknownPeer { from } => write!(f, "message from unknown node {from}"),
+            RaftError::ConfChangePending => write!(
+                f,
+                "a membership change is pending (or the leader has not committed in its term yet)"
+            ),
+            RaftError::TransferInProgress { to } => {
+                write!(f, "leadership is being transferred to node {to}")
+            }
             RaftError::Storage(e) => write!(f, "storage: {e}"),
             RaftError::CommitBeyondLog { commit, last } => write!(
                 f,
@@ -269,6 +314,12 @@ pub struct Ready<'a> {
     /// Committed entries to apply, in order, after persisting. Borrowed
     /// from the node's log.
     pub committed_entries: &'a [Entry],
+    /// A snapshot received from the leader (§7) that replaces the log up
+    /// to its index. Persist it **first** (discarding the stored log unless
+    /// it holds the snapshot's last entry), and restore the state machine
+    /// from its `data` before applying `committed_entries`, which then
+    /// start after `snapshot.index`.
+    pub snapshot: Option<Snapshot>,
 }
 
 /// What `ready()` handed out, so that `advance()` can mark it done.
@@ -345,6 +396,21 @@ pub struct RawNode {
     election_tick: u32,
     heartbeat_tick: u32,
     randomized_timeout: u32,
+    pre_vote: bool,
+    check_quorum: bool,
+    /// The voter leadership is being handed to, or [`NONE`].
+    lead_transferee: NodeId,
+    /// The latest snapshot (taken or received), sent to followers that
+    /// need compacted entries.
+    snapshot: Option<Snapshot>,
+    /// A received snapshot the next `Ready` hands over.
+    pending_snapshot: Option<Snapshot>,
+    /// The configuration at the compaction point.
+    conf_base: ConfState,
+    /// Each configuration entry in the log after it: (index, term, the
+    /// configuration it leads to), in index order. The last one (or the
+    /// base) is in force (thesis §4.1: on append, committed or not).
+    confs: Vec<(u64, u64, ConfState)>,
     max_entries_per_msg: usize,
     max_inflight: usize,
     msgs: Vec<Message>,
@@ -387,6 +453,7 @@ impl RawNode {
     ) -> Result<RawNode, RaftError> {
         config.validate()?;
         let hs = storage.initial_state();
+        let snap = storage.snapshot();
         let first = storage.first_index();
         let last = storage.last_index();
         let entries = storage.entries(first, last.saturating_add(1))?;
@@ -406,18 +473,18 @@ impl RawNode {
             committed: hs.commit.max(offset),
             applied,
             stabled: last,
+            written_from: offset + 1,
         };
-        let me = config
-            .peers
-            .iter()
-            .position(|&p| p == config.id)
-            .unwrap_or(0);
-        let next = log.last_index() + 1;
-        let prs = config
-            .peers
-            .iter()
-            .map(|&p| Progress::new(p, next))
-            .collect();
+        let conf_base = if snap.index > 0 && !snap.conf.voters.is_empty() {
+            snap.conf.clone()
+        } else {
+            ConfState {
+                voters: config.peers.clone(),
+                learners: config.learners.clone(),
+            }
+        };
+        let me = 0;
+        let prs = vec![Progress::new(config.id, log.last_index() + 1)];
         let mut node = RawNode {
             id: config.id,
             term: hs.term,
@@ -432,6 +499,13 @@ impl RawNode {
             election_tick: config.election_tick,
             heartbeat_tick: config.heartbeat_tick,
             randomized_timeout: config.election_tick,
+            pre_vote: config.pre_vote,
+            check_quorum: config.check_quorum,
+            lead_transferee: NONE,
+            snapshot: (snap.index > 0).then_some(snap),
+            pending_snapshot: None,
+            conf_base,
+            confs: Vec::new(),
             max_entries_per_msg: config.max_entries_per_msg,
             max_inflight: config.max_inflight_msgs,
             msgs: Vec::new(),
@@ -442,6 +516,7 @@ impl RawNode {
             prev_ss: SoftState::default(),
             handed: Handed::default(),
         };
+        node.sync_conf();
         node.reset_randomized_timeout();
         node.prev_hs = node.hard_state();
         node.prev_ss = node.soft_state();
@@ -473,6 +548,15 @@ impl RawNode {
                 self.election_elapsed = self.election_elapsed.saturating_add(1);
                 if self.election_elapsed >= self.election_tick {
                     self.election_elapsed = 0;
+                    // A transfer that did not finish within an election
+                    // timeout is abandoned (§3.10).
+                    self.lead_transferee = NONE;
+                    if self.check_quorum && !self.quorum_active() {
+                        // Cut off from a quorum for a whole election
+                        // timeout: stop leading.
+                        self.become_follower(self.term, NONE);
+                        return;
+                    }
                 }
                 if self.heartbeat_elapsed >= self.heartbeat_tick {
                     self.heartbeat_elapsed = 0;
@@ -481,7 +565,7 @@ impl RawNode {
             }
             _ => {
                 self.election_elapsed = self.election_elapsed.saturating_add(1);
-                if self.election_elapsed >= self.randomized_timeout {
+                if self.election_elapsed >= self.randomized_timeout && self.promotable() {
                     self.campaign();
                 }
             }
@@ -501,22 +585,39 @@ impl RawNode {
     /// assert_eq!((n.role(), n.term(), n.vote()), (Role::Candidate, 1, 1));
     /// ```
     pub fn campaign(&mut self) {
-        if self.role == Role::Leader {
+        if self.role == Role::Leader || !self.promotable() {
             return;
         }
-        self.become_candidate();
+        if self.pre_vote {
+            self.become_pre_candidate();
+            self.request_votes(MsgKind::PreVote, 0);
+        } else {
+            self.become_candidate();
+            self.request_votes(MsgKind::Vote, 0);
+        }
+    }
+
+    /// Votes for itself, then asks every other voter; `kind` is
+    /// [`MsgKind::Vote`] or [`MsgKind::PreVote`] (at term + 1).
+    fn request_votes(&mut self, kind: MsgKind, context: u64) {
         self.prs[self.me].vote = Some(true);
         if self.poll() {
             return;
         }
+        let term = if kind == MsgKind::PreVote {
+            self.term.saturating_add(1)
+        } else {
+            self.term
+        };
         let (index, log_term) = (self.log.last_index(), self.log.last_term());
         for i in 0..self.prs.len() {
             if i == self.me {
                 continue;
             }
-            let mut m = Message::new(MsgKind::Vote, self.id, self.prs[i].id, self.term);
+            let mut m = Message::new(kind, self.id, self.prs[i].id, term);
             m.index = index;
             m.log_term = log_term;
+            m.context = context;
             self.msgs.push(m);
         }
     }
@@ -539,11 +640,17 @@ impl RawNode {
     /// ```
     ///
     /// # Errors
-    /// [`RaftError::NotLeader`] unless this node is the leader.
+    /// [`RaftError::NotLeader`] unless this node is the leader,
+    /// [`RaftError::TransferInProgress`] while it hands leadership over.
     pub fn propose(&mut self, data: impl Into<Bytes>) -> Result<u64, RaftError> {
         if self.role != Role::Leader {
             return Err(RaftError::NotLeader {
                 leader: self.leader,
+            });
+        }
+        if self.lead_transferee != NONE {
+            return Err(RaftError::TransferInProgress {
+                to: self.lead_transferee,
             });
         }
         let index = self.log.last_index() + 1;
@@ -551,9 +658,333 @@ impl RawNode {
             term: self.term,
             index,
             data: data.into(),
+            kind: EntryKind::Normal,
         });
         self.pending_bcast = true;
         Ok(index)
+    }
+
+    /// Hands leadership to voter `target` (thesis §3.10): the leader stops
+    /// taking proposals, brings `target`'s log up to date, then sends it
+    /// [`MsgKind::TimeoutNow`], on which `target` starts an election at once
+    /// (skipping pre-vote and leases) and, with the most up-to-date log,
+    /// wins it. A transfer that has not completed within an election
+    /// timeout is abandoned and proposals resume. Transferring to the
+    /// leader itself does nothing.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::{Config, MemStorage, Message, MsgKind, RaftError, RawNode};
+    /// use rand_core::SeedableRng;
+    /// let mut n = RawNode::new(Config::new(1, vec![1, 2]), &MemStorage::new(),
+    ///     rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// n.campaign();
+    /// let mut g = Message::new(MsgKind::VoteResp, 2, 1, 1);
+    /// n.step(g).unwrap();
+    /// n.ready(); n.advance();
+    /// let mut ack = Message::new(MsgKind::AppendResp, 2, 1, 1);
+    /// ack.index = 1; // node 2 holds the no-op: it is caught up
+    /// n.step(ack).unwrap();
+    /// n.ready(); n.advance();
+    /// n.transfer_leader(2).unwrap();
+    /// assert!(n.ready().messages.iter().any(|m| m.kind == MsgKind::TimeoutNow));
+    /// assert_eq!(n.propose(&b"x"[..]), Err(RaftError::TransferInProgress { to: 2 }));
+    /// ```
+    ///
+    /// # Errors
+    /// [`RaftError::NotLeader`] unless this node leads;
+    /// [`RaftError::Arg`] (`target`) if `target` is not a voter.
+    pub fn transfer_leader(&mut self, target: NodeId) -> Result<(), RaftError> {
+        if self.role != Role::Leader {
+            return Err(RaftError::NotLeader {
+                leader: self.leader,
+            });
+        }
+        if target == self.id {
+            return Ok(());
+        }
+        let Some(i) = self.peer_index(target) else {
+            return Err(ArgError::range("target", "a voter of the cluster", target).into());
+        };
+        if self.lead_transferee == target {
+            return Ok(());
+        }
+        self.lead_transferee = target;
+        self.election_elapsed = 0;
+        if self.prs[i].matched == self.log.last_index() {
+            self.send_timeout_now(i);
+        } else {
+            self.send_append(i, true);
+        }
+        Ok(())
+    }
+
+    /// Compacts the log (§7): records a snapshot of the application's state
+    /// at `index` (which it must have applied), with `data` supplied by the
+    /// application, and drops the entries up to `index` from memory.
+    /// Returns the snapshot: persist it (e.g. [`MemStorage::apply_snapshot`]
+    /// (super::MemStorage::apply_snapshot)), which lets storage drop the
+    /// same entries. Followers that later need them get the snapshot.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::{Config, MemStorage, RawNode, Storage};
+    /// use rand_core::SeedableRng;
+    /// let mut s = MemStorage::new();
+    /// let mut n = RawNode::new(Config::new(1, vec![1]), &s, rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// n.campaign();
+    /// n.propose(&b"a"[..]).unwrap();
+    /// let rd = n.ready();
+    /// s.append(rd.entries).unwrap();
+    /// n.advance();
+    /// let snap = n.compact(2, &b"state after a"[..]).unwrap();
+    /// s.apply_snapshot(&snap).unwrap();
+    /// assert_eq!((n.snapshot_index(), n.entries().len(), s.first_index()), (2, 0, 3));
+    /// ```
+    ///
+    /// # Errors
+    /// [`RaftError::Arg`] (`index`) unless the snapshot index is above the
+    /// current one and at most the applied index.
+    pub fn compact(&mut self, index: u64, data: impl Into<Bytes>) -> Result<Snapshot, RaftError> {
+        let Some(term) = self
+            .log
+            .term(index)
+            .filter(|_| index > self.log.offset && index <= self.log.applied)
+        else {
+            return Err(ArgError::range(
+                "index",
+                format!(
+                    "an applied index in {}..={}",
+                    self.log.offset + 1,
+                    self.log.applied
+                ),
+                index,
+            )
+            .into());
+        };
+        let snap = Snapshot {
+            index,
+            term,
+            conf: self.conf_at(index),
+            data: data.into(),
+        };
+        self.log.compact_to(index, term);
+        self.conf_base = snap.conf.clone();
+        self.confs.retain(|c| c.0 > index);
+        self.snapshot = Some(snap.clone());
+        Ok(snap)
+    }
+
+    /// The index of the latest snapshot (0 if none): entries up to it are
+    /// no longer in memory.
+    ///
+    /// # Examples
+    /// ```
+    /// # use quorumkit::raft::{Config, MemStorage, RawNode};
+    /// # use rand_core::SeedableRng;
+    /// let n = RawNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// assert_eq!(n.snapshot_index(), 0);
+    /// ```
+    pub fn snapshot_index(&self) -> u64 {
+        self.log.offset
+    }
+
+    /// The voter leadership is being transferred to, or [`NONE`].
+    ///
+    /// # Examples
+    /// ```
+    /// # use quorumkit::raft::{Config, MemStorage, RawNode, NONE};
+    /// # use rand_core::SeedableRng;
+    /// let n = RawNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// assert_eq!(n.lead_transferee(), NONE);
+    /// ```
+    pub fn lead_transferee(&self) -> NodeId {
+        self.lead_transferee
+    }
+
+    /// The configuration in force at `index` (at or after the snapshot).
+    fn conf_at(&self, index: u64) -> ConfState {
+        self.confs
+            .iter()
+            .rev()
+            .find(|c| c.0 <= index)
+            .map_or_else(|| self.conf_base.clone(), |c| c.2.clone())
+    }
+
+    /// The configuration in force: the latest in the log.
+    fn conf(&self) -> &ConfState {
+        self.confs.last().map_or(&self.conf_base, |c| &c.2)
+    }
+
+    /// Brings the configuration history in line with the log after entries
+    /// from `log.written_from` on were (re)written, then rebuilds the
+    /// progress table.
+    fn sync_conf(&mut self) {
+        let from = std::mem::replace(&mut self.log.written_from, u64::MAX);
+        if from != u64::MAX {
+            self.confs.retain(|c| c.0 < from);
+            let from = from.max(self.log.offset + 1);
+            let mut cur = self.conf().clone();
+            for e in self.log.slice(from, self.log.last_index(), usize::MAX) {
+                if e.kind == EntryKind::ConfChange {
+                    if let Some(cc) = ConfChange::decode(&e.data) {
+                        cur = cc.apply(&cur);
+                        self.confs.push((e.index, e.term, cur.clone()));
+                    }
+                }
+            }
+        }
+        self.rebuild_progress();
+    }
+
+    /// One progress per member, plus this node's own even if it is not a
+    /// member; known members keep theirs.
+    fn rebuild_progress(&mut self) {
+        let conf = self.conf().clone();
+        let next = self.log.last_index() + 1;
+        let mut old = std::mem::take(&mut self.prs);
+        let mut ids: Vec<NodeId> = conf.voters.iter().chain(&conf.learners).copied().collect();
+        if !ids.contains(&self.id) {
+            ids.push(self.id);
+        }
+        for id in ids {
+            let mut p = match old.iter().position(|p| p.id == id) {
+                Some(k) => old.swap_remove(k),
+                None => {
+                    let mut p = Progress::new(id, next);
+                    if id == self.id {
+                        p.matched = self.log.last_index();
+                    }
+                    p
+                }
+            };
+            p.voter = conf.is_voter(id);
+            self.prs.push(p);
+        }
+        self.me = self.prs.iter().position(|p| p.id == self.id).unwrap_or(0);
+        if self.lead_transferee != NONE && !conf.is_voter(self.lead_transferee) {
+            self.lead_transferee = NONE;
+        }
+    }
+
+    /// Whether this node may campaign: it votes in its latest
+    /// configuration, or in the committed one (a node whose uncommitted
+    /// entries remove it may hold the only up-to-date log; it can still win
+    /// a majority of its latest configuration and finish the change).
+    fn promotable(&self) -> bool {
+        self.prs[self.me].voter || self.conf_at(self.log.committed).is_voter(self.id)
+    }
+
+    /// After a commit: a leader that is no longer a voter steps down once
+    /// the configuration that removed it is committed (thesis §4.2.2).
+    fn maybe_step_down_removed(&mut self) {
+        if self.role == Role::Leader
+            && !self.prs[self.me].voter
+            && self.confs.last().is_none_or(|c| c.0 <= self.log.committed)
+        {
+            self.become_follower(self.term, NONE);
+        }
+    }
+
+    /// Proposes a single-server membership change (thesis §4.1): it takes
+    /// effect on every node as soon as the entry is in its log, so only one
+    /// may be uncommitted at a time, and a new leader first commits an entry
+    /// of its own term (the known fix for single-server changes). A node is
+    /// added as a learner, catches up, and only then is promoted: promotion
+    /// requires its log to reach the leader's commit index.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::{ConfChange, ConfChangeKind, Config, MemStorage, RawNode};
+    /// use rand_core::SeedableRng;
+    /// let mut n = RawNode::new(Config::new(1, vec![1]), &MemStorage::new(),
+    ///     rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// n.campaign(); // a single voter: leader, no-op committed at once
+    /// let at = n.propose_conf_change(ConfChange { kind: ConfChangeKind::AddLearner, node: 2 }).unwrap();
+    /// assert_eq!(at, 2);
+    /// assert_eq!(n.conf_state().learners, vec![2]);
+    /// ```
+    ///
+    /// # Errors
+    /// [`RaftError::NotLeader`], [`RaftError::TransferInProgress`],
+    /// [`RaftError::ConfChangePending`], and [`RaftError::Arg`] (`change`)
+    /// for a change that does nothing or is not allowed: adding a member
+    /// twice, promoting a node that is not a caught-up learner, removing a
+    /// non-member or the last voter.
+    pub fn propose_conf_change(&mut self, change: ConfChange) -> Result<u64, RaftError> {
+        if self.role != Role::Leader {
+            return Err(RaftError::NotLeader {
+                leader: self.leader,
+            });
+        }
+        if self.lead_transferee != NONE {
+            return Err(RaftError::TransferInProgress {
+                to: self.lead_transferee,
+            });
+        }
+        if self.confs.last().is_some_and(|c| c.0 > self.log.committed)
+            || self.log.term(self.log.committed) != Some(self.term)
+        {
+            return Err(RaftError::ConfChangePending);
+        }
+        let conf = self.conf();
+        let id = change.node;
+        let bad = |why: &str| -> RaftError {
+            ArgError::range("change", why.to_string(), format!("{change:?}")).into()
+        };
+        match change.kind {
+            ConfChangeKind::AddLearner if conf.contains(id) || id == NONE => {
+                return Err(bad("a node that is not a member yet"));
+            }
+            ConfChangeKind::AddVoter => {
+                let caught_up = self
+                    .prs
+                    .iter()
+                    .find(|p| p.id == id)
+                    .is_some_and(|p| p.matched >= self.log.committed);
+                if !conf.learners.contains(&id) || !caught_up {
+                    return Err(bad("a learner whose log has reached the commit index"));
+                }
+            }
+            ConfChangeKind::Remove if !conf.contains(id) || conf.voters == [id] => {
+                return Err(bad("a member other than the last voter"));
+            }
+            _ => {}
+        }
+        let index = self.log.last_index() + 1;
+        self.append_own(Entry {
+            term: self.term,
+            index,
+            data: Bytes::copy_from_slice(&change.encode()),
+            kind: EntryKind::ConfChange,
+        });
+        let next = change.apply(self.conf());
+        self.confs.push((index, self.term, next));
+        self.rebuild_progress();
+        self.pending_bcast = true;
+        if self.maybe_commit() {
+            self.maybe_step_down_removed();
+        }
+        Ok(index)
+    }
+
+    /// The configuration in force (the latest in the log, committed or
+    /// not).
+    ///
+    /// # Examples
+    /// ```
+    /// # use quorumkit::raft::{Config, MemStorage, RawNode};
+    /// # use rand_core::SeedableRng;
+    /// let n = RawNode::new(Config::new(1, vec![1, 2, 3]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// assert_eq!(n.conf_state().voters, vec![1, 2, 3]);
+    /// ```
+    pub fn conf_state(&self) -> &ConfState {
+        self.conf()
+    }
+
+    fn send_timeout_now(&mut self, i: usize) {
+        let m = Message::new(MsgKind::TimeoutNow, self.id, self.prs[i].id, self.term);
+        self.msgs.push(m);
     }
 
     /// Feeds a message from a peer into the node.
@@ -576,32 +1007,70 @@ impl RawNode {
         if m.to != self.id {
             return Err(RaftError::WrongRecipient { to: m.to });
         }
-        let Some(from_idx) = self.peer_index(m.from) else {
-            return Err(RaftError::UnknownPeer { from: m.from });
-        };
-        if from_idx == self.me {
+        if m.from == self.id || m.from == NONE {
             return Err(RaftError::UnknownPeer { from: m.from });
         }
+        // Requests from outside the configuration are served (a leader or
+        // candidate added by an entry this node lacks yet, thesis §4.1), but
+        // answers only count from members.
+        let from_idx = self.peer_index(m.from);
+        let Some(from_idx) = from_idx.or(if m.kind.is_response() {
+            None
+        } else {
+            Some(usize::MAX)
+        }) else {
+            return Err(RaftError::UnknownPeer { from: m.from });
+        };
+        if from_idx == usize::MAX && matches!(m.kind, MsgKind::Vote | MsgKind::PreVote) {
+            // §4.2.3: a removed server does not know it; its elections must
+            // not disturb the cluster. Not voting is always safe.
+            return Ok(());
+        }
         if m.term > self.term {
-            // §5.1: a larger term makes this node a follower of that term.
-            let leader = match m.kind {
-                MsgKind::Append | MsgKind::Heartbeat => m.from,
-                _ => NONE,
-            };
-            self.become_follower(m.term, leader);
+            if self.check_quorum
+                && matches!(m.kind, MsgKind::Vote | MsgKind::PreVote)
+                && m.context != CAMPAIGN_TRANSFER
+                && self.leader_is_fresh()
+            {
+                // Leader lease (§4.2.3): a leader was heard from within the
+                // minimum election timeout, so this candidate is disruptive
+                // (removed, or cut off and back): ignore it, term unchanged.
+                return Ok(());
+            }
+            match m.kind {
+                // A pre-vote asks about a term the sender has not adopted;
+                // a granted pre-vote answer carries that term. Neither
+                // changes ours.
+                MsgKind::PreVote => {}
+                MsgKind::PreVoteResp if !m.reject => {}
+                _ => {
+                    // §5.1: a larger term makes this node a follower of
+                    // that term.
+                    let leader = match m.kind {
+                        MsgKind::Append | MsgKind::Heartbeat | MsgKind::Snapshot => m.from,
+                        _ => NONE,
+                    };
+                    self.become_follower(m.term, leader);
+                }
+            }
         } else if m.term < self.term {
             // §5.1: a request with a stale term is rejected; the answer
             // carries our term so the sender steps down.
             match m.kind {
-                MsgKind::Append | MsgKind::Heartbeat => {
+                MsgKind::Append | MsgKind::Heartbeat | MsgKind::Snapshot => {
                     let mut r = Message::new(MsgKind::AppendResp, self.id, m.from, self.term);
                     r.reject = true;
                     r.index = m.index;
                     r.reject_hint = m.index;
                     self.msgs.push(r);
                 }
-                MsgKind::Vote => {
-                    let mut r = Message::new(MsgKind::VoteResp, self.id, m.from, self.term);
+                MsgKind::Vote | MsgKind::PreVote => {
+                    let kind = if m.kind == MsgKind::Vote {
+                        MsgKind::VoteResp
+                    } else {
+                        MsgKind::PreVoteResp
+                    };
+                    let mut r = Message::new(kind, self.id, m.from, self.term);
                     r.reject = true;
                     self.msgs.push(r);
                 }
@@ -609,9 +1078,14 @@ impl RawNode {
             }
             return Ok(());
         }
-        if m.kind == MsgKind::Vote {
+        if matches!(m.kind, MsgKind::Vote | MsgKind::PreVote) {
             self.handle_vote(m);
             return Ok(());
+        }
+        if self.role == Role::Leader {
+            if let Some(p) = self.prs.get_mut(from_idx) {
+                p.recent_active = true;
+            }
         }
         match self.role {
             Role::Leader => match m.kind {
@@ -619,19 +1093,26 @@ impl RawNode {
                 MsgKind::HeartbeatResp => self.handle_heartbeat_resp(from_idx),
                 _ => {}
             },
-            Role::Candidate => match m.kind {
-                MsgKind::VoteResp => {
-                    self.prs[from_idx].vote.get_or_insert(!m.reject);
-                    self.poll();
+            Role::Candidate | Role::PreCandidate => {
+                let resp = if self.role == Role::Candidate {
+                    MsgKind::VoteResp
+                } else {
+                    MsgKind::PreVoteResp
+                };
+                match m.kind {
+                    k if k == resp => {
+                        self.prs[from_idx].vote.get_or_insert(!m.reject);
+                        self.poll();
+                    }
+                    MsgKind::Append | MsgKind::Heartbeat | MsgKind::Snapshot => {
+                        // §5.2: a leader of our term exists; we lost.
+                        self.become_follower(m.term, m.from);
+                        self.follower_receive(m);
+                    }
+                    _ => {}
                 }
-                MsgKind::Append | MsgKind::Heartbeat => {
-                    // §5.2: a leader of our term exists; we lost.
-                    self.become_follower(m.term, m.from);
-                    self.follower_receive(m);
-                }
-                _ => {}
-            },
-            Role::Follower => self.follower_receive(m),
+            }
+            _ => self.follower_receive(m),
         }
         Ok(())
     }
@@ -652,6 +1133,7 @@ impl RawNode {
     /// ```
     pub fn has_ready(&self) -> bool {
         !self.msgs.is_empty()
+            || self.pending_snapshot.is_some()
             || self.pending_bcast
             || self.log.stabled < self.log.last_index()
             || self.log.committed > self.log.applied
@@ -677,6 +1159,7 @@ impl RawNode {
     /// assert!(!n.has_ready());
     /// ```
     pub fn ready(&mut self) -> Ready<'_> {
+        let snapshot = self.pending_snapshot.take();
         if self.pending_bcast {
             self.pending_bcast = false;
             if self.role == Role::Leader {
@@ -702,6 +1185,7 @@ impl RawNode {
             entries,
             messages,
             committed_entries,
+            snapshot,
         }
     }
 
@@ -986,8 +1470,24 @@ impl RawNode {
         self.prs.iter().position(|p| p.id == id)
     }
 
+    /// Check-quorum: whether a quorum of voters (this node included) was
+    /// heard from since the last check; clears the marks for the next one.
+    fn quorum_active(&mut self) -> bool {
+        let me = self.me;
+        let active = self
+            .prs
+            .iter()
+            .enumerate()
+            .filter(|&(i, p)| p.voter && (i == me || p.recent_active))
+            .count();
+        for p in &mut self.prs {
+            p.recent_active = false;
+        }
+        active >= self.quorum()
+    }
+
     fn quorum(&self) -> usize {
-        self.prs.len() / 2 + 1
+        self.prs.iter().filter(|p| p.voter).count() / 2 + 1
     }
 
     fn reset_randomized_timeout(&mut self) {
@@ -1001,6 +1501,7 @@ impl RawNode {
             self.vote = NONE;
         }
         self.leader = NONE;
+        self.lead_transferee = NONE;
         self.election_elapsed = 0;
         self.heartbeat_elapsed = 0;
         self.reset_randomized_timeout();
@@ -1025,6 +1526,17 @@ impl RawNode {
         self.role = Role::Candidate;
     }
 
+    /// Pre-vote (§9.6): canvass without raising the term or voting.
+    fn become_pre_candidate(&mut self) {
+        self.role = Role::PreCandidate;
+        self.leader = NONE;
+        self.election_elapsed = 0;
+        self.reset_randomized_timeout();
+        for p in &mut self.prs {
+            p.vote = None;
+        }
+    }
+
     fn become_leader(&mut self) {
         self.reset(self.term);
         self.role = Role::Leader;
@@ -1040,6 +1552,7 @@ impl RawNode {
             term: self.term,
             index,
             data: Bytes::new(),
+            kind: EntryKind::Normal,
         });
         self.bcast_append();
     }
@@ -1048,10 +1561,24 @@ impl RawNode {
     /// quorum of refusals. Returns whether the election is decided.
     fn poll(&mut self) -> bool {
         let q = self.quorum();
-        let granted = self.prs.iter().filter(|p| p.vote == Some(true)).count();
-        let refused = self.prs.iter().filter(|p| p.vote == Some(false)).count();
+        let granted = self
+            .prs
+            .iter()
+            .filter(|p| p.voter && p.vote == Some(true))
+            .count();
+        let refused = self
+            .prs
+            .iter()
+            .filter(|p| p.voter && p.vote == Some(false))
+            .count();
         if granted >= q {
-            self.become_leader();
+            if self.role == Role::PreCandidate {
+                // A quorum would vote for us: hold the real election.
+                self.become_candidate();
+                self.request_votes(MsgKind::Vote, 0);
+            } else {
+                self.become_leader();
+            }
             true
         } else if refused >= q {
             self.become_follower(self.term, NONE);
@@ -1063,7 +1590,25 @@ impl RawNode {
 
     // ----- message handling --------------------------------------------
 
+    /// Whether this node heard from a leader (or is one) within the last
+    /// `election_tick` ticks.
+    fn leader_is_fresh(&self) -> bool {
+        self.leader != NONE && self.election_elapsed < self.election_tick
+    }
+
     fn handle_vote(&mut self, m: Message) {
+        if m.kind == MsgKind::PreVote {
+            // §9.6: yes to a later term and an up-to-date log, unless a
+            // leader is known to be alive (a transfer overrides that).
+            let grant = m.term > self.term
+                && (m.context == CAMPAIGN_TRANSFER || !self.leader_is_fresh())
+                && self.log.is_up_to_date(m.index, m.log_term);
+            let term = if grant { m.term } else { self.term };
+            let mut r = Message::new(MsgKind::PreVoteResp, self.id, m.from, term);
+            r.reject = !grant;
+            self.msgs.push(r);
+            return;
+        }
         // §5.2 one vote per term, first come first served (repeatable for
         // the same candidate); §5.4.1 only for an up-to-date log.
         let can_vote = self.vote == m.from || (self.vote == NONE && self.leader == NONE);
@@ -1083,6 +1628,16 @@ impl RawNode {
                 self.election_elapsed = 0;
                 self.leader = m.from;
                 self.handle_append(m);
+            }
+            MsgKind::Snapshot => {
+                self.election_elapsed = 0;
+                self.leader = m.from;
+                self.handle_snapshot(m);
+            }
+            MsgKind::TimeoutNow if self.promotable() => {
+                // §3.10: the leader hands over; campaign now, for real.
+                self.become_candidate();
+                self.request_votes(MsgKind::Vote, CAMPAIGN_TRANSFER);
             }
             MsgKind::Heartbeat => {
                 self.election_elapsed = 0;
@@ -1105,6 +1660,9 @@ impl RawNode {
         let (prev, prev_term, commit) = (m.index, m.log_term, m.commit);
         match self.log.maybe_append(prev, prev_term, m.entries) {
             Some(last_new) => {
+                if self.log.written_from != u64::MAX {
+                    self.sync_conf();
+                }
                 // Follower commit: the leader's commit, but only over what
                 // is known to match the leader's log.
                 self.log.commit_to(commit.min(last_new));
@@ -1121,6 +1679,33 @@ impl RawNode {
                 r.reject_hint = hint;
                 r.log_term = self.log.term(hint).unwrap_or(0);
             }
+        }
+        self.msgs.push(r);
+    }
+
+    /// InstallSnapshot receiver (§7): ignore a snapshot the log already
+    /// covers, fast-forward over one whose last entry the log holds, and
+    /// otherwise replace the log with it.
+    fn handle_snapshot(&mut self, m: Message) {
+        let Some(snap) = m.snapshot else {
+            return;
+        };
+        let mut r = Message::new(MsgKind::AppendResp, self.id, m.from, self.term);
+        if snap.index <= self.log.committed {
+            r.index = self.log.committed;
+        } else if self.log.match_term(snap.index, snap.term) {
+            self.log.commit_to(snap.index);
+            r.index = snap.index;
+        } else {
+            r.index = snap.index;
+            self.log.restore(snap.index, snap.term);
+            if !snap.conf.voters.is_empty() {
+                self.conf_base = snap.conf.clone();
+            }
+            self.confs.clear();
+            self.rebuild_progress();
+            self.snapshot = Some(snap.clone());
+            self.pending_snapshot = Some(snap);
         }
         self.msgs.push(r);
     }
@@ -1144,12 +1729,22 @@ impl RawNode {
             // Stale, or acknowledging entries we never sent (malformed).
             return;
         }
-        if self.prs[i].state == ProgressState::Probe {
-            self.prs[i].become_replicate();
+        let p = &mut self.prs[i];
+        if p.state == ProgressState::Probe
+            || (p.state == ProgressState::Snapshot && p.matched >= p.pending_snapshot)
+        {
+            p.become_replicate();
         }
         if self.maybe_commit() {
             // Followers learn the new commit index at once.
             self.bcast_append();
+            self.maybe_step_down_removed();
+            if self.role != Role::Leader {
+                return;
+            }
+        }
+        if self.prs[i].id == self.lead_transferee && self.prs[i].matched == self.log.last_index() {
+            self.send_timeout_now(i);
         }
         // Keep streaming while there is more and the window allows.
         while self.send_append(i, false) {}
@@ -1158,6 +1753,11 @@ impl RawNode {
     fn handle_heartbeat_resp(&mut self, i: usize) {
         let p = &mut self.prs[i];
         p.probe_sent = false;
+        if p.state == ProgressState::Snapshot {
+            // Alive but no acknowledgement yet: the snapshot may be lost;
+            // probe again (which resends it if still needed).
+            p.become_probe();
+        }
         if p.state == ProgressState::Replicate && p.inflight.len() >= self.max_inflight {
             // The follower is alive: free one slot so a lost Append cannot
             // stall the stream for good.
@@ -1185,7 +1785,10 @@ impl RawNode {
     /// §5.3/§5.4.2: commit the highest index a quorum holds, but only if it
     /// belongs to the current term (Figure 8).
     fn maybe_commit(&mut self) -> bool {
-        let n = self.prs.len();
+        let n = self.prs.iter().filter(|p| p.voter).count();
+        if n == 0 {
+            return false;
+        }
         let mut small = [0u64; 16];
         let mut big = Vec::new();
         let m: &mut [u64] = if n <= small.len() {
@@ -1194,7 +1797,7 @@ impl RawNode {
             big.resize(n, 0);
             &mut big
         };
-        for (slot, p) in m.iter_mut().zip(&self.prs) {
+        for (slot, p) in m.iter_mut().zip(self.prs.iter().filter(|p| p.voter)) {
             *slot = p.matched;
         }
         m.sort_unstable_by(|a, b| b.cmp(a));
@@ -1216,7 +1819,9 @@ impl RawNode {
         }
         let prev = p.next - 1;
         let Some(prev_term) = self.log.term(prev) else {
-            return false;
+            // The entries this follower needs are compacted: send the
+            // snapshot instead (§7).
+            return self.send_snapshot(i);
         };
         let ents = self
             .log
@@ -1238,7 +1843,19 @@ impl RawNode {
                 }
             }
             ProgressState::Probe => p.probe_sent = true,
+            ProgressState::Snapshot => {}
         }
+        self.msgs.push(m);
+        true
+    }
+
+    fn send_snapshot(&mut self, i: usize) -> bool {
+        let Some(snap) = &self.snapshot else {
+            return false;
+        };
+        let mut m = Message::new(MsgKind::Snapshot, self.id, self.prs[i].id, self.term);
+        m.snapshot = Some(snap.clone());
+        self.prs[i].become_snapshot(snap.index);
         self.msgs.push(m);
         true
     }

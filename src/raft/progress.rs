@@ -14,6 +14,8 @@ pub(crate) enum ProgressState {
     /// The follower is in sync: stream entries optimistically, up to
     /// `max_inflight` unacknowledged messages.
     Replicate,
+    /// A snapshot was sent: wait for its acknowledgement.
+    Snapshot,
 }
 
 #[derive(Debug, Clone)]
@@ -29,6 +31,14 @@ pub(crate) struct Progress {
     /// Granted (`Some(true)`), refused (`Some(false)`) or no answer, for the
     /// current election.
     pub(crate) vote: Option<bool>,
+    /// The leader heard from it during the current election timeout
+    /// (check-quorum).
+    pub(crate) recent_active: bool,
+    /// In `Snapshot`: the index of the snapshot sent.
+    pub(crate) pending_snapshot: u64,
+    /// Whether it votes in the current configuration (this node's own
+    /// entry is kept even when it is not a member, with `voter` false).
+    pub(crate) voter: bool,
 }
 
 impl Progress {
@@ -41,6 +51,9 @@ impl Progress {
             probe_sent: false,
             inflight: VecDeque::new(),
             vote: None,
+            recent_active: false,
+            pending_snapshot: 0,
+            voter: true,
         }
     }
 
@@ -51,6 +64,7 @@ impl Progress {
         self.probe_sent = false;
         self.inflight.clear();
         self.vote = None;
+        self.recent_active = false;
     }
 
     pub(crate) fn become_probe(&mut self) {
@@ -67,10 +81,18 @@ impl Progress {
         self.next = self.matched + 1;
     }
 
+    pub(crate) fn become_snapshot(&mut self, index: u64) {
+        self.state = ProgressState::Snapshot;
+        self.probe_sent = false;
+        self.inflight.clear();
+        self.pending_snapshot = index;
+    }
+
     pub(crate) fn is_paused(&self, max_inflight: usize) -> bool {
         match self.state {
             ProgressState::Probe => self.probe_sent,
             ProgressState::Replicate => self.inflight.len() >= max_inflight,
+            ProgressState::Snapshot => true,
         }
     }
 
@@ -108,6 +130,7 @@ impl Progress {
                 self.probe_sent = false;
                 true
             }
+            ProgressState::Snapshot => false,
         }
     }
 }

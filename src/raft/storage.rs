@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use super::types::{Entry, HardState};
+use super::types::{Entry, HardState, Snapshot};
 
 /// Why a [`Storage`] read failed.
 ///
@@ -19,6 +19,11 @@ pub enum StorageError {
     Compacted,
     /// The entries lie beyond the last stored index.
     Unavailable,
+    /// The snapshot is older than the one already stored.
+    SnapshotOutOfDate {
+        /// The stored snapshot's index.
+        stored: u64,
+    },
     /// An append would leave a gap or rewrite compacted entries.
     Gap {
         /// The first index of the rejected batch.
@@ -33,6 +38,9 @@ impl fmt::Display for StorageError {
         match self {
             StorageError::Compacted => write!(f, "requested entries were compacted"),
             StorageError::Unavailable => write!(f, "requested entries are not in storage"),
+            StorageError::SnapshotOutOfDate { stored } => {
+                write!(f, "snapshot is older than the stored one (index {stored})")
+            }
             StorageError::Gap { first, last } => write!(
                 f,
                 "appending entries from index {first} to a log ending at {last} would leave a gap"
@@ -78,6 +86,11 @@ pub trait Storage {
     /// # Errors
     /// As for [`Storage::entries`].
     fn term(&self, index: u64) -> Result<u64, StorageError>;
+    /// The latest persisted snapshot; `first_index()` is its index plus
+    /// one. The default is the empty snapshot (index 0: no compaction).
+    fn snapshot(&self) -> Snapshot {
+        Snapshot::default()
+    }
 }
 
 /// Storage held in memory: what a simulated node keeps across a crash.
@@ -96,7 +109,9 @@ pub trait Storage {
 #[derive(Debug, Clone, Default)]
 pub struct MemStorage {
     hard_state: HardState,
+    /// Entries after `snapshot.index`.
     entries: Vec<Entry>,
+    snapshot: Snapshot,
 }
 
 impl MemStorage {
@@ -146,20 +161,25 @@ impl MemStorage {
         let consecutive = entries
             .windows(2)
             .all(|w| w[0].index.checked_add(1) == Some(w[1].index));
-        if first.index == 0 || first.index > last.saturating_add(1) || !consecutive {
+        if first.index <= self.snapshot.index
+            || first.index > last.saturating_add(1)
+            || !consecutive
+        {
             return Err(StorageError::Gap {
                 first: first.index,
                 last,
             });
         }
-        // Indices start at 1 and entries[i].index == i + 1.
-        let keep = usize::try_from(first.index - 1).unwrap_or(usize::MAX);
+        // entries[i].index == snapshot.index + 1 + i.
+        let keep = usize::try_from(first.index - self.snapshot.index - 1).unwrap_or(usize::MAX);
         self.entries.truncate(keep);
         self.entries.extend_from_slice(entries);
         Ok(())
     }
 
-    /// All stored entries, `entries()[i].index == i + 1`.
+    /// All stored entries after the snapshot:
+    /// `all_entries()[i].index == first_index() + i` (`i + 1` without
+    /// compaction).
     ///
     /// # Examples
     /// ```
@@ -169,6 +189,41 @@ impl MemStorage {
     pub fn all_entries(&self) -> &[Entry] {
         &self.entries
     }
+
+    /// Stores `snap` as the latest snapshot. If the log holds the entry at
+    /// `snap.index` with `snap.term` (a snapshot this node took), the
+    /// entries after it are kept; otherwise (a snapshot from the leader)
+    /// the whole log is discarded.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::{Entry, MemStorage, Snapshot, Storage};
+    /// let mut s = MemStorage::new();
+    /// let e = |i| Entry::new(1, i, Vec::new());
+    /// s.append(&[e(1), e(2), e(3)]).unwrap();
+    /// s.apply_snapshot(&Snapshot { index: 2, term: 1, ..Snapshot::default() }).unwrap();
+    /// assert_eq!((s.first_index(), s.last_index(), s.term(2)), (3, 3, Ok(1)));
+    /// assert!(s.entries(1, 3).is_err()); // compacted
+    /// ```
+    ///
+    /// # Errors
+    /// [`StorageError::SnapshotOutOfDate`] if `snap.index` is below the
+    /// stored snapshot's.
+    pub fn apply_snapshot(&mut self, snap: &Snapshot) -> Result<(), StorageError> {
+        if snap.index < self.snapshot.index {
+            return Err(StorageError::SnapshotOutOfDate {
+                stored: self.snapshot.index,
+            });
+        }
+        if self.term(snap.index) == Ok(snap.term) {
+            let n = usize::try_from(snap.index - self.snapshot.index).unwrap_or(usize::MAX);
+            self.entries.drain(..n.min(self.entries.len()));
+        } else {
+            self.entries.clear();
+        }
+        self.snapshot = snap.clone();
+        Ok(())
+    }
 }
 
 impl Storage for MemStorage {
@@ -177,31 +232,40 @@ impl Storage for MemStorage {
     }
 
     fn first_index(&self) -> u64 {
-        1
+        self.snapshot.index + 1
     }
 
     fn last_index(&self) -> u64 {
-        self.entries.len() as u64
+        self.snapshot.index + self.entries.len() as u64
     }
 
     fn entries(&self, lo: u64, hi: u64) -> Result<Vec<Entry>, StorageError> {
-        if lo < 1 {
+        if lo < self.first_index() {
             return Err(StorageError::Compacted);
         }
         if hi > self.last_index() + 1 || lo > hi {
             return Err(StorageError::Unavailable);
         }
-        Ok(self.entries[(lo - 1) as usize..(hi - 1) as usize].to_vec())
+        let o = self.snapshot.index;
+        Ok(self.entries[(lo - o - 1) as usize..(hi - o - 1) as usize].to_vec())
     }
 
     fn term(&self, index: u64) -> Result<u64, StorageError> {
-        if index == 0 {
-            return Ok(0);
+        let o = self.snapshot.index;
+        if index == o {
+            return Ok(self.snapshot.term);
         }
-        match self.entries.get((index - 1) as usize) {
+        if index < o {
+            return Err(StorageError::Compacted);
+        }
+        match self.entries.get((index - o - 1) as usize) {
             Some(e) => Ok(e.term),
             None => Err(StorageError::Unavailable),
         }
+    }
+
+    fn snapshot(&self) -> Snapshot {
+        self.snapshot.clone()
     }
 }
 

@@ -33,6 +33,127 @@ pub struct Entry {
     pub index: u64,
     /// The application's command; empty for a leader's no-op entry.
     pub data: Bytes,
+    /// What `data` holds: an application command, or a
+    /// [`ConfChange`] ([`ConfChange::encode`]) for the node itself.
+    pub kind: EntryKind,
+}
+
+/// What an [`Entry`]'s data holds.
+///
+/// # Examples
+/// ```
+/// use quorumkit::raft::{Entry, EntryKind};
+/// assert_eq!(Entry::new(1, 1, Vec::new()).kind, EntryKind::Normal);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum EntryKind {
+    /// An application command (or a leader's empty no-op).
+    #[default]
+    Normal,
+    /// A membership change, applied by the node when appended.
+    ConfChange,
+}
+
+/// A single-server membership change (thesis §4.1).
+///
+/// # Examples
+/// ```
+/// use quorumkit::raft::{ConfChange, ConfChangeKind};
+/// let cc = ConfChange { kind: ConfChangeKind::AddLearner, node: 4 };
+/// assert_eq!(ConfChange::decode(&cc.encode()), Some(cc));
+/// assert_eq!(ConfChange::decode(b"junk"), None);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ConfChange {
+    /// What happens to `node`.
+    pub kind: ConfChangeKind,
+    /// The node concerned.
+    pub node: NodeId,
+}
+
+/// The kind of a [`ConfChange`].
+///
+/// # Examples
+/// ```
+/// assert_ne!(quorumkit::raft::ConfChangeKind::AddVoter, quorumkit::raft::ConfChangeKind::Remove);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConfChangeKind {
+    /// Add a non-voting member that receives the log (or demote a voter).
+    AddLearner,
+    /// Make a learner a voter.
+    AddVoter,
+    /// Remove a voter or learner.
+    Remove,
+}
+
+impl ConfChange {
+    /// The entry data: a version byte (1), the kind (0 learner, 1 voter,
+    /// 2 remove) and the node id as 4 little-endian bytes.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::{ConfChange, ConfChangeKind};
+    /// let b = ConfChange { kind: ConfChangeKind::Remove, node: 2 }.encode();
+    /// assert_eq!(b, [1, 2, 2, 0, 0, 0]);
+    /// ```
+    pub fn encode(&self) -> [u8; 6] {
+        let k = match self.kind {
+            ConfChangeKind::AddLearner => 0,
+            ConfChangeKind::AddVoter => 1,
+            ConfChangeKind::Remove => 2,
+        };
+        let id = self.node.to_le_bytes();
+        [1, k, id[0], id[1], id[2], id[3]]
+    }
+
+    /// Parses [`ConfChange::encode`]'s format; `None` for anything else.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::ConfChange;
+    /// assert!(ConfChange::decode(&[1, 1, 4, 0, 0, 0]).is_some());
+    /// assert!(ConfChange::decode(&[2, 1, 4, 0, 0, 0]).is_none());
+    /// ```
+    pub fn decode(b: &[u8]) -> Option<ConfChange> {
+        let [1, k, a, b2, c, d] = *b else {
+            return None;
+        };
+        let kind = match k {
+            0 => ConfChangeKind::AddLearner,
+            1 => ConfChangeKind::AddVoter,
+            2 => ConfChangeKind::Remove,
+            _ => return None,
+        };
+        Some(ConfChange {
+            kind,
+            node: u32::from_le_bytes([a, b2, c, d]),
+        })
+    }
+
+    /// The configuration after this change: the node leaves both lists,
+    /// then joins the one its kind names.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::{ConfChange, ConfChangeKind, ConfState};
+    /// let c = ConfState { voters: vec![1, 2], learners: vec![3] };
+    /// let d = ConfChange { kind: ConfChangeKind::AddVoter, node: 3 }.apply(&c);
+    /// assert_eq!(d.voters, vec![1, 2, 3]);
+    /// ```
+    pub fn apply(&self, c: &ConfState) -> ConfState {
+        let mut out = c.clone();
+        out.voters.retain(|&x| x != self.node);
+        out.learners.retain(|&x| x != self.node);
+        match self.kind {
+            ConfChangeKind::AddLearner => out.learners.push(self.node),
+            ConfChangeKind::AddVoter => out.voters.push(self.node),
+            ConfChangeKind::Remove => {}
+        }
+        out
+    }
 }
 
 impl Entry {
@@ -49,6 +170,7 @@ impl Entry {
             term,
             index,
             data: data.into(),
+            kind: EntryKind::Normal,
         }
     }
 }
@@ -85,8 +207,26 @@ pub enum MsgKind {
     /// may safely adopt (at most what it is known to hold). The default kind.
     #[default]
     Heartbeat,
-    /// The answer to [`MsgKind::Heartbeat`].
+    /// The answer to [`MsgKind::Heartbeat`]; `context` echoes the
+    /// heartbeat's (the read-index round it confirms).
     HeartbeatResp,
+    /// A pre-vote request (thesis §9.6): "would you vote for me at `term`?"
+    /// `term` is the sender's term plus one, which it has **not** adopted;
+    /// `index`/`log_term` are its last log index and term. Granting one
+    /// changes nothing on the voter.
+    PreVote,
+    /// The answer to [`MsgKind::PreVote`]; `reject` is false when granted,
+    /// in which case `term` is the request's term.
+    PreVoteResp,
+    /// Sent by a leader transferring leadership (thesis §3.10) to a
+    /// caught-up follower: start an election now, skipping pre-vote and
+    /// leader leases.
+    TimeoutNow,
+    /// InstallSnapshot (§7), sent whole: `snapshot` replaces the log of a
+    /// follower whose needed entries the leader has compacted away. The
+    /// follower answers with an [`MsgKind::AppendResp`] whose `index` is the
+    /// snapshot's.
+    Snapshot,
 }
 
 impl MsgKind {
@@ -104,6 +244,10 @@ impl MsgKind {
             MsgKind::AppendResp => "AppendResp",
             MsgKind::Heartbeat => "Heartbeat",
             MsgKind::HeartbeatResp => "HeartbeatResp",
+            MsgKind::PreVote => "PreVote",
+            MsgKind::PreVoteResp => "PreVoteResp",
+            MsgKind::TimeoutNow => "TimeoutNow",
+            MsgKind::Snapshot => "Snapshot",
         }
     }
 
@@ -121,6 +265,10 @@ impl MsgKind {
             MsgKind::AppendResp => 3,
             MsgKind::Heartbeat => 4,
             MsgKind::HeartbeatResp => 5,
+            MsgKind::PreVote => 6,
+            MsgKind::PreVoteResp => 7,
+            MsgKind::TimeoutNow => 8,
+            MsgKind::Snapshot => 9,
         }
     }
 
@@ -133,7 +281,7 @@ impl MsgKind {
     pub fn is_response(self) -> bool {
         matches!(
             self,
-            MsgKind::VoteResp | MsgKind::AppendResp | MsgKind::HeartbeatResp
+            MsgKind::VoteResp | MsgKind::AppendResp | MsgKind::HeartbeatResp | MsgKind::PreVoteResp
         )
     }
 }
@@ -171,7 +319,19 @@ pub struct Message {
     pub reject: bool,
     /// The conflict index hint of a rejected [`MsgKind::AppendResp`].
     pub reject_hint: u64,
+    /// A small per-kind tag: on [`MsgKind::Vote`] and [`MsgKind::PreVote`],
+    /// [`CAMPAIGN_TRANSFER`] marks an election started by a leadership
+    /// transfer (voters then ignore their leader lease); on
+    /// [`MsgKind::Heartbeat`] and [`MsgKind::HeartbeatResp`], the read-index
+    /// round being confirmed. Zero otherwise.
+    pub context: u64,
+    /// The snapshot carried by [`MsgKind::Snapshot`].
+    pub snapshot: Option<Snapshot>,
 }
+
+/// [`Message::context`] of a vote request sent because the leader handed
+/// over leadership ([`MsgKind::TimeoutNow`]).
+pub const CAMPAIGN_TRANSFER: u64 = 1;
 
 impl Message {
     /// A message of `kind` from `from` to `to` at `term`, other fields zero.
@@ -191,6 +351,72 @@ impl Message {
             ..Message::default()
         }
     }
+}
+
+/// A cluster configuration: who votes, and who only receives the log.
+///
+/// # Examples
+/// ```
+/// use quorumkit::raft::ConfState;
+/// let c = ConfState { voters: vec![1, 2, 3], learners: vec![4] };
+/// assert!(c.is_voter(2) && !c.is_voter(4) && c.contains(4));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct ConfState {
+    /// The voting members.
+    pub voters: Vec<NodeId>,
+    /// Non-voting members (learners): they receive the log but neither
+    /// vote nor count toward a quorum.
+    pub learners: Vec<NodeId>,
+}
+
+impl ConfState {
+    /// Whether `id` votes.
+    ///
+    /// # Examples
+    /// ```
+    /// let c = quorumkit::raft::ConfState { voters: vec![1], learners: vec![] };
+    /// assert!(c.is_voter(1));
+    /// ```
+    pub fn is_voter(&self, id: NodeId) -> bool {
+        self.voters.contains(&id)
+    }
+
+    /// Whether `id` is a voter or a learner.
+    ///
+    /// # Examples
+    /// ```
+    /// let c = quorumkit::raft::ConfState { voters: vec![1], learners: vec![2] };
+    /// assert!(c.contains(2) && !c.contains(3));
+    /// ```
+    pub fn contains(&self, id: NodeId) -> bool {
+        self.voters.contains(&id) || self.learners.contains(&id)
+    }
+}
+
+/// A point-in-time image of the application's state machine that stands
+/// for the log up to `index` (§7): log compaction discards the entries it
+/// covers, and a leader sends it to a follower that needs them.
+///
+/// `data` is whatever the application put in [`RawNode::compact`]
+/// (super::RawNode::compact); the node never looks inside.
+///
+/// # Examples
+/// ```
+/// use quorumkit::raft::Snapshot;
+/// let s = Snapshot { index: 10, term: 2, data: vec![1, 2].into(), ..Snapshot::default() };
+/// assert_eq!(s.data.len(), 2);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct Snapshot {
+    /// The last index the snapshot covers.
+    pub index: u64,
+    /// The term of the entry at `index`.
+    pub term: u64,
+    /// The configuration in force at `index`.
+    pub conf: ConfState,
+    /// The application's state at `index`.
+    pub data: Bytes,
 }
 
 /// The state a node must persist before it sends messages: its term, its
@@ -229,6 +455,9 @@ pub enum Role {
     Candidate,
     /// Accepts proposals and replicates the log.
     Leader,
+    /// Asking whether it could win an election before starting one
+    /// (pre-vote, thesis §9.6); its term is unchanged.
+    PreCandidate,
 }
 
 impl Role {
@@ -243,10 +472,12 @@ impl Role {
             Role::Follower => "follower",
             Role::Candidate => "candidate",
             Role::Leader => "leader",
+            Role::PreCandidate => "precandidate",
         }
     }
 
-    /// A small stable number for the role: follower 0, candidate 1, leader 2.
+    /// A small stable number for the role: follower 0, candidate 1, leader 2,
+    /// pre-candidate 3.
     ///
     /// # Examples
     /// ```
@@ -257,6 +488,7 @@ impl Role {
             Role::Follower => 0,
             Role::Candidate => 1,
             Role::Leader => 2,
+            Role::PreCandidate => 3,
         }
     }
 }

@@ -114,13 +114,69 @@ pub(crate) fn chain(prev: u64, e: &Entry) -> u64 {
     let mut x = prev
         ^ e.term.wrapping_mul(0x9E37_79B9_7F4A_7C15)
         ^ e.index.wrapping_mul(0xC2B2_AE3D_27D4_EB4F)
-        ^ d.rotate_left(17);
+        ^ d.rotate_left(17)
+        ^ u64::from(e.kind == crate::raft::EntryKind::ConfChange);
     // splitmix64 finalizer
     x ^= x >> 30;
     x = x.wrapping_mul(0xBF58_476D_1CE4_E5B9);
     x ^= x >> 27;
     x = x.wrapping_mul(0x94D0_49BB_1331_11EB);
     x ^ (x >> 31)
+}
+
+/// The fingerprints (and terms) of one node's persisted log, from its
+/// snapshot on: `base` stands for everything up to `offset`.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Chain {
+    offset: u64,
+    base: u64,
+    ents: Vec<(u64, u64)>,
+}
+
+impl Chain {
+    /// The fingerprint at `index`, if at or after the snapshot and stored.
+    pub(crate) fn get(&self, index: u64) -> Option<u64> {
+        if index == self.offset {
+            return Some(self.base);
+        }
+        let k = usize::try_from(index.checked_sub(self.offset + 1)?).ok()?;
+        self.ents.get(k).map(|e| e.0)
+    }
+
+    fn term(&self, index: u64) -> Option<u64> {
+        let k = usize::try_from(index.checked_sub(self.offset + 1)?).ok()?;
+        self.ents.get(k).map(|e| e.1)
+    }
+
+    pub(crate) fn last_index(&self) -> u64 {
+        self.offset + self.ents.len() as u64
+    }
+
+    /// Replaces everything from `entries[0].index` on by `entries`.
+    pub(crate) fn append(&mut self, entries: &[Entry]) {
+        let Some(first) = entries.first() else {
+            return;
+        };
+        let keep = first.index.saturating_sub(self.offset + 1) as usize;
+        self.ents.truncate(keep);
+        for e in entries {
+            let prev = self.ents.last().map_or(self.base, |x| x.0);
+            self.ents.push((chain(prev, e), e.term));
+        }
+    }
+
+    /// A snapshot at `index` with fingerprint `fp`: keeps the suffix if
+    /// the chain agrees at `index`, else starts over from it.
+    pub(crate) fn snapshot(&mut self, index: u64, fp: u64) {
+        if self.get(index) == Some(fp) && index >= self.offset {
+            let n = (index - self.offset) as usize;
+            self.ents.drain(..n.min(self.ents.len()));
+        } else {
+            self.ents.clear();
+        }
+        self.offset = index;
+        self.base = fp;
+    }
 }
 
 /// What the checker remembers about the whole history.
@@ -153,7 +209,7 @@ impl Checker {
     }
 
     /// A node became leader of `term`; `chain` is its log's fingerprints.
-    pub(crate) fn on_leader(&mut self, node: NodeId, term: u64, chain: &[u64]) -> Result<(), Fail> {
+    pub(crate) fn on_leader(&mut self, node: NodeId, term: u64, chain: &Chain) -> Result<(), Fail> {
         if let Some(&other) = self.leaders.get(&term) {
             if other != node {
                 return Err((
@@ -166,22 +222,40 @@ impl Checker {
         self.check_contains_committed(node, term, chain)
     }
 
-    fn check_contains_committed(&self, node: NodeId, term: u64, chain: &[u64]) -> Result<(), Fail> {
+    fn check_contains_committed(&self, node: NodeId, term: u64, chain: &Chain) -> Result<(), Fail> {
         let c = self.committed.len();
         if c == 0 {
             return Ok(());
         }
-        if chain.get(c - 1) != Some(&self.committed[c - 1].0) {
+        if chain.get(c as u64) != Some(self.committed[c - 1].0) {
             return Err((
                 Rule::LeaderCompleteness,
                 format!(
                     "leader {node} of term {term} lacks committed entries up to index {c} \
                      (its log ends at {})",
-                    chain.len()
+                    chain.last_index()
                 ),
             ));
         }
         Ok(())
+    }
+
+    /// A node installed a snapshot at `index` whose state fingerprint is
+    /// `fp`: it must be the committed prefix.
+    pub(crate) fn on_snapshot(&self, node: NodeId, index: u64, fp: u64) -> Result<(), Fail> {
+        let k = usize::try_from(index).unwrap_or(usize::MAX);
+        match self.committed.get(k.wrapping_sub(1)) {
+            Some(&(h, _)) if h == fp => Ok(()),
+            _ if index == 0 => Ok(()),
+            _ => Err((
+                Rule::StateMachineSafety,
+                format!(
+                    "node {node} installed a snapshot at index {index} that is not the \
+                     committed prefix (committed up to {})",
+                    self.committed.len()
+                ),
+            )),
+        }
     }
 
     /// A node stored `entries` (first index `first`), replacing its entries
@@ -194,7 +268,7 @@ impl Checker {
         old_last: u64,
         first: u64,
         entries: &[Entry],
-        chain: &[u64],
+        chain: &Chain,
         was_leader: Option<u64>,
         commit: u64,
     ) -> Result<(), Fail> {
@@ -218,7 +292,7 @@ impl Checker {
             }
         }
         for e in entries {
-            let h = chain[(e.index - 1) as usize];
+            let h = chain.get(e.index).unwrap_or(0);
             match self.seen.get(&(e.index, e.term)) {
                 Some(&prev) if prev != h => {
                     return Err((
@@ -247,9 +321,8 @@ impl Checker {
         node: NodeId,
         term: u64,
         commit: u64,
-        log: &[Entry],
-        chain: &[u64],
-        leaders: &[(NodeId, u64, &[u64])],
+        chain: &Chain,
+        leaders: &[(NodeId, u64, &Chain)],
     ) -> Result<(), Fail> {
         if term < self.last_term[i] {
             return Err((
@@ -275,18 +348,18 @@ impl Checker {
         }
         self.last_commit[i] = commit;
         let c = commit as usize;
-        if chain.len() < c || log.len() < c {
+        if chain.last_index() < commit {
             return Err((
                 Rule::CommittedStable,
                 format!(
                     "node {node} commits {commit} but its log ends at {}",
-                    chain.len()
+                    chain.last_index()
                 ),
             ));
         }
         let known = self.committed.len();
         let check_at = c.min(known);
-        if check_at > 0 && chain[check_at - 1] != self.committed[check_at - 1].0 {
+        if check_at > 0 && chain.get(check_at as u64) != Some(self.committed[check_at - 1].0) {
             return Err((
                 Rule::CommittedStable,
                 format!(
@@ -298,9 +371,16 @@ impl Checker {
         if c > known {
             // The first node to commit these: extend the committed prefix.
             // `leaders` gives each live leader's term and fingerprints.
-            let new_term = log[c - 1].term;
-            for k in known..c {
-                self.committed.push((chain[k], log[k].term));
+            let mut new_term = 0;
+            for k in known as u64 + 1..=commit {
+                let (Some(h), Some(t)) = (chain.get(k), chain.term(k)) else {
+                    return Err((
+                        Rule::CommittedStable,
+                        format!("node {node} commits index {k}, which it no longer holds"),
+                    ));
+                };
+                self.committed.push((h, t));
+                new_term = t;
             }
             for &(l, lterm, lchain) in leaders {
                 if lterm > new_term {
@@ -318,7 +398,7 @@ impl Checker {
         node: NodeId,
         prev_applied: u64,
         entries: &[Entry],
-        chain: &[u64],
+        chain: &Chain,
     ) -> Result<(), Fail> {
         for (expect, e) in (prev_applied + 1..).zip(entries) {
             if e.index != expect {
@@ -328,7 +408,7 @@ impl Checker {
                 ));
             }
             let k = (e.index - 1) as usize;
-            let h = chain[k];
+            let h = chain.get(e.index).unwrap_or(0);
             match self.applied.get(k) {
                 Some(&prev) if prev != h => {
                     return Err((
@@ -357,25 +437,24 @@ impl Checker {
 mod tests {
     use super::*;
 
-    fn log(terms: &[u64]) -> (Vec<Entry>, Vec<u64>) {
+    fn log(terms: &[u64]) -> (Vec<Entry>, Chain) {
         let ents: Vec<Entry> = terms
             .iter()
             .enumerate()
             .map(|(i, &t)| Entry::new(t, i as u64 + 1, vec![i as u8]))
             .collect();
-        let mut ch = Vec::new();
-        for e in &ents {
-            ch.push(chain(ch.last().copied().unwrap_or(0), e));
-        }
+        let mut ch = Chain::default();
+        ch.append(&ents);
         (ents, ch)
     }
 
     #[test]
     fn two_leaders_in_a_term_break_election_safety() {
         let mut c = Checker::new(3);
-        c.on_leader(1, 2, &[]).unwrap();
-        c.on_leader(1, 2, &[]).unwrap();
-        assert_eq!(c.on_leader(2, 2, &[]).unwrap_err().0, Rule::ElectionSafety);
+        let e = Chain::default();
+        c.on_leader(1, 2, &e).unwrap();
+        c.on_leader(1, 2, &e).unwrap();
+        assert_eq!(c.on_leader(2, 2, &e).unwrap_err().0, Rule::ElectionSafety);
     }
 
     #[test]
@@ -384,10 +463,8 @@ mod tests {
         let (a, ca) = log(&[1, 2]);
         let (mut b, _) = log(&[1, 2]);
         b[0].data = vec![9].into();
-        let mut cb = Vec::new();
-        for e in &b {
-            cb.push(chain(cb.last().copied().unwrap_or(0), e));
-        }
+        let mut cb = Chain::default();
+        cb.append(&b);
         c.on_append(1, 0, 1, &a, &ca, None, 0).unwrap();
         let err = c.on_append(2, 0, 1, &b, &cb, None, 0).unwrap_err();
         assert_eq!(err.0, Rule::LogMatching);
@@ -408,15 +485,16 @@ mod tests {
         let mut c = Checker::new(2);
         let (a, ca) = log(&[1, 1, 2]);
         let (b, cb) = log(&[1, 3, 3]);
-        c.on_hard_state(0, 1, 2, 2, &a, &ca, &[]).unwrap();
-        let err = c.on_hard_state(1, 2, 3, 2, &b, &cb, &[]).unwrap_err();
+        let _ = (&a, &b);
+        c.on_hard_state(0, 1, 2, 2, &ca, &[]).unwrap();
+        let err = c.on_hard_state(1, 2, 3, 2, &cb, &[]).unwrap_err();
         assert_eq!(err.0, Rule::CommittedStable);
         assert_eq!(
-            c.on_hard_state(0, 1, 2, 1, &a, &ca, &[]).unwrap_err().0,
+            c.on_hard_state(0, 1, 2, 1, &ca, &[]).unwrap_err().0,
             Rule::CommitMonotonic
         );
         assert_eq!(
-            c.on_hard_state(0, 1, 1, 2, &a, &ca, &[]).unwrap_err().0,
+            c.on_hard_state(0, 1, 1, 2, &ca, &[]).unwrap_err().0,
             Rule::TermMonotonic
         );
         // A leader of a later term that lacks the committed prefix.
@@ -424,9 +502,10 @@ mod tests {
         assert_eq!(err.0, Rule::LeaderCompleteness);
         // A newly committed entry that a later-term leader lacks.
         let mut c = Checker::new(2);
-        let (x, cx) = log(&[1]);
+        let (_, cx) = log(&[1]);
+        let empty = Chain::default();
         let err = c
-            .on_hard_state(0, 1, 1, 1, &x, &cx, &[(2, 5, &[])])
+            .on_hard_state(0, 1, 1, 1, &cx, &[(2, 5, &empty)])
             .unwrap_err();
         assert_eq!(err.0, Rule::LeaderCompleteness);
     }

@@ -165,6 +165,38 @@ pub enum EventKind {
     },
     /// All partitions and cuts were removed.
     Heal,
+    /// A node took a snapshot at `index` and compacted its log
+    /// (`received` false), or installed one sent by the leader (true).
+    Snapshot {
+        /// The node.
+        node: NodeId,
+        /// The last index the snapshot covers.
+        index: u64,
+        /// Whether it came from the leader.
+        received: bool,
+    },
+    /// Leader `leader` appended a membership change at `index` for `node`:
+    /// added as a learner, promoted to voter (`voter`), or removed
+    /// (`removed`).
+    ConfChange {
+        /// The leader.
+        leader: NodeId,
+        /// The index of the change entry.
+        index: u64,
+        /// The node concerned.
+        node: NodeId,
+        /// Promoted to voter.
+        voter: bool,
+        /// Removed.
+        removed: bool,
+    },
+    /// Leader `from` was asked to hand leadership to `to`.
+    Transfer {
+        /// The leader.
+        from: NodeId,
+        /// The node to take over.
+        to: NodeId,
+    },
 }
 
 /// One entry of the event log.

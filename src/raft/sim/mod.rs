@@ -23,6 +23,14 @@
 //! machine. A crash therefore keeps exactly what was persisted; a restart
 //! rebuilds the node from storage and re-applies from index 1.
 //!
+//! Optional features follow [`SimConfig`]: pre-vote and check-quorum on
+//! every node; log compaction every `snapshot_every` applied entries (the
+//! snapshot data is the state fingerprint below, and a restarted node
+//! resumes from its snapshot); an initial configuration of the first
+//! `voters` nodes, the others waiting outside until
+//! [`Cluster::add_learner`], [`Cluster::promote`] and [`Cluster::remove`]
+//! change it; [`Cluster::transfer_leader`] hands leadership over.
+//!
 //! # Determinism
 //!
 //! All randomness comes from one [`Pcg32`] seeded with `seed` (nodes get
@@ -40,6 +48,10 @@
 //! when a node becomes leader and whenever the committed prefix grows),
 //! State Machine Safety, that committed entries never change or vanish,
 //! that term and commit index never decrease on a node, and in-order apply.
+//! Logs are followed from each node's snapshot on, and every installed
+//! snapshot must carry the fingerprint of the committed prefix it claims.
+//! None of these depends on a fixed membership; liveness waits only for
+//! the members of the leader's configuration.
 //! The first failure stops the run and is kept as a [`Violation`] whose
 //! report names the seed, the step, the time and every node's log.
 //! [`Cluster::check_liveness`] checks, once faults are healed, that a leader
@@ -80,8 +92,11 @@ use rand_pcg::Pcg32;
 pub use checker::{Rule, Violation};
 pub use events::{DropReason, Event, EventKind, MsgInfo};
 
-use self::checker::{chain, Checker, Fail};
-use crate::raft::{Config, Entry, MemStorage, Message, NodeId, RawNode, Role, Storage, NONE};
+use self::checker::{Chain, Checker, Fail};
+use crate::raft::{
+    ConfChange, ConfChangeKind, Config, Entry, MemStorage, Message, NodeId, RawNode, Role, Storage,
+    NONE,
+};
 use crate::ArgError;
 
 /// The most nodes a simulated cluster may have.
@@ -134,12 +149,25 @@ pub struct SimConfig {
     pub reorder_rate: f64,
     /// Whether to keep the event log (the checker runs either way).
     pub record_events: bool,
+    /// Whether nodes run pre-vote ([`Config::pre_vote`]).
+    pub pre_vote: bool,
+    /// Whether nodes run check-quorum and leader leases
+    /// ([`Config::check_quorum`]).
+    pub check_quorum: bool,
+    /// Each node takes a snapshot (and compacts its log) once it has
+    /// applied this many entries past its last one; 0 never compacts.
+    pub snapshot_every: u64,
+    /// How many of the nodes (ids `1..=voters`) form the initial
+    /// configuration; the others start outside it, waiting for
+    /// [`Cluster::add_learner`]. 0 means all.
+    pub voters: usize,
 }
 
 impl SimConfig {
     /// `nodes` nodes seeded with `seed`: election timeout 150 ms, heartbeat
     /// 50 ms, tick 10 ms, latency 5–25 ms, a reliable network, events
-    /// recorded.
+    /// recorded, and the optional features (pre-vote, check-quorum, log
+    /// compaction) off.
     ///
     /// # Examples
     /// ```
@@ -158,6 +186,10 @@ impl SimConfig {
             dup_rate: 0.0,
             reorder_rate: 0.0,
             record_events: true,
+            pre_vote: false,
+            check_quorum: false,
+            snapshot_every: 0,
+            voters: 0,
         }
     }
 
@@ -178,6 +210,13 @@ impl SimConfig {
     pub fn validate(&self) -> Result<(), ArgError> {
         if self.nodes == 0 || self.nodes > MAX_NODES {
             return Err(ArgError::range("nodes", "an integer in 1..=9", self.nodes));
+        }
+        if self.voters > self.nodes {
+            return Err(ArgError::range(
+                "voters",
+                format!("0..={} (0: every node)", self.nodes),
+                self.voters,
+            ));
         }
         if self.tick == 0 || self.tick > 60_000 {
             return Err(ArgError::range(
@@ -228,6 +267,13 @@ impl SimConfig {
     }
 }
 
+/// The state fingerprint a simulated snapshot carries.
+fn machine_fp(data: &[u8]) -> u64 {
+    data.get(..8)
+        .and_then(|b| <[u8; 8]>::try_from(b).ok())
+        .map_or(0, u64::from_le_bytes)
+}
+
 fn check_rate(name: &'static str, p: f64) -> Result<(), ArgError> {
     if (0.0..=1.0).contains(&p) {
         Ok(())
@@ -269,6 +315,8 @@ pub enum SimError {
     },
     /// The run stopped at an invariant violation.
     Stopped,
+    /// A membership change is already in progress.
+    ConfChangePending,
 }
 
 impl fmt::Display for SimError {
@@ -282,6 +330,7 @@ impl fmt::Display for SimError {
             }
             SimError::AlreadyUp { id } => write!(f, "node {id} is already up"),
             SimError::Stopped => write!(f, "the run stopped at an invariant violation"),
+            SimError::ConfChangePending => write!(f, "a membership change is in progress"),
         }
     }
 }
@@ -337,6 +386,14 @@ pub enum Action {
     DupRate(f64),
     /// [`Cluster::set_reorder_rate`].
     ReorderRate(f64),
+    /// [`Cluster::transfer_leader`].
+    TransferLeader(NodeId),
+    /// [`Cluster::add_learner`].
+    AddLearner(NodeId),
+    /// [`Cluster::promote`].
+    Promote(NodeId),
+    /// [`Cluster::remove`].
+    Remove(NodeId),
 }
 
 /// A node as the page draws it, borrowed from the cluster (no copying).
@@ -366,8 +423,11 @@ pub struct NodeState<'a> {
     pub commit: u64,
     /// The last index its state machine applied.
     pub applied: u64,
-    /// Its log (term, index, data of each entry).
+    /// Its log (term, index, data of each entry) after its snapshot:
+    /// `log[k].index == snapshot_index + 1 + k`.
     pub log: &'a [Entry],
+    /// The index its latest snapshot covers (0 without compaction).
+    pub snapshot_index: u64,
     /// Milliseconds since its election timer was reset.
     pub election_elapsed: u64,
     /// Its current randomized election timeout in ms.
@@ -416,8 +476,8 @@ pub struct ClusterState<'a> {
 struct SimNode {
     raw: Option<RawNode>,
     storage: MemStorage,
-    /// Fingerprint of each stored entry and its prefix (index i at i - 1).
-    chain: Vec<u64>,
+    /// Fingerprint of each stored entry and its prefix, from the snapshot.
+    chain: Chain,
     applied: u64,
     next_tick: u64,
     boots: u64,
@@ -482,7 +542,7 @@ impl Cluster {
             nodes.push(SimNode {
                 raw: None,
                 storage: MemStorage::new(),
-                chain: Vec::new(),
+                chain: Chain::default(),
                 applied: 0,
                 next_tick: phase,
                 boots: 0,
@@ -560,6 +620,18 @@ impl Cluster {
             Action::DropRate(p) => self.set_drop_rate(*p)?,
             Action::DupRate(p) => self.set_dup_rate(*p)?,
             Action::ReorderRate(p) => self.set_reorder_rate(*p)?,
+            Action::TransferLeader(id) => {
+                self.transfer_leader(*id)?;
+            }
+            Action::AddLearner(id) => {
+                self.add_learner(*id)?;
+            }
+            Action::Promote(id) => {
+                self.promote(*id)?;
+            }
+            Action::Remove(id) => {
+                self.remove(*id)?;
+            }
         }
         Ok(())
     }
@@ -730,10 +802,17 @@ impl Cluster {
 
     fn boot(&mut self, i: usize) {
         let id = i as NodeId + 1;
-        let mut config = Config::new(id, (1..=self.cfg.nodes as NodeId).collect());
+        let voters = if self.cfg.voters == 0 {
+            self.cfg.nodes
+        } else {
+            self.cfg.voters.min(self.cfg.nodes)
+        };
+        let mut config = Config::new(id, (1..=voters as NodeId).collect());
         config.election_tick = u32::try_from(self.cfg.election_ticks()).unwrap_or(u32::MAX);
         config.heartbeat_tick =
             u32::try_from((self.cfg.heartbeat / self.cfg.tick).max(1)).unwrap_or(u32::MAX);
+        config.pre_vote = self.cfg.pre_vote;
+        config.check_quorum = self.cfg.check_quorum;
         let node = &mut self.nodes[i];
         node.boots += 1;
         let seed = self
@@ -742,9 +821,12 @@ impl Cluster {
             .wrapping_mul(0x9E37_79B9_7F4A_7C15)
             .wrapping_add(u64::from(id) << 32 | node.boots);
         let rng = Pcg32::seed_from_u64(seed);
+        // The state machine restarts from the snapshot, if any.
+        let snap_index = node.storage.first_index() - 1;
+        config.applied = snap_index;
         // The simulator's storage is always consistent and the config valid.
         node.raw = RawNode::new(config, &node.storage, rng).ok();
-        node.applied = 0;
+        node.applied = snap_index;
         node.next_tick = self.now + 1 + u64::from(self.rng.next_u32()) % self.cfg.tick;
     }
 
@@ -943,6 +1025,143 @@ impl Cluster {
         Ok(index)
     }
 
+    /// Asks the current leader to hand leadership to node `target`
+    /// ([`RawNode::transfer_leader`]); returns the leader asked. The
+    /// transfer completes, or is abandoned, as the run goes on.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::sim::{Cluster, SimConfig};
+    /// let mut c = Cluster::new(SimConfig::new(3, 1)).unwrap();
+    /// c.advance(1_000);
+    /// let old = c.leader().unwrap();
+    /// let target = old % 3 + 1;
+    /// assert_eq!(c.transfer_leader(target), Ok(old));
+    /// c.advance(300);
+    /// assert_eq!(c.leader(), Some(target));
+    /// ```
+    ///
+    /// # Errors
+    /// [`SimError::Arg`] (`target`) for an unknown id or a non-voter,
+    /// [`SimError::NoLeader`], [`SimError::Stopped`].
+    pub fn transfer_leader(&mut self, target: NodeId) -> Result<NodeId, SimError> {
+        self.index(target)?;
+        self.running()?;
+        let id = self.leader().ok_or(SimError::NoLeader)?;
+        let i = self.index(id)?;
+        let before = self.lead_term(i);
+        if let Some(raw) = self.nodes[i].raw.as_mut() {
+            raw.transfer_leader(target).map_err(|e| match e {
+                crate::raft::RaftError::Arg(a) => SimError::Arg(a),
+                _ => SimError::NoLeader,
+            })?;
+        }
+        self.steps += 1;
+        self.record(EventKind::Transfer {
+            from: id,
+            to: target,
+        });
+        self.process(i, before);
+        Ok(id)
+    }
+
+    /// Asks the leader to add node `id` as a learner (thesis §4.2.1: it
+    /// catches up before it votes). Returns the index of the change.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::sim::{Cluster, SimConfig};
+    /// let mut cfg = SimConfig::new(4, 1);
+    /// cfg.voters = 3;
+    /// let mut c = Cluster::new(cfg).unwrap();
+    /// c.advance(1_000);
+    /// c.add_learner(4).unwrap();
+    /// c.advance(500);
+    /// c.promote(4).unwrap();
+    /// c.advance(500);
+    /// assert_eq!(c.node(c.leader().unwrap()).unwrap().conf_state().voters.len(), 4);
+    /// ```
+    ///
+    /// # Errors
+    /// [`SimError::Arg`] for an unknown id or a change the leader refuses
+    /// (see [`RawNode::propose_conf_change`]), [`SimError::NoLeader`],
+    /// [`SimError::ConfChangePending`], [`SimError::Stopped`].
+    pub fn add_learner(&mut self, id: NodeId) -> Result<u64, SimError> {
+        self.conf_change(ConfChange {
+            kind: ConfChangeKind::AddLearner,
+            node: id,
+        })
+    }
+
+    /// Asks the leader to make learner `id` a voter (once caught up).
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::sim::{Cluster, SimConfig};
+    /// let mut c = Cluster::new(SimConfig::new(3, 1)).unwrap();
+    /// c.advance(1_000);
+    /// assert!(c.promote(2).is_err()); // already a voter
+    /// ```
+    ///
+    /// # Errors
+    /// As for [`Cluster::add_learner`].
+    pub fn promote(&mut self, id: NodeId) -> Result<u64, SimError> {
+        self.conf_change(ConfChange {
+            kind: ConfChangeKind::AddVoter,
+            node: id,
+        })
+    }
+
+    /// Asks the leader to remove member `id` (a removed leader steps down
+    /// once the change commits). The node keeps running, outside the
+    /// cluster.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::sim::{Cluster, SimConfig};
+    /// let mut c = Cluster::new(SimConfig::new(3, 1)).unwrap();
+    /// c.advance(1_000);
+    /// let l = c.leader().unwrap();
+    /// c.remove(l % 3 + 1).unwrap();
+    /// c.advance(500);
+    /// assert_eq!(c.node(c.leader().unwrap()).unwrap().conf_state().voters.len(), 2);
+    /// ```
+    ///
+    /// # Errors
+    /// As for [`Cluster::add_learner`].
+    pub fn remove(&mut self, id: NodeId) -> Result<u64, SimError> {
+        self.conf_change(ConfChange {
+            kind: ConfChangeKind::Remove,
+            node: id,
+        })
+    }
+
+    fn conf_change(&mut self, cc: ConfChange) -> Result<u64, SimError> {
+        self.index(cc.node)?;
+        self.running()?;
+        let id = self.leader().ok_or(SimError::NoLeader)?;
+        let i = self.index(id)?;
+        let before = self.lead_term(i);
+        let Some(raw) = self.nodes[i].raw.as_mut() else {
+            return Err(SimError::NoLeader);
+        };
+        let index = raw.propose_conf_change(cc).map_err(|e| match e {
+            crate::raft::RaftError::Arg(a) => SimError::Arg(a),
+            crate::raft::RaftError::ConfChangePending => SimError::ConfChangePending,
+            _ => SimError::NoLeader,
+        })?;
+        self.steps += 1;
+        self.record(EventKind::ConfChange {
+            leader: id,
+            index,
+            node: cc.node,
+            voter: cc.kind == ConfChangeKind::AddVoter,
+            removed: cc.kind == ConfChangeKind::Remove,
+        });
+        self.process(i, before);
+        Ok(index)
+    }
+
     /// Sets the probability that a message is lost.
     ///
     /// # Examples
@@ -1101,6 +1320,7 @@ impl Cluster {
                     commit: r.commit(),
                     applied: n.applied,
                     log: r.entries(),
+                    snapshot_index: r.snapshot_index(),
                     election_elapsed: u64::from(r.election_elapsed()) * tick + since_tick,
                     election_timeout: u64::from(r.election_timeout()) * tick,
                 }
@@ -1117,6 +1337,7 @@ impl Cluster {
                     commit: hs.commit,
                     applied: 0,
                     log: n.storage.all_entries(),
+                    snapshot_index: n.storage.first_index() - 1,
                     election_elapsed: 0,
                     election_timeout: self.cfg.election_ticks() * tick,
                 }
@@ -1292,17 +1513,22 @@ impl Cluster {
             .nodes
             .iter()
             .filter_map(|n| n.raw.as_ref())
+            .filter(|r| l.conf_state().contains(r.id()))
             .map(|r| r.term())
             .max()?;
         if l.term() < max_term || l.commit() < l.last_index() {
             return None;
         }
         let target = l.last_index().max(self.max_commit());
+        // Every live member: nodes outside the leader's configuration
+        // (removed, or never added) need not follow.
+        let conf = l.conf_state();
         let all = self
             .nodes
             .iter()
-            .filter(|n| n.raw.is_some())
-            .all(|n| n.applied >= target);
+            .filter_map(|n| n.raw.as_ref().map(|r| (r.id(), n.applied)))
+            .filter(|&(id, _)| conf.contains(id))
+            .all(|(_, applied)| applied >= target);
         all.then_some(l.id())
     }
 
@@ -1427,17 +1653,32 @@ impl Cluster {
             let (hard_state, soft_state, messages) = (rd.hard_state, rd.soft_state, rd.messages);
             let still_leader = lead_before.filter(|&t| role == Role::Leader && term == t);
 
+            // 0. A snapshot from the leader replaces the log; the state
+            //    machine restarts from it.
+            if let Some(snap) = rd.snapshot {
+                let fp = machine_fp(&snap.data);
+                let node = &mut self.nodes[i];
+                // Received snapshots are always newer than the stored one.
+                let _ = node.storage.apply_snapshot(&snap);
+                node.chain.snapshot(snap.index, fp);
+                node.applied = snap.index;
+                self.record(EventKind::Snapshot {
+                    node: id,
+                    index: snap.index,
+                    received: true,
+                });
+                let r = self.checker.on_snapshot(id, snap.index, fp);
+                if !self.check(r) {
+                    return;
+                }
+            }
             // 1. Persist entries, keeping the fingerprints in step.
             if let (Some(first), Some(last)) = (entries.first(), entries.last()) {
                 let node = &mut self.nodes[i];
                 let old_last = node.storage.last_index();
                 // The node never hands out a gap, so this cannot fail.
                 let _ = node.storage.append(&entries);
-                node.chain.truncate((first.index - 1) as usize);
-                for e in &entries {
-                    let prev = node.chain.last().copied().unwrap_or(0);
-                    node.chain.push(chain(prev, e));
-                }
+                node.chain.append(&entries);
                 let (fi, li, lt) = (first.index, last.index, last.term);
                 let commit = node.storage.initial_state().commit;
                 let r = self.checker.on_append(
@@ -1521,28 +1762,50 @@ impl Cluster {
             if let Some(raw) = self.nodes[i].raw.as_mut() {
                 raw.advance();
             }
+            self.maybe_compact(i);
         }
     }
 
+    /// Takes a snapshot once `snapshot_every` entries were applied since
+    /// the last one; its data is the state machine's fingerprint.
+    fn maybe_compact(&mut self, i: usize) {
+        let every = self.cfg.snapshot_every;
+        let node = &mut self.nodes[i];
+        let Some(raw) = node.raw.as_mut() else {
+            return;
+        };
+        if every == 0 || node.applied < raw.snapshot_index().saturating_add(every) {
+            return;
+        }
+        let at = node.applied;
+        let Some(fp) = node.chain.get(at) else {
+            return;
+        };
+        let Ok(snap) = raw.compact(at, fp.to_le_bytes().to_vec()) else {
+            return;
+        };
+        // Newer than the stored snapshot by construction.
+        let _ = node.storage.apply_snapshot(&snap);
+        node.chain.snapshot(at, fp);
+        self.record(EventKind::Snapshot {
+            node: i as NodeId + 1,
+            index: at,
+            received: false,
+        });
+    }
+
     fn checker_hard_state(&mut self, i: usize, term: u64, commit: u64) -> Result<(), Fail> {
-        let leaders: Vec<(NodeId, u64, &[u64])> = self
+        let leaders: Vec<(NodeId, u64, &Chain)> = self
             .nodes
             .iter()
             .filter_map(|n| {
                 let r = n.raw.as_ref()?;
-                (r.role() == Role::Leader).then_some((r.id(), r.term(), n.chain.as_slice()))
+                (r.role() == Role::Leader).then_some((r.id(), r.term(), &n.chain))
             })
             .collect();
         let node = &self.nodes[i];
-        self.checker.on_hard_state(
-            i,
-            i as NodeId + 1,
-            term,
-            commit,
-            node.storage.all_entries(),
-            &node.chain,
-            &leaders,
-        )
+        self.checker
+            .on_hard_state(i, i as NodeId + 1, term, commit, &node.chain, &leaders)
     }
 
     /// Records a failed check; returns whether the run may go on.
@@ -1573,8 +1836,18 @@ impl Cluster {
             if skip > 0 {
                 log.push_str(&format!("[{skip} earlier] "));
             }
+            if s.snapshot_index > 0 {
+                log.push_str(&format!("[snapshot at {}] ", s.snapshot_index));
+            }
             for e in &s.log[skip..] {
                 log.push_str(&format!("{}:{} ", e.index, e.term));
+            }
+            if let Some(r) = self.node(id) {
+                let c = r.conf_state();
+                log.push_str(&format!(
+                    "(voters {:?}, learners {:?}) ",
+                    c.voters, c.learners
+                ));
             }
             nodes.push_str(&format!(
                 "  node {id} ({}, {}, term {}, vote {}, commit {}, applied {}): log (index:term) {}\n",
