@@ -19,10 +19,20 @@ import { memoryBytes, wasm } from './internal/wasm.js';
 import { options, rangeError, typeError } from './internal/errors.js';
 
 /** A node's role. */
-export type RaftRole = 'follower' | 'candidate' | 'leader';
+export type RaftRole = 'follower' | 'candidate' | 'leader' | 'precandidate';
 
 /** A message's kind: RequestVote, AppendEntries, heartbeats and their answers. */
-export type RaftMessageKind = 'Vote' | 'VoteResp' | 'Append' | 'AppendResp' | 'Heartbeat' | 'HeartbeatResp';
+export type RaftMessageKind =
+  | 'Vote'
+  | 'VoteResp'
+  | 'Append'
+  | 'AppendResp'
+  | 'Heartbeat'
+  | 'HeartbeatResp'
+  | 'PreVote'
+  | 'PreVoteResp'
+  | 'TimeoutNow'
+  | 'Snapshot';
 
 /** Why a message was lost: the drop rate, a partition or cut, or a crashed recipient. */
 export type RaftDropReason = 'lost' | 'partition' | 'crashed';
@@ -140,7 +150,10 @@ export type RaftEvent =
   | { type: 'timeout' | 'crash' | 'restart'; time: number; node: number }
   | { type: 'partition'; time: number; groups: number[][] }
   | { type: 'cut'; time: number; from: number; to: number }
-  | { type: 'heal'; time: number };
+  | { type: 'heal'; time: number }
+  | { type: 'snapshot'; time: number; node: number; index: number; received: boolean }
+  | { type: 'membership'; time: number; leader: number; index: number; node: number; change: 'add-learner' | 'promote' | 'remove' }
+  | { type: 'transfer'; time: number; from: number; to: number };
 
 /** A broken safety property, with a readable report. */
 export interface RaftViolation {
@@ -160,8 +173,20 @@ export interface RaftViolation {
   readonly report: string;
 }
 
-const ROLES: readonly RaftRole[] = ['follower', 'candidate', 'leader'];
-const KINDS: readonly RaftMessageKind[] = ['Vote', 'VoteResp', 'Append', 'AppendResp', 'Heartbeat', 'HeartbeatResp'];
+const CHANGES = ['add-learner', 'promote', 'remove'] as const;
+const ROLES: readonly RaftRole[] = ['follower', 'candidate', 'leader', 'precandidate'];
+const KINDS: readonly RaftMessageKind[] = [
+  'Vote',
+  'VoteResp',
+  'Append',
+  'AppendResp',
+  'Heartbeat',
+  'HeartbeatResp',
+  'PreVote',
+  'PreVoteResp',
+  'TimeoutNow',
+  'Snapshot',
+];
 const REASONS: readonly RaftDropReason[] = ['lost', 'partition', 'crashed'];
 const SIMPLE: readonly ('timeout' | 'crash' | 'restart')[] = ['timeout', 'crash', 'restart'];
 // The record layout of src/wasm/raft.rs.
@@ -645,6 +670,12 @@ export class RaftCluster {
         return { type: 'partition', time, groups: [] };
       case 13:
         return { type: 'cut', time, from: a, to: b };
+      case 15:
+        return { type: 'snapshot', time, node: a, index: b, received: c === 1 };
+      case 16:
+        return { type: 'membership', time, leader: a, index: b, node: c, change: CHANGES[d] };
+      case 17:
+        return { type: 'transfer', time, from: a, to: b };
       default:
         return { type: 'heal', time };
     }

@@ -15,8 +15,8 @@ pub mod args;
 pub mod bloom;
 pub mod errors;
 pub mod hash;
-pub mod ring;
 pub mod raft;
+pub mod ring;
 pub mod scratch;
 pub mod snowflake;
 

@@ -334,7 +334,10 @@ impl RawRaftCluster {
     /// 4 vote (node, term, candidate); 5 append (node, first, last, term);
     /// 6 commit (node, index); 7 apply (node, first, last); 8 propose (node,
     /// index); 9 timeout, 10 crash, 11 restart (node); 12 partition (group
-    /// count: see `event_groups`); 13 cut (from, to); 14 heal.
+    /// count: see `event_groups`); 13 cut (from, to); 14 heal; 15 snapshot
+    /// (node, index, received); 16 membership change (leader, index, node,
+    /// 0 learner added / 1 promoted / 2 removed); 17 leadership transfer
+    /// (from, to).
     pub fn events(&mut self, since: f64, max: usize) -> usize {
         let since = if since >= 0.0 { since as usize } else { 0 };
         let evs = self.c.events(since);
@@ -413,6 +416,43 @@ impl RawRaftCluster {
                 EventKind::Partition { groups } => (12, [groups.len() as f64, 0.0, 0.0, 0.0]),
                 EventKind::Cut { from, to } => (13, [f64::from(*from), f64::from(*to), 0.0, 0.0]),
                 EventKind::Heal => (14, [0.0; 4]),
+                EventKind::Snapshot {
+                    node,
+                    index,
+                    received,
+                } => (
+                    15,
+                    [
+                        f64::from(*node),
+                        *index as f64,
+                        f64::from(u8::from(*received)),
+                        0.0,
+                    ],
+                ),
+                EventKind::ConfChange {
+                    leader,
+                    index,
+                    node,
+                    voter,
+                    removed,
+                } => (
+                    16,
+                    [
+                        f64::from(*leader),
+                        *index as f64,
+                        f64::from(*node),
+                        if *removed {
+                            2.0
+                        } else if *voter {
+                            1.0
+                        } else {
+                            0.0
+                        },
+                    ],
+                ),
+                EventKind::Transfer { from, to } => {
+                    (17, [f64::from(*from), f64::from(*to), 0.0, 0.0])
+                }
             };
             nums.push(f64::from(code));
             nums.extend_from_slice(&fields);
