@@ -273,7 +273,7 @@ export function mount(root) {
     out.innerHTML = `${verb} moved <strong id="ring-moved-pct">${pct(moved)}</strong>
       ${m.arcFraction !== null ? `of the hash space (${pct(m.keyFraction)} of the ${state.keys.length} keys)` : `of the ${state.keys.length} keys`}
       — ideal ${m.idealFromApi ? 'share' : idealLabel}: <strong>${pct(m.ideal)}</strong>${m.idealFromApi && state.nodes.every((n) => n.weight === 1) ? ` (${idealLabel})` : ''}.
-      Moved keys are outlined.`;
+      ${algo().ring && algo().keyPos ? 'Moved keys are outlined.' : ''}`;
   }
 
   /** Node list with weights, and the load bars from the package's stats. */
@@ -286,6 +286,7 @@ export function mount(root) {
     $('#ring-add').disabled = state.nodes.length >= MAX_NODES;
     $('#ring-remove').disabled = state.nodes.length <= 1;
     $('#ring-canvas-wrap').classList.toggle('ring-no-circle', !a.ring);
+    root.querySelector('.ring-layout').classList.toggle('ring-bars-only', !a.ring);
     $('#ring-note').textContent = !a.ring
       ? 'This algorithm places keys without a circle, so only the loads are drawn.'
       : a.keyPos ? '' : 'The package does not expose ketama key positions (MD5), so keys are not placed on the circle in this mode; owners and loads still come from the package.';
@@ -357,7 +358,7 @@ export function mount(root) {
   let size = 0;
   function resize() {
     const wrap = $('#ring-canvas-wrap');
-    const css = Math.max(240, Math.min(520, wrap.clientWidth || 480));
+    const css = Math.max(200, Math.min(520, wrap.clientWidth || 480));
     if (css === size) return;
     size = css;
     const dpr = window.devicePixelRatio || 1;
