@@ -1,0 +1,129 @@
+// Playwright tier for the ring panel: it draws, adding a node reports a sane
+// "% moved" against the ideal, and the load chart shows peak/mean.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { crc32 } from 'quorumkit';
+import { root } from '../../scripts/lib.mjs';
+import { launch, collectProblems } from '../helpers/browser.mjs';
+import { startPageServer } from '../helpers/page-server.mjs';
+
+const shots = join(root, 'test-results');
+let server, browser;
+
+before(async () => {
+  mkdirSync(shots, { recursive: true });
+  server = await startPageServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function open(viewport = { width: 1200, height: 1000 }) {
+  const page = await browser.newPage({ viewport });
+  const problems = collectProblems(page);
+  await page.goto(`${server.url}#ring`);
+  await page.waitForSelector('body[data-ready=true]', { state: 'attached', timeout: 15_000 });
+  return { page, problems };
+}
+
+/** The moved fraction shown, read from the text (and cross-checked with the data attribute). */
+async function movedPercent(page) {
+  const text = await page.textContent('#ring-moved-pct');
+  const m = /^(\d+(?:\.\d)?) %$/.exec(text);
+  assert.ok(m, `"% moved" figure shown, got ${JSON.stringify(text)}`);
+  const shown = Number(m[1]);
+  const data = Number(await page.getAttribute('#ring-moved', 'data-moved'));
+  assert.ok(Math.abs(shown - 100 * data) < 0.06, 'text and data agree');
+  return shown;
+}
+
+test('ring panel renders the circle, the node list and a load chart with peak/mean', async () => {
+  const { page, problems } = await open();
+  assert.equal(await page.locator('#panel-ring canvas#ring-canvas').isVisible(), true);
+  const box = await page.locator('#ring-canvas').boundingBox();
+  assert.ok(box.width >= 240 && box.height >= 240, 'canvas has a size');
+  // Something is drawn: the canvas is not blank.
+  const inked = await page.$eval('#ring-canvas', (c) => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+    return n;
+  });
+  assert.ok(inked > 1000, `canvas has ink (${inked} pixels)`);
+  assert.equal(await page.locator('#ring-nodes li').count(), 4);
+  assert.equal(await page.locator('#ring-bars svg rect').count() >= 4, true);
+  const peak = await page.textContent('#ring-peak');
+  assert.match(peak, /peak\/mean \d\.\d{3}/);
+  assert.match(peak, /mean 25\.0 %/);
+  const ratio = Number(await page.getAttribute('#ring-peak', 'data-peak-to-mean'));
+  assert.ok(ratio >= 1 && ratio < 3, `peak/mean ${ratio} is plausible`);
+  await page.screenshot({ path: join(shots, 'ring-panel.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('ring panel: adding a node shows "% moved" in a sane range against the ideal 1/(N+1)', async () => {
+  const { page, problems } = await open();
+  for (const algo of ['xxh3', 'seed', 'ketama', 'bounded', 'rendezvous', 'jump', 'maglev']) {
+    await page.selectOption('#ring-algo', algo);
+    assert.equal(await page.locator('#ring-moved-pct').count(), 0, `${algo}: nothing moved before a change`);
+    await page.click('#ring-add');
+    const moved = await movedPercent(page);
+    assert.ok(moved > 0 && moved <= 60, `${algo}: ${moved} % moved on adding a 5th node`);
+    const ideal = Number(await page.getAttribute('#ring-moved', 'data-ideal'));
+    assert.ok(Math.abs(ideal - 1 / 5) < 1e-9, `${algo}: ideal is 1/(N+1) = 20 %, got ${ideal}`);
+    assert.match(await page.textContent('#ring-moved'), /ideal[^:]*: 20\.0 %/);
+    assert.equal(await page.locator('#ring-nodes li').count(), 5);
+    await page.click('#ring-remove');
+    const back = await movedPercent(page);
+    assert.ok(back > 0 && back <= 60, `${algo}: ${back} % moved on removing it`);
+    assert.equal(await page.locator('#ring-nodes li').count(), 4);
+    assert.match(await page.textContent('#ring-peak'), /peak\/mean \d\.\d{3}/);
+  }
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('ring panel: the controls are keyboard-operable and the key lookup shows the hash and the walk', async () => {
+  const { page, problems } = await open();
+  await page.focus('#ring-add');
+  await page.keyboard.press('Enter');
+  await movedPercent(page);
+  await page.focus('#ring-vnodes');
+  const before = await page.textContent('#ring-canvas-wrap + .ring-side #ring-peak');
+  await page.keyboard.press('End');
+  assert.equal(await page.textContent('#ring-vnodes-out'), '200');
+  assert.notEqual(await page.textContent('#ring-peak'), before, 'more vnodes change the balance');
+  await page.selectOption('#ring-algo', 'seed');
+  await page.fill('#ring-lookup', 'user:42');
+  const out = await page.textContent('#ring-lookup-out');
+  // The hash shown is the package's CRC-32 of the key, and the owner is what ring.get says.
+  const crc = `0x${crc32('user:42').toString(16).padStart(8, '0')}`;
+  assert.ok(out.startsWith(`user:42: hash ${crc} = `), out);
+  assert.match(out, /walks clockwise .*to a point of node-[A-H] at \d+\.\d %$/);
+  // Hovering a key dot shows the tooltip.
+  const box = await page.locator('#ring-canvas').boundingBox();
+  let shown = false;
+  for (let a = 0; a < 360 && !shown; a += 3) {
+    const r = box.width / 2 - 24 - 12;
+    await page.mouse.move(box.x + box.width / 2 + r * Math.cos(a * Math.PI / 180), box.y + box.height / 2 + r * Math.sin(a * Math.PI / 180));
+    shown = await page.locator('#ring-tip').isVisible();
+  }
+  assert.ok(shown, 'hovering near the keys shows a tooltip');
+  assert.match(await page.textContent('#ring-tip'), /^user:\d+: hash 0x[0-9a-f]{8} = /);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('ring panel fits a phone-width screen', async () => {
+  const { page, problems } = await open({ width: 390, height: 900 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `no horizontal scroll (${overflow}px)`);
+  await page.screenshot({ path: join(shots, 'ring-panel-phone.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
