@@ -56,6 +56,7 @@ export function mount(root) {
       <button id="bl-check" type="button">Check</button>
       <button id="bl-remove" type="button" hidden>Remove</button>
       <button id="bl-add-10" type="button">Add 10 random keys</button>
+      <button id="bl-add-100" type="button">Add 100</button>
       <button id="bl-clear" type="button">Clear</button>
     </div>
     <p class="bl-answer"><output id="bl-answer" aria-live="polite"></output></p>
@@ -215,15 +216,20 @@ export function mount(root) {
     answerFor(key);
     update();
   });
-  $('#bl-add-10').addEventListener('click', () => {
-    const batch = [];
-    for (let i = 0; i < 10; i++) {
-      randomCounter++;
-      batch.push(`${WORDS[Math.floor(Math.random() * WORDS.length)]}-${randomCounter}`);
+  const addRandom = (count) => {
+    // In batches of 10, so the chart gets a point every 10 keys.
+    for (let b = 0; b < count; b += 10) {
+      const batch = [];
+      for (let i = 0; i < 10; i++) {
+        randomCounter++;
+        batch.push(`${WORDS[Math.floor(Math.random() * WORDS.length)]}-${randomCounter}`);
+      }
+      addKeys(batch);
     }
-    addKeys(batch);
     update();
-  });
+  };
+  $('#bl-add-10').addEventListener('click', () => addRandom(10));
+  $('#bl-add-100').addEventListener('click', () => addRandom(100));
   $('#bl-clear').addEventListener('click', () => rebuild());
   $('#bl-key').addEventListener('input', () => { $('#bl-answer').textContent = ''; schedule(); });
   $('#bl-key').addEventListener('keydown', (e) => { if (e.key === 'Enter') $('#bl-add').click(); });
@@ -432,9 +438,13 @@ export function mount(root) {
     }
     for (let i = 0; i <= 5; i++) {
       const n = Math.round((maxN * i) / 5);
-      ctx.fillText(String(n), X(n) - 6, height - 14);
+      ctx.textAlign = i === 0 ? 'left' : i === 5 ? 'right' : 'center';
+      ctx.fillText(String(n), X(n), height - 14);
     }
-    ctx.fillText('keys added', pad.l + w - 56, height - 2);
+    ctx.textAlign = 'start';
+    ctx.textAlign = 'right';
+    ctx.fillText('keys added', pad.l + w, height - 2);
+    ctx.textAlign = 'start';
     if (target.p) {
       ctx.strokeStyle = css('--c3');
       ctx.setLineDash([2, 3]);
