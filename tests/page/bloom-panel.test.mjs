@@ -1,0 +1,168 @@
+// Playwright tier for the Bloom panel: what the page shows must be what the
+// package computes. Each test rebuilds the same filter in Node (the same
+// quorumkit package, from pkg/) with the same keys and compares.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { BloomFilter, CountingBloomFilter, ScalableBloomFilter } from 'quorumkit';
+import { root } from '../../scripts/lib.mjs';
+import { launch, collectProblems } from '../helpers/browser.mjs';
+import { startPageServer } from '../helpers/page-server.mjs';
+
+const shots = join(root, 'test-results');
+let server, browser;
+
+before(async () => {
+  mkdirSync(shots, { recursive: true });
+  server = await startPageServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function openPanel(viewport = { width: 1200, height: 900 }) {
+  const page = await browser.newPage({ viewport });
+  const problems = collectProblems(page);
+  await page.goto(`${server.url}#bloom`);
+  await page.waitForSelector('body[data-ready=true]', { state: 'attached', timeout: 15_000 });
+  return { page, problems };
+}
+
+/** The keys the page lists as added, in order. */
+async function addedKeys(page) {
+  if ((await page.getAttribute('#bl-keys-toggle', 'aria-expanded')) !== 'true') await page.click('#bl-keys-toggle');
+  return page.$$eval('#bl-keys button[data-key]', (bs) => bs.map((b) => b.dataset.key));
+}
+
+const shownOnes = async (page) => Number(await page.getAttribute('#bl-ones', 'data-value'));
+/** The grid is drawn in the next animation frame; wait for it to show `ones` set cells. */
+const gridShows = (page, ones) => page.waitForFunction((n) => document.querySelector('#bl-grid').dataset.set === String(n), ones);
+
+test('bloom panel: added keys report "probably yes" and the set-bit count matches the API', async () => {
+  const { page, problems } = await openPanel();
+  for (const key of ['alice', 'bob', 'carol']) {
+    await page.fill('#bl-key', key);
+    await page.click('#bl-add');
+  }
+  await page.fill('#bl-key', 'dave');
+  await page.press('#bl-key', 'Enter'); // the keyboard adds too
+  for (let i = 0; i < 3; i++) await page.click('#bl-add-10');
+
+  const keys = await addedKeys(page);
+  assert.equal(keys.length, 34);
+  assert.deepEqual(keys.slice(0, 4), ['alice', 'bob', 'carol', 'dave']);
+
+  const ref = BloomFilter.withRate(100, 0.01);
+  ref.addMany(keys);
+  assert.equal(await page.textContent('#bl-size'), ref.size.toLocaleString('en'));
+  assert.equal(await page.textContent('#bl-hashes'), String(ref.hashes));
+  assert.equal(await shownOnes(page), ref.countOnes());
+  await gridShows(page, ref.countOnes());
+
+  for (const key of ['alice', keys[20]]) {
+    await page.fill('#bl-key', key);
+    await page.click('#bl-check');
+    assert.equal(await page.getAttribute('#bl-answer', 'data-answer'), 'probably yes', key);
+  }
+  // A key the reference filter rejects must be "definitely not" on the page too.
+  const absent = Array.from({ length: 50 }, (_, i) => `never-added-${i}`).find((k) => !ref.has(k));
+  await page.fill('#bl-key', absent);
+  await page.click('#bl-check');
+  assert.equal(await page.getAttribute('#bl-answer', 'data-answer'), 'definitely not');
+
+  // Typing highlights exactly the package's k probe positions, live.
+  await page.fill('#bl-key', 'erin');
+  await page.waitForFunction((p) => document.querySelector('#bl-grid-wrap').dataset.probes === p, [...ref.positions('erin')].join(','));
+
+  // The FP chart's figures come from the filter.
+  assert.match(await page.textContent('#bl-measured'), /^After 34 keys: measured \d+(\.\d+)? % false positives, estimated/);
+  assert.equal(Number(await page.getAttribute('#bl-est', 'data-value')), ref.estimatedFpRate());
+  ref.free();
+  await page.locator('#panel-bloom').screenshot({ path: join(shots, 'bloom-panel.png') });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('bloom panel: m and k sizing builds the filter the API builds from them', async () => {
+  const { page, problems } = await openPanel();
+  await page.check('input[name=bl-mode][value=mk]');
+  await page.fill('#bl-m', '500');
+  await page.press('#bl-m', 'Tab');
+  await page.fill('#bl-k', '3');
+  await page.press('#bl-k', 'Tab');
+  for (const key of ['x', 'y', 'z']) {
+    await page.fill('#bl-key', key);
+    await page.click('#bl-add');
+  }
+  const ref = new BloomFilter(500, 3);
+  ref.addMany(['x', 'y', 'z']);
+  assert.equal(await page.textContent('#bl-size'), '500');
+  assert.equal(await shownOnes(page), ref.countOnes());
+  ref.free();
+  // Out-of-range sizes are refused with the package's message, and the old filter stays.
+  await page.fill('#bl-k', '0');
+  await page.press('#bl-k', 'Tab');
+  assert.match(await page.textContent('#bl-error'), /hashes/);
+  assert.equal(await page.textContent('#bl-size'), '500');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('bloom panel: counting variant counts, removes, and matches the API', async () => {
+  const { page, problems } = await openPanel();
+  await page.selectOption('#bl-variant', 'counting');
+  assert.equal(await page.locator('#bl-remove').isVisible(), true);
+  for (const key of ['alice', 'bob']) {
+    await page.fill('#bl-key', key);
+    await page.click('#bl-add');
+  }
+  await page.click('#bl-add-10');
+  await page.fill('#bl-key', 'bob');
+  await page.click('#bl-remove');
+  const keys = await addedKeys(page);
+  assert.ok(!keys.includes('bob'));
+  const ref = CountingBloomFilter.withRate(100, 0.01);
+  ref.addMany(['alice', 'bob', ...keys.slice(1)]);
+  ref.remove('bob');
+  assert.equal(await shownOnes(page), ref.countOnes());
+  await gridShows(page, ref.countOnes());
+  assert.equal(await page.getAttribute('#bl-answer', 'data-answer'), ref.has('bob') ? 'probably yes' : 'definitely not');
+  ref.free();
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('bloom panel: scalable variant grows stages and matches the API', async () => {
+  const { page, problems } = await openPanel();
+  await page.selectOption('#bl-variant', 'scalable');
+  await page.fill('#bl-n', '20');
+  await page.press('#bl-n', 'Tab');
+  await page.click('#bl-add-100');
+  const keys = await addedKeys(page);
+  const ref = new ScalableBloomFilter(20, 0.01);
+  ref.addMany(keys);
+  assert.ok(ref.stages >= 2);
+  let ones = 0;
+  for (let s = 0; s < ref.stages; s++) ones += ref.stage(s).ones;
+  assert.equal(await shownOnes(page), ones);
+  assert.equal(await page.textContent('#bl-size'), ref.size.toLocaleString('en'));
+  await gridShows(page, ones);
+  await page.fill('#bl-key', keys[3]);
+  await page.click('#bl-check');
+  assert.equal(await page.getAttribute('#bl-answer', 'data-answer'), 'probably yes');
+  ref.free();
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('bloom panel: fits a phone-width screen without horizontal scrolling', async () => {
+  const { page, problems } = await openPanel({ width: 360, height: 740 });
+  await page.click('#bl-add-10');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `page scrolls sideways by ${overflow}px`);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
