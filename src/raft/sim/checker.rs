@@ -187,6 +187,10 @@ pub(crate) struct Checker {
     /// Fingerprints of the committed prefix, index i at i - 1, with the
     /// term of each entry.
     committed: Vec<(u64, u64)>,
+    /// For each committed index, the term in which it became committed, as
+    /// far as the history shows: the term of the first node that reported
+    /// it committed (never below the committing leader's term). Non-decreasing.
+    commit_terms: Vec<u64>,
     /// (index, term) -> fingerprint, for every entry ever stored.
     seen: HashMap<(u64, u64), u64>,
     /// Fingerprint of the entry applied at each index.
@@ -222,8 +226,12 @@ impl Checker {
         self.check_contains_committed(node, term, chain)
     }
 
+    /// Leader Completeness for a leader of `term`: it must hold every entry
+    /// committed in an earlier term. An entry committed in `term` or later
+    /// is not its concern: a candidate can still win an older term with a
+    /// delayed vote after a newer leader has committed more.
     fn check_contains_committed(&self, node: NodeId, term: u64, chain: &Chain) -> Result<(), Fail> {
-        let c = self.committed.len();
+        let c = self.commit_terms.partition_point(|&t| t < term);
         if c == 0 {
             return Ok(());
         }
@@ -371,7 +379,7 @@ impl Checker {
         if c > known {
             // The first node to commit these: extend the committed prefix.
             // `leaders` gives each live leader's term and fingerprints.
-            let mut new_term = 0;
+            let commit_term = term.max(self.commit_terms.last().copied().unwrap_or(0));
             for k in known as u64 + 1..=commit {
                 let (Some(h), Some(t)) = (chain.get(k), chain.term(k)) else {
                     return Err((
@@ -380,10 +388,10 @@ impl Checker {
                     ));
                 };
                 self.committed.push((h, t));
-                new_term = t;
+                self.commit_terms.push(commit_term);
             }
             for &(l, lterm, lchain) in leaders {
-                if lterm > new_term {
+                if lterm > commit_term {
                     self.check_contains_committed(l, lterm, lchain)?;
                 }
             }
@@ -446,6 +454,24 @@ mod tests {
         let mut ch = Chain::default();
         ch.append(&ents);
         (ents, ch)
+    }
+
+    #[test]
+    fn a_stale_term_leader_need_not_hold_entries_committed_in_a_later_term() {
+        // Seed 77290 of the long randomized run: node 3 led term 6 and
+        // committed 8:6; then a delayed term-5 vote made node 1 leader of
+        // term 5 with 8:5. That is legal Raft; only later terms are bound.
+        let mut c = Checker::new(3);
+        let (_, newer) = log(&[1, 1, 3, 6]);
+        let (_, stale) = log(&[1, 1, 3, 5]);
+        c.on_leader(3, 6, &newer).unwrap();
+        c.on_hard_state(2, 3, 6, 4, &newer, &[]).unwrap();
+        c.on_leader(1, 5, &stale).unwrap();
+        // A leader of a later term must hold it.
+        assert_eq!(
+            c.on_leader(1, 7, &stale).unwrap_err().0,
+            Rule::LeaderCompleteness
+        );
     }
 
     #[test]
