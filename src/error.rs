@@ -62,12 +62,12 @@ impl ArgError {
     pub fn range(
         param: impl Into<Cow<'static, str>>,
         allowed: impl Into<Cow<'static, str>>,
-        got: impl fmt::Display,
+        got: impl Shown,
     ) -> Self {
         ArgError {
             param: param.into(),
             allowed: allowed.into(),
-            got: got.to_string(),
+            got: got.shown(),
             kind: ArgKind::Range,
         }
     }
@@ -83,7 +83,7 @@ impl ArgError {
     pub fn type_error(
         param: impl Into<Cow<'static, str>>,
         allowed: impl Into<Cow<'static, str>>,
-        got: impl fmt::Display,
+        got: impl Shown,
     ) -> Self {
         ArgError {
             kind: ArgKind::Type,
@@ -104,6 +104,98 @@ impl fmt::Display for ArgError {
 
 impl std::error::Error for ArgError {}
 
+/// A value that an [`ArgError`] can quote as "got …".
+///
+/// Numbers are written the way JavaScript's `String(x)` writes them
+/// (`NaN`, `Infinity`, `1e+21`, `0.000001`), because most of them arrive
+/// from JavaScript and the message should quote what the caller passed.
+/// Floats use the shortest digits that read back to the same value (from the
+/// `ryu` crate) laid out by ECMAScript's `Number::toString` rules; this also
+/// keeps the float formatting machinery of `core::fmt` out of the
+/// WebAssembly module.
+///
+/// # Examples
+/// ```
+/// use quorumkit::Shown;
+/// assert_eq!(1.5f64.shown(), "1.5");
+/// assert_eq!(f64::INFINITY.shown(), "Infinity");
+/// assert_eq!(1e21f64.shown(), "1e+21");
+/// assert_eq!(0.000001f64.shown(), "0.000001");
+/// assert_eq!(42u32.shown(), "42");
+/// assert_eq!("object".shown(), "object");
+/// ```
+pub trait Shown {
+    /// The value as the message quotes it.
+    fn shown(self) -> String;
+}
+
+impl Shown for f64 {
+    fn shown(self) -> String {
+        js_number(self)
+    }
+}
+
+impl Shown for f32 {
+    fn shown(self) -> String {
+        js_number(f64::from(self))
+    }
+}
+
+macro_rules! shown_by_display {
+    ($($t:ty),*) => {$(
+        impl Shown for $t {
+            fn shown(self) -> String {
+                self.to_string()
+            }
+        }
+    )*};
+}
+shown_by_display!(u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize, char, bool);
+shown_by_display!(&str, String, &String, Cow<'_, str>);
+
+/// `String(x)` for a JavaScript number (ECMAScript `Number::toString`).
+fn js_number(x: f64) -> String {
+    if x.is_nan() {
+        return "NaN".into();
+    }
+    if x == 0.0 {
+        return "0".into();
+    }
+    let sign = if x < 0.0 { "-" } else { "" };
+    let x = x.abs();
+    if x.is_infinite() {
+        return format!("{sign}Infinity");
+    }
+    // Shortest round-trip digits, then ECMAScript's layout: x = 0.d1d2…dk × 10^n.
+    let mut buf = ryu::Buffer::new();
+    let text = buf.format_finite(x);
+    let (mantissa, exp) = match text.split_once(['e', 'E']) {
+        Some((m, e)) => (m, e.parse::<i32>().unwrap_or(0)),
+        None => (text, 0),
+    };
+    let int_len = mantissa.find('.').unwrap_or(mantissa.len()) as i32;
+    let all: String = mantissa.chars().filter(|c| c.is_ascii_digit()).collect();
+    let trimmed = all.trim_start_matches('0');
+    let n = int_len - (all.len() - trimmed.len()) as i32 + exp;
+    let digits = trimmed.trim_end_matches('0');
+    let k = digits.len() as i32;
+    let body = if k <= n && n <= 21 {
+        format!("{digits}{}", "0".repeat((n - k) as usize))
+    } else if 0 < n && n <= 21 {
+        let (a, b) = digits.split_at(n as usize);
+        format!("{a}.{b}")
+    } else if -6 < n && n <= 0 {
+        format!("0.{}{digits}", "0".repeat((-n) as usize))
+    } else {
+        let (first, rest) = digits.split_at(1);
+        let e = n - 1;
+        let point = if rest.is_empty() { "" } else { "." };
+        let esign = if e < 0 { "-" } else { "+" };
+        format!("{first}{point}{rest}e{esign}{}", e.abs())
+    };
+    format!("{sign}{body}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,5 +208,36 @@ mod tests {
         let t = ArgError::type_error("key", "a string or Uint8Array", "object");
         assert_eq!(t.kind, ArgKind::Type);
         assert_eq!(t.param, "key");
+    }
+
+    #[test]
+    fn numbers_are_quoted_as_javascript_writes_them() {
+        let cases: &[(f64, &str)] = &[
+            (0.0, "0"),
+            (-0.0, "0"),
+            (1.0, "1"),
+            (-2.5, "-2.5"),
+            (0.1, "0.1"),
+            (1.0 / 3.0, "0.3333333333333333"),
+            (123456789.0, "123456789"),
+            (1e16, "10000000000000000"),
+            (1e20, "100000000000000000000"),
+            (1e21, "1e+21"),
+            (1.5e300, "1.5e+300"),
+            (0.000001, "0.000001"),
+            (0.0000015, "0.0000015"),
+            (1e-7, "1e-7"),
+            (1.5e-7, "1.5e-7"),
+            (5e-324, "5e-324"),
+            (f64::MAX, "1.7976931348623157e+308"),
+            (9007199254740993.0, "9007199254740992"),
+            (f64::NAN, "NaN"),
+            (f64::INFINITY, "Infinity"),
+            (f64::NEG_INFINITY, "-Infinity"),
+        ];
+        for &(x, want) in cases {
+            assert_eq!(x.shown(), want, "{x:e}");
+        }
+        assert_eq!(0.5f32.shown(), "0.5");
     }
 }

@@ -27,7 +27,7 @@ pub mod raft;
 pub mod ring;
 pub mod snowflake;
 
-pub use error::{ArgError, ArgKind};
+pub use error::{ArgError, ArgKind, Shown};
 
 /// The raw WebAssembly exports (wasm32 only). JavaScript users reach them
 /// through the typed facade of the npm package; they are public so the

@@ -25,6 +25,7 @@ import * as raw from './raw/quorumkit.js';
 import { type Key, readOutput, reserveOutput, writeKey, writeKeys } from './internal/keys.js';
 import { memoryMayHaveGrown, wasm } from './internal/wasm.js';
 import { options, rangeError, typeError } from './internal/errors.js';
+import { decodeBase64, encodeBase64 } from './internal/base64.js';
 
 /**
  * The largest serialization `fromBytes` accepts: a filter of 2^32 bits
@@ -180,7 +181,7 @@ export class BloomFilter {
    * @throws {Error} if the text is not base64, or as {@link BloomFilter.fromBytes}.
    */
   static fromBase64(text: string): BloomFilter {
-    const r = raw.RawBloomFilter.from_base64(textArg(text));
+    const r = raw.RawBloomFilter.from_bytes(decodeBase64(textArg(text), 'bloom filter'));
     return adopt(() => new BloomFilter(0, 0), r);
   }
 
@@ -362,7 +363,7 @@ export class BloomFilter {
 
   /** {@link BloomFilter.toBytes} as standard padded base64, for JSON. @example `JSON.stringify({ filter: f.toBase64() })` */
   toBase64(): string {
-    return this.#raw.to_base64();
+    return encodeBase64(this.#raw.to_bytes());
   }
 
   /** Frees the filter's wasm memory. The object must not be used afterwards. @example `f.free();` */
@@ -436,7 +437,7 @@ export class CountingBloomFilter {
    * @throws {Error} if the text is not base64 of a valid counting filter.
    */
   static fromBase64(text: string): CountingBloomFilter {
-    const r = raw.RawCountingBloomFilter.from_base64(textArg(text));
+    const r = raw.RawCountingBloomFilter.from_bytes(decodeBase64(textArg(text), 'bloom filter'));
     return adopt(() => new CountingBloomFilter(0, 0), r);
   }
 
@@ -609,7 +610,7 @@ export class CountingBloomFilter {
 
   /** The byte format as base64. @example `f.toBase64();` */
   toBase64(): string {
-    return this.#raw.to_base64();
+    return encodeBase64(this.#raw.to_bytes());
   }
 
   /** Frees the filter's wasm memory. @example `f.free();` */
@@ -714,7 +715,7 @@ export class ScalableBloomFilter {
    * @throws {Error} if the text is not base64 of a valid scalable filter.
    */
   static fromBase64(text: string): ScalableBloomFilter {
-    const r = raw.RawScalableBloomFilter.from_base64(textArg(text));
+    const r = raw.RawScalableBloomFilter.from_bytes(decodeBase64(textArg(text), 'bloom filter'));
     return adopt(() => new ScalableBloomFilter(0, 0), r);
   }
 
@@ -887,7 +888,7 @@ export class ScalableBloomFilter {
 
   /** The byte format as base64. @example `f.toBase64();` */
   toBase64(): string {
-    return this.#raw.to_base64();
+    return encodeBase64(this.#raw.to_bytes());
   }
 
   /** Frees the filter's wasm memory. @example `f.free();` */
@@ -963,7 +964,7 @@ export class SplitBlockBloomFilter {
    * @throws {Error} if the text is not base64 of a valid split-block filter.
    */
   static fromBase64(text: string): SplitBlockBloomFilter {
-    const r = raw.RawSplitBlockBloomFilter.from_base64(textArg(text));
+    const r = raw.RawSplitBlockBloomFilter.from_bytes(decodeBase64(textArg(text), 'bloom filter'));
     return adopt(() => new SplitBlockBloomFilter(0), r);
   }
 
@@ -1120,7 +1121,7 @@ export class SplitBlockBloomFilter {
 
   /** The byte format as base64. @example `f.toBase64();` */
   toBase64(): string {
-    return this.#raw.to_base64();
+    return encodeBase64(this.#raw.to_bytes());
   }
 
   /** Frees the filter's wasm memory. @example `f.free();` */

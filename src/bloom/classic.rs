@@ -84,7 +84,10 @@ impl BloomFilter {
         if m.is_nan() || m > MAX_BITS as f64 {
             return Err(ArgError::range(
                 "expectedItems",
-                format!("small enough for {MAX_BITS} bits at this fpRate (it needs {m} bits)"),
+                format!(
+                    "small enough for {MAX_BITS} bits at this fpRate (it needs {} bits)",
+                    crate::Shown::shown(m)
+                ),
                 expected_items,
             ));
         }

@@ -115,21 +115,9 @@ macro_rules! common {
                 self.inner.to_bytes()
             }
 
-            /// The byte format as standard padded base64.
-            pub fn to_base64(&self) -> String {
-                self.inner.to_base64()
-            }
-
             /// Decodes the byte format (`Error` with the reason if corrupt).
             pub fn from_bytes(bytes: &[u8]) -> JsResult<$raw> {
                 $core::from_bytes(bytes)
-                    .map(|inner| $raw { inner })
-                    .map_err(bloom_error)
-            }
-
-            /// Decodes base64 of the byte format.
-            pub fn from_base64(text: &str) -> JsResult<$raw> {
-                $core::from_base64(text)
                     .map(|inner| $raw { inner })
                     .map_err(bloom_error)
             }
@@ -507,16 +495,6 @@ impl RawScalableBloomFilter {
             .map_err(bloom_error)
     }
 
-    /// Decodes base64 of the byte format.
-    pub fn from_base64(text: &str) -> JsResult<RawScalableBloomFilter> {
-        ScalableBloomFilter::from_base64(text)
-            .map(|inner| RawScalableBloomFilter {
-                inner,
-                error: String::new(),
-            })
-            .map_err(bloom_error)
-    }
-
     /// A deep copy.
     pub fn copy(&self) -> JsResult<RawScalableBloomFilter> {
         reserve(self.inner.bits() / 8 + 64 * 64)?;
@@ -696,10 +674,5 @@ impl RawScalableBloomFilter {
     /// The version-1 byte format.
     pub fn to_bytes(&self) -> Vec<u8> {
         self.inner.to_bytes()
-    }
-
-    /// The byte format as standard padded base64.
-    pub fn to_base64(&self) -> String {
-        self.inner.to_base64()
     }
 }
