@@ -1,7 +1,6 @@
 //! The consistent-hash ring: virtual nodes, weights, four hash modes.
 
-use std::collections::BTreeMap;
-
+use super::nodeset::{repeats, NameIndex};
 use super::packed::{check_out, PackedKeys};
 use super::{LoadStats, RingError};
 use crate::hash;
@@ -470,8 +469,6 @@ struct Node {
     name: Box<[u8]>,
     weight: f64,
     vnodes: Option<u32>,
-    /// Insertion sequence number: orders owners of equal points.
-    seq: u64,
     /// Current virtual-node (ketama: digest) count.
     count: u32,
 }
@@ -509,7 +506,7 @@ pub struct HashRing {
     slots: Vec<Option<Node>>,
     /// Live node indices in insertion order.
     order: Vec<u32>,
-    by_name: BTreeMap<Box<[u8]>, u32>,
+    by_name: NameIndex,
     positions: Positions,
     owners: Vec<u32>,
     /// `index[b]` is the first point whose top `bits - shift` bits are at
@@ -517,7 +514,6 @@ pub struct HashRing {
     /// about one point instead of the whole ring. Rebuilt on every change.
     index: Vec<u32>,
     shift: u32,
-    next_seq: u64,
 }
 
 fn check_vnodes(param: &'static str, v: u32) -> Result<u32, ArgError> {
@@ -639,10 +635,19 @@ fn merge_points<P: Ord + Copy>(
     }
 }
 
-/// Sorts `(position, priority, owner)` triples and splits them into arrays.
-fn sorted_arrays<P: Ord + Copy>(mut all: Vec<(P, u64, u32)>) -> (Vec<P>, Vec<u32>) {
-    all.sort_unstable_by_key(|&(p, pri, _)| (p, pri));
-    all.into_iter().map(|(p, _, o)| (p, o)).unzip()
+/// A point as one sortable key: position, then the owner's rank among equal
+/// points, then the owner. One `u128` sort serves both position widths (each
+/// sort instantiation costs kilobytes of wasm).
+fn point_key(position: u64, rank: usize, owner: u32) -> u128 {
+    (u128::from(position) << 64) | ((rank as u128) << 32) | u128::from(owner)
+}
+
+/// Sorts [`point_key`]s and splits them into positions and owners.
+fn sorted_arrays<P>(mut keys: Vec<u128>, narrow: impl Fn(u64) -> P) -> (Vec<P>, Vec<u32>) {
+    keys.sort_unstable();
+    keys.iter()
+        .map(|&k| (narrow((k >> 64) as u64), k as u32))
+        .unzip()
 }
 
 /// Exact length of each point's arc: point k owns `(p[k-1], p[k]]`, point 0
@@ -830,7 +835,7 @@ impl HashRing {
             vnodes: mode.default_vnodes(),
             slots: Vec::new(),
             order: Vec::new(),
-            by_name: BTreeMap::new(),
+            by_name: NameIndex::default(),
             positions: match mode.position_bits() {
                 32 => Positions::P32(Vec::new()),
                 _ => Positions::P64(Vec::new()),
@@ -838,7 +843,6 @@ impl HashRing {
             owners: Vec::new(),
             index: Vec::new(),
             shift: 0,
-            next_seq: 0,
         }
     }
 
@@ -1005,7 +1009,7 @@ impl HashRing {
     /// # Ok::<(), quorumkit::ArgError>(())
     /// ```
     pub fn index_of(&self, name: &[u8]) -> Option<u32> {
-        self.by_name.get(name).copied()
+        self.by_name.get(name)
     }
 
     /// Whether a node called `name` is on the ring.
@@ -1019,7 +1023,7 @@ impl HashRing {
     /// # Ok::<(), quorumkit::ArgError>(())
     /// ```
     pub fn contains(&self, name: &[u8]) -> bool {
-        self.by_name.contains_key(name)
+        self.by_name.contains(name)
     }
 
     fn node(&self, index: u32) -> Option<&Node> {
@@ -1082,14 +1086,16 @@ impl HashRing {
         N: AsRef<[u8]>,
     {
         let mut batch: Vec<(Box<[u8]>, NodeOptions, u32)> = Vec::new();
-        let mut seen = std::collections::BTreeSet::new();
-        for (name, opts) in nodes {
-            let name = name.as_ref();
+        let nodes: Vec<(N, NodeOptions)> = nodes.into_iter().collect();
+        let names: Vec<&[u8]> = nodes.iter().map(|(n, _)| n.as_ref()).collect();
+        let repeated = repeats(&names);
+        for (at, (name, opts)) in nodes.iter().enumerate() {
+            let (name, opts) = (name.as_ref(), *opts);
             check_weight(opts.weight)?;
             if let Some(v) = opts.vnodes {
                 check_vnodes("vnodes", v)?;
             }
-            if self.by_name.contains_key(name) || !seen.insert(name.to_vec()) {
+            if self.by_name.contains(name) || repeated[at] {
                 return Err(ArgError::range(
                     "node",
                     "a name not already on the ring",
@@ -1132,17 +1138,15 @@ impl HashRing {
                 name: name.clone(),
                 weight: opts.weight,
                 vnodes: opts.vnodes,
-                seq: self.next_seq,
                 count,
             };
-            self.next_seq += 1;
             if (idx as usize) < self.slots.len() {
                 self.slots[idx as usize] = Some(node);
             } else {
                 self.slots.push(Some(node));
             }
             self.order.push(idx);
-            self.by_name.insert(name, idx);
+            self.by_name.insert(&name, idx);
             ids.push(idx);
         }
         let unchanged = self.recount_ketama(&old_counts);
@@ -1241,15 +1245,6 @@ impl HashRing {
         }
     }
 
-    /// Tie-break priority: the first of equal positions owns the arc.
-    fn priority(&self, node: &Node) -> u64 {
-        if self.new_first_on_ties() {
-            u64::MAX - node.seq
-        } else {
-            node.seq
-        }
-    }
-
     fn merge_node(&mut self, idx: u32) {
         let Some(node) = self.node(idx) else {
             return;
@@ -1259,7 +1254,10 @@ impl HashRing {
             Positions::P32(_) => {
                 let mut pts = Vec::new();
                 self.gen32(node, &mut pts);
-                pts.sort_unstable();
+                // Sorted as u64, the instantiation the 64-bit modes need anyway.
+                let mut wide: Vec<u64> = pts.iter().map(|&p| u64::from(p)).collect();
+                wide.sort_unstable();
+                let pts: Vec<u32> = wide.into_iter().map(|p| p as u32).collect();
                 if let Positions::P32(pos) = &mut self.positions {
                     merge_points(pos, &mut self.owners, &pts, idx, new_first);
                 }
@@ -1278,32 +1276,37 @@ impl HashRing {
     fn rebuild(&mut self) {
         let mut buf32 = Vec::new();
         let mut buf64 = Vec::new();
+        // `order` is insertion order, so a node's place in it ranks it among
+        // the owners of an equal point: newest first, except in ketama mode.
+        let n = self.order.len();
+        let new_first = self.new_first_on_ties();
+        let rank = |at: usize| if new_first { n - 1 - at } else { at };
         match self.positions {
             Positions::P32(_) => {
                 let mut all = Vec::new();
-                for &i in &self.order {
+                for (at, &i) in self.order.iter().enumerate() {
                     if let Some(node) = self.node(i) {
                         buf32.clear();
                         self.gen32(node, &mut buf32);
-                        let pri = self.priority(node);
-                        all.extend(buf32.iter().map(|&p| (p, pri, i)));
+                        let r = rank(at);
+                        all.extend(buf32.iter().map(|&p| point_key(u64::from(p), r, i)));
                     }
                 }
-                let (pos, own) = sorted_arrays(all);
+                let (pos, own) = sorted_arrays(all, |p| p as u32);
                 self.positions = Positions::P32(pos);
                 self.owners = own;
             }
             Positions::P64(_) => {
                 let mut all = Vec::new();
-                for &i in &self.order {
+                for (at, &i) in self.order.iter().enumerate() {
                     if let Some(node) = self.node(i) {
                         buf64.clear();
                         self.gen64(node, &mut buf64);
-                        let pri = self.priority(node);
-                        all.extend(buf64.iter().map(|&p| (p, pri, i)));
+                        let r = rank(at);
+                        all.extend(buf64.iter().map(|&p| point_key(p, r, i)));
                     }
                 }
-                let (pos, own) = sorted_arrays(all);
+                let (pos, own) = sorted_arrays(all, |p| p);
                 self.positions = Positions::P64(pos);
                 self.owners = own;
             }

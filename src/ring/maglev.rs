@@ -1,6 +1,6 @@
 //! Maglev hashing (Eisenbud et al., NSDI 2016).
 
-use super::nodeset::NodeSet;
+use super::nodeset::{repeats, NodeSet};
 use super::packed::{check_out, PackedKeys};
 use super::{LoadStats, RingError};
 use crate::hash;
@@ -123,10 +123,11 @@ impl Maglev {
         N: AsRef<[u8]>,
     {
         let names: Vec<N> = names.into_iter().collect();
-        let mut seen = std::collections::BTreeSet::new();
-        for n in &names {
+        let refs: Vec<&[u8]> = names.iter().map(AsRef::as_ref).collect();
+        let repeated = repeats(&refs);
+        for (n, &again) in names.iter().zip(&repeated) {
             self.set.validate(n.as_ref(), 1.0)?;
-            if !seen.insert(n.as_ref()) {
+            if again {
                 return Err(ArgError::range(
                     "node",
                     "a name not already present",
