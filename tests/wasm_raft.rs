@@ -10,7 +10,10 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
 fn cluster(nodes: f64, seed: u64) -> RawRaftCluster {
-    RawRaftCluster::new(nodes, seed, None, None, None, None, None, None, None).unwrap()
+    RawRaftCluster::new(
+        nodes, seed, None, None, None, None, None, None, None, None, None, None, None,
+    )
+    .unwrap()
 }
 
 /// The numbers `state` or `events` wrote, as JavaScript reads them.
@@ -124,9 +127,11 @@ fn the_same_seed_and_actions_give_the_same_history() {
 
 #[wasm_bindgen_test]
 fn bad_arguments_are_range_errors_and_refusals_are_errors() {
-    let e = RawRaftCluster::new(0.0, 1, None, None, None, None, None, None, None)
-        .err()
-        .unwrap();
+    let e = RawRaftCluster::new(
+        0.0, 1, None, None, None, None, None, None, None, None, None, None, None,
+    )
+    .err()
+    .unwrap();
     assert_eq!(
         message(e),
         (
@@ -134,9 +139,23 @@ fn bad_arguments_are_range_errors_and_refusals_are_errors() {
             "nodes must be an integer in 1..=9, got 0".into()
         )
     );
-    let e = RawRaftCluster::new(3.0, 1, None, None, None, None, Some(1.5), None, None)
-        .err()
-        .unwrap();
+    let e = RawRaftCluster::new(
+        3.0,
+        1,
+        None,
+        None,
+        None,
+        None,
+        Some(1.5),
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+    )
+    .err()
+    .unwrap();
     assert_eq!(
         message(e),
         (
