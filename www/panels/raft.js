@@ -308,7 +308,7 @@ export function mount(root) {
         readEvents();
       }
     }
-    ui.state = c.state();
+    ui.state = ui.cluster.state(); // a scrub back may have replaced the cluster
     if (ui.state.stopped && ui.playing) setPlaying(false);
     draw();
   }
