@@ -608,7 +608,7 @@ export function mount(root) {
     if (storyKey !== $('#rf-story').dataset.key) {
       $('#rf-story').dataset.key = storyKey;
       $('#rf-story').innerHTML = ui.story.slice().reverse()
-        .map((e) => `<li><span class="rf-t">${fmtTime(e.time)}</span> ${escape(e.text)}</li>`).join('');
+        .map((e) => `<li data-time="${e.time}"><span class="rf-t">${fmtTime(e.time)}</span> ${escape(e.text)}</li>`).join('');
     }
 
     const status = $('#rf-status');
