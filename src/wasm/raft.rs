@@ -253,28 +253,39 @@ impl RawRaftCluster {
     /// returns the leader asked.
     pub fn transfer_leader(&mut self, id: f64) -> JsResult<u32> {
         let id = self.id("to", id)?;
-        self.c.transfer_leader(id).map_err(sim_error)
+        self.c
+            .transfer_leader(id)
+            .map_err(|e| sim_error(name_node(e, "to", id)))
     }
 
     /// Asks the leader to add node `id` as a learner; returns the index of
     /// the change in the log.
     pub fn add_learner(&mut self, id: f64) -> JsResult<f64> {
         let id = self.id("id", id)?;
-        self.c.add_learner(id).map(|i| i as f64).map_err(sim_error)
+        self.c
+            .add_learner(id)
+            .map(|i| i as f64)
+            .map_err(|e| sim_error(name_node(e, "id", id)))
     }
 
     /// Asks the leader to make learner `id` a voter; returns the index of
     /// the change.
     pub fn promote(&mut self, id: f64) -> JsResult<f64> {
         let id = self.id("id", id)?;
-        self.c.promote(id).map(|i| i as f64).map_err(sim_error)
+        self.c
+            .promote(id)
+            .map(|i| i as f64)
+            .map_err(|e| sim_error(name_node(e, "id", id)))
     }
 
     /// Asks the leader to remove member `id`; returns the index of the
     /// change.
     pub fn remove(&mut self, id: f64) -> JsResult<f64> {
         let id = self.id("id", id)?;
-        self.c.remove(id).map(|i| i as f64).map_err(sim_error)
+        self.c
+            .remove(id)
+            .map(|i| i as f64)
+            .map_err(|e| sim_error(name_node(e, "id", id)))
     }
 
     /// Virtual time in ms.
@@ -628,6 +639,21 @@ impl RawRaftCluster {
         args::int(param, v, 1, n)
             .map(|id| id as NodeId)
             .map_err(arg_error)
+    }
+}
+
+/// The core names a refused membership change `change` and shows it whole;
+/// JavaScript callers passed a node id, so the message names their parameter
+/// and value (`id must be a learner whose log has reached the commit index,
+/// got 4`).
+fn name_node(e: SimError, param: &'static str, id: NodeId) -> SimError {
+    match e {
+        SimError::Arg(mut a) if a.param != param => {
+            a.param = param.into();
+            a.got = id.to_string();
+            SimError::Arg(a)
+        }
+        other => other,
     }
 }
 
