@@ -128,8 +128,15 @@ test('raft panel: crash the leader and a new leader appears within bounded virtu
   const s0 = await playUntil(page, (x) => x.leader !== 0, 3_000);
   await pause(page);
   const { leader: old, time: crashedAt } = await status(page);
-  await selectNode(page, old);
-  await page.click('#rf-crash');
+  // Click the leader on the canvas (nodes sit on a circle of 0.36 × the width, n1 at the top).
+  const box = await page.locator('#rf-canvas').boundingBox();
+  const angle = -Math.PI / 2 + (2 * Math.PI * (old - 1)) / 5;
+  await page.mouse.click(box.x + box.width / 2 + 0.36 * box.width * Math.cos(angle), box.y + box.height / 2 + 0.36 * box.width * Math.sin(angle));
+  await page.waitForSelector('#rf-menu:not([hidden])');
+  assert.equal(await page.textContent('#rf-menu-title'), `n${old}`);
+  await page.click('#rf-menu [data-op=crash]');
+  assert.equal(await page.isHidden('#rf-menu'), true);
+  await page.waitForFunction(() => document.querySelector('#rf-crash').textContent === 'Restart');
   const s = await playUntil(page, (x) => x.leader !== 0 && x.leader !== old, 10_000);
   await pause(page);
   assert.ok(s0.leader !== s.leader);

@@ -75,6 +75,12 @@ export function mount(root) {
     <div class="rf-layout">
       <div class="rf-stage">
         <canvas id="rf-canvas" role="img" aria-label="The cluster: nodes in a circle coloured by role, messages moving along the links"></canvas>
+        <div class="rf-menu" id="rf-menu" role="group" aria-label="Node actions" hidden>
+          <strong id="rf-menu-title"></strong>
+          <button type="button" data-op="crash">Crash</button>
+          <button type="button" data-op="timeout">Time out</button>
+          <button type="button" data-op="transfer">Make leader</button>
+        </div>
         <p class="rf-legend" id="rf-legend"></p>
       </div>
       <div class="rf-side">
@@ -423,7 +429,8 @@ export function mount(root) {
         ctx.font = 'bold 10px system-ui, sans-serif';
         ctx.textAlign = 'center';
         ctx.textBaseline = 'middle';
-        ctx.fillText(m.granted === true ? '✓' : m.granted === false ? '✗' : '?', x, y + 0.5);
+        // The package says whether a vote reply grants; pre-vote replies carry no verdict.
+        if (m.granted !== null) ctx.fillText(m.granted ? '✓' : '✗', x, y + 0.5);
         break;
       case 'Append':
       case 'Heartbeat': {
@@ -540,6 +547,10 @@ export function mount(root) {
         const x1 = labelW + (nd.snapshotIndex - first + 1) * cell;
         lctx.fillStyle = '#e9d3e1';
         lctx.fillRect(x0 + 1, y + 2, x1 - x0 - 2, rowH - 4);
+        if (x1 - x0 > 70) {
+          lctx.fillStyle = '#1b1b1f';
+          lctx.fillText(`snapshot ≤ ${nd.snapshotIndex}`, (x0 + x1) / 2, y + rowH / 2 + 0.5);
+        }
       }
       for (const e of nd.log) {
         if (e.index < first) continue;
@@ -772,11 +783,40 @@ export function mount(root) {
     const x = e.clientX - r.left;
     const y = e.clientY - r.top;
     const hit = geo.pos.findIndex((p) => Math.hypot(p.x - x, p.y - y) <= geo.nodeR + 8);
-    if (hit >= 0) {
-      ui.selected = hit + 1;
-      $('#rf-node').value = String(hit + 1);
-      $('#rf-node').focus();
+    const menu = $('#rf-menu');
+    if (hit < 0) {
+      menu.hidden = true;
+      return;
     }
+    ui.selected = hit + 1;
+    $('#rf-node').value = String(hit + 1);
+    // A small menu by the node, as in RaftScope: crash or restart, time out, make leader.
+    const nd = ui.cluster.state().nodes[hit];
+    const leader = ui.state?.leader ?? 0;
+    $('#rf-menu-title').textContent = `n${hit + 1}`;
+    menu.querySelector('[data-op=crash]').textContent = nd.up ? 'Crash' : 'Restart';
+    menu.querySelector('[data-op=timeout]').disabled = !nd.up;
+    menu.querySelector('[data-op=transfer]').disabled = !leader || leader === hit + 1 || !nd.up;
+    const p = geo.pos[hit];
+    menu.style.left = `${Math.min(geo.w - 150, Math.max(0, p.x + geo.nodeR + 4))}px`;
+    menu.style.top = `${Math.max(0, p.y - 20)}px`;
+    menu.hidden = false;
+    menu.querySelector('button').focus();
+  });
+  $('#rf-menu').addEventListener('click', (e) => {
+    const op = e.target.dataset?.op;
+    if (!op) return;
+    nodeAct(op)();
+    $('#rf-menu').hidden = true;
+  });
+  $('#rf-menu').addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') {
+      $('#rf-menu').hidden = true;
+      canvas.focus();
+    }
+  });
+  document.addEventListener('click', (e) => {
+    if (e.target !== canvas && !$('#rf-menu').contains(e.target)) $('#rf-menu').hidden = true;
   });
 
   $('#rf-legend').innerHTML = [

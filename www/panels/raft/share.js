@@ -82,9 +82,12 @@ export function partitionPresets(n) {
       label: 'Leader in a minority',
       groups: (s) => {
         if (!s.leader) return null;
-        const size = Math.floor((n - 1) / 2);
+        // A minority of the voters, as the leader's configuration lists them.
+        const voters = s.nodes[s.leader - 1].voters;
+        const size = Math.max(1, Math.floor((voters.length - 1) / 2));
+        const at = voters.indexOf(s.leader);
         const few = [s.leader];
-        for (let k = 1; few.length < size; k++) few.push(((s.leader - 1 + k) % n) + 1);
+        for (let k = 1; few.length < size && k < voters.length; k++) few.push(voters[(at + k) % voters.length]);
         return apart(few);
       },
     },
