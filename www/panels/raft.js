@@ -321,10 +321,16 @@ export function mount(root) {
 
   // ----- drawing ------------------------------------------------------------
 
+  // Widths come from a ResizeObserver: reading clientWidth every frame would force a layout.
+  let stageW = 560;
+  let logsW = 800;
+  new ResizeObserver((entries) => { stageW = entries[0].contentRect.width || stageW; }).observe(canvas.parentElement);
+  new ResizeObserver((entries) => { logsW = entries[0].contentRect.width || logsW; logsKey = ''; }).observe(logCanvas.parentElement);
+
   let geo = null;
   function layout() {
     const dpr = window.devicePixelRatio || 1;
-    const w = Math.max(260, Math.min(560, canvas.parentElement.clientWidth));
+    const w = Math.max(260, Math.min(560, stageW));
     const h = w;
     if (canvas.width !== Math.round(w * dpr)) {
       canvas.width = Math.round(w * dpr);
@@ -506,10 +512,23 @@ export function mount(root) {
     ctx.fillText(`n${node.id}${learner ? ' (learner)' : voter ? '' : ' (out)'}`, lx, ly);
   }
 
+  // The package keeps a node's log array the same object while the log is unchanged, so the
+  // log view is redrawn only when an array, a commit index, a role or a snapshot changes.
+  let logsKey = '';
+  const logIds = new WeakMap();
+  let logSeq = 0;
+  const logId = (log) => {
+    let k = logIds.get(log);
+    if (k === undefined) logIds.set(log, (k = ++logSeq));
+    return k;
+  };
   function drawLogs() {
     const s = ui.state;
+    const key = `${s.leader}|${s.nodes.map((nd) => `${logId(nd.log)}:${nd.commit}:${nd.up}:${nd.snapshotIndex}`).join(',')}`;
+    if (key === logsKey) return;
+    logsKey = key;
     const dpr = geo.dpr;
-    const w = Math.max(280, logCanvas.parentElement.clientWidth);
+    const w = Math.max(280, logsW);
     const rowH = 22;
     const labelW = 44;
     const h = rowH * s.nodes.length + 18;
@@ -579,10 +598,10 @@ export function mount(root) {
   function renderPanel() {
     const s = ui.state;
     const c = ui.cluster;
-    $('#rf-time').textContent = fmtTime(s.time);
+    setText($('#rf-time'), fmtTime(s.time));
     const scrub = $('#rf-scrub');
-    scrub.max = String(ui.maxTime);
-    if (document.activeElement !== scrub || ui.playing) scrub.value = String(s.time);
+    if (scrub.max !== String(ui.maxTime)) scrub.max = String(ui.maxTime);
+    if ((document.activeElement !== scrub || ui.playing) && scrub.value !== String(s.time)) scrub.value = String(s.time);
 
     const nd = s.nodes[ui.selected - 1];
     const leader = s.leader ? s.nodes[s.leader - 1] : null;
@@ -593,8 +612,8 @@ export function mount(root) {
       + `commit ${nd.commit}, log ${nd.snapshotIndex + nd.log.length} entries`
       + `${nd.up && nd.role !== 'leader' ? `, timer ${nd.electionElapsed}/${nd.electionTimeout} ms` : ''}`
       + `${isLearner ? ' · learner' : isVoter ? '' : ' · not a member'}`;
-    $('#rf-node-info').textContent = info;
-    $('#rf-crash').textContent = nd.up ? 'Crash' : 'Restart';
+    setText($('#rf-node-info'), info);
+    setText($('#rf-crash'), nd.up ? 'Crash' : 'Restart');
     $('#rf-timeout').disabled = !nd.up;
     $('#rf-transfer').disabled = !leader || nd.id === s.leader || !isVoter;
     $('#rf-learner').disabled = !leader || isVoter || isLearner;
@@ -629,7 +648,12 @@ export function mount(root) {
     status.dataset.stopped = String(s.stopped);
     status.dataset.actions = String(ui.actions.length);
     status.dataset.digest = digest(s);
-    $('#rf-share').href = `#${encodeShare(ui.cfg, ui.actions.slice(0, ui.next), s.time)}`;
+    if (!ui.playing) updateShare();
+  }
+
+  function updateShare() {
+    const href = `#${encodeShare(ui.cfg, ui.actions.slice(0, ui.next), ui.cluster.now)}`;
+    if ($('#rf-share').getAttribute('href') !== href) $('#rf-share').setAttribute('href', href);
   }
 
   function renderActions() {
@@ -767,7 +791,10 @@ export function mount(root) {
     setPlaying(false);
     ui.scrubTo = Number(e.target.value);
   });
+  // While playing, the link is brought up to date when someone is about to use it.
+  for (const ev of ['pointerenter', 'focus', 'contextmenu']) $('#rf-share').addEventListener(ev, updateShare);
   $('#rf-share').addEventListener('click', (e) => {
+    updateShare();
     // Keep the link shareable: copy it, and load it here too (it is the same moment).
     const url = new URL($('#rf-share').href);
     navigator.clipboard?.writeText(url.href).catch(() => {});
@@ -843,6 +870,11 @@ export function mount(root) {
   setSpeed(Number($('#rf-speed').value));
   setPlaying(ui.playing);
   requestAnimationFrame(frame);
+}
+
+/** Writes text only when it changed, so an unchanged frame costs no layout. */
+function setText(el, text) {
+  if (el.textContent !== text) el.textContent = text;
 }
 
 function fmtTime(ms) {
