@@ -90,6 +90,8 @@ test('raft panel draws the cluster, its logs and a green safety checker, at desk
     assert.ok(inked > 3000, `canvas has ink (${inked} pixels)`);
     const box = await page.locator('#rf-canvas').boundingBox();
     assert.ok(box.width >= 250 && box.x >= 0 && box.x + box.width <= viewport.width, `canvas fits (${JSON.stringify(box)})`);
+    const scrollW = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(scrollW <= viewport.width, `no horizontal scrolling (${scrollW} px wide)`);
     const rules = await page.$$eval('#rf-monitor li', (lis) => lis.map((li) => `${li.className} ${li.dataset.rule}`));
     assert.deepEqual(rules, ['Election Safety', 'Leader Append-Only', 'Log Matching', 'Leader Completeness', 'State Machine Safety'].map((r) => `rf-ok ${r}`));
     assert.ok((await page.$$('#rf-story li')).length > 0, 'the story tells what happened');
@@ -249,4 +251,42 @@ test('raft panel: transfer leadership to a chosen node, then add, promote and re
   assert.equal(await page.locator('#rf-monitor li.rf-bad').count(), 0);
   assert.deepEqual(problems, []);
   await page.close();
+});
+
+test('raft panel: drag between two nodes to cut that link, or cut one way from the node box; both replay from the link', async () => {
+  const { page, problems } = await open();
+  await setSpeed(page, 0.5);
+  await playUntil(page, (x) => x.leader !== 0, 3_000);
+  await pause(page);
+  const box = await page.locator('#rf-canvas').boundingBox();
+  const at = (id) => {
+    const a = -Math.PI / 2 + (2 * Math.PI * (id - 1)) / 5;
+    return [box.x + box.width / 2 + 0.36 * box.width * Math.cos(a), box.y + box.height / 2 + 0.36 * box.width * Math.sin(a)];
+  };
+  await page.mouse.move(...at(1));
+  await page.mouse.down();
+  await page.mouse.move(...at(3), { steps: 8 });
+  await page.mouse.up();
+  await page.waitForFunction(() => document.querySelector('#rf-status').dataset.actions === '2');
+  assert.equal(await page.isHidden('#rf-menu'), true, 'a drag does not open the menu');
+  const cuts = await page.$$eval('#rf-actions li', (lis) => lis.map((li) => li.textContent.replace(/^\S+ ms /, '')));
+  assert.deepEqual(cuts, ['cut n1 → n3', 'cut n3 → n1']);
+  await selectNode(page, 2);
+  await page.selectOption('#rf-cut-to', '4');
+  await page.check('#rf-oneway');
+  await page.click('#rf-cut');
+  await page.waitForFunction(() => document.querySelector('#rf-status').dataset.actions === '3');
+  assert.match(await page.textContent('#rf-story'), /the link from node 2 to node 4 was cut \(one way\)/);
+  await play(page);
+  await page.waitForTimeout(300);
+  await pause(page);
+  const here = await status(page);
+  const href = await page.getAttribute('#rf-share', 'href');
+  assert.match(href, /a=\d+k1-3,\d+k3-1,\d+k2-4/);
+  await page.close();
+  const { page: again, problems: p2 } = await open(href);
+  await again.waitForFunction((t) => Number(document.querySelector('#rf-status').dataset.time) === t, here.time);
+  assert.equal((await status(again)).digest, here.digest);
+  assert.deepEqual([...problems, ...p2], []);
+  await again.close();
 });

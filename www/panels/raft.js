@@ -92,6 +92,9 @@ export function mount(root) {
             <button id="rf-crash" type="button">Crash</button>
             <button id="rf-timeout" type="button">Time out now</button>
             <button id="rf-isolate" type="button">Isolate</button>
+            <span class="rf-cut"><label>Cut link to <select id="rf-cut-to"></select></label>
+              <label><input id="rf-oneway" type="checkbox"> one way only</label>
+              <button id="rf-cut" type="button">Cut</button></span>
             <button id="rf-transfer" type="button">Transfer leadership here</button>
             <button id="rf-learner" type="button">Add as learner</button>
             <button id="rf-promote" type="button">Promote to voter</button>
@@ -144,6 +147,8 @@ export function mount(root) {
     story: [],
     proposals: 0,
     partition: null, // the groups of the latest partition event, or null
+    cuts: new Set(), // one-way cuts since then, as "from>to"
+    drag: null, // { from, x, y } while drawing a cut on the canvas
     scrubTo: null,
     error: '',
   };
@@ -168,6 +173,7 @@ export function mount(root) {
       case 'propose': return c.propose(a.data);
       case 'partition': return c.partition(a.groups);
       case 'heal': return c.heal();
+      case 'cut': return c.cut(a.from, a.to);
       case 'drop': return c.setRates({ dropRate: a.rate });
       case 'step': return c.stepEvent();
       case 'transfer': return c.transferLeader(a.node);
@@ -200,9 +206,12 @@ export function mount(root) {
     ui.story = [];
     // The partition in force: the latest partition or heal applied (older than the events read below).
     ui.partition = null;
+    ui.cuts = new Set();
     for (const a of ui.actions.slice(0, ui.next)) {
       if (a.op === 'partition') ui.partition = a.groups;
-      else if (a.op === 'heal') ui.partition = null;
+      if (a.op === 'partition' || a.op === 'heal') ui.cuts = new Set();
+      if (a.op === 'heal') ui.partition = null;
+      if (a.op === 'cut') ui.cuts.add(`${a.from}>${a.to}`);
     }
     lastCommit = 0;
     readEvents();
@@ -260,6 +269,7 @@ export function mount(root) {
       case 'restart': return `${n(e.node)} restarted from what it had persisted`;
       case 'partition': return `the network split into ${e.groups.map((g) => `{${g.join(', ')}}`).join(' and ')}`;
       case 'heal': return 'the network healed';
+      case 'cut': return `the link from ${n(e.from)} to ${n(e.to)} was cut (one way)`;
       case 'propose': return `a client request reached leader ${n(e.node)} as entry ${e.index}`;
       case 'transfer': return `${n(e.from)} hands leadership to ${n(e.to)}`;
       case 'snapshot': return e.received ? `${n(e.node)} installed a snapshot up to entry ${e.index}` : null;
@@ -278,7 +288,9 @@ export function mount(root) {
     ui.cursor += evs.length;
     for (const e of evs) {
       if (e.type === 'partition') ui.partition = e.groups;
-      else if (e.type === 'heal') ui.partition = null;
+      if (e.type === 'partition' || e.type === 'heal') ui.cuts = new Set();
+      if (e.type === 'heal') ui.partition = null;
+      if (e.type === 'cut') ui.cuts.add(`${e.from}>${e.to}`);
       else if (e.type === 'commit' && e.index > lastCommit) {
         // A leader commits first; followers learn it later, so a new highest commit is the cluster's.
         lastCommit = e.index;
@@ -370,21 +382,42 @@ export function mount(root) {
       });
     }
 
-    // Links; a cut link (different partition groups) is dashed.
+    // Links; a cut link (different partition groups, or cut by hand) is dashed, and a one-way
+    // cut carries a ✕ near the sender whose messages are lost.
     const group = (id) => (ui.partition ? ui.partition.findIndex((g) => g.includes(id)) : 0);
+    const apart = (a, b) => ui.partition && (group(a) !== group(b) || group(a) < 0);
     ctx.lineWidth = 1;
     for (let i = 0; i < pos.length; i++) {
       for (let j = i + 1; j < pos.length; j++) {
-        const cut = ui.partition && (group(i + 1) !== group(j + 1) || group(i + 1) < 0);
-        ctx.strokeStyle = cut ? 'rgba(213,94,0,0.35)' : 'rgba(90,90,102,0.18)';
-        ctx.setLineDash(cut ? [3, 5] : []);
+        const ab = apart(i + 1, j + 1) || ui.cuts.has(`${i + 1}>${j + 1}`);
+        const ba = apart(i + 1, j + 1) || ui.cuts.has(`${j + 1}>${i + 1}`);
+        ctx.strokeStyle = ab || ba ? 'rgba(213,94,0,0.55)' : 'rgba(90,90,102,0.18)';
+        ctx.setLineDash(ab || ba ? [3, 5] : []);
         ctx.beginPath();
         ctx.moveTo(pos[i].x, pos[i].y);
         ctx.lineTo(pos[j].x, pos[j].y);
         ctx.stroke();
+        if (ab !== ba) {
+          const [f, t] = ab ? [pos[i], pos[j]] : [pos[j], pos[i]];
+          const x = f.x + (t.x - f.x) * 0.3;
+          const y = f.y + (t.y - f.y) * 0.3;
+          ctx.fillStyle = '#d55e00';
+          ctx.font = 'bold 13px system-ui, sans-serif';
+          ctx.textAlign = 'center';
+          ctx.textBaseline = 'middle';
+          ctx.fillText('✕', x, y);
+        }
       }
     }
     ctx.setLineDash([]);
+    if (ui.drag?.to) {
+      ctx.strokeStyle = '#d55e00';
+      ctx.lineWidth = 2;
+      ctx.beginPath();
+      ctx.moveTo(pos[ui.drag.from - 1].x, pos[ui.drag.from - 1].y);
+      ctx.lineTo(ui.drag.x, ui.drag.y);
+      ctx.stroke();
+    }
 
     // Messages in flight.
     for (const m of s.messages) drawMessage(m);
@@ -667,6 +700,7 @@ export function mount(root) {
     switch (a.op) {
       case 'partition': return `partition ${a.groups.map((g) => `{${g.join(',')}}`).join(' ')}`;
       case 'heal': return 'heal the network';
+      case 'cut': return `cut n${a.from} → n${a.to}`;
       case 'drop': return `drop rate ${Math.round(a.rate * 100)} %`;
       case 'propose': return `client request “${escape(a.data)}”`;
       case 'step': return 'single step';
@@ -702,6 +736,8 @@ export function mount(root) {
     voters.value = String(cfg.voters);
     const sel = $('#rf-node');
     sel.innerHTML = Array.from({ length: cfg.nodes }, (_, k) => `<option value="${k + 1}">n${k + 1}</option>`).join('');
+    $('#rf-cut-to').innerHTML = sel.innerHTML;
+    $('#rf-cut-to').value = String((ui.selected % cfg.nodes) + 1);
     ui.selected = Math.min(ui.selected, cfg.nodes);
     sel.value = String(ui.selected);
     $('#rf-partition').innerHTML = partitionPresets(cfg.nodes)
@@ -782,6 +818,13 @@ export function mount(root) {
     ['#rf-learner', 'learner'], ['#rf-promote', 'promote'], ['#rf-remove', 'remove']]) {
     $(btn).addEventListener('click', nodeAct(op));
   }
+  /** Cuts the link between two nodes: both ways, or from → to only. */
+  function cutLink(from, to, oneWay) {
+    if (from === to) return;
+    if (act({ op: 'cut', from, to }) && !oneWay) act({ op: 'cut', from: to, to: from });
+    readEvents();
+  }
+  $('#rf-cut').addEventListener('click', () => cutLink(ui.selected, Number($('#rf-cut-to').value), $('#rf-oneway').checked));
   $('#rf-isolate').addEventListener('click', () => {
     const others = Array.from({ length: ui.cfg.nodes }, (_, k) => k + 1).filter((k) => k !== ui.selected);
     act({ op: 'partition', groups: [[ui.selected], others] });
@@ -803,13 +846,40 @@ export function mount(root) {
     $('#rf-share').textContent = 'Link copied — it replays this moment';
     setTimeout(() => { $('#rf-share').textContent = 'Link to this moment'; }, 2000);
   });
-  // Click (or tap) a node on the canvas to select it.
-  canvas.addEventListener('click', (e) => {
-    if (!geo) return;
+  // Drag from one node to another to cut the link between them (a partition drawn by hand).
+  const nodeAt = (e) => {
     const r = canvas.getBoundingClientRect();
     const x = e.clientX - r.left;
     const y = e.clientY - r.top;
-    const hit = geo.pos.findIndex((p) => Math.hypot(p.x - x, p.y - y) <= geo.nodeR + 8);
+    return { x, y, hit: geo ? geo.pos.findIndex((p) => Math.hypot(p.x - x, p.y - y) <= geo.nodeR + 8) : -1 };
+  };
+  let dragged = false;
+  canvas.addEventListener('pointerdown', (e) => {
+    const { hit } = nodeAt(e);
+    dragged = false;
+    if (hit >= 0) ui.drag = { from: hit + 1, x: 0, y: 0, to: false };
+  });
+  canvas.addEventListener('pointermove', (e) => {
+    if (!ui.drag) return;
+    const { x, y, hit } = nodeAt(e);
+    Object.assign(ui.drag, { x, y, to: ui.drag.to || hit !== ui.drag.from - 1 });
+  });
+  canvas.addEventListener('pointerup', (e) => {
+    const d = ui.drag;
+    ui.drag = null;
+    if (!d?.to) return;
+    dragged = true;
+    const { hit } = nodeAt(e);
+    if (hit >= 0 && hit + 1 !== d.from) cutLink(d.from, hit + 1, $('#rf-oneway').checked);
+  });
+  canvas.addEventListener('pointerleave', () => { ui.drag = null; });
+  // Click (or tap) a node on the canvas to select it.
+  canvas.addEventListener('click', (e) => {
+    if (!geo || dragged) {
+      dragged = false;
+      return;
+    }
+    const { hit } = nodeAt(e);
     const menu = $('#rf-menu');
     if (hit < 0) {
       menu.hidden = true;
@@ -850,7 +920,8 @@ export function mount(root) {
     ['leader', 'L'], ['candidate', 'C'], ['precandidate', 'P'], ['follower', 'F'], ['down', '✕'],
   ].map(([r, l]) => `<span><span class="rf-sw" style="background:${ROLE[r].fill}"></span>${l} ${ROLE[r].name}</span>`).join(' ')
     + ' · <span>◆ RequestVote</span> <span>● reply ✓ granted / ✗ refused</span> <span>■ AppendEntries (□ heartbeat)</span>'
-    + ' <span>▲ snapshot / TimeoutNow</span> · <span>orange arc: election timer</span> · <span>dashed ring: learner</span>';
+    + ' <span>▲ snapshot / TimeoutNow</span> · <span>orange arc: election timer</span> · <span>dashed ring: learner</span>'
+    + '<br>Click a node for its menu; drag from one node to another to cut that link.';
 
   // A shared link (#raft?…) replays what its author did, paused at the moment it was taken.
   const shared = decodeShare(location.hash);

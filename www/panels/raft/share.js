@@ -4,7 +4,7 @@
 
 const CODES = {
   crash: 'c', restart: 'r', timeout: 'o', propose: 'p', partition: 'P', heal: 'h',
-  drop: 'd', step: 's', transfer: 'T', learner: 'l', promote: 'm', remove: 'x',
+  drop: 'd', step: 's', cut: 'k', transfer: 'T', learner: 'l', promote: 'm', remove: 'x',
 };
 const OPS = Object.fromEntries(Object.entries(CODES).map(([op, code]) => [code, op]));
 
@@ -13,6 +13,7 @@ function arg(a) {
     case 'propose': return encodeURIComponent(a.data);
     case 'partition': return a.groups.map((g) => g.join('-')).join('_');
     case 'drop': return String(a.rate);
+    case 'cut': return `${a.from}-${a.to}`;
     case 'heal':
     case 'step': return '';
     default: return String(a.node);
@@ -64,6 +65,10 @@ export function decodeShare(hash) {
     if (op === 'propose') actions.push({ t, op, data: decodeURIComponent(rest) });
     else if (op === 'partition') actions.push({ t, op, groups: rest.split('_').map((g) => g.split('-').filter(Boolean).map(Number)) });
     else if (op === 'drop') actions.push({ t, op, rate: Number(rest) });
+    else if (op === 'cut') {
+      const [from, to] = rest.split('-').map(Number);
+      actions.push({ t, op, from, to });
+    }
     else if (op === 'heal' || op === 'step') actions.push({ t, op });
     else actions.push({ t, op, node: Number(rest) });
   }
