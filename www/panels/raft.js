@@ -642,7 +642,7 @@ export function mount(root) {
     const isVoter = view.voters.includes(nd.id);
     const isLearner = view.learners.includes(nd.id);
     const info = `n${nd.id}: ${nd.up ? ROLE[nd.role].name : 'crashed'}, term ${nd.term}, voted for ${nd.vote || 'nobody'}, `
-      + `commit ${nd.commit}, log ${nd.snapshotIndex + nd.log.length} entries`
+      + `commit ${nd.commit}, log ${nd.snapshotIndex + nd.log.length} ${nd.snapshotIndex + nd.log.length === 1 ? 'entry' : 'entries'}`
       + `${nd.up && nd.role !== 'leader' ? `, timer ${nd.electionElapsed}/${nd.electionTimeout} ms` : ''}`
       + `${isLearner ? ' · learner' : isVoter ? '' : ' · not a member'}`;
     setText($('#rf-node-info'), info);
