@@ -10,7 +10,10 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
 fn cluster(nodes: f64, seed: u64) -> RawRaftCluster {
-    RawRaftCluster::new(nodes, seed, None, None, None, None, None, None, None).unwrap()
+    RawRaftCluster::new(
+        nodes, seed, None, None, None, None, None, None, None, None, None, None, None,
+    )
+    .unwrap()
 }
 
 /// The numbers `state` or `events` wrote, as JavaScript reads them.
@@ -124,9 +127,11 @@ fn the_same_seed_and_actions_give_the_same_history() {
 
 #[wasm_bindgen_test]
 fn bad_arguments_are_range_errors_and_refusals_are_errors() {
-    let e = RawRaftCluster::new(0.0, 1, None, None, None, None, None, None, None)
-        .err()
-        .unwrap();
+    let e = RawRaftCluster::new(
+        0.0, 1, None, None, None, None, None, None, None, None, None, None, None,
+    )
+    .err()
+    .unwrap();
     assert_eq!(
         message(e),
         (
@@ -134,9 +139,23 @@ fn bad_arguments_are_range_errors_and_refusals_are_errors() {
             "nodes must be an integer in 1..=9, got 0".into()
         )
     );
-    let e = RawRaftCluster::new(3.0, 1, None, None, None, None, Some(1.5), None, None)
-        .err()
-        .unwrap();
+    let e = RawRaftCluster::new(
+        3.0,
+        1,
+        None,
+        None,
+        None,
+        None,
+        Some(1.5),
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+    )
+    .err()
+    .unwrap();
     assert_eq!(
         message(e),
         (
@@ -178,4 +197,185 @@ fn the_loopback_workload_applies_every_proposal() {
         assert_eq!(l.run(1_000.0, 64.0).unwrap(), 1_000.0);
     }
     assert!(RawRaftLoopback::new(10.0).is_err());
+}
+
+fn with_options(
+    nodes: f64,
+    seed: u64,
+    pre_vote: Option<bool>,
+    check_quorum: Option<bool>,
+    compact_every: Option<f64>,
+    voters: Option<f64>,
+) -> JsResult {
+    RawRaftCluster::new(
+        nodes,
+        seed,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        pre_vote,
+        check_quorum,
+        compact_every,
+        voters,
+    )
+}
+
+type JsResult = Result<RawRaftCluster, JsValue>;
+
+/// The node records of the last `state` call.
+fn nodes(c: &mut RawRaftCluster) -> Vec<Vec<f64>> {
+    let len = c.state(false);
+    let n = nums(c, len);
+    (0..n[1] as usize)
+        .map(|i| n[STATE_HEADER + i * NODE_FIELDS..][..NODE_FIELDS].to_vec())
+        .collect()
+}
+
+#[wasm_bindgen_test]
+fn nodes_report_their_snapshot_index_and_membership_masks() {
+    let mut c = with_options(5.0, 6, None, None, Some(5.0), Some(3.0)).unwrap();
+    c.advance(1_000.0).unwrap();
+    let leader = c.leader() as usize;
+    let voters_123 = f64::from((1 << 1) | (1 << 2) | (1 << 3));
+    assert_eq!(nodes(&mut c)[leader - 1][13..15], [voters_123, 0.0]);
+    c.add_learner(4.0).unwrap();
+    c.advance(300.0).unwrap();
+    assert_eq!(
+        nodes(&mut c)[leader - 1][13..15],
+        [voters_123, f64::from(1 << 4)]
+    );
+    for k in 0..12 {
+        c.propose(put(format!("e{k}").as_bytes())).unwrap();
+        c.advance(20.0).unwrap();
+    }
+    c.advance(300.0).unwrap();
+    let ns = nodes(&mut c);
+    // Compacted every 5 entries: the log starts after the snapshot index.
+    assert!(ns[leader - 1][12] >= 5.0);
+    assert!(ns[leader - 1][7] < 5.0 + 1.0);
+    assert!(!c.violated());
+}
+
+#[wasm_bindgen_test]
+fn a_compacted_log_is_resent_whole() {
+    let mut c = with_options(3.0, 2, None, None, Some(3.0), None).unwrap();
+    c.advance(1_000.0).unwrap();
+    c.state(false);
+    for _ in 0..8 {
+        c.propose(put(b"x")).unwrap();
+        c.advance(30.0).unwrap();
+    }
+    c.advance(200.0).unwrap();
+    for node in nodes(&mut c) {
+        // (log length, first position sent, entries sent): the whole log, from 0.
+        let (len, from, sent, snap) = (node[7], node[10], node[11], node[12]);
+        assert!(snap >= 3.0);
+        assert_eq!(from, 0.0);
+        assert_eq!(sent, len);
+    }
+}
+
+#[wasm_bindgen_test]
+fn vote_replies_carry_their_verdict() {
+    // Node 2 stands first and wins term 1: every vote reply it gets grants.
+    let mut c = cluster(3.0, 1);
+    c.timeout(2.0).unwrap();
+    let mut replies = 0;
+    for _ in 0..40 {
+        c.step_event();
+        let len = c.state(false);
+        let n = nums(&c, len);
+        let at = STATE_HEADER + 3 * NODE_FIELDS;
+        for k in 0..n[2] as usize {
+            let f = &n[at + k * FLIGHT_FIELDS..][..FLIGHT_FIELDS];
+            if f[1] == 1.0 {
+                // A VoteResp to node 2 in term 1, granted.
+                assert_eq!((f[3], f[4], f[9]), (2.0, 1.0, 1.0));
+                replies += 1;
+            } else {
+                assert_eq!(f[9], -1.0);
+            }
+        }
+    }
+    assert!(replies > 0);
+    // A node that already voted refuses a second candidate of the same term.
+    c.advance(1_000.0).unwrap();
+    let term = nodes(&mut c)[0][2];
+    let leader = c.leader();
+    let a = leader % 3 + 1;
+    let b = a % 3 + 1;
+    c.timeout(f64::from(a)).unwrap();
+    c.timeout(f64::from(b)).unwrap();
+    let mut refused = 0;
+    for _ in 0..40 {
+        c.step_event();
+        let len = c.state(false);
+        let n = nums(&c, len);
+        let at = STATE_HEADER + 3 * NODE_FIELDS;
+        for k in 0..n[2] as usize {
+            let f = &n[at + k * FLIGHT_FIELDS..][..FLIGHT_FIELDS];
+            if f[1] == 1.0 && f[4] == term + 1.0 && f[9] == 0.0 {
+                refused += 1;
+            }
+        }
+    }
+    assert!(refused > 0);
+}
+
+#[wasm_bindgen_test]
+fn transfer_and_membership_changes_and_their_errors() {
+    let mut c = with_options(4.0, 1, Some(true), Some(true), None, Some(3.0)).unwrap();
+    let (class, msg) = message(c.transfer_leader(2.0).unwrap_err());
+    assert_eq!(
+        (class.as_str(), msg.as_str()),
+        ("Error", "no live leader to take the proposal")
+    );
+    c.advance(1_000.0).unwrap();
+    let from = c.leader();
+    let to = from % 3 + 1;
+    assert_eq!(c.transfer_leader(f64::from(to)).unwrap(), from);
+    c.advance(500.0).unwrap();
+    assert_eq!(c.leader(), to);
+    let (class, msg) = message(c.transfer_leader(4.0).unwrap_err());
+    assert_eq!(
+        (class.as_str(), msg.as_str()),
+        ("RangeError", "to must be a voter of the cluster, got 4")
+    );
+    let (class, msg) = message(c.promote(4.0).unwrap_err());
+    assert_eq!(
+        (class.as_str(), msg.as_str()),
+        (
+            "RangeError",
+            "id must be a learner whose log has reached the commit index, got 4"
+        )
+    );
+    let (class, _) = message(c.add_learner(5.0).unwrap_err());
+    assert_eq!(class, "RangeError");
+    assert!(c.add_learner(4.0).unwrap() > 0.0);
+    let (class, msg) = message(c.remove(1.0).unwrap_err());
+    assert_eq!(
+        (class.as_str(), msg.as_str()),
+        ("Error", "a membership change is in progress")
+    );
+    c.advance(500.0).unwrap();
+    c.promote(4.0).unwrap();
+    c.advance(500.0).unwrap();
+    c.remove(f64::from(to % 3 + 1)).unwrap();
+    c.advance(500.0).unwrap();
+    assert!(!c.violated());
+    let e = with_options(3.0, 1, None, None, None, Some(4.0))
+        .err()
+        .unwrap();
+    assert_eq!(
+        message(e),
+        (
+            "RangeError".into(),
+            "voters must be an integer in 0..=3 (0: every node), got 4".into()
+        )
+    );
+    assert!(with_options(3.0, 1, None, None, Some(-1.0), None).is_err());
 }

@@ -55,6 +55,27 @@ export interface RaftClusterOptions {
   dupRate?: number;
   /** Probability that a message is held back and overtaken (default 0). */
   reorderRate?: number;
+  /**
+   * Pre-vote (thesis §9.6, default false): a node first asks whether it could win before it
+   * raises its term, so a node that rejoins after a partition does not depose a healthy leader.
+   */
+  preVote?: boolean;
+  /**
+   * Check-quorum (default false): a leader that has not heard from a majority for an election
+   * timeout steps down, and followers that hear from a live leader ignore vote requests (a lease).
+   */
+  checkQuorum?: boolean;
+  /**
+   * Log compaction (§7, default 0: never): each node takes a snapshot and drops its log prefix
+   * once it has applied this many entries past its last snapshot; a follower that lags behind the
+   * leader's log gets the snapshot (an InstallSnapshot message, kind `'Snapshot'`).
+   */
+  compactEvery?: number;
+  /**
+   * How many nodes (ids `1..=voters`) form the initial configuration (default 0: all of them).
+   * The others run but stay outside the cluster until {@link RaftCluster.addLearner} adds them.
+   */
+  voters?: number;
 }
 
 /** One log entry. Entries with equal `index` and `term` are the same entry (Log Matching). */
@@ -95,6 +116,12 @@ export interface RaftNodeState {
   readonly electionTimeout: number;
   /** `electionElapsed / electionTimeout`, capped at 1. */
   readonly electionProgress: number;
+  /** The index its latest snapshot covers (0 without compaction): `log[0].index` is one more. */
+  readonly snapshotIndex: number;
+  /** The voting members, in the node's own view of the configuration (what it last knew if down). */
+  readonly voters: readonly number[];
+  /** The learners (non-voting members) in the node's own view of the configuration. */
+  readonly learners: readonly number[];
 }
 
 /** A message's identity and timing. */
@@ -121,6 +148,11 @@ export interface RaftMessage {
 export interface RaftFlight extends RaftMessage {
   /** `(now - sent) / (arrive - sent)`, in [0, 1]: where to draw it. */
   readonly progress: number;
+  /**
+   * For a `'VoteResp'`: whether it grants the vote (its sender voted for its recipient in
+   * `term`). `null` for every other kind.
+   */
+  readonly granted: boolean | null;
 }
 
 /** Everything a visualizer draws in one frame. */
@@ -191,8 +223,8 @@ const REASONS: readonly RaftDropReason[] = ['lost', 'partition', 'crashed'];
 const SIMPLE: readonly ('timeout' | 'crash' | 'restart')[] = ['timeout', 'crash', 'restart'];
 // The record layout of src/wasm/raft.rs.
 const STATE_HEADER = 5;
-const NODE_FIELDS = 12;
-const FLIGHT_FIELDS = 9;
+const NODE_FIELDS = 15;
+const FLIGHT_FIELDS = 10;
 const ENTRY_FIELDS = 3;
 const EVENT_FIELDS = 11;
 const EVENT_CHUNK = 4096;
@@ -241,6 +273,26 @@ function num(param: string, v: unknown): number | undefined {
   if (v === undefined) return undefined;
   if (typeof v !== 'number') throw typeError(param, 'a number', v);
   return v;
+}
+
+function bool(param: string, v: unknown): boolean | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'boolean') throw typeError(param, 'a boolean', v);
+  return v;
+}
+
+const MEMBERS = new Map<number, readonly number[]>();
+
+/** The ids whose bits are set in `mask`, as one frozen array per distinct mask. */
+function members(mask: number): readonly number[] {
+  let ids = MEMBERS.get(mask);
+  if (ids === undefined) {
+    const out: number[] = [];
+    for (let id = 1; id < 32; id++) if (mask & (1 << id)) out.push(id);
+    ids = Object.freeze(out);
+    MEMBERS.set(mask, ids);
+  }
+  return ids;
 }
 
 function nodeId(param: string, v: unknown): number {
@@ -305,13 +357,22 @@ export class RaftCluster {
    * @throws {RangeError} if `nodes` is outside 1..=9, `seed` is negative, fractional or
    *   too large, `electionTimeout` or `heartbeat` is out of range (the heartbeat must be
    *   at least a 10 ms tick and below the election timeout), `latency` has `min > max`
-   *   or `max > 60000`, or a rate lies outside [0, 1].
+   *   or `max > 60000`, a rate lies outside [0, 1], `compactEvery` is negative or fractional,
+   *   or `voters` is outside 0..=nodes. (`preVote` and `checkQuorum` must be booleans.)
+   * @example
+   * ```js
+   * // Pre-vote and check-quorum on, logs compacted every 50 entries, node 5 outside the cluster.
+   * const c = new RaftCluster({ nodes: 5, seed: 3, preVote: true, checkQuorum: true, compactEvery: 50, voters: 4 });
+   * ```
    */
   constructor(opts: RaftClusterOptions) {
     if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) {
       throw typeError('options', 'an options object with nodes and seed', opts);
     }
-    const { nodes, seed, electionTimeout, heartbeat, latency, dropRate, dupRate, reorderRate } = opts;
+    const {
+      nodes, seed, electionTimeout, heartbeat, latency, dropRate, dupRate, reorderRate,
+      preVote, checkQuorum, compactEvery, voters,
+    } = opts;
     if (typeof nodes !== 'number') throw typeError('nodes', 'a number', nodes);
     const s = toSeed(seed);
     let lmin: number | undefined;
@@ -331,6 +392,8 @@ export class RaftCluster {
       nodes, s,
       num('electionTimeout', electionTimeout), num('heartbeat', heartbeat), lmin, lmax,
       num('dropRate', dropRate), num('dupRate', dupRate), num('reorderRate', reorderRate),
+      bool('preVote', preVote), bool('checkQuorum', checkQuorum),
+      num('compactEvery', compactEvery), num('voters', voters),
     );
     this.size = nodes;
     this.seed = s;
@@ -467,6 +530,76 @@ export class RaftCluster {
   }
 
   /**
+   * Asks the leader to hand leadership to voter `to` (thesis §3.10): the leader stops taking
+   * proposals, brings `to`'s log up to date, then tells it to start an election at once
+   * (TimeoutNow). The transfer completes, or is abandoned after an election timeout, as time
+   * advances. Returns the leader that was asked.
+   * @example
+   * ```js
+   * c.advance(1000);
+   * const from = c.transferLeader(3);
+   * c.advance(300);
+   * c.state().leader; // 3
+   * ```
+   * @throws {TypeError} if `to` is not a number. @throws {RangeError} for an unknown id, or a
+   *   node that is not a voter. @throws {Error} if no live node leads, or the run stopped.
+   */
+  transferLeader(to: number): number {
+    return this.#raw.transfer_leader(nodeId('to', to));
+  }
+
+  /**
+   * Asks the leader to add node `id` as a learner (thesis §4.2.1): it receives the log but does
+   * not vote or count toward a quorum until {@link promote}d. Only one membership change may be
+   * in progress at a time. Returns the index of the change in the leader's log; it takes effect
+   * when appended.
+   * @example
+   * ```js
+   * const c = new RaftCluster({ nodes: 5, seed: 1, voters: 3 }); // 4 and 5 start outside
+   * c.advance(1000);
+   * c.addLearner(4);
+   * c.advance(300);
+   * c.promote(4);                    // now 4 of 5 nodes vote
+   * ```
+   * @throws {TypeError} if `id` is not a number. @throws {RangeError} for an unknown id, or a
+   *   node that is already a member. @throws {Error} if no live node leads, a change is in
+   *   progress, or the run stopped.
+   */
+  addLearner(id: number): number {
+    return this.#raw.add_learner(nodeId('id', id));
+  }
+
+  /**
+   * Asks the leader to make learner `id` a voter. Returns the index of the change.
+   * @example
+   * ```js
+   * c.promote(4);
+   * ```
+   * @throws {TypeError} if `id` is not a number. @throws {RangeError} for an unknown id or a
+   *   node that is not a learner. @throws {Error} as for {@link addLearner}.
+   */
+  promote(id: number): number {
+    return this.#raw.promote(nodeId('id', id));
+  }
+
+  /**
+   * Asks the leader to remove member `id` (voter or learner) from the configuration. A removed
+   * leader steps down once the change commits; a removed node keeps running, outside the
+   * cluster. Returns the index of the change.
+   * @example
+   * ```js
+   * c.remove(2);
+   * c.advance(300);
+   * c.state().nodes[0].voters; // no 2
+   * ```
+   * @throws {TypeError} if `id` is not a number. @throws {RangeError} for an unknown id or a
+   *   node that is not a member. @throws {Error} as for {@link addLearner}.
+   */
+  remove(id: number): number {
+    return this.#raw.remove(nodeId('id', id));
+  }
+
+  /**
    * Changes the network's loss, duplication and reordering probabilities; omitted
    * ones keep their value.
    * @example
@@ -574,6 +707,9 @@ export class RaftCluster {
         electionElapsed: elapsed,
         electionTimeout: timeout,
         electionProgress: timeout > 0 ? Math.min(1, elapsed / timeout) : 0,
+        snapshotIndex: n[at + 12],
+        voters: members(n[at + 13]),
+        learners: members(n[at + 14]),
       };
     }
     const messages: RaftFlight[] = new Array(flightCount);
@@ -589,6 +725,7 @@ export class RaftCluster {
         arrive: n[at + 6],
         entries: n[at + 7],
         progress: n[at + 8],
+        granted: n[at + 9] < 0 ? null : n[at + 9] === 1,
       };
     }
     return { time: n[base], leader: n[base + 4], stopped: n[base + 3] === 1, nodes, messages };

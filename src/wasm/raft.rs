@@ -22,7 +22,7 @@ use super::errors::{arg_error, JsResult};
 use super::scratch::with_key;
 use crate::raft::loopback::Loopback;
 use crate::raft::sim::{Cluster, DropReason, EventKind, Latency, MsgInfo, SimConfig, SimError};
-use crate::raft::NodeId;
+use crate::raft::{MsgKind, NodeId};
 use wasm_bindgen::prelude::*;
 
 /// Numbers before the first node in a state snapshot: time, node count,
@@ -32,11 +32,15 @@ pub const STATE_HEADER: usize = 5;
 /// Numbers per node in a state snapshot: up, role, term, vote, leader,
 /// commit, applied, log length, election elapsed (ms), election timeout
 /// (ms), the first log position that changed since the last snapshot, the
-/// number of entries sent from there.
-pub const NODE_FIELDS: usize = 12;
+/// number of entries sent from there, the index its snapshot covers (the
+/// log starts after it), and the node's own view of the membership as two
+/// bit masks (bit `id` set for each voter, for each learner; a crashed node
+/// shows what it last knew).
+pub const NODE_FIELDS: usize = 15;
 /// Numbers per message in flight: id, kind, from, to, term, sent, arrive,
-/// entries carried, progress in `[0, 1]`.
-pub const FLIGHT_FIELDS: usize = 9;
+/// entries carried, progress in `[0, 1]`, and for a vote reply whether it
+/// grants the vote (1) or refuses it (0); -1 for other kinds.
+pub const FLIGHT_FIELDS: usize = 10;
 /// Numbers per log entry sent: index, term, end offset of its data in the
 /// byte buffer.
 pub const ENTRY_FIELDS: usize = 3;
@@ -62,13 +66,29 @@ pub struct RawRaftCluster {
     bytes: Vec<u8>,
     /// Per node, the terms of the log as last reported by `state`.
     synced: Vec<Vec<u64>>,
+    /// Per node, the snapshot index of the log as last reported.
+    synced_from: Vec<u64>,
+    /// Per node, the voter and learner masks it last reported (kept for
+    /// when it is down).
+    members: Vec<(u32, u32)>,
+    /// Per node, every `(term, candidate)` it voted for, read from the
+    /// event log up to `votes_cursor`: a vote reply grants exactly when its
+    /// sender voted for its recipient in the reply's term (one vote per
+    /// term, and a repeated request from the same candidate is granted
+    /// again).
+    votes: Vec<Vec<(u64, NodeId)>>,
+    votes_cursor: usize,
 }
 
 #[wasm_bindgen]
 impl RawRaftCluster {
     /// A cluster of `nodes` nodes seeded with `seed`; absent options take
     /// the simulator's defaults (election timeout 150 ms, heartbeat 50 ms,
-    /// latency 5–25 ms, a reliable network).
+    /// latency 5–25 ms, a reliable network, no pre-vote, no check-quorum,
+    /// no compaction, every node a voter). `compact_every`: each node
+    /// snapshots and compacts its log after applying that many entries (0
+    /// never); `voters`: only nodes `1..=voters` start in the
+    /// configuration (0 all), the others wait to be added.
     #[wasm_bindgen(constructor)]
     #[allow(clippy::too_many_arguments)]
     pub fn new(
@@ -81,6 +101,10 @@ impl RawRaftCluster {
         drop_rate: Option<f64>,
         dup_rate: Option<f64>,
         reorder_rate: Option<f64>,
+        pre_vote: Option<bool>,
+        check_quorum: Option<bool>,
+        compact_every: Option<f64>,
+        voters: Option<f64>,
     ) -> JsResult<RawRaftCluster> {
         let n =
             args::int("nodes", nodes, 1, crate::raft::sim::MAX_NODES as u64).map_err(arg_error)?;
@@ -98,9 +122,26 @@ impl RawRaftCluster {
         cfg.drop_rate = drop_rate.unwrap_or(0.0);
         cfg.dup_rate = dup_rate.unwrap_or(0.0);
         cfg.reorder_rate = reorder_rate.unwrap_or(0.0);
+        cfg.pre_vote = pre_vote.unwrap_or(false);
+        cfg.check_quorum = check_quorum.unwrap_or(false);
+        if let Some(k) = compact_every {
+            cfg.snapshot_every = args::int("compactEvery", k, 0, 1 << 40).map_err(arg_error)?;
+        }
+        if let Some(v) = voters {
+            let upto = format!("an integer in 0..={n} (0: every node)");
+            if !(v.is_finite() && v.fract() == 0.0 && v >= 0.0 && v <= n as f64) {
+                return Err(arg_error(crate::ArgError::range("voters", upto, v)));
+            }
+            cfg.voters = v as usize;
+        }
         let c = Cluster::new(cfg).map_err(sim_error)?;
+        let n = c.len();
         Ok(RawRaftCluster {
-            synced: vec![Vec::new(); c.len()],
+            synced: vec![Vec::new(); n],
+            synced_from: vec![0; n],
+            members: vec![(0, 0); n],
+            votes: vec![Vec::new(); n],
+            votes_cursor: 0,
             c,
             nums: Vec::new(),
             bytes: Vec::new(),
@@ -208,6 +249,45 @@ impl RawRaftCluster {
             .map_err(sim_error)
     }
 
+    /// Asks the leader to hand leadership to voter `id` (thesis §3.10);
+    /// returns the leader asked.
+    pub fn transfer_leader(&mut self, id: f64) -> JsResult<u32> {
+        let id = self.id("to", id)?;
+        self.c
+            .transfer_leader(id)
+            .map_err(|e| sim_error(name_node(e, "to", id)))
+    }
+
+    /// Asks the leader to add node `id` as a learner; returns the index of
+    /// the change in the log.
+    pub fn add_learner(&mut self, id: f64) -> JsResult<f64> {
+        let id = self.id("id", id)?;
+        self.c
+            .add_learner(id)
+            .map(|i| i as f64)
+            .map_err(|e| sim_error(name_node(e, "id", id)))
+    }
+
+    /// Asks the leader to make learner `id` a voter; returns the index of
+    /// the change.
+    pub fn promote(&mut self, id: f64) -> JsResult<f64> {
+        let id = self.id("id", id)?;
+        self.c
+            .promote(id)
+            .map(|i| i as f64)
+            .map_err(|e| sim_error(name_node(e, "id", id)))
+    }
+
+    /// Asks the leader to remove member `id`; returns the index of the
+    /// change.
+    pub fn remove(&mut self, id: f64) -> JsResult<f64> {
+        let id = self.id("id", id)?;
+        self.c
+            .remove(id)
+            .map(|i| i as f64)
+            .map_err(|e| sim_error(name_node(e, "id", id)))
+    }
+
     /// Virtual time in ms.
     #[wasm_bindgen(getter)]
     pub fn now(&self) -> f64 {
@@ -269,11 +349,16 @@ impl RawRaftCluster {
         if full {
             self.synced.iter_mut().for_each(Vec::clear);
         }
+        self.read_votes();
         let RawRaftCluster {
             c,
             nums,
             bytes,
             synced,
+            synced_from,
+            members,
+            votes,
+            ..
         } = self;
         nums.clear();
         bytes.clear();
@@ -288,6 +373,16 @@ impl RawRaftCluster {
         for f in c.in_flight() {
             push_msg(nums, &f.msg);
             nums.push(f.progress);
+            let m = &f.msg;
+            nums.push(if m.kind == MsgKind::VoteResp {
+                let granted = votes[m.from as usize - 1]
+                    .iter()
+                    .rev()
+                    .any(|&(t, cand)| t == m.term && cand == m.to);
+                f64::from(u8::from(granted))
+            } else {
+                -1.0
+            });
             flights += 1;
         }
         nums[2] = flights as f64;
@@ -296,6 +391,16 @@ impl RawRaftCluster {
                 continue;
             };
             let log = s.log;
+            // After a compaction the log starts at another index: resend it.
+            if synced_from[i] != s.snapshot_index {
+                old.clear();
+                synced_from[i] = s.snapshot_index;
+            }
+            if let Some(raw) = c.node(i as NodeId + 1) {
+                let cs = raw.conf_state();
+                let mask = |ids: &[NodeId]| ids.iter().fold(0u32, |m, &id| m | (1 << id));
+                members[i] = (mask(&cs.voters), mask(&cs.learners));
+            }
             // Log Matching: an entry equal in index and term to one reported
             // earlier carries the same data and prefix.
             let mut from = old.len().min(log.len());
@@ -322,6 +427,9 @@ impl RawRaftCluster {
                 s.election_timeout as f64,
                 from as f64,
                 (log.len() - from) as f64,
+                s.snapshot_index as f64,
+                f64::from(members[i].0),
+                f64::from(members[i].1),
             ]);
         }
         nums.len()
@@ -511,11 +619,41 @@ impl RawRaftCluster {
 }
 
 impl RawRaftCluster {
+    /// Reads the votes recorded since the last call.
+    fn read_votes(&mut self) {
+        for ev in self.c.events(self.votes_cursor) {
+            if let EventKind::Vote {
+                node,
+                term,
+                candidate,
+            } = ev.kind
+            {
+                self.votes[node as usize - 1].push((term, candidate));
+            }
+        }
+        self.votes_cursor = self.c.event_cursor();
+    }
+
     fn id(&self, param: &'static str, v: f64) -> JsResult<NodeId> {
         let n = self.c.len() as u64;
         args::int(param, v, 1, n)
             .map(|id| id as NodeId)
             .map_err(arg_error)
+    }
+}
+
+/// The core names a refused membership change `change` and shows it whole;
+/// JavaScript callers passed a node id, so the message names their parameter
+/// and value (`id must be a learner whose log has reached the commit index,
+/// got 4`).
+fn name_node(e: SimError, param: &'static str, id: NodeId) -> SimError {
+    match e {
+        SimError::Arg(mut a) if a.param != param => {
+            a.param = param.into();
+            a.got = id.to_string();
+            SimError::Arg(a)
+        }
+        other => other,
     }
 }
 

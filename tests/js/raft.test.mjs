@@ -178,8 +178,10 @@ test('state(): numbers per node, messages with progress, logs shared while uncha
   const s0 = c.state();
   assert.deepEqual(
     Object.keys(s0.nodes[0]).sort(),
-    ['applied', 'commit', 'electionElapsed', 'electionProgress', 'electionTimeout', 'id', 'leader', 'log', 'role', 'term', 'up', 'vote'],
+    ['applied', 'commit', 'electionElapsed', 'electionProgress', 'electionTimeout', 'id', 'leader', 'learners', 'log', 'role',
+      'snapshotIndex', 'term', 'up', 'vote', 'voters'],
   );
+  assert.deepEqual(s0.nodes[0].voters, [1, 2, 3]);
   for (const n of s0.nodes) {
     assert.ok(n.electionTimeout >= 150 && n.electionTimeout < 300);
     assert.ok(n.electionProgress >= 0 && n.electionProgress <= 1);
@@ -189,6 +191,7 @@ test('state(): numbers per node, messages with progress, logs shared while uncha
   assert.equal(s1.messages.length, 2);
   for (const m of s1.messages) {
     assert.equal(m.kind, 'Vote');
+    assert.equal(m.granted, null);
     assert.equal(m.from, 1);
     assert.equal(m.progress, 0);
     assert.ok(m.arrive >= m.sent + 5 && m.arrive <= m.sent + 25);
@@ -407,4 +410,162 @@ test('faults at random for many seeds: never a violation, and liveness after hea
     assert.deepEqual(c.violations(), [], `run ${run}`);
     c.free();
   }
+});
+
+test('part 2 options: pre-vote keeps a rejoining node from deposing the leader; check-quorum steps an isolated leader down', () => {
+  // Pre-vote: a follower cut off for a long time rejoins without raising anyone's term.
+  const c = new RaftCluster({ nodes: 5, seed: 21, preVote: true, checkQuorum: true });
+  until(c, (s) => s.leader !== 0);
+  c.advance(300);
+  const { leader } = c.state();
+  const term = c.state().nodes[leader - 1].term;
+  const lonely = (leader % 5) + 1;
+  c.partition([[lonely], [1, 2, 3, 4, 5].filter((id) => id !== lonely)]);
+  c.advance(3_000);
+  assert.equal(c.state().nodes[lonely - 1].term, term, 'pre-vote: the isolated node did not raise its term');
+  assert.ok(c.state().nodes[lonely - 1].role === 'precandidate' || c.state().nodes[lonely - 1].role === 'follower');
+  c.heal();
+  c.advance(1_000);
+  assert.equal(c.state().leader, leader);
+  assert.equal(c.state().nodes[leader - 1].term, term);
+  // Check-quorum: the leader isolated in a minority steps down by itself.
+  c.partition([[leader], [1, 2, 3, 4, 5].filter((id) => id !== leader)]);
+  until(c, (s) => s.nodes[leader - 1].role !== 'leader', 1_000);
+  until(c, (s) => s.leader !== 0 && s.leader !== leader, 2_000);
+  assert.deepEqual(c.violations(), []);
+  c.free();
+
+  // Without pre-vote the same isolation inflates the lonely node's term.
+  const d = new RaftCluster({ nodes: 5, seed: 21 });
+  until(d, (s) => s.leader !== 0);
+  const l2 = d.state().leader;
+  const t2 = d.state().nodes[l2 - 1].term;
+  const lone2 = (l2 % 5) + 1;
+  d.partition([[lone2], [1, 2, 3, 4, 5].filter((id) => id !== lone2)]);
+  d.advance(3_000);
+  assert.ok(d.state().nodes[lone2 - 1].term > t2 + 3);
+  d.free();
+});
+
+test('compactEvery: logs are compacted into snapshots, a lagging node catches up by InstallSnapshot, logs stay short', () => {
+  const c = new RaftCluster({ nodes: 3, seed: 4, compactEvery: 10 });
+  until(c, (s) => s.leader !== 0);
+  const { leader } = c.state();
+  const lag = (leader % 3) + 1;
+  c.crash(lag);
+  let last = 0;
+  for (let i = 0; i < 60; i++) {
+    last = c.propose(`e${i}`).index;
+    c.advance(10);
+  }
+  until(c, (s) => s.nodes[leader - 1].commit >= last);
+  c.restart(lag);
+  until(c, (s) => s.nodes[lag - 1].commit >= last, 3_000);
+  const s = c.state();
+  for (const n of s.nodes) {
+    assert.ok(n.snapshotIndex > 0, `node ${n.id} compacted`);
+    assert.ok(n.log.length <= 20, `node ${n.id} keeps a short log (${n.log.length})`);
+    n.log.forEach((e, i) => assert.equal(e.index, n.snapshotIndex + 1 + i));
+  }
+  assert.ok(c.events(0).some((e) => e.type === 'snapshot' && e.node === lag && e.received));
+  assert.ok(c.events(0).some((e) => e.type === 'send' && e.message.kind === 'Snapshot'));
+  // A node's log array survives compaction: after a restart, still in sync with its index.
+  assert.equal(s.nodes[lag - 1].log.at(-1)?.index ?? s.nodes[lag - 1].snapshotIndex, last);
+  assert.deepEqual(c.violations(), []);
+  c.free();
+});
+
+test('transferLeader hands leadership to the target; vote replies in flight say granted or refused', () => {
+  const c = new RaftCluster({ nodes: 5, seed: 8 });
+  until(c, (s) => s.leader !== 0);
+  const from = c.state().leader;
+  const to = (from % 5) + 1;
+  assert.equal(c.transferLeader(to), from);
+  until(c, (s) => s.leader === to, 1_000);
+  const ev = c.events(0).find((e) => e.type === 'transfer');
+  assert.deepEqual([ev.from, ev.to], [from, to]);
+  assert.ok(c.events(0).some((e) => e.type === 'send' && e.message.kind === 'TimeoutNow'));
+
+  // Every VoteResp in flight carries a verdict that matches the sender's recorded vote.
+  let granted = 0;
+  let refused = 0;
+  const d = new RaftCluster({ nodes: 5, seed: 2, dropRate: 0.2 });
+  for (let t = 0; t < 3_000; t += 2) {
+    d.advance(2);
+    for (const m of d.state().messages) {
+      if (m.kind !== 'VoteResp') {
+        assert.equal(m.granted, null);
+        continue;
+      }
+      const voted = d.events(0).some((e) => e.type === 'vote' && e.node === m.from && e.term === m.term && e.candidate === m.to);
+      assert.equal(m.granted, voted, `message ${m.id}`);
+      if (m.granted) granted++;
+      else refused++;
+    }
+    if (t % 500 === 0) d.timeout((t / 500) % 5 + 1);
+  }
+  assert.ok(granted > 0 && refused > 0, `saw ${granted} granted and ${refused} refused replies`);
+  c.free();
+  d.free();
+});
+
+test('membership: add a learner, promote it, remove a voter; each node reports its view of the configuration', () => {
+  const c = new RaftCluster({ nodes: 5, seed: 6, voters: 3 });
+  until(c, (s) => s.leader !== 0);
+  c.advance(200); // a new leader takes no change until its first entry commits
+  let s = c.state();
+  assert.deepEqual(s.nodes[s.leader - 1].voters, [1, 2, 3]);
+  assert.deepEqual(s.nodes[s.leader - 1].learners, []);
+  assert.equal(s.nodes[3].log.length, 0, 'node 4 is outside: it gets nothing');
+  const at = c.addLearner(4);
+  assert.ok(at > 0);
+  c.advance(300);
+  s = c.state();
+  assert.deepEqual(s.nodes[s.leader - 1].learners, [4]);
+  assert.ok(s.nodes[3].commit >= at, 'the learner catches up');
+  c.promote(4);
+  c.advance(300);
+  s = c.state();
+  assert.deepEqual(s.nodes[s.leader - 1].voters, [1, 2, 3, 4]);
+  assert.deepEqual(s.nodes[3].voters, [1, 2, 3, 4], 'node 4 knows it votes');
+  const gone = [1, 2, 3].find((id) => id !== s.leader);
+  c.remove(gone);
+  c.advance(300);
+  s = c.state();
+  assert.ok(!s.nodes[s.leader - 1].voters.includes(gone));
+  const kinds = c.events(0).filter((e) => e.type === 'membership').map((e) => `${e.change}:${e.node}`);
+  assert.deepEqual(kinds, ['add-learner:4', 'promote:4', `remove:${gone}`]);
+  // The same arrays are shared between frames while the configuration is unchanged.
+  assert.equal(c.state().nodes[0].voters, c.state().nodes[0].voters);
+  assert.deepEqual(c.violations(), []);
+  c.free();
+});
+
+test('part 2 bad inputs: TypeError for types, RangeError for ranges, Error for refusals', () => {
+  const bad = (f, cls, re) => assert.throws(f, (e) => e.constructor === cls && re.test(e.message), String(f));
+  bad(() => new RaftCluster({ nodes: 3, seed: 1, preVote: 'yes' }), TypeError, /^preVote must be a boolean/);
+  bad(() => new RaftCluster({ nodes: 3, seed: 1, checkQuorum: 1 }), TypeError, /^checkQuorum must be a boolean/);
+  bad(() => new RaftCluster({ nodes: 3, seed: 1, compactEvery: -1 }), RangeError, /^compactEvery must be an integer/);
+  bad(() => new RaftCluster({ nodes: 3, seed: 1, compactEvery: 1.5 }), RangeError, /^compactEvery/);
+  bad(() => new RaftCluster({ nodes: 3, seed: 1, compactEvery: '5' }), TypeError, /^compactEvery must be a number/);
+  bad(() => new RaftCluster({ nodes: 3, seed: 1, voters: 4 }), RangeError, /^voters must be an integer in 0\.\.=3/);
+  bad(() => new RaftCluster({ nodes: 3, seed: 1, voters: -1 }), RangeError, /^voters/);
+  const c = new RaftCluster({ nodes: 4, seed: 1, voters: 3 });
+  bad(() => c.transferLeader(2), Error, /^no live leader/);
+  bad(() => c.addLearner(4), Error, /^no live leader/);
+  until(c, (s) => s.leader !== 0);
+  c.advance(200);
+  bad(() => c.transferLeader(0), RangeError, /^to must be an integer in 1\.\.=4, got 0/);
+  bad(() => c.transferLeader('2'), TypeError, /^to must be a node id/);
+  bad(() => c.transferLeader(4), RangeError, /^to must be a voter of the cluster, got 4$/);
+  bad(() => c.addLearner(5), RangeError, /^id must be an integer in 1\.\.=4, got 5/);
+  bad(() => c.promote(4), RangeError, /^id must be a learner whose log has reached the commit index, got 4$/);
+  bad(() => c.addLearner(1), RangeError, /^id must be a node that is not a member yet, got 1$/);
+  bad(() => c.remove(4), RangeError, /^id must be a member other than the last voter, got 4$/);
+  bad(() => c.remove(null), TypeError, /^id must be a node id/);
+  c.addLearner(4);
+  bad(() => c.addLearner(4), Error, /^a membership change is in progress$/);
+  c.advance(300);
+  assert.deepEqual(c.violations(), []);
+  c.free();
 });
