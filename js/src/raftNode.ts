@@ -26,10 +26,22 @@ import { memoryBytes, wasm } from './internal/wasm.js';
 import { rangeError, typeError } from './internal/errors.js';
 import type { RaftRole } from './raft.js';
 
-/** The kind of a log entry: an application command, or a membership change the node applies itself. */
+/**
+ * The kind of a log entry: an application command, or a membership change the node applies itself.
+ * @example
+ * ```js
+ * for (const e of rd.committed) if (e.kind === 'normal') apply(e.data);
+ * ```
+ */
 export type RaftEntryKind = 'normal' | 'confChange';
 
-/** A log entry as a node hands it out (in `ready()`) and takes it back (in `storage`). */
+/**
+ * A log entry as a node hands it out (in `ready()`) and takes it back (in `storage`).
+ * @example
+ * ```js
+ * const { index, term, kind, data, text } = rd.committed[0];
+ * ```
+ */
 export interface RaftLogEntry {
   /** Position in the log, from 1. */
   readonly index: number;
@@ -43,7 +55,13 @@ export interface RaftLogEntry {
   readonly text: string;
 }
 
-/** An entry given back to a node or to {@link RaftNode.encodeEntries}: `kind` defaults to `'normal'`, `data` may be a string. */
+/**
+ * An entry given back to a node or to {@link RaftNode.encodeEntries}: `kind` defaults to `'normal'`, `data` may be a string.
+ * @example
+ * ```js
+ * RaftNode.encodeEntries([{ index: 1, term: 1, data: 'x=1' }]);
+ * ```
+ */
 export interface RaftLogEntryInput {
   /** Position in the log, from 1. */
   readonly index: number;
@@ -55,7 +73,13 @@ export interface RaftLogEntryInput {
   readonly data: Uint8Array | string;
 }
 
-/** The state a node must persist before it sends messages. */
+/**
+ * The state a node must persist before it sends messages.
+ * @example
+ * ```js
+ * if (rd.hardState) save(RaftNode.encodeHardState(rd.hardState)); // { term, vote, commit }
+ * ```
+ */
 export interface RaftHardState {
   /** The latest term the node has seen. */
   readonly term: number;
@@ -65,7 +89,13 @@ export interface RaftHardState {
   readonly commit: number;
 }
 
-/** A snapshot of the application's state that stands for the log up to `index` (log compaction). */
+/**
+ * A snapshot of the application's state that stands for the log up to `index` (log compaction).
+ * @example
+ * ```js
+ * const snap = node.compact(node.applied, JSON.stringify(state)); // { index, term, voters, learners, data }
+ * ```
+ */
 export interface RaftSnapshot {
   /** The last index it covers. */
   readonly index: number;
@@ -79,7 +109,13 @@ export interface RaftSnapshot {
   readonly data: Uint8Array;
 }
 
-/** A snapshot given back to a node or to {@link RaftNode.encodeSnapshot}: `learners` may be omitted, `data` may be a string. */
+/**
+ * A snapshot given back to a node or to {@link RaftNode.encodeSnapshot}: `learners` may be omitted, `data` may be a string.
+ * @example
+ * ```js
+ * RaftNode.encodeSnapshot({ index: 10, term: 2, voters: [1, 2, 3], data: 'state' });
+ * ```
+ */
 export interface RaftSnapshotInput {
   /** The last index it covers. */
   readonly index: number;
@@ -93,7 +129,13 @@ export interface RaftSnapshotInput {
   readonly data: Uint8Array | string;
 }
 
-/** What a node persisted, to restart it from: the `storage` option. */
+/**
+ * What a node persisted, to restart it from: the `storage` option.
+ * @example
+ * ```js
+ * new RaftNode({ id: 1, peers: [1, 2, 3], storage: { hardState, entries, snapshot } });
+ * ```
+ */
 export interface RaftStorage {
   /** The last hard state persisted (absent: a fresh node). */
   hardState?: RaftHardState;
@@ -107,7 +149,13 @@ export interface RaftStorage {
   snapshot?: RaftSnapshotInput;
 }
 
-/** Options of `new RaftNode(…)`. */
+/**
+ * Options of `new RaftNode(…)`.
+ * @example
+ * ```js
+ * new RaftNode({ id: 1, peers: [1, 2, 3], electionTick: 10, heartbeatTick: 1, preVote: true, seed: 42 });
+ * ```
+ */
 export interface RaftNodeOptions {
   /** This node's id: an integer in 1..=2^32-1. */
   id: number;
@@ -129,7 +177,13 @@ export interface RaftNodeOptions {
   storage?: RaftStorage;
 }
 
-/** A message to send: its recipient and its bytes (the versioned wire format). */
+/**
+ * A message to send: its recipient and its bytes (the versioned wire format).
+ * @example
+ * ```js
+ * for (const { to, bytes } of rd.messages) socket(to).send(bytes);
+ * ```
+ */
 export interface RaftOutMessage {
   /** The recipient's id. */
   readonly to: number;
@@ -144,6 +198,11 @@ export interface RaftOutMessage {
  * 1. persist `snapshot` (if any), then `entries` and `hardState` (if not null), durably;
  * 2. only then send `messages` (any order; the network may lose, duplicate or reorder them);
  * 3. restore the state machine from `snapshot.data` (if any), then apply `committed` in order.
+ * @example
+ * ```js
+ * const rd = node.ready();
+ * if (rd && rd.softState.role === 'leader') console.log('leading');
+ * ```
  */
 export interface RaftReady {
   /** Messages to send, after persisting. */
@@ -163,7 +222,13 @@ export interface RaftReady {
   readonly softState: { readonly leader: number; readonly role: RaftRole };
 }
 
-/** A membership change (one node at a time): add a learner, promote a caught-up learner, remove a member. */
+/**
+ * A membership change (one node at a time): add a learner, promote a caught-up learner, remove a member.
+ * @example
+ * ```js
+ * leader.proposeConfChange({ type: 'addLearner', node: 4 });
+ * ```
+ */
 export interface RaftConfChange {
   /** What happens to `node`. */
   readonly type: 'addLearner' | 'addVoter' | 'remove';
