@@ -25,7 +25,7 @@
 //! |---|---|
 //! | 1 | version `0x01` |
 //! | 1 | kind: [`MsgKind::code`] (`0` Vote … `9` Snapshot) |
-//! | 1 | flags: which optional fields follow (below) |
+//! | varint | flags: which optional fields follow (below) |
 //! | varint | `from` (u32) |
 //! | varint | `to` (u32) |
 //! | varint | `term` |
@@ -35,11 +35,14 @@
 //! | varint | `reject_hint`, if flag `0x10` |
 //! | varint | `context`, if flag `0x20` |
 //! | entries | if flag `0x40`: a varint count ≥ 1, then each entry (below) |
-//! | snapshot | if flag `0x80`: a snapshot body (below) |
+//! | snapshot | if flag `0x80` (the flags varint is then `80 01`): a snapshot body (below) |
 //!
 //! Flag `0x01` is `reject`. A flag is set exactly when its field is non-zero
 //! (non-empty, present), so a heartbeat is 7 bytes: `01 04 08 01 02 03 05`
-//! is a heartbeat from node 1 to node 2 at term 3 with commit 5.
+//! is a heartbeat from node 1 to node 2 at term 3 with commit 5. The flags
+//! are a varint so that a later version can add fields as new bits (this
+//! one rejects bits above `0x80`); every message but a snapshot keeps them
+//! in one byte.
 //!
 //! **An entry** in a message is a varint `index − (p + 1)` and a varint
 //! `term − t` (both modulo 2⁶⁴), where `p`/`t` are the previous entry's index
@@ -100,14 +103,16 @@ const TAG_HARD_STATE: u8 = 0x80;
 const TAG_ENTRIES: u8 = 0x81;
 const TAG_SNAPSHOT: u8 = 0x82;
 
-const F_REJECT: u8 = 0x01;
-const F_LOG_TERM: u8 = 0x02;
-const F_INDEX: u8 = 0x04;
-const F_COMMIT: u8 = 0x08;
-const F_REJECT_HINT: u8 = 0x10;
-const F_CONTEXT: u8 = 0x20;
-const F_ENTRIES: u8 = 0x40;
-const F_SNAPSHOT: u8 = 0x80;
+const F_REJECT: u64 = 0x01;
+const F_LOG_TERM: u64 = 0x02;
+const F_INDEX: u64 = 0x04;
+const F_COMMIT: u64 = 0x08;
+const F_REJECT_HINT: u64 = 0x10;
+const F_CONTEXT: u64 = 0x20;
+const F_ENTRIES: u64 = 0x40;
+const F_SNAPSHOT: u64 = 0x80;
+/// Every message flag this version defines.
+const F_ALL: u64 = 0xff;
 
 const HS_TERM: u8 = 0x01;
 const HS_VOTE: u8 = 0x02;
@@ -174,8 +179,8 @@ pub enum CodecError {
     },
     /// Flag bits that this version does not define.
     UnknownFlags {
-        /// The flags byte.
-        flags: u8,
+        /// The flags.
+        flags: u64,
         /// Its byte offset.
         at: usize,
     },
@@ -322,7 +327,8 @@ pub fn encode_message_into(m: &Message, out: &mut Vec<u8>) {
             flags |= bit;
         }
     }
-    out.extend_from_slice(&[VERSION, m.kind.code(), flags]);
+    out.extend_from_slice(&[VERSION, m.kind.code()]);
+    put_varint(out, flags);
     put_varint(out, u64::from(m.from));
     put_varint(out, u64::from(m.to));
     put_varint(out, m.term);
@@ -587,10 +593,14 @@ pub fn decode_message(buf: &[u8]) -> Result<Message, CodecError> {
     r.version()?;
     let code = r.byte("message kind")?;
     let kind = MsgKind::from_code(code).ok_or(CodecError::UnknownKind { code })?;
-    let flags = r.byte("flags")?;
+    let at = r.at;
+    let flags = r.varint("flags")?;
+    if flags & !F_ALL != 0 {
+        return Err(CodecError::UnknownFlags { flags, at });
+    }
     let mut m = Message::new(kind, r.id("from")?, r.id("to")?, r.varint("term")?);
     m.reject = flags & F_REJECT != 0;
-    let mut opt = |bit: u8, what| -> Result<u64, CodecError> {
+    let mut opt = |bit: u64, what| -> Result<u64, CodecError> {
         if flags & bit != 0 {
             r.nonzero(what)
         } else {
@@ -631,7 +641,10 @@ pub fn decode_hard_state(buf: &[u8]) -> Result<HardState, CodecError> {
     let at = r.at;
     let flags = r.byte("flags")?;
     if flags & !(HS_TERM | HS_VOTE | HS_COMMIT) != 0 {
-        return Err(CodecError::UnknownFlags { flags, at });
+        return Err(CodecError::UnknownFlags {
+            flags: u64::from(flags),
+            at,
+        });
     }
     let term = if flags & HS_TERM != 0 {
         r.nonzero("term")?
