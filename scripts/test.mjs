@@ -68,7 +68,7 @@ await tier('wasm-bindgen-test (Chromium)', 'wasm', 'cargo', ['test', '--target',
 if (built || (only && !only.includes('build'))) {
   await tier('node:test (package, environments, page)', 'node', process.execPath, [
     '--test', '--test-reporter=spec',
-    'tests/js/', 'tests/env/', 'tests/page/',
+    'tests/js/', 'tests/examples/', 'tests/env/', 'tests/page/',
   ], { counts: nodeCounts });
 } else {
   results.push({ name: 'node:test (package, environments, page): skipped, pkg/ did not build', passed: 0, failed: 1, secs: 0 });

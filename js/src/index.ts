@@ -69,6 +69,20 @@ export {
   type RaftRole,
   type RaftViolation,
 } from './raft.js';
+export {
+  RaftNode,
+  type RaftConfChange,
+  type RaftEntryKind,
+  type RaftHardState,
+  type RaftLogEntry,
+  type RaftLogEntryInput,
+  type RaftNodeOptions,
+  type RaftOutMessage,
+  type RaftReady,
+  type RaftSnapshot,
+  type RaftSnapshotInput,
+  type RaftStorage,
+} from './raftNode.js';
 import * as raw from './raw/quorumkit.js';
 
 /**

@@ -134,6 +134,7 @@
 //! its fault schedule (the failing seed and this command are printed when a
 //! run fails).
 
+pub mod codec;
 mod log;
 pub mod loopback;
 mod node;

@@ -272,6 +272,31 @@ impl MsgKind {
         }
     }
 
+    /// The kind whose [`code`](MsgKind::code) is `code`, or `None` for a
+    /// code no kind has (the wire decoder's one place to learn a new kind).
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::MsgKind;
+    /// assert_eq!(MsgKind::from_code(MsgKind::Snapshot.code()), Some(MsgKind::Snapshot));
+    /// assert_eq!(MsgKind::from_code(200), None);
+    /// ```
+    pub fn from_code(code: u8) -> Option<MsgKind> {
+        Some(match code {
+            0 => MsgKind::Vote,
+            1 => MsgKind::VoteResp,
+            2 => MsgKind::Append,
+            3 => MsgKind::AppendResp,
+            4 => MsgKind::Heartbeat,
+            5 => MsgKind::HeartbeatResp,
+            6 => MsgKind::PreVote,
+            7 => MsgKind::PreVoteResp,
+            8 => MsgKind::TimeoutNow,
+            9 => MsgKind::Snapshot,
+            _ => return None,
+        })
+    }
+
     /// Whether this kind answers a request.
     ///
     /// # Examples

@@ -16,6 +16,7 @@ pub mod bloom;
 pub mod errors;
 pub mod hash;
 pub mod raft;
+pub mod raft_node;
 pub mod ring;
 pub mod scratch;
 pub mod snowflake;

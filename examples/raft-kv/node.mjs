@@ -1,0 +1,132 @@
+// One replica of the key-value store, run in a worker thread: a RaftNode, a write-ahead
+// log file, and the key-value map it applies committed commands to.
+//
+// The main thread is this node's network: it sends { type: 'step', bytes } for every
+// message addressed to it, and forwards the { type: 'send', messages } this node posts.
+import { parentPort, workerData } from 'node:worker_threads';
+import { closeSync, fsyncSync, openSync, readFileSync, existsSync, ftruncateSync, writeSync } from 'node:fs';
+import { RaftNode } from 'quorumkit';
+
+const { id, peers, file, tickMs = 20 } = workerData;
+
+// ----- the write-ahead log ---------------------------------------------------------
+// Append-only records: a type byte (1 hard state, 2 entries), a u32 little-endian
+// payload length, and the payload in quorumkit's storage encoding.
+const HARD_STATE = 1;
+const ENTRIES = 2;
+
+/** Reads every complete record; cuts off a torn tail left by a crash mid-write. */
+function load() {
+  const storage = { hardState: undefined, entries: [] };
+  if (!existsSync(file)) return storage;
+  const buf = readFileSync(file);
+  let at = 0;
+  while (at + 5 <= buf.length) {
+    const type = buf[at];
+    const len = buf.readUInt32LE(at + 1);
+    if (at + 5 + len > buf.length) break;
+    const payload = new Uint8Array(buf.buffer, buf.byteOffset + at + 5, len);
+    if (type === HARD_STATE) storage.hardState = RaftNode.decodeHardState(payload);
+    else if (type === ENTRIES) storage.entries.push(...RaftNode.decodeEntries(payload));
+    else throw new Error(`${file}: unknown record type ${type} at byte ${at}`);
+    at += 5 + len;
+  }
+  if (at < buf.length) {
+    const fd = openSync(file, 'r+');
+    ftruncateSync(fd, at);
+    closeSync(fd);
+  }
+  return storage;
+}
+
+function record(type, payload) {
+  const out = Buffer.allocUnsafe(5 + payload.length);
+  out[0] = type;
+  out.writeUInt32LE(payload.length, 1);
+  out.set(payload, 5);
+  return out;
+}
+
+// ----- the node --------------------------------------------------------------------
+const storage = load();
+const restored = { entries: storage.entries.length, term: storage.hardState?.term ?? 0 };
+// Entries after a restart start again from the beginning: committed ones come back in
+// ready().committed, so the map below is rebuilt by applying them again.
+const node = new RaftNode({ id, peers, seed: id * 7919 + Date.now(), preVote: true, storage });
+const wal = openSync(file, 'a');
+const kv = new Map();
+/** Client requests this node proposed, by request id, waiting for their entry to apply. */
+const pending = new Map();
+
+function handleReady() {
+  for (let rd = node.ready(); rd; rd = node.ready()) {
+    // 1. Persist, durably, before anything leaves this node.
+    const records = [];
+    if (rd.entries.length) records.push(record(ENTRIES, RaftNode.encodeEntries(rd.entries)));
+    if (rd.hardState) records.push(record(HARD_STATE, RaftNode.encodeHardState(rd.hardState)));
+    if (records.length) {
+      writeSync(wal, Buffer.concat(records));
+      fsyncSync(wal);
+    }
+    // 2. Send.
+    if (rd.messages.length) {
+      parentPort.postMessage({ type: 'send', messages: rd.messages }, rd.messages.map((m) => m.bytes.buffer));
+    }
+    // 3. Apply.
+    for (const e of rd.committed) {
+      if (e.kind !== 'normal' || e.data.length === 0) continue; // membership change, leader no-op
+      const cmd = JSON.parse(e.text);
+      kv.set(cmd.key, cmd.value);
+      const waiting = pending.get(cmd.req);
+      if (waiting !== undefined) {
+        pending.delete(cmd.req);
+        parentPort.postMessage({ type: 'reply', call: waiting, ok: true, index: e.index });
+      }
+    }
+    node.advance();
+  }
+}
+
+function status() {
+  return {
+    id,
+    role: node.role,
+    term: node.term,
+    leader: node.leader,
+    commit: node.commit,
+    applied: node.applied,
+    restored,
+    kv: Object.fromEntries(kv),
+  };
+}
+
+parentPort.on('message', (msg) => {
+  switch (msg.type) {
+    case 'step':
+      try {
+        node.step(msg.bytes);
+      } catch {
+        // Not for us, or garbage: a real network drops it too.
+      }
+      break;
+    case 'put':
+      if (node.role !== 'leader') {
+        parentPort.postMessage({ type: 'reply', call: msg.call, ok: false, leader: node.leader });
+        return;
+      }
+      pending.set(msg.req, msg.call);
+      node.propose(JSON.stringify({ key: msg.key, value: msg.value, req: msg.req }));
+      break;
+    case 'status':
+      parentPort.postMessage({ type: 'reply', call: msg.call, ok: true, status: status() });
+      break;
+  }
+  handleReady();
+});
+
+setInterval(() => {
+  node.tick();
+  handleReady();
+}, tickMs);
+handleReady();
+parentPort.postMessage({ type: 'started', id, restored });
