@@ -146,5 +146,5 @@ pub use node::{Config, RaftError, RawNode, Ready, MAX_PEERS};
 pub use storage::{MemStorage, Storage, StorageError};
 pub use types::{
     ConfChange, ConfChangeKind, ConfState, Entry, EntryKind, HardState, Message, MsgKind, NodeId,
-    Role, Snapshot, SoftState, CAMPAIGN_TRANSFER, NONE,
+    ReadState, Role, Snapshot, SoftState, CAMPAIGN_TRANSFER, NONE,
 };
