@@ -225,3 +225,406 @@ fn new_message_kinds_have_stable_codes() {
     assert_eq!(MsgKind::ReadIndexResp.name(), "ReadIndexResp");
     assert!(MsgKind::ReadIndexResp.is_response() && !MsgKind::ReadIndex.is_response());
 }
+
+// ----- the linearizability checker on hand-made histories --------------------
+
+use quorumkit::raft::sim::linearizability::{check_kv, KvInput, KvOp, KvOutput};
+
+fn put(client: u32, key: u64, value: u64, call: u64, ret: u64) -> KvOp {
+    KvOp {
+        client,
+        input: KvInput::Put { key, value },
+        output: Some(KvOutput::Ok),
+        call,
+        ret,
+    }
+}
+
+fn get(client: u32, key: u64, v: Option<u64>, call: u64, ret: u64) -> KvOp {
+    KvOp {
+        client,
+        input: KvInput::Get { key },
+        output: Some(KvOutput::Value(v)),
+        call,
+        ret,
+    }
+}
+
+fn cas(client: u32, key: u64, expect: Option<u64>, value: u64, ok: bool, t: (u64, u64)) -> KvOp {
+    KvOp {
+        client,
+        input: KvInput::Cas { key, expect, value },
+        output: Some(KvOutput::Cas(ok)),
+        call: t.0,
+        ret: t.1,
+    }
+}
+
+fn unknown(mut op: KvOp) -> KvOp {
+    op.output = None;
+    op.ret = u64::MAX;
+    op
+}
+
+#[test]
+fn checker_accepts_sequential_and_overlapping_histories() {
+    assert!(check_kv(&[]).is_ok());
+    // Sequential: put 1, read 1, put 2, read 2.
+    let h = [
+        put(1, 0, 1, 0, 1),
+        get(2, 0, Some(1), 2, 3),
+        put(1, 0, 2, 4, 5),
+        get(2, 0, Some(2), 6, 7),
+    ];
+    assert!(check_kv(&h).is_ok());
+    // A read overlapping a write may see either value.
+    for v in [None, Some(9)] {
+        assert!(check_kv(&[put(1, 0, 9, 0, 10), get(2, 0, v, 5, 6)]).is_ok());
+    }
+    // Writes linearized in the reverse of their call order.
+    let h = [
+        put(1, 0, 1, 0, 100),
+        put(2, 0, 2, 1, 100),
+        put(3, 0, 3, 2, 100),
+        get(4, 0, Some(3), 10, 11),
+        get(4, 0, Some(2), 20, 21),
+        get(4, 0, Some(1), 30, 31),
+    ];
+    assert!(check_kv(&h).is_ok());
+}
+
+#[test]
+fn checker_rejects_a_stale_read() {
+    // The write completed before the read began, yet the read saw the old
+    // value: what a deposed leader serving from its own state would return.
+    let h = [
+        put(1, 0, 1, 0, 1),
+        put(1, 0, 2, 2, 3),
+        get(2, 0, Some(1), 4, 5),
+    ];
+    let e = check_kv(&h).unwrap_err();
+    assert_eq!(e.key, 0);
+    assert!(e.to_string().contains("not linearizable"));
+    // Reads that see a value then an older one, in real-time order, while
+    // the write is still in flight: sequentially consistent, not
+    // linearizable.
+    let h = [
+        put(1, 0, 1, 0, 100),
+        get(2, 0, Some(1), 10, 11),
+        get(3, 0, None, 20, 21),
+    ];
+    assert!(check_kv(&h).is_err());
+    // A value nobody wrote.
+    assert!(check_kv(&[get(1, 0, Some(7), 0, 1)]).is_err());
+}
+
+#[test]
+fn checker_splits_by_key_and_names_the_bad_one() {
+    let h = [
+        put(1, 0, 1, 0, 1),
+        put(1, 5, 2, 0, 1),
+        get(2, 0, Some(1), 2, 3),
+        get(2, 5, None, 2, 3), // stale on key 5 only
+    ];
+    let e = check_kv(&h).unwrap_err();
+    assert_eq!(e.key, 5);
+    assert_eq!(e.ops.len(), 2);
+}
+
+#[test]
+fn checker_handles_unknown_outcomes() {
+    // A timed-out write may have taken effect...
+    let h = [unknown(put(1, 0, 1, 0, 0)), get(2, 0, Some(1), 50, 51)];
+    assert!(check_kv(&h).is_ok());
+    // ...or not...
+    let h = [unknown(put(1, 0, 1, 0, 0)), get(2, 0, None, 50, 51)];
+    assert!(check_kv(&h).is_ok());
+    // ...but not both ways: once seen, it cannot be unseen.
+    let h = [
+        unknown(put(1, 0, 1, 0, 0)),
+        get(2, 0, Some(1), 50, 51),
+        get(2, 0, None, 60, 61),
+    ];
+    assert!(check_kv(&h).is_err());
+    // And it cannot take effect before it was invoked.
+    let h = [get(2, 0, Some(1), 0, 5), unknown(put(1, 0, 1, 10, 0))];
+    assert!(check_kv(&h).is_err());
+    // A timed-out read constrains nothing.
+    let h = [put(1, 0, 1, 0, 1), unknown(get(2, 0, Some(42), 5, 0))];
+    assert!(check_kv(&h).is_ok());
+}
+
+#[test]
+fn checker_follows_compare_and_set() {
+    let h = [
+        put(1, 0, 1, 0, 1),
+        cas(2, 0, Some(1), 2, true, (2, 3)),
+        cas(3, 0, Some(1), 3, false, (4, 5)),
+        get(1, 0, Some(2), 6, 7),
+    ];
+    assert!(check_kv(&h).is_ok());
+    // Two overlapping cas from the same value cannot both succeed.
+    let h = [
+        put(1, 0, 1, 0, 1),
+        cas(2, 0, Some(1), 2, true, (2, 10)),
+        cas(3, 0, Some(1), 3, true, (2, 10)),
+    ];
+    assert!(check_kv(&h).is_err());
+    // A failed cas needs a state it fails in.
+    let h = [cas(2, 0, None, 2, false, (0, 1))];
+    assert!(check_kv(&h).is_err());
+    let h = [
+        unknown(put(1, 0, 5, 0, 0)),
+        cas(2, 0, None, 2, false, (10, 11)),
+    ];
+    assert!(check_kv(&h).is_ok());
+}
+
+#[test]
+fn checker_copes_with_many_concurrent_unknown_writes() {
+    // 12 timed-out writes, concurrent with each other and with 6 reads
+    // that pin the state: the search is exponential in such writes (every
+    // subset may have taken effect), the memo keeps 12 manageable.
+    let mut h: Vec<KvOp> = (0..12).map(|v| unknown(put(1, 0, v + 1, v, 0))).collect();
+    for r in 0..6 {
+        h.push(get(2, 0, Some(12 - r), 100 + 2 * r, 101 + 2 * r));
+    }
+    assert!(check_kv(&h).is_ok());
+    h.push(get(3, 0, Some(12), 200, 201)); // 12 cannot come back after 7
+    assert!(check_kv(&h).is_err());
+}
+
+// ----- simulator scenarios ---------------------------------------------------
+
+use quorumkit::raft::sim::{Cluster, KvConfig, SimConfig};
+
+fn sim(n: usize, seed: u64, f: impl FnOnce(&mut SimConfig)) -> Cluster {
+    let mut cfg = SimConfig::new(n, seed);
+    cfg.record_events = false;
+    f(&mut cfg);
+    Cluster::new(cfg).unwrap()
+}
+
+fn assert_safe(c: &Cluster) {
+    if let Some(v) = c.violations().first() {
+        panic!("{v}");
+    }
+}
+
+fn leader(c: &mut Cluster) -> NodeId {
+    for _ in 0..60 {
+        c.advance(50);
+        assert_safe(c);
+        if let Some(l) = c.leader() {
+            return l;
+        }
+    }
+    panic!("no leader");
+}
+
+/// Runs the clients to completion and checks the history.
+fn finish_and_check(c: &mut Cluster) -> usize {
+    for _ in 0..200 {
+        if c.kv_idle() {
+            break;
+        }
+        c.advance(100);
+    }
+    assert_safe(c);
+    assert!(
+        c.kv_idle(),
+        "clients finish (every op answers or times out)"
+    );
+    if let Err(e) = check_kv(c.kv_history()) {
+        panic!("{e}");
+    }
+    c.kv_history()
+        .iter()
+        .filter(|o| matches!(o.input, KvInput::Get { .. }) && o.output.is_some())
+        .count()
+}
+
+fn read_answered(c: &Cluster, node: NodeId, ctx: u64) -> bool {
+    c.reads().iter().any(|r| r.node == node && r.ctx == ctx)
+}
+
+#[test]
+fn s6_4_a_partitioned_old_leader_never_answers_a_read() {
+    for check_quorum in [false, true] {
+        let mut c = sim(5, 11, |cfg| cfg.check_quorum = check_quorum);
+        let old = leader(&mut c);
+        c.propose(&b"before"[..]).unwrap();
+        c.advance(300);
+        let buddy = old % 5 + 1;
+        let rest: Vec<NodeId> = (1..=5).filter(|&x| x != old && x != buddy).collect();
+        c.partition(&[vec![old, buddy], rest.clone()]).unwrap();
+        // Ask at once, while the old leader still believes it leads, on it
+        // and on the follower on its side (which forwards to it).
+        c.read_index(old, 1001).unwrap();
+        c.read_index(buddy, 1002).unwrap();
+        // The majority moves on and commits a newer write.
+        c.advance(2_000);
+        let new = c.leader().unwrap();
+        assert!(rest.contains(&new));
+        c.propose(&b"after"[..]).unwrap();
+        for _ in 0..40 {
+            c.advance(100);
+            // Keep asking on the minority side; nothing may ever answer.
+            let _ = c.read_index(old, 1003);
+            let _ = c.read_index(buddy, 1004);
+        }
+        assert_safe(&c);
+        for ctx in 1001..=1004 {
+            assert!(!read_answered(&c, old, ctx) && !read_answered(&c, buddy, ctx));
+        }
+        // The majority side answers reads.
+        c.read_index(new, 2001).unwrap();
+        c.advance(300);
+        assert!(read_answered(&c, new, 2001));
+        // Healed, the old leader steps down; its dropped reads never come.
+        c.heal();
+        c.advance(2_000);
+        assert_ne!(c.node(old).unwrap().role(), Role::Leader);
+        assert!(!read_answered(&c, old, 1001) && !read_answered(&c, old, 1003));
+    }
+}
+
+#[test]
+fn s6_4_kv_clients_against_a_partitioned_leader_stay_linearizable() {
+    let mut stale_seen = 0;
+    for seed in 0..6 {
+        let mut c = sim(5, seed, |_| {});
+        let old = leader(&mut c);
+        let mut k = KvConfig::new(4);
+        k.seed = seed;
+        k.ops_per_client = 12;
+        k.timeout = 600;
+        c.start_kv(k).unwrap();
+        c.advance(300);
+        // Cut the leader off with one follower: clients that still talk to
+        // it get no answers (unknown), never stale ones.
+        let buddy = old % 5 + 1;
+        let rest: Vec<NodeId> = (1..=5).filter(|&x| x != old && x != buddy).collect();
+        c.partition(&[vec![old, buddy], rest]).unwrap();
+        c.advance(1_500);
+        // Had the old leader answered from its own replica, the history
+        // would show a stale read the checker rejects.
+        let new = c.leader().unwrap();
+        let now = c.now();
+        // The write a value came from, if it completed (known outcome).
+        let writer = |v: Option<u64>| {
+            c.kv_history()
+                .iter()
+                .copied()
+                .find(|o| match (o.input, o.output) {
+                    (KvInput::Put { value, .. }, Some(_))
+                    | (KvInput::Cas { value, .. }, Some(KvOutput::Cas(true))) => Some(value) == v,
+                    _ => false,
+                })
+        };
+        let stale = (0..3).find_map(|key| {
+            let (mine, theirs) = (c.kv_value(old, key), c.kv_value(new, key));
+            // Stale for sure: the majority's value was written (and
+            // answered) strictly after the old leader's was answered.
+            let newer = writer(theirs)?;
+            let older_done = mine.map_or(Some(0), |_| writer(mine).map(|o| o.ret))?;
+            (mine != theirs && older_done < newer.call && newer.ret < now)
+                .then(|| get(99, key, mine, now, now + 1))
+        });
+        if let Some(op) = stale {
+            let mut h = c.kv_history().to_vec();
+            h.retain(|o| o.output.is_some());
+            h.push(op);
+            assert!(check_kv(&h).is_err(), "seed {seed}: a local read is stale");
+            stale_seen += 1;
+        }
+        c.heal();
+        let reads = finish_and_check(&mut c);
+        assert!(reads > 0);
+    }
+    assert!(stale_seen > 0, "some run diverged while partitioned");
+}
+
+#[test]
+fn s6_4_reads_during_leadership_transfers() {
+    for seed in 0..4 {
+        let mut c = sim(3, seed, |cfg| cfg.pre_vote = true);
+        leader(&mut c);
+        let mut k = KvConfig::new(4);
+        k.seed = seed;
+        k.ops_per_client = 15;
+        c.start_kv(k).unwrap();
+        let mut transfers = 0;
+        for round in 0..8 {
+            c.advance(120);
+            if let Some(l) = c.leader() {
+                let to = (l + round) % 3 + 1;
+                if to != l && c.transfer_leader(to).is_ok() {
+                    transfers += 1;
+                }
+            }
+            // A read asked during the hand-over, on the leader.
+            if let Some(l) = c.leader() {
+                let _ = c.read_index(l, 9_000 + u64::from(round));
+            }
+        }
+        assert!(transfers > 0);
+        let reads = finish_and_check(&mut c);
+        assert!(reads > 0);
+    }
+}
+
+#[test]
+fn s6_4_reads_across_membership_changes() {
+    for seed in 0..4 {
+        let mut c = sim(5, seed, |cfg| cfg.voters = 3);
+        leader(&mut c);
+        let mut k = KvConfig::new(3);
+        k.seed = seed;
+        k.ops_per_client = 20;
+        c.start_kv(k).unwrap();
+        let mut plan = vec![(0, 4), (1, 4), (0, 5), (1, 5), (2, 1), (2, 2)];
+        plan.reverse();
+        for _ in 0..200 {
+            let Some(&(what, id)) = plan.last() else {
+                break;
+            };
+            c.advance(100);
+            let r = match what {
+                0 => c.add_learner(id),
+                1 => c.promote(id),
+                _ => c.remove(id),
+            };
+            if r.is_ok() {
+                plan.pop();
+            }
+        }
+        assert!(plan.is_empty(), "every change went through");
+        let reads = finish_and_check(&mut c);
+        assert!(reads > 0);
+        let l = c.leader().unwrap();
+        assert_eq!(c.node(l).unwrap().conf_state().voters.len(), 3);
+    }
+}
+
+#[test]
+fn s6_4_kv_clients_under_drops_and_crashes_stay_linearizable() {
+    for seed in 0..6 {
+        let mut c = sim(3, seed, |cfg| {
+            cfg.drop_rate = 0.1;
+            cfg.dup_rate = 0.05;
+            cfg.reorder_rate = 0.1;
+            cfg.snapshot_every = 5;
+        });
+        leader(&mut c);
+        let mut k = KvConfig::new(5);
+        k.seed = seed;
+        c.start_kv(k).unwrap();
+        c.advance(400);
+        let l = c.leader().unwrap_or(1);
+        c.crash(l).unwrap();
+        c.advance(800);
+        c.restart(l).unwrap();
+        finish_and_check(&mut c);
+    }
+}
