@@ -497,8 +497,8 @@ fn s6_4_kv_clients_against_a_partitioned_leader_stay_linearizable() {
         let old = leader(&mut c);
         let mut k = KvConfig::new(4);
         k.seed = seed;
-        k.ops_per_client = 12;
-        k.timeout = 600;
+        k.ops_per_client = 25;
+        k.timeout = 400;
         c.start_kv(k).unwrap();
         c.advance(300);
         // Cut the leader off with one follower: clients that still talk to
@@ -506,7 +506,7 @@ fn s6_4_kv_clients_against_a_partitioned_leader_stay_linearizable() {
         let buddy = old % 5 + 1;
         let rest: Vec<NodeId> = (1..=5).filter(|&x| x != old && x != buddy).collect();
         c.partition(&[vec![old, buddy], rest]).unwrap();
-        c.advance(1_500);
+        c.advance(3_000);
         // Had the old leader answered from its own replica, the history
         // would show a stale read the checker rejects.
         let new = c.leader().unwrap();

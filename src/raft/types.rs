@@ -529,8 +529,8 @@ pub struct SoftState {
     pub leader: NodeId,
 }
 
-/// A linearizable read the node has confirmed ([`RawNode::read_index`]
-/// (super::RawNode::read_index), thesis §6.4): once the application has
+/// A linearizable read the node has confirmed
+/// ([`RawNode::read_index`](super::RawNode::read_index), thesis §6.4): once the application has
 /// applied the log up to `index`, its state machine answers the read tagged
 /// `ctx` linearizably.
 ///

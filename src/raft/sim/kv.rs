@@ -10,8 +10,8 @@ use super::linearizability::{KvInput, KvOp, KvOutput};
 use crate::raft::NodeId;
 use crate::ArgError;
 
-/// How the simulated key-value clients behave ([`Cluster::start_kv`]
-/// (super::Cluster::start_kv)).
+/// How the simulated key-value clients behave
+/// ([`Cluster::start_kv`](super::Cluster::start_kv)).
 ///
 /// # Examples
 /// ```

@@ -31,6 +31,26 @@
 //! [`Cluster::add_learner`], [`Cluster::promote`] and [`Cluster::remove`]
 //! change it; [`Cluster::transfer_leader`] hands leadership over.
 //!
+//! # Key-value clients
+//!
+//! [`Cluster::start_kv`] runs a small key-value store on top of the log and
+//! [`KvConfig::clients`] concurrent clients against it. Each node keeps a
+//! replica (a map from `u64` keys to `u64` values), applies the put and
+//! compare-and-set commands it finds in committed entries (a 35-byte
+//! format: `'K'`, kind, the operation's tag, key, value, expected value),
+//! and carries the replica in its snapshots (after the 8-byte state
+//! fingerprint). A client has one operation outstanding at a time and
+//! sends it to the node it believes leads: a write is proposed there and
+//! completes when that node applies it (the answer is that node's result);
+//! a get calls [`RawNode::read_index`] there (a third of the time on a
+//! random node, so followers forward) and is answered from that node's
+//! replica once it has applied up to the read index. A refused call is
+//! retried at the named leader or a random node; an operation not answered
+//! within [`KvConfig::timeout`] is recorded with an unknown outcome (it may
+//! or may not have taken effect) and the client moves on to another node.
+//! [`Cluster::kv_history`] feeds [`linearizability::check_kv`]. The clients
+//! draw from their own generator, so a run without them is unchanged.
+//!
 //! # Determinism
 //!
 //! All randomness comes from one [`Pcg32`] seeded with `seed` (nodes get
@@ -2035,11 +2055,15 @@ impl Cluster {
         };
         let think = k.cfg.think;
         let think_pause = 1 + k.pick(think);
+        let random = 1 + k.pick(nodes) as NodeId;
+        let spread = k.pick(3) == 0;
         let c = &mut k.list[ci];
         if c.cur.as_ref().is_some_and(|cur| now >= cur.deadline) {
-            // Timed out: the outcome stays unknown in the history.
+            // Timed out: the outcome stays unknown in the history; the
+            // client suspects the node and tries another next time.
             c.cur = None;
             c.next_at = now + think_pause;
+            c.target = random;
             return;
         }
         if c.cur.is_none() {
@@ -2060,8 +2084,6 @@ impl Cluster {
                 hist: None,
             });
         }
-        let random = 1 + k.pick(nodes) as NodeId;
-        let spread = k.pick(3) == 0;
         let c = &mut k.list[ci];
         let Some(cur) = c.cur.as_mut() else {
             return;
