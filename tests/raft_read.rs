@@ -628,3 +628,101 @@ fn s6_4_kv_clients_under_drops_and_crashes_stay_linearizable() {
         finish_and_check(&mut c);
     }
 }
+
+// ----- the checker against brute force ----------------------------------------
+
+use proptest::prelude::*;
+use proptest::test_runner::{Config as PtConfig, RngSeed};
+use quorumkit::raft::sim::linearizability::{KvModel, Model};
+
+/// Every order of the operations that respects real time (an operation
+/// that returned before another was invoked comes first), run through the
+/// model: the definition of linearizability, at factorial cost.
+fn brute_force(ops: &[KvOp]) -> bool {
+    fn go(ops: &[KvOp], used: &mut Vec<bool>, state: Option<u64>) -> bool {
+        if used.iter().all(|&u| u) {
+            return true;
+        }
+        for i in 0..ops.len() {
+            if used[i] {
+                continue;
+            }
+            // i may go next only if no other remaining op must precede it.
+            let blocked = (0..ops.len())
+                .any(|j| j != i && !used[j] && ops[j].output.is_some() && ops[j].ret < ops[i].call);
+            if blocked {
+                continue;
+            }
+            let Some(next) = KvModel.step(&state, &ops[i].input, ops[i].output.as_ref()) else {
+                continue;
+            };
+            used[i] = true;
+            if go(ops, used, next) {
+                return true;
+            }
+            used[i] = false;
+        }
+        false
+    }
+    // Keys are independent: check each on its own.
+    let mut keys: Vec<u64> = ops.iter().map(|o| o.input.key()).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys.into_iter().all(|k| {
+        let part: Vec<KvOp> = ops.iter().copied().filter(|o| o.input.key() == k).collect();
+        go(&part, &mut vec![false; part.len()], None)
+    })
+}
+
+fn small_value() -> impl Strategy<Value = Option<u64>> {
+    prop_oneof![Just(None), (1..4u64).prop_map(Some)]
+}
+
+fn op() -> impl Strategy<Value = KvOp> {
+    (
+        0..3u32,
+        0..2u64,
+        0..3u8,
+        1..4u64,
+        small_value(),
+        any::<bool>(),
+        0..20u64,
+        0..10u64,
+        0..5u8,
+    )
+        .prop_map(|(client, key, kind, value, v, ok, call, len, unknown)| {
+            let (input, output) = match kind {
+                0 => (KvInput::Get { key }, KvOutput::Value(v)),
+                1 => (KvInput::Put { key, value }, KvOutput::Ok),
+                _ => (
+                    KvInput::Cas {
+                        key,
+                        expect: v,
+                        value,
+                    },
+                    KvOutput::Cas(ok),
+                ),
+            };
+            KvOp {
+                client,
+                input,
+                output: (unknown != 0).then_some(output),
+                call,
+                ret: if unknown != 0 { call + len } else { u64::MAX },
+            }
+        })
+}
+
+proptest! {
+    #![proptest_config(PtConfig {
+        cases: 3_000,
+        rng_seed: RngSeed::Fixed(6_4),
+        failure_persistence: None,
+        ..PtConfig::default()
+    })]
+
+    #[test]
+    fn checker_agrees_with_brute_force(ops in prop::collection::vec(op(), 0..7)) {
+        prop_assert_eq!(check_kv(&ops).is_ok(), brute_force(&ops));
+    }
+}

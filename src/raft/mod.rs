@@ -152,8 +152,9 @@
 //! finish, their history (timed-out operations as unknown outcomes) must
 //! pass the linearizability checker ([`sim::linearizability`]). About 20 s
 //! in a debug build, with 6 operations per client. `QUORUMKIT_LONG=1`
-//! raises that to 100,000 seeds and 20 operations per client (run it with
-//! `cargo test --release --test raft_random`), `QUORUMKIT_SEEDS=N` sets the
+//! raises that to 100,000 seeds and 20 operations per client (about 9
+//! minutes with `cargo test --release --test raft_random`; 10,000 such seeds
+//! take under a minute), `QUORUMKIT_SEEDS=N` sets the
 //! seed count to N, and `QUORUMKIT_SEED=S` replays the single seed `S`
 //! exactly, printing its fault schedule (the failing seed and this command
 //! are printed when a run fails).

@@ -285,6 +285,8 @@ impl From<StorageError> for RaftError {
 ///    from this same `entries` batch, which step 1 has made durable.
 /// 4. Note `soft_state` (if `Some`): the role or leader changed. Nothing to
 ///    persist.
+/// 5. Answer the reads in `read_states` once the state machine has applied
+///    up to each one's `index` ([`RawNode::read_index`]).
 ///
 /// # Examples
 /// ```
