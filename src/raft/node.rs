@@ -769,7 +769,7 @@ impl RawNode {
             ctx,
             index: self.log.committed,
             from,
-            round: self.read_seq + 1,
+            round: self.read_seq.saturating_add(1),
         });
         self.read_round_pending = true;
         self.release_reads();
@@ -1332,7 +1332,7 @@ impl RawNode {
         if self.read_round_pending {
             self.read_round_pending = false;
             if self.role == Role::Leader {
-                self.read_seq += 1;
+                self.read_seq = self.read_seq.saturating_add(1);
                 self.bcast_heartbeat();
             }
         }

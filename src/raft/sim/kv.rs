@@ -244,7 +244,7 @@ impl Clients {
             .map(|id| Client {
                 id,
                 target: 1 + rng.next_u32() % nodes,
-                next_at: now + 1 + rng.next_u64() % cfg.think,
+                next_at: now.saturating_add(1 + rng.next_u64() % cfg.think),
                 issued: 0,
                 cur: None,
             })
@@ -317,7 +317,7 @@ impl Clients {
             self.seen.insert(cur.input.key(), v);
         }
         c.target = node;
-        c.next_at = now + think;
+        c.next_at = now.saturating_add(think);
     }
 
     /// The client waiting on `tag` at `node` for a write or read.

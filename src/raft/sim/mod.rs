@@ -2062,7 +2062,7 @@ impl Cluster {
             // Timed out: the outcome stays unknown in the history; the
             // client suspects the node and tries another next time.
             c.cur = None;
-            c.next_at = now + think_pause;
+            c.next_at = now.saturating_add(think_pause);
             c.target = random;
             return;
         }
@@ -2073,7 +2073,7 @@ impl Cluster {
             }
             c.issued += 1;
             let tag = u64::from(c.id) << 32 | u64::from(c.issued);
-            let deadline = now + k.cfg.timeout;
+            let deadline = now.saturating_add(k.cfg.timeout);
             let input = k.new_op();
             k.list[ci].cur = Some(Current {
                 input,
@@ -2137,7 +2137,7 @@ impl Cluster {
                 if fresh {
                     cur.hist = None;
                 }
-                c.next_at = (now + think_pause).min(cur.deadline);
+                c.next_at = now.saturating_add(think_pause).min(cur.deadline);
             }
             c.target = next;
         }
