@@ -1,7 +1,8 @@
 //! Property tests with fixed seeds and case counts:
 //!
-//! - a node fed arbitrary (even malformed) messages never panics, its term
-//!   and commit index never decrease, and its commit stays within its log;
+//! - a node fed arbitrary (even malformed) messages and read requests never
+//!   panics, its term and commit index never decrease, and its commit stays
+//!   within its log;
 //! - arbitrary action lists on the simulator never break an invariant and
 //!   replay to the same history;
 //! - `MemStorage::append` matches a naive model.
@@ -22,18 +23,20 @@ fn config(cases: u32, seed: u64) -> PtConfig {
     }
 }
 
-const KINDS: [MsgKind; 6] = [
+const KINDS: [MsgKind; 8] = [
     MsgKind::Vote,
     MsgKind::VoteResp,
     MsgKind::Append,
     MsgKind::AppendResp,
     MsgKind::Heartbeat,
     MsgKind::HeartbeatResp,
+    MsgKind::ReadIndex,
+    MsgKind::ReadIndexResp,
 ];
 
 fn message() -> impl Strategy<Value = Message> {
     (
-        0..6usize,
+        0..8usize,
         1..=4u32,
         0..8u64,
         0..8u64,
@@ -42,9 +45,10 @@ fn message() -> impl Strategy<Value = Message> {
         0..14u64,
         any::<bool>(),
         0..14u64,
+        0..4u64,
     )
         .prop_map(
-            |(k, from, term, log_term, index, ents, commit, reject, hint)| Message {
+            |(k, from, term, log_term, index, ents, commit, reject, hint, context)| Message {
                 kind: KINDS[k],
                 from,
                 to: 1,
@@ -58,6 +62,7 @@ fn message() -> impl Strategy<Value = Message> {
                 commit,
                 reject,
                 reject_hint: hint,
+                context,
                 ..Message::default()
             },
         )
@@ -68,6 +73,7 @@ enum Input {
     Tick,
     Campaign,
     Propose,
+    Read(u64),
     Step(Message),
 }
 
@@ -76,6 +82,7 @@ fn input() -> impl Strategy<Value = Input> {
         2 => Just(Input::Tick),
         1 => Just(Input::Campaign),
         1 => Just(Input::Propose),
+        1 => (0..4u64).prop_map(Input::Read),
         6 => message().prop_map(Input::Step),
     ]
 }
@@ -93,6 +100,7 @@ proptest! {
                 Input::Tick => n.tick(),
                 Input::Campaign => n.campaign(),
                 Input::Propose => { let _ = n.propose(&b"p"[..]); }
+                Input::Read(ctx) => { let _ = n.read_index(ctx); }
                 Input::Step(m) => { let _ = n.step(m); }
             }
             let rd = n.ready();

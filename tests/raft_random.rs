@@ -3,15 +3,19 @@
 //! random, pre-vote, check-quorum, leadership transfers, log compaction
 //! (every 2–13 entries) and membership churn (a smaller initial
 //! configuration, random learner additions, promotions and removals).
+//! Throughout, 3–5 key-value clients issue gets (ReadIndex), puts and
+//! compare-and-sets with timeouts; once they finish, their history must be
+//! linearizable.
 //!
-//! - default: 1,000 seeds (CI);
-//! - `QUORUMKIT_LONG=1`: 100,000 seeds;
+//! - default: 1,000 seeds (CI), 6 operations per client;
+//! - `QUORUMKIT_LONG=1`: 100,000 seeds, 20 operations per client;
 //! - `QUORUMKIT_SEEDS=N`: N seeds;
 //! - `QUORUMKIT_SEED=S`: replay seed S alone, printing its actions.
 //!
 //! A failure prints the seed, the report and the command that replays it.
 
-use quorumkit::raft::sim::{Action, Cluster, Latency, SimConfig};
+use quorumkit::raft::sim::linearizability::check_kv;
+use quorumkit::raft::sim::{Action, Cluster, KvConfig, Latency, SimConfig};
 use quorumkit::raft::NodeId;
 use rand_core::{Rng, SeedableRng};
 use rand_pcg::Pcg32;
@@ -96,15 +100,52 @@ fn plan(seed: u64) -> (SimConfig, Vec<Action>) {
     (cfg, actions)
 }
 
-/// Runs one seed; `Err` carries a readable report.
-fn run(seed: u64) -> Result<u64, String> {
+fn long() -> bool {
+    std::env::var("QUORUMKIT_LONG").is_ok_and(|v| v == "1")
+}
+
+/// The key-value clients of one seed.
+fn clients(seed: u64) -> KvConfig {
+    let mut rng = Pcg32::seed_from_u64(seed ^ 0x5eed);
+    let mut k = KvConfig::new(3 + pick(&mut rng, 3));
+    k.seed = seed;
+    k.keys = u64::from(1 + pick(&mut rng, 3));
+    k.ops_per_client = if long() { 20 } else { 6 };
+    k.timeout = u64::from(300 + pick(&mut rng, 700));
+    k.think = u64::from(10 + pick(&mut rng, 200));
+    k.cas = pick(&mut rng, 2) == 0;
+    k
+}
+
+/// Runs one seed; `Err` carries a readable report. Returns the highest
+/// commit index and the number of completed operations.
+fn run(seed: u64) -> Result<(u64, usize), String> {
     let (cfg, actions) = plan(seed);
-    let mut c = Cluster::replay(cfg, &actions).map_err(|e| e.to_string())?;
+    let mut c = Cluster::new(cfg).map_err(|e| e.to_string())?;
+    c.start_kv(clients(seed)).map_err(|e| e.to_string())?;
+    for a in &actions {
+        let _ = c.apply(a);
+    }
     if let Some(v) = c.violations().first() {
         return Err(v.to_string());
     }
     c.check_liveness(LIVENESS_MS).map_err(|v| v.to_string())?;
-    Ok(c.max_commit())
+    // Let the clients finish: every operation answers or times out.
+    for _ in 0..600 {
+        if c.kv_idle() {
+            break;
+        }
+        c.advance(100);
+    }
+    if let Some(v) = c.violations().first() {
+        return Err(v.to_string());
+    }
+    if !c.kv_idle() {
+        return Err("the key-value clients did not finish".to_string());
+    }
+    check_kv(c.kv_history()).map_err(|e| e.to_string())?;
+    let done = c.kv_history().iter().filter(|o| o.output.is_some()).count();
+    Ok((c.max_commit(), done))
 }
 
 fn seeds() -> Vec<u64> {
@@ -122,7 +163,7 @@ fn seeds() -> Vec<u64> {
             .trim()
             .parse()
             .expect("QUORUMKIT_SEEDS must be an integer"),
-        Err(_) if std::env::var("QUORUMKIT_LONG").is_ok_and(|v| v == "1") => 100_000,
+        Err(_) if long() => 100_000,
         Err(_) => 1_000,
     };
     (0..n).collect()
@@ -132,22 +173,28 @@ fn seeds() -> Vec<u64> {
 fn randomized_mixed_faults_zero_violations() {
     let seeds = seeds();
     let mut committed = 0u64;
+    let mut ops = 0usize;
     for &seed in &seeds {
         match run(seed) {
-            Ok(c) => committed += c,
+            Ok((c, done)) => {
+                committed += c;
+                ops += done;
+            }
             Err(report) => panic!(
                 "seed {seed} failed:\n{report}\nreplay: QUORUMKIT_SEED={seed} cargo test --test raft_random"
             ),
         }
     }
     eprintln!(
-        "{} seeded runs, zero violations, {committed} entries committed in total",
+        "{} seeded runs, zero violations, {committed} entries committed in total, \
+         {ops} key-value operations answered, every history linearizable",
         seeds.len()
     );
     assert!(
         committed >= seeds.len() as u64,
         "every run commits something"
     );
+    assert!(ops >= seeds.len(), "clients get answers");
 }
 
 #[test]
@@ -161,7 +208,19 @@ fn a_seed_replays_exactly() {
         assert_eq!(a.events(0), b.events(0));
         assert_eq!(a.history_hash(), b.history_hash());
         // Recording events does not change the history.
-        let c = Cluster::replay(cfg, &actions).unwrap();
+        let c = Cluster::replay(cfg.clone(), &actions).unwrap();
         assert_eq!(a.history_hash(), c.history_hash());
+        // Nor do key-value clients replay any differently.
+        let with_kv = || {
+            let mut c = Cluster::new(cfg.clone()).unwrap();
+            c.start_kv(clients(seed)).unwrap();
+            for a in &actions {
+                let _ = c.apply(a);
+            }
+            c.advance(5_000);
+            (c.history_hash(), c.kv_history().to_vec())
+        };
+        let (h1, k1) = with_kv();
+        assert_eq!((h1, &k1), (with_kv().0, &with_kv().1));
     }
 }

@@ -1,6 +1,7 @@
 //! The Raft state machine: [`RawNode`], its [`Config`] and the [`Ready`] it
 //! hands to the application.
 
+use std::collections::VecDeque;
 use std::fmt;
 
 use bytes::Bytes;
@@ -12,7 +13,7 @@ use super::progress::{Progress, ProgressState};
 use super::storage::{Storage, StorageError};
 use super::types::{
     ConfChange, ConfChangeKind, ConfState, Entry, EntryKind, HardState, Message, MsgKind, NodeId,
-    Role, Snapshot, SoftState, CAMPAIGN_TRANSFER, NONE,
+    ReadState, Role, Snapshot, SoftState, CAMPAIGN_TRANSFER, NONE,
 };
 use crate::ArgError;
 
@@ -284,6 +285,8 @@ impl From<StorageError> for RaftError {
 ///    from this same `entries` batch, which step 1 has made durable.
 /// 4. Note `soft_state` (if `Some`): the role or leader changed. Nothing to
 ///    persist.
+/// 5. Answer the reads in `read_states` once the state machine has applied
+///    up to each one's `index` ([`RawNode::read_index`]).
 ///
 /// # Examples
 /// ```
@@ -320,6 +323,22 @@ pub struct Ready<'a> {
     /// from its `data` before applying `committed_entries`, which then
     /// start after `snapshot.index`.
     pub snapshot: Option<Snapshot>,
+    /// Linearizable reads confirmed since the last `Ready`
+    /// ([`RawNode::read_index`]): answer each from the state machine once it
+    /// has applied up to its `index` (possibly after applying this Ready's
+    /// `committed_entries`, possibly later). Empty unless reads were asked.
+    pub read_states: Vec<ReadState>,
+}
+
+/// A read waiting for a quorum to confirm the leader's round `round`.
+#[derive(Debug, Clone, Copy)]
+struct PendingRead {
+    ctx: u64,
+    /// The leader's commit index when the read was taken in.
+    index: u64,
+    /// Who asked: this node, or a follower that forwarded it.
+    from: NodeId,
+    round: u64,
 }
 
 /// What `ready()` handed out, so that `advance()` can mark it done.
@@ -423,6 +442,19 @@ pub struct RawNode {
     prev_hs: HardState,
     prev_ss: SoftState,
     handed: Handed,
+    /// The latest read-index round broadcast (heartbeat context); never
+    /// reset, so rounds are unique for the node's lifetime.
+    read_seq: u64,
+    /// Reads were taken in since the last round was broadcast: `ready()`
+    /// broadcasts round `read_seq + 1`.
+    read_round_pending: bool,
+    /// Reads waiting for a quorum, in round order.
+    reads_pending: VecDeque<PendingRead>,
+    /// Reads that arrived before this leader committed an entry of its
+    /// term: (ctx, from).
+    reads_waiting: Vec<(u64, NodeId)>,
+    /// Confirmed reads for the next `Ready`.
+    read_states: Vec<ReadState>,
 }
 
 impl RawNode {
@@ -515,6 +547,11 @@ impl RawNode {
             prev_hs: HardState::default(),
             prev_ss: SoftState::default(),
             handed: Handed::default(),
+            read_seq: 0,
+            read_round_pending: false,
+            reads_pending: VecDeque::new(),
+            reads_waiting: Vec::new(),
+            read_states: Vec::new(),
         };
         node.sync_conf();
         node.reset_randomized_timeout();
@@ -662,6 +699,122 @@ impl RawNode {
         });
         self.pending_bcast = true;
         Ok(index)
+    }
+
+    /// Asks for a linearizable read (thesis §6.4, etcd's ReadOnlySafe):
+    /// the node answers with a [`ReadState`] `{ index, ctx }` in a later
+    /// [`Ready::read_states`], and the application then serves the read from
+    /// its state machine once it has applied up to `index`. `ctx` is the
+    /// application's tag for the request (echoed back; the node never reads
+    /// it), so make it unique among the reads in flight.
+    ///
+    /// - On a leader that has committed an entry of its current term, the
+    ///   read index is the commit index now; the leader confirms it still
+    ///   leads with a heartbeat round (its round number travels in
+    ///   [`Message::context`]) and answers once a quorum of voters has
+    ///   acknowledged that round or a later one. Reads taken in between two
+    ///   `ready()` calls share one round. A single voter answers at once.
+    /// - A leader that has not yet committed an entry of its term (just
+    ///   elected; its no-op is in flight) holds the read and starts it as
+    ///   soon as it commits one: the request **waits**.
+    /// - A follower (or learner) that knows a leader forwards the request
+    ///   ([`MsgKind::ReadIndex`]); the leader answers with
+    ///   [`MsgKind::ReadIndexResp`] and the read state appears here.
+    ///
+    /// Reads not yet confirmed are **dropped** when the leader stops leading
+    /// (a new term, check-quorum, removal), and a forwarded request or
+    /// answer may be lost on the network: nothing is ever answered wrongly,
+    /// but a read may go unanswered, so the application retries after a
+    /// timeout. A leader cut off from a quorum never answers.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::{Config, MemStorage, RawNode, ReadState};
+    /// use rand_core::SeedableRng;
+    /// let mut n = RawNode::new(Config::new(1, vec![1]), &MemStorage::new(),
+    ///     rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// n.campaign(); // a single voter leads and commits its no-op at once
+    /// n.read_index(42).unwrap();
+    /// let rd = n.ready();
+    /// assert_eq!(rd.read_states, vec![ReadState { index: 1, ctx: 42 }]);
+    /// ```
+    ///
+    /// # Errors
+    /// [`RaftError::NotLeader`] with `leader` [`NONE`] if this node neither
+    /// leads nor knows a leader (a candidate, or a follower between terms):
+    /// the request is refused, not queued.
+    pub fn read_index(&mut self, ctx: u64) -> Result<(), RaftError> {
+        if self.role == Role::Leader {
+            self.take_read(ctx, self.id);
+            return Ok(());
+        }
+        if self.leader == NONE || self.role != Role::Follower {
+            return Err(RaftError::NotLeader { leader: NONE });
+        }
+        let mut m = Message::new(MsgKind::ReadIndex, self.id, self.leader, self.term);
+        m.context = ctx;
+        self.msgs.push(m);
+        Ok(())
+    }
+
+    /// A leader takes in a read from `from` (itself or a follower).
+    fn take_read(&mut self, ctx: u64, from: NodeId) {
+        if self.log.term(self.log.committed) != Some(self.term) {
+            // Until an entry of this term commits, the commit index may lag
+            // entries earlier leaders committed: wait for it.
+            self.reads_waiting.push((ctx, from));
+            return;
+        }
+        self.reads_pending.push_back(PendingRead {
+            ctx,
+            index: self.log.committed,
+            from,
+            round: self.read_seq.saturating_add(1),
+        });
+        self.read_round_pending = true;
+        self.release_reads();
+    }
+
+    /// Answers every pending read whose round (or a later one) a quorum of
+    /// voters has acknowledged; this node counts for every round.
+    fn release_reads(&mut self) {
+        if self.reads_pending.is_empty() {
+            return;
+        }
+        let me = self.me;
+        let mut acks: Vec<u64> = self
+            .prs
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.voter)
+            .map(|(i, p)| if i == me { u64::MAX } else { p.read_ack })
+            .collect();
+        if acks.is_empty() {
+            return;
+        }
+        acks.sort_unstable_by(|a, b| b.cmp(a));
+        let confirmed = acks[self.quorum() - 1];
+        while let Some(r) = self.reads_pending.front().copied() {
+            if r.round > confirmed {
+                break;
+            }
+            self.reads_pending.pop_front();
+            if r.from == self.id {
+                self.read_states.push(ReadState {
+                    index: r.index,
+                    ctx: r.ctx,
+                });
+            } else {
+                let mut m = Message::new(MsgKind::ReadIndexResp, self.id, r.from, self.term);
+                m.index = r.index;
+                m.context = r.ctx;
+                self.msgs.push(m);
+            }
+        }
+        if self.reads_pending.is_empty() {
+            // Every read is answered: no round left to broadcast.
+            self.read_round_pending = false;
+        }
     }
 
     /// Hands leadership to voter `target` (thesis §3.10): the leader stops
@@ -1090,7 +1243,15 @@ impl RawNode {
         match self.role {
             Role::Leader => match m.kind {
                 MsgKind::AppendResp => self.handle_append_resp(from_idx, &m),
-                MsgKind::HeartbeatResp => self.handle_heartbeat_resp(from_idx),
+                MsgKind::HeartbeatResp => {
+                    self.handle_heartbeat_resp(from_idx);
+                    if m.context > 0 {
+                        let p = &mut self.prs[from_idx];
+                        p.read_ack = p.read_ack.max(m.context.min(self.read_seq));
+                        self.release_reads();
+                    }
+                }
+                MsgKind::ReadIndex => self.take_read(m.context, m.from),
                 _ => {}
             },
             Role::Candidate | Role::PreCandidate => {
@@ -1135,6 +1296,8 @@ impl RawNode {
         !self.msgs.is_empty()
             || self.pending_snapshot.is_some()
             || self.pending_bcast
+            || self.read_round_pending
+            || !self.read_states.is_empty()
             || self.log.stabled < self.log.last_index()
             || self.log.committed > self.log.applied
             || self.hard_state() != self.prev_hs
@@ -1166,6 +1329,14 @@ impl RawNode {
                 self.bcast_append();
             }
         }
+        if self.read_round_pending {
+            self.read_round_pending = false;
+            if self.role == Role::Leader {
+                self.read_seq = self.read_seq.saturating_add(1);
+                self.bcast_heartbeat();
+            }
+        }
+        let read_states = std::mem::take(&mut self.read_states);
         let hs = self.hard_state();
         let ss = self.soft_state();
         let messages = std::mem::replace(&mut self.msgs, std::mem::take(&mut self.spare_msgs));
@@ -1186,6 +1357,7 @@ impl RawNode {
             messages,
             committed_entries,
             snapshot,
+            read_states,
         }
     }
 
@@ -1506,6 +1678,11 @@ impl RawNode {
         self.heartbeat_elapsed = 0;
         self.reset_randomized_timeout();
         self.pending_bcast = false;
+        // Leadership (if any) ends: reads not yet confirmed are dropped; the
+        // application retries them (after a timeout, as for a lost message).
+        self.read_round_pending = false;
+        self.reads_pending.clear();
+        self.reads_waiting.clear();
         let next = self.log.last_index() + 1;
         for p in &mut self.prs {
             p.reset(next);
@@ -1643,8 +1820,15 @@ impl RawNode {
                 self.election_elapsed = 0;
                 self.leader = m.from;
                 self.log.commit_to(m.commit);
-                let r = Message::new(MsgKind::HeartbeatResp, self.id, m.from, self.term);
+                let mut r = Message::new(MsgKind::HeartbeatResp, self.id, m.from, self.term);
+                r.context = m.context;
                 self.msgs.push(r);
+            }
+            MsgKind::ReadIndexResp if m.from == self.leader => {
+                self.read_states.push(ReadState {
+                    index: m.index,
+                    ctx: m.context,
+                });
             }
             _ => {}
         }
@@ -1804,6 +1988,11 @@ impl RawNode {
         let idx = m[self.quorum() - 1];
         if idx > self.log.committed && self.log.term(idx) == Some(self.term) {
             self.log.committed = idx;
+            if !self.reads_waiting.is_empty() && self.role == Role::Leader {
+                for (ctx, from) in std::mem::take(&mut self.reads_waiting) {
+                    self.take_read(ctx, from);
+                }
+            }
             true
         } else {
             false
@@ -1877,6 +2066,11 @@ impl RawNode {
             let mut m = Message::new(MsgKind::Heartbeat, self.id, p.id, self.term);
             // Never tell a follower to commit past what it is known to hold.
             m.commit = p.matched.min(self.log.committed);
+            // Every heartbeat re-asks the latest read round while reads wait,
+            // so a lost round does not stall them.
+            if !self.reads_pending.is_empty() {
+                m.context = self.read_seq;
+            }
             self.msgs.push(m);
         }
     }

@@ -39,6 +39,9 @@ pub(crate) struct Progress {
     /// Whether it votes in the current configuration (this node's own
     /// entry is kept even when it is not a member, with `voter` false).
     pub(crate) voter: bool,
+    /// The highest read-index round (heartbeat context) it acknowledged in
+    /// the leader's current term.
+    pub(crate) read_ack: u64,
 }
 
 impl Progress {
@@ -54,6 +57,7 @@ impl Progress {
             recent_active: false,
             pending_snapshot: 0,
             voter: true,
+            read_ack: 0,
         }
     }
 
@@ -65,6 +69,7 @@ impl Progress {
         self.inflight.clear();
         self.vote = None;
         self.recent_active = false;
+        self.read_ack = 0;
     }
 
     pub(crate) fn become_probe(&mut self) {

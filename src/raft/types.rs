@@ -227,6 +227,14 @@ pub enum MsgKind {
     /// follower answers with an [`MsgKind::AppendResp`] whose `index` is the
     /// snapshot's.
     Snapshot,
+    /// A linearizable read forwarded by a follower to its leader
+    /// ([`RawNode::read_index`](super::RawNode::read_index), thesis §6.4):
+    /// `context` is the application's request context.
+    ReadIndex,
+    /// The leader's answer to [`MsgKind::ReadIndex`], once a quorum has
+    /// confirmed its leadership: `index` is the read index (its commit index
+    /// when the request arrived) and `context` echoes the request's.
+    ReadIndexResp,
 }
 
 impl MsgKind {
@@ -248,6 +256,8 @@ impl MsgKind {
             MsgKind::PreVoteResp => "PreVoteResp",
             MsgKind::TimeoutNow => "TimeoutNow",
             MsgKind::Snapshot => "Snapshot",
+            MsgKind::ReadIndex => "ReadIndex",
+            MsgKind::ReadIndexResp => "ReadIndexResp",
         }
     }
 
@@ -269,6 +279,8 @@ impl MsgKind {
             MsgKind::PreVoteResp => 7,
             MsgKind::TimeoutNow => 8,
             MsgKind::Snapshot => 9,
+            MsgKind::ReadIndex => 10,
+            MsgKind::ReadIndexResp => 11,
         }
     }
 
@@ -306,7 +318,11 @@ impl MsgKind {
     pub fn is_response(self) -> bool {
         matches!(
             self,
-            MsgKind::VoteResp | MsgKind::AppendResp | MsgKind::HeartbeatResp | MsgKind::PreVoteResp
+            MsgKind::VoteResp
+                | MsgKind::AppendResp
+                | MsgKind::HeartbeatResp
+                | MsgKind::PreVoteResp
+                | MsgKind::ReadIndexResp
         )
     }
 }
@@ -348,7 +364,10 @@ pub struct Message {
     /// [`CAMPAIGN_TRANSFER`] marks an election started by a leadership
     /// transfer (voters then ignore their leader lease); on
     /// [`MsgKind::Heartbeat`] and [`MsgKind::HeartbeatResp`], the read-index
-    /// round being confirmed. Zero otherwise.
+    /// round being confirmed (a leader-chosen number, never the
+    /// application's); on [`MsgKind::ReadIndex`] and
+    /// [`MsgKind::ReadIndexResp`], the application's request context. Zero
+    /// otherwise.
     pub context: u64,
     /// The snapshot carried by [`MsgKind::Snapshot`].
     pub snapshot: Option<Snapshot>,
@@ -533,4 +552,23 @@ pub struct SoftState {
     pub role: Role,
     /// The leader it knows in its current term, or [`NONE`].
     pub leader: NodeId,
+}
+
+/// A linearizable read the node has confirmed
+/// ([`RawNode::read_index`](super::RawNode::read_index), thesis §6.4): once the application has
+/// applied the log up to `index`, its state machine answers the read tagged
+/// `ctx` linearizably.
+///
+/// # Examples
+/// ```
+/// use quorumkit::raft::ReadState;
+/// let r = ReadState { index: 7, ctx: 42 };
+/// assert!(r.index <= 7); // serve it once applied >= 7
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct ReadState {
+    /// The read index: serve the read once applied up to here.
+    pub index: u64,
+    /// The context the application passed to `read_index`.
+    pub ctx: u64,
 }

@@ -31,6 +31,26 @@
 //! [`Cluster::add_learner`], [`Cluster::promote`] and [`Cluster::remove`]
 //! change it; [`Cluster::transfer_leader`] hands leadership over.
 //!
+//! # Key-value clients
+//!
+//! [`Cluster::start_kv`] runs a small key-value store on top of the log and
+//! [`KvConfig::clients`] concurrent clients against it. Each node keeps a
+//! replica (a map from `u64` keys to `u64` values), applies the put and
+//! compare-and-set commands it finds in committed entries (a 35-byte
+//! format: `'K'`, kind, the operation's tag, key, value, expected value),
+//! and carries the replica in its snapshots (after the 8-byte state
+//! fingerprint). A client has one operation outstanding at a time and
+//! sends it to the node it believes leads: a write is proposed there and
+//! completes when that node applies it (the answer is that node's result);
+//! a get calls [`RawNode::read_index`] there (a third of the time on a
+//! random node, so followers forward) and is answered from that node's
+//! replica once it has applied up to the read index. A refused call is
+//! retried at the named leader or a random node; an operation not answered
+//! within [`KvConfig::timeout`] is recorded with an unknown outcome (it may
+//! or may not have taken effect) and the client moves on to another node.
+//! [`Cluster::kv_history`] feeds [`linearizability::check_kv`]. The clients
+//! draw from their own generator, so a run without them is unchanged.
+//!
 //! # Determinism
 //!
 //! All randomness comes from one [`Pcg32`] seeded with `seed` (nodes get
@@ -80,6 +100,8 @@
 
 mod checker;
 mod events;
+mod kv;
+pub mod linearizability;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -91,11 +113,14 @@ use rand_pcg::Pcg32;
 
 pub use checker::{Rule, Violation};
 pub use events::{DropReason, Event, EventKind, MsgInfo};
+pub use kv::KvConfig;
 
 use self::checker::{Chain, Checker, Fail};
+use self::kv::{Clients, Current, Wait};
+use self::linearizability::{KvInput, KvOp, KvOutput};
 use crate::raft::{
-    ConfChange, ConfChangeKind, Config, Entry, MemStorage, Message, NodeId, RawNode, Role, Storage,
-    NONE,
+    ConfChange, ConfChangeKind, Config, Entry, EntryKind, MemStorage, Message, NodeId, RaftError,
+    RawNode, ReadState, Role, Storage, NONE,
 };
 use crate::ArgError;
 
@@ -481,6 +506,34 @@ struct SimNode {
     applied: u64,
     next_tick: u64,
     boots: u64,
+    /// The key-value replica, at `applied` (volatile).
+    kv: BTreeMap<u64, u64>,
+    /// Confirmed reads waiting for `applied` to reach their index
+    /// (volatile).
+    read_wait: Vec<ReadState>,
+}
+
+/// A read a node confirmed ([`Cluster::read_index`], or a client's).
+///
+/// # Examples
+/// ```
+/// use quorumkit::raft::sim::{Cluster, SimConfig};
+/// let mut c = Cluster::new(SimConfig::new(1, 1)).unwrap();
+/// c.advance(1_000);
+/// c.read_index(1, 9).unwrap();
+/// let r = c.reads()[0];
+/// assert_eq!((r.node, r.ctx, r.index), (1, 9, 1));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SimRead {
+    /// The node whose `Ready` handed it out.
+    pub node: NodeId,
+    /// The read's context.
+    pub ctx: u64,
+    /// Its read index.
+    pub index: u64,
+    /// When it was handed out (virtual ms).
+    pub time: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -517,6 +570,10 @@ pub struct Cluster {
     event_count: u64,
     checker: Checker,
     violation: Option<Violation>,
+    /// The key-value clients, once started.
+    kv: Option<Clients>,
+    /// Every read confirmed so far.
+    reads: Vec<SimRead>,
 }
 
 impl Cluster {
@@ -546,6 +603,8 @@ impl Cluster {
                 applied: 0,
                 next_tick: phase,
                 boots: 0,
+                kv: BTreeMap::new(),
+                read_wait: Vec::new(),
             });
         }
         let mut c = Cluster {
@@ -561,6 +620,8 @@ impl Cluster {
             event_count: 0,
             checker: Checker::new(n),
             violation: None,
+            kv: None,
+            reads: Vec::new(),
             cfg,
         };
         for i in 0..n {
@@ -685,6 +746,16 @@ impl Cluster {
             .filter(|(_, n)| n.raw.is_some())
             .min_by_key(|(_, n)| n.next_tick)
             .map(|(i, n)| (n.next_tick, i));
+        // Clients act after the cluster's own events of the same time.
+        if let Some((ct, ci)) = self.kv.as_ref().and_then(Clients::next) {
+            let first = flight.into_iter().chain(tick.map(|t| t.0)).min();
+            if first.is_none_or(|t| ct < t) {
+                self.now = self.now.max(ct);
+                self.steps += 1;
+                self.client_step(ci);
+                return true;
+            }
+        }
         match (flight, tick) {
             (Some(ft), Some((tt, _))) if ft <= tt => self.deliver_next(),
             (Some(_), None) => self.deliver_next(),
@@ -711,10 +782,8 @@ impl Cluster {
             .filter(|n| n.raw.is_some())
             .map(|n| n.next_tick)
             .min();
-        match (flight, tick) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        let client = self.kv.as_ref().and_then(Clients::next).map(|c| c.0);
+        [flight, tick, client].into_iter().flatten().min()
     }
 
     fn deliver_next(&mut self) {
@@ -767,6 +836,8 @@ impl Cluster {
             return Err(SimError::NodeDown { id });
         }
         self.nodes[i].applied = 0;
+        self.nodes[i].kv.clear();
+        self.nodes[i].read_wait.clear();
         self.record(EventKind::Crash { node: id });
         Ok(())
     }
@@ -827,6 +898,8 @@ impl Cluster {
         // The simulator's storage is always consistent and the config valid.
         node.raw = RawNode::new(config, &node.storage, rng).ok();
         node.applied = snap_index;
+        node.kv = kv::decode_map(node.storage.snapshot().data.get(8..).unwrap_or(&[]));
+        node.read_wait.clear();
         node.next_tick = self.now + 1 + u64::from(self.rng.next_u32()) % self.cfg.tick;
     }
 
@@ -1160,6 +1233,122 @@ impl Cluster {
         });
         self.process(i, before);
         Ok(index)
+    }
+
+    /// Asks node `id` for a linearizable read tagged `ctx`
+    /// ([`RawNode::read_index`]). When the node confirms it, a [`SimRead`]
+    /// is added to [`Cluster::reads`].
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::sim::{Cluster, SimConfig};
+    /// let mut c = Cluster::new(SimConfig::new(3, 1)).unwrap();
+    /// c.advance(1_000);
+    /// let l = c.leader().unwrap();
+    /// c.read_index(l % 3 + 1, 5).unwrap(); // a follower forwards it
+    /// c.advance(200);
+    /// assert_eq!(c.reads().len(), 1);
+    /// ```
+    ///
+    /// # Errors
+    /// [`SimError::Arg`] for an unknown id, [`SimError::NodeDown`],
+    /// [`SimError::NotLeader`] (with leader 0) if the node knows no leader,
+    /// [`SimError::Stopped`].
+    pub fn read_index(&mut self, id: NodeId, ctx: u64) -> Result<(), SimError> {
+        let i = self.index(id)?;
+        self.running()?;
+        let before = self.lead_term(i);
+        let Some(raw) = self.nodes[i].raw.as_mut() else {
+            return Err(SimError::NodeDown { id });
+        };
+        raw.read_index(ctx).map_err(|e| match e {
+            RaftError::NotLeader { leader } => SimError::NotLeader { id, leader },
+            _ => SimError::NoLeader,
+        })?;
+        self.steps += 1;
+        self.process(i, before);
+        Ok(())
+    }
+
+    /// Every read confirmed so far, in order.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::sim::{Cluster, SimConfig};
+    /// assert!(Cluster::new(SimConfig::new(3, 1)).unwrap().reads().is_empty());
+    /// ```
+    pub fn reads(&self) -> &[SimRead] {
+        &self.reads
+    }
+
+    /// Starts simulated key-value clients (replacing any earlier ones):
+    /// each issues `ops_per_client` operations, one at a time, to the node
+    /// it believes leads. Writes (put, compare-and-set) are proposed as log
+    /// entries and complete when that node applies them; reads go through
+    /// [`RawNode::read_index`] (a third of them to a random node, so that
+    /// followers forward some) and are served from that node's replica once
+    /// it has applied up to the read index. A refused call is retried at
+    /// another node (the one named as leader, if any); an operation not
+    /// answered within `timeout` ms is recorded with an unknown outcome
+    /// and the client moves on. [`Cluster::kv_history`] holds the history.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::sim::{Cluster, KvConfig, SimConfig};
+    /// use quorumkit::raft::sim::linearizability::check_kv;
+    /// let mut c = Cluster::new(SimConfig::new(3, 1)).unwrap();
+    /// c.start_kv(KvConfig::new(3)).unwrap();
+    /// c.advance(5_000);
+    /// assert!(c.kv_idle());
+    /// assert_eq!(c.kv_history().len(), 30);
+    /// assert!(check_kv(c.kv_history()).is_ok());
+    /// ```
+    ///
+    /// # Errors
+    /// [`SimError::Arg`] if `cfg` is invalid ([`KvConfig::validate`]).
+    pub fn start_kv(&mut self, cfg: KvConfig) -> Result<(), SimError> {
+        cfg.validate()?;
+        self.kv = Some(Clients::new(cfg, self.cfg.nodes as u32, self.now));
+        Ok(())
+    }
+
+    /// The history the key-value clients recorded: every operation some
+    /// node accepted, by invocation order; those without an output timed out
+    /// (unknown outcome).
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::sim::{Cluster, SimConfig};
+    /// assert!(Cluster::new(SimConfig::new(3, 1)).unwrap().kv_history().is_empty());
+    /// ```
+    pub fn kv_history(&self) -> &[KvOp] {
+        self.kv.as_ref().map_or(&[], |k| &k.history)
+    }
+
+    /// Whether the key-value clients have all finished (true if none were
+    /// started).
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::sim::{Cluster, SimConfig};
+    /// assert!(Cluster::new(SimConfig::new(3, 1)).unwrap().kv_idle());
+    /// ```
+    pub fn kv_idle(&self) -> bool {
+        self.kv.as_ref().is_none_or(Clients::idle)
+    }
+
+    /// The value of `key` in node `id`'s key-value replica (as of its
+    /// applied index), if the node is up and the key set.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::sim::{Cluster, SimConfig};
+    /// assert_eq!(Cluster::new(SimConfig::new(3, 1)).unwrap().kv_value(1, 0), None);
+    /// ```
+    pub fn kv_value(&self, id: NodeId, key: u64) -> Option<u64> {
+        let n = self.nodes.get((id as usize).checked_sub(1)?)?;
+        n.raw.as_ref()?;
+        n.kv.get(&key).copied()
     }
 
     /// Sets the probability that a message is lost.
@@ -1651,6 +1840,7 @@ impl Cluster {
             let entries = rd.entries.to_vec();
             let committed_entries = rd.committed_entries.to_vec();
             let (hard_state, soft_state, messages) = (rd.hard_state, rd.soft_state, rd.messages);
+            let read_states = rd.read_states;
             let still_leader = lead_before.filter(|&t| role == Role::Leader && term == t);
 
             // 0. A snapshot from the leader replaces the log; the state
@@ -1662,6 +1852,7 @@ impl Cluster {
                 let _ = node.storage.apply_snapshot(&snap);
                 node.chain.snapshot(snap.index, fp);
                 node.applied = snap.index;
+                node.kv = kv::decode_map(snap.data.get(8..).unwrap_or(&[]));
                 self.record(EventKind::Snapshot {
                     node: id,
                     index: snap.index,
@@ -1758,7 +1949,19 @@ impl Cluster {
                 if !self.check(r) {
                     return;
                 }
+                self.apply_kv(i, &committed_entries);
             }
+            // 6. Reads: serve those whose index is applied.
+            for rs in read_states {
+                self.reads.push(SimRead {
+                    node: id,
+                    ctx: rs.ctx,
+                    index: rs.index,
+                    time: self.now,
+                });
+                self.nodes[i].read_wait.push(rs);
+            }
+            self.serve_reads(i);
             if let Some(raw) = self.nodes[i].raw.as_mut() {
                 raw.advance();
             }
@@ -1781,7 +1984,9 @@ impl Cluster {
         let Some(fp) = node.chain.get(at) else {
             return;
         };
-        let Ok(snap) = raw.compact(at, fp.to_le_bytes().to_vec()) else {
+        let mut data = fp.to_le_bytes().to_vec();
+        data.extend_from_slice(&kv::encode_map(&node.kv));
+        let Ok(snap) = raw.compact(at, data) else {
             return;
         };
         // Newer than the stored snapshot by construction.
@@ -1792,6 +1997,150 @@ impl Cluster {
             index: at,
             received: false,
         });
+    }
+
+    /// Applies the key-value commands among `entries` to node `i`'s
+    /// replica, completing the writes clients wait on there.
+    fn apply_kv(&mut self, i: usize, entries: &[Entry]) {
+        let id = i as NodeId + 1;
+        for e in entries {
+            if e.kind != EntryKind::Normal {
+                continue;
+            }
+            let Some((tag, input)) = kv::decode(&e.data) else {
+                continue;
+            };
+            let out = kv::apply(&mut self.nodes[i].kv, &input);
+            let now = self.now;
+            if let Some(k) = self.kv.as_mut() {
+                if let Some(ci) = k.waiting(tag, id, true) {
+                    k.complete(ci, out, now, id);
+                }
+            }
+        }
+    }
+
+    /// Serves node `i`'s confirmed reads whose index it has applied.
+    fn serve_reads(&mut self, i: usize) {
+        let id = i as NodeId + 1;
+        let node = &mut self.nodes[i];
+        if node.read_wait.is_empty() {
+            return;
+        }
+        let applied = node.applied;
+        let (ready, wait): (Vec<ReadState>, Vec<ReadState>) =
+            node.read_wait.iter().partition(|r| r.index <= applied);
+        node.read_wait = wait;
+        let now = self.now;
+        for r in ready {
+            let Some(k) = self.kv.as_mut() else {
+                return;
+            };
+            let Some(ci) = k.waiting(r.ctx, id, false) else {
+                continue;
+            };
+            let key = k.list[ci].cur.as_ref().map_or(0, |c| c.input.key());
+            let out = KvOutput::Value(self.nodes[i].kv.get(&key).copied());
+            k.complete(ci, out, now, id);
+        }
+    }
+
+    /// One action of key-value client `ci`: give up on a late operation,
+    /// start the next one, or (re)send the current one.
+    fn client_step(&mut self, ci: usize) {
+        let now = self.now;
+        let nodes = self.cfg.nodes as u64;
+        let Some(k) = self.kv.as_mut() else {
+            return;
+        };
+        let think = k.cfg.think;
+        let think_pause = 1 + k.pick(think);
+        let random = 1 + k.pick(nodes) as NodeId;
+        let spread = k.pick(3) == 0;
+        let c = &mut k.list[ci];
+        if c.cur.as_ref().is_some_and(|cur| now >= cur.deadline) {
+            // Timed out: the outcome stays unknown in the history; the
+            // client suspects the node and tries another next time.
+            c.cur = None;
+            c.next_at = now.saturating_add(think_pause);
+            c.target = random;
+            return;
+        }
+        if c.cur.is_none() {
+            if c.issued >= k.cfg.ops_per_client {
+                c.next_at = u64::MAX;
+                return;
+            }
+            c.issued += 1;
+            let tag = u64::from(c.id) << 32 | u64::from(c.issued);
+            let deadline = now.saturating_add(k.cfg.timeout);
+            let input = k.new_op();
+            k.list[ci].cur = Some(Current {
+                input,
+                tag,
+                call: now,
+                deadline,
+                wait: Wait::Send,
+                hist: None,
+            });
+        }
+        let c = &mut k.list[ci];
+        let Some(cur) = c.cur.as_mut() else {
+            return;
+        };
+        if cur.wait != Wait::Send {
+            c.next_at = cur.deadline;
+            return;
+        }
+        let read = matches!(cur.input, KvInput::Get { .. });
+        let target = if read && spread { random } else { c.target };
+        cur.wait = if read {
+            Wait::Read(target)
+        } else {
+            Wait::Write(target)
+        };
+        c.next_at = cur.deadline;
+        let (tag, input, call, fresh) = (cur.tag, cur.input, cur.call, cur.hist.is_none());
+        let client = c.id;
+        if fresh {
+            let h = k.history.len();
+            k.history.push(KvOp {
+                client,
+                input,
+                output: None,
+                call,
+                ret: 0,
+            });
+            if let Some(cur) = k.list[ci].cur.as_mut() {
+                cur.hist = Some(h);
+            }
+        }
+        let r = match kv::encode(tag, &input) {
+            None => self.read_index(target, tag),
+            Some(data) => self.propose_to(target, data).map(|_| ()),
+        };
+        if let Err(e) = r {
+            // Refused: nothing happened; try again elsewhere soon.
+            let Some(k) = self.kv.as_mut() else {
+                return;
+            };
+            let next = match e {
+                SimError::NotLeader { leader, .. } if leader != NONE => leader,
+                _ => random,
+            };
+            if fresh {
+                k.history.pop();
+            }
+            let c = &mut k.list[ci];
+            if let Some(cur) = c.cur.as_mut() {
+                cur.wait = Wait::Send;
+                if fresh {
+                    cur.hist = None;
+                }
+                c.next_at = now.saturating_add(think_pause).min(cur.deadline);
+            }
+            c.target = next;
+        }
     }
 
     fn checker_hard_state(&mut self, i: usize, term: u64, commit: u64) -> Result<(), Fail> {

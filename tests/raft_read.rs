@@ -1,0 +1,737 @@
+//! Linearizable reads (ReadIndex, thesis §6.4): single-node unit tests with
+//! hand-delivered messages, simulator scenarios (a partitioned old leader,
+//! a leadership transfer, a membership change), and the KV clients with the
+//! linearizability checker.
+
+use quorumkit::raft::{
+    Config, MemStorage, Message, MsgKind, NodeId, RaftError, RawNode, ReadState, Role,
+};
+use rand_core::SeedableRng;
+use rand_pcg::Pcg32;
+
+// ----- helpers -------------------------------------------------------------
+
+fn node(id: NodeId, n: u32) -> RawNode {
+    let c = Config::new(id, (1..=n).collect());
+    RawNode::new(c, &MemStorage::new(), Pcg32::seed_from_u64(u64::from(id))).unwrap()
+}
+
+/// Drains a node's Ready: (messages, read states).
+fn drain(n: &mut RawNode) -> (Vec<Message>, Vec<ReadState>) {
+    let rd = n.ready();
+    let out = (rd.messages, rd.read_states);
+    n.advance();
+    out
+}
+
+/// Node 1 of 3, elected with node 2's vote; its no-op (index 1) is not yet
+/// acknowledged by anyone.
+fn elected_leader() -> RawNode {
+    let mut n = node(1, 3);
+    n.campaign();
+    drain(&mut n);
+    n.step(Message::new(MsgKind::VoteResp, 2, 1, 1)).unwrap();
+    assert_eq!(n.role(), Role::Leader);
+    drain(&mut n);
+    n
+}
+
+fn ack_append(n: &mut RawNode, from: NodeId, index: u64) {
+    let mut m = Message::new(MsgKind::AppendResp, from, 1, n.term());
+    m.index = index;
+    n.step(m).unwrap();
+}
+
+fn heartbeat_ack(n: &mut RawNode, from: NodeId, round: u64) {
+    let mut m = Message::new(MsgKind::HeartbeatResp, from, 1, n.term());
+    m.context = round;
+    n.step(m).unwrap();
+}
+
+fn rounds(msgs: &[Message]) -> Vec<u64> {
+    msgs.iter()
+        .filter(|m| m.kind == MsgKind::Heartbeat)
+        .map(|m| m.context)
+        .collect()
+}
+
+// ----- RawNode::read_index ---------------------------------------------------
+
+#[test]
+fn s6_4_single_voter_answers_at_once() {
+    let mut n = node(1, 1);
+    n.campaign();
+    drain(&mut n);
+    n.read_index(7).unwrap();
+    n.read_index(8).unwrap();
+    let (msgs, reads) = drain(&mut n);
+    assert!(msgs.is_empty(), "no confirmation round for a single voter");
+    assert_eq!(
+        reads,
+        vec![
+            ReadState { index: 1, ctx: 7 },
+            ReadState { index: 1, ctx: 8 }
+        ]
+    );
+}
+
+#[test]
+fn s6_4_leader_waits_for_a_commit_in_its_term_then_a_quorum_round() {
+    let mut n = elected_leader();
+    // The no-op is not committed: the read waits, no round yet.
+    n.read_index(5).unwrap();
+    let (msgs, reads) = drain(&mut n);
+    assert!(reads.is_empty());
+    assert!(rounds(&msgs).is_empty());
+    // Node 2 acknowledges the no-op: it commits, and the read starts a round.
+    ack_append(&mut n, 2, 1);
+    assert_eq!(n.commit(), 1);
+    let (msgs, reads) = drain(&mut n);
+    assert!(reads.is_empty(), "not confirmed yet");
+    let r = rounds(&msgs);
+    assert_eq!(r.len(), 2, "one heartbeat per follower");
+    assert!(r.iter().all(|&c| c == r[0] && c > 0));
+    // An acknowledgement of an older (or no) round does not confirm it.
+    heartbeat_ack(&mut n, 3, 0);
+    assert!(drain(&mut n).1.is_empty());
+    // One follower plus the leader is a quorum of three.
+    heartbeat_ack(&mut n, 3, r[0]);
+    let (_, reads) = drain(&mut n);
+    assert_eq!(reads, vec![ReadState { index: 1, ctx: 5 }]);
+}
+
+#[test]
+fn s6_4_reads_between_two_readies_share_one_round() {
+    let mut n = elected_leader();
+    ack_append(&mut n, 2, 1);
+    drain(&mut n);
+    for ctx in 1..=3 {
+        n.read_index(ctx).unwrap();
+    }
+    let (msgs, _) = drain(&mut n);
+    let r = rounds(&msgs);
+    assert_eq!(r.len(), 2);
+    heartbeat_ack(&mut n, 2, r[0]);
+    let (_, reads) = drain(&mut n);
+    assert_eq!(
+        reads.iter().map(|r| r.ctx).collect::<Vec<_>>(),
+        vec![1, 2, 3]
+    );
+    // An acknowledgement claiming a round never sent confirms nothing new.
+    n.read_index(4).unwrap();
+    heartbeat_ack(&mut n, 3, u64::MAX);
+    assert!(drain(&mut n).1.is_empty());
+}
+
+#[test]
+fn s6_4_periodic_heartbeats_repeat_a_lost_round() {
+    let mut n = elected_leader();
+    ack_append(&mut n, 2, 1);
+    drain(&mut n);
+    n.read_index(9).unwrap();
+    let (msgs, _) = drain(&mut n);
+    let round = rounds(&msgs)[0];
+    // The round's heartbeats are lost; the next periodic ones carry it.
+    n.tick();
+    let (msgs, _) = drain(&mut n);
+    assert!(rounds(&msgs).iter().all(|&c| c == round));
+    heartbeat_ack(&mut n, 2, round);
+    assert_eq!(drain(&mut n).1, vec![ReadState { index: 1, ctx: 9 }]);
+    // With nothing pending, heartbeats carry no round.
+    n.tick();
+    assert!(rounds(&drain(&mut n).0).iter().all(|&c| c == 0));
+}
+
+#[test]
+fn s6_4_leadership_loss_drops_pending_reads() {
+    let mut n = elected_leader();
+    ack_append(&mut n, 2, 1);
+    drain(&mut n);
+    n.read_index(1).unwrap();
+    let (msgs, _) = drain(&mut n);
+    let round = rounds(&msgs)[0];
+    // A higher term deposes the leader before any acknowledgement.
+    n.step(Message::new(MsgKind::Heartbeat, 3, 1, 5)).unwrap();
+    assert_eq!(n.role(), Role::Follower);
+    drain(&mut n);
+    // A late acknowledgement of the old term changes nothing.
+    let mut late = Message::new(MsgKind::HeartbeatResp, 2, 1, 1);
+    late.context = round;
+    n.step(late).unwrap();
+    assert!(drain(&mut n).1.is_empty());
+}
+
+#[test]
+fn s6_4_without_a_known_leader_a_read_is_refused() {
+    let mut n = node(2, 3);
+    assert_eq!(n.read_index(1), Err(RaftError::NotLeader { leader: 0 }));
+    n.campaign();
+    assert_eq!(n.read_index(1), Err(RaftError::NotLeader { leader: 0 }));
+}
+
+#[test]
+fn s6_4_follower_forwards_to_its_leader_and_gets_the_answer() {
+    let mut f = node(2, 3);
+    let mut hb = Message::new(MsgKind::Heartbeat, 1, 2, 1);
+    hb.context = 0;
+    f.step(hb).unwrap();
+    drain(&mut f);
+    f.read_index(77).unwrap();
+    let (msgs, reads) = drain(&mut f);
+    assert!(reads.is_empty());
+    let fwd: Vec<&Message> = msgs
+        .iter()
+        .filter(|m| m.kind == MsgKind::ReadIndex)
+        .collect();
+    assert_eq!(fwd.len(), 1);
+    assert_eq!((fwd[0].to, fwd[0].context), (1, 77));
+
+    // The leader takes it in, confirms, and answers the follower.
+    let mut l = elected_leader();
+    ack_append(&mut l, 3, 1);
+    drain(&mut l);
+    l.step(fwd[0].clone()).unwrap();
+    let (msgs, _) = drain(&mut l);
+    heartbeat_ack(&mut l, 3, rounds(&msgs)[0]);
+    let (msgs, reads) = drain(&mut l);
+    assert!(
+        reads.is_empty(),
+        "the leader's own Ready has no state for it"
+    );
+    let resp = msgs
+        .into_iter()
+        .find(|m| m.kind == MsgKind::ReadIndexResp)
+        .unwrap();
+    assert_eq!((resp.to, resp.index, resp.context), (2, 1, 77));
+    f.step(resp).unwrap();
+    assert_eq!(drain(&mut f).1, vec![ReadState { index: 1, ctx: 77 }]);
+}
+
+#[test]
+fn s6_4_followers_echo_the_round_of_a_heartbeat() {
+    let mut f = node(2, 3);
+    let mut hb = Message::new(MsgKind::Heartbeat, 1, 2, 1);
+    hb.context = 12;
+    f.step(hb).unwrap();
+    let (msgs, _) = drain(&mut f);
+    assert_eq!(msgs[0].kind, MsgKind::HeartbeatResp);
+    assert_eq!(msgs[0].context, 12);
+}
+
+#[test]
+fn new_message_kinds_have_stable_codes() {
+    assert_eq!(MsgKind::ReadIndex.code(), 10);
+    assert_eq!(MsgKind::ReadIndexResp.code(), 11);
+    assert_eq!(MsgKind::ReadIndexResp.name(), "ReadIndexResp");
+    assert!(MsgKind::ReadIndexResp.is_response() && !MsgKind::ReadIndex.is_response());
+}
+
+// ----- the linearizability checker on hand-made histories --------------------
+
+use quorumkit::raft::sim::linearizability::{check_kv, KvInput, KvOp, KvOutput};
+
+fn put(client: u32, key: u64, value: u64, call: u64, ret: u64) -> KvOp {
+    KvOp {
+        client,
+        input: KvInput::Put { key, value },
+        output: Some(KvOutput::Ok),
+        call,
+        ret,
+    }
+}
+
+fn get(client: u32, key: u64, v: Option<u64>, call: u64, ret: u64) -> KvOp {
+    KvOp {
+        client,
+        input: KvInput::Get { key },
+        output: Some(KvOutput::Value(v)),
+        call,
+        ret,
+    }
+}
+
+fn cas(client: u32, key: u64, expect: Option<u64>, value: u64, ok: bool, t: (u64, u64)) -> KvOp {
+    KvOp {
+        client,
+        input: KvInput::Cas { key, expect, value },
+        output: Some(KvOutput::Cas(ok)),
+        call: t.0,
+        ret: t.1,
+    }
+}
+
+fn unknown(mut op: KvOp) -> KvOp {
+    op.output = None;
+    op.ret = u64::MAX;
+    op
+}
+
+#[test]
+fn checker_accepts_sequential_and_overlapping_histories() {
+    assert!(check_kv(&[]).is_ok());
+    // Sequential: put 1, read 1, put 2, read 2.
+    let h = [
+        put(1, 0, 1, 0, 1),
+        get(2, 0, Some(1), 2, 3),
+        put(1, 0, 2, 4, 5),
+        get(2, 0, Some(2), 6, 7),
+    ];
+    assert!(check_kv(&h).is_ok());
+    // A read overlapping a write may see either value.
+    for v in [None, Some(9)] {
+        assert!(check_kv(&[put(1, 0, 9, 0, 10), get(2, 0, v, 5, 6)]).is_ok());
+    }
+    // Writes linearized in the reverse of their call order.
+    let h = [
+        put(1, 0, 1, 0, 100),
+        put(2, 0, 2, 1, 100),
+        put(3, 0, 3, 2, 100),
+        get(4, 0, Some(3), 10, 11),
+        get(4, 0, Some(2), 20, 21),
+        get(4, 0, Some(1), 30, 31),
+    ];
+    assert!(check_kv(&h).is_ok());
+}
+
+#[test]
+fn checker_rejects_a_stale_read() {
+    // The write completed before the read began, yet the read saw the old
+    // value: what a deposed leader serving from its own state would return.
+    let h = [
+        put(1, 0, 1, 0, 1),
+        put(1, 0, 2, 2, 3),
+        get(2, 0, Some(1), 4, 5),
+    ];
+    let e = check_kv(&h).unwrap_err();
+    assert_eq!(e.key, 0);
+    assert!(e.to_string().contains("not linearizable"));
+    // Reads that see a value then an older one, in real-time order, while
+    // the write is still in flight: sequentially consistent, not
+    // linearizable.
+    let h = [
+        put(1, 0, 1, 0, 100),
+        get(2, 0, Some(1), 10, 11),
+        get(3, 0, None, 20, 21),
+    ];
+    assert!(check_kv(&h).is_err());
+    // A value nobody wrote.
+    assert!(check_kv(&[get(1, 0, Some(7), 0, 1)]).is_err());
+}
+
+#[test]
+fn checker_splits_by_key_and_names_the_bad_one() {
+    let h = [
+        put(1, 0, 1, 0, 1),
+        put(1, 5, 2, 0, 1),
+        get(2, 0, Some(1), 2, 3),
+        get(2, 5, None, 2, 3), // stale on key 5 only
+    ];
+    let e = check_kv(&h).unwrap_err();
+    assert_eq!(e.key, 5);
+    assert_eq!(e.ops.len(), 2);
+}
+
+#[test]
+fn checker_handles_unknown_outcomes() {
+    // A timed-out write may have taken effect...
+    let h = [unknown(put(1, 0, 1, 0, 0)), get(2, 0, Some(1), 50, 51)];
+    assert!(check_kv(&h).is_ok());
+    // ...or not...
+    let h = [unknown(put(1, 0, 1, 0, 0)), get(2, 0, None, 50, 51)];
+    assert!(check_kv(&h).is_ok());
+    // ...but not both ways: once seen, it cannot be unseen.
+    let h = [
+        unknown(put(1, 0, 1, 0, 0)),
+        get(2, 0, Some(1), 50, 51),
+        get(2, 0, None, 60, 61),
+    ];
+    assert!(check_kv(&h).is_err());
+    // And it cannot take effect before it was invoked.
+    let h = [get(2, 0, Some(1), 0, 5), unknown(put(1, 0, 1, 10, 0))];
+    assert!(check_kv(&h).is_err());
+    // A timed-out read constrains nothing.
+    let h = [put(1, 0, 1, 0, 1), unknown(get(2, 0, Some(42), 5, 0))];
+    assert!(check_kv(&h).is_ok());
+}
+
+#[test]
+fn checker_follows_compare_and_set() {
+    let h = [
+        put(1, 0, 1, 0, 1),
+        cas(2, 0, Some(1), 2, true, (2, 3)),
+        cas(3, 0, Some(1), 3, false, (4, 5)),
+        get(1, 0, Some(2), 6, 7),
+    ];
+    assert!(check_kv(&h).is_ok());
+    // Two overlapping cas from the same value cannot both succeed.
+    let h = [
+        put(1, 0, 1, 0, 1),
+        cas(2, 0, Some(1), 2, true, (2, 10)),
+        cas(3, 0, Some(1), 3, true, (2, 10)),
+    ];
+    assert!(check_kv(&h).is_err());
+    // A failed cas needs a state it fails in.
+    let h = [cas(2, 0, None, 2, false, (0, 1))];
+    assert!(check_kv(&h).is_err());
+    let h = [
+        unknown(put(1, 0, 5, 0, 0)),
+        cas(2, 0, None, 2, false, (10, 11)),
+    ];
+    assert!(check_kv(&h).is_ok());
+}
+
+#[test]
+fn checker_copes_with_many_concurrent_unknown_writes() {
+    // 12 timed-out writes, concurrent with each other and with 6 reads
+    // that pin the state: the search is exponential in such writes (every
+    // subset may have taken effect), the memo keeps 12 manageable.
+    let mut h: Vec<KvOp> = (0..12).map(|v| unknown(put(1, 0, v + 1, v, 0))).collect();
+    for r in 0..6 {
+        h.push(get(2, 0, Some(12 - r), 100 + 2 * r, 101 + 2 * r));
+    }
+    assert!(check_kv(&h).is_ok());
+    h.push(get(3, 0, Some(12), 200, 201)); // 12 cannot come back after 7
+    assert!(check_kv(&h).is_err());
+}
+
+// ----- simulator scenarios ---------------------------------------------------
+
+use quorumkit::raft::sim::{Cluster, KvConfig, SimConfig};
+
+fn sim(n: usize, seed: u64, f: impl FnOnce(&mut SimConfig)) -> Cluster {
+    let mut cfg = SimConfig::new(n, seed);
+    cfg.record_events = false;
+    f(&mut cfg);
+    Cluster::new(cfg).unwrap()
+}
+
+fn assert_safe(c: &Cluster) {
+    if let Some(v) = c.violations().first() {
+        panic!("{v}");
+    }
+}
+
+fn leader(c: &mut Cluster) -> NodeId {
+    for _ in 0..60 {
+        c.advance(50);
+        assert_safe(c);
+        if let Some(l) = c.leader() {
+            return l;
+        }
+    }
+    panic!("no leader");
+}
+
+/// Runs the clients to completion and checks the history.
+fn finish_and_check(c: &mut Cluster) -> usize {
+    for _ in 0..200 {
+        if c.kv_idle() {
+            break;
+        }
+        c.advance(100);
+    }
+    assert_safe(c);
+    assert!(
+        c.kv_idle(),
+        "clients finish (every op answers or times out)"
+    );
+    if let Err(e) = check_kv(c.kv_history()) {
+        panic!("{e}");
+    }
+    c.kv_history()
+        .iter()
+        .filter(|o| matches!(o.input, KvInput::Get { .. }) && o.output.is_some())
+        .count()
+}
+
+fn read_answered(c: &Cluster, node: NodeId, ctx: u64) -> bool {
+    c.reads().iter().any(|r| r.node == node && r.ctx == ctx)
+}
+
+#[test]
+fn s6_4_a_partitioned_old_leader_never_answers_a_read() {
+    for check_quorum in [false, true] {
+        let mut c = sim(5, 11, |cfg| cfg.check_quorum = check_quorum);
+        let old = leader(&mut c);
+        c.propose(&b"before"[..]).unwrap();
+        c.advance(300);
+        let buddy = old % 5 + 1;
+        let rest: Vec<NodeId> = (1..=5).filter(|&x| x != old && x != buddy).collect();
+        c.partition(&[vec![old, buddy], rest.clone()]).unwrap();
+        // Ask at once, while the old leader still believes it leads, on it
+        // and on the follower on its side (which forwards to it).
+        c.read_index(old, 1001).unwrap();
+        c.read_index(buddy, 1002).unwrap();
+        // The majority moves on and commits a newer write.
+        c.advance(2_000);
+        let new = c.leader().unwrap();
+        assert!(rest.contains(&new));
+        c.propose(&b"after"[..]).unwrap();
+        for _ in 0..40 {
+            c.advance(100);
+            // Keep asking on the minority side; nothing may ever answer.
+            let _ = c.read_index(old, 1003);
+            let _ = c.read_index(buddy, 1004);
+        }
+        assert_safe(&c);
+        for ctx in 1001..=1004 {
+            assert!(!read_answered(&c, old, ctx) && !read_answered(&c, buddy, ctx));
+        }
+        // The majority side answers reads.
+        c.read_index(new, 2001).unwrap();
+        c.advance(300);
+        assert!(read_answered(&c, new, 2001));
+        // Healed, the old leader steps down; its dropped reads never come.
+        c.heal();
+        c.advance(2_000);
+        assert_ne!(c.node(old).unwrap().role(), Role::Leader);
+        assert!(!read_answered(&c, old, 1001) && !read_answered(&c, old, 1003));
+    }
+}
+
+#[test]
+fn s6_4_kv_clients_against_a_partitioned_leader_stay_linearizable() {
+    let mut stale_seen = 0;
+    for seed in 0..6 {
+        let mut c = sim(5, seed, |_| {});
+        let old = leader(&mut c);
+        let mut k = KvConfig::new(4);
+        k.seed = seed;
+        k.ops_per_client = 25;
+        k.timeout = 400;
+        c.start_kv(k).unwrap();
+        c.advance(300);
+        // Cut the leader off with one follower: clients that still talk to
+        // it get no answers (unknown), never stale ones.
+        let buddy = old % 5 + 1;
+        let rest: Vec<NodeId> = (1..=5).filter(|&x| x != old && x != buddy).collect();
+        c.partition(&[vec![old, buddy], rest]).unwrap();
+        c.advance(3_000);
+        // Had the old leader answered from its own replica, the history
+        // would show a stale read the checker rejects.
+        let new = c.leader().unwrap();
+        let now = c.now();
+        // The write a value came from, if it completed (known outcome).
+        let writer = |v: Option<u64>| {
+            c.kv_history()
+                .iter()
+                .copied()
+                .find(|o| match (o.input, o.output) {
+                    (KvInput::Put { value, .. }, Some(_))
+                    | (KvInput::Cas { value, .. }, Some(KvOutput::Cas(true))) => Some(value) == v,
+                    _ => false,
+                })
+        };
+        let stale = (0..3).find_map(|key| {
+            let (mine, theirs) = (c.kv_value(old, key), c.kv_value(new, key));
+            // Stale for sure: the majority's value was written (and
+            // answered) strictly after the old leader's was answered.
+            let newer = writer(theirs)?;
+            let older_done = mine.map_or(Some(0), |_| writer(mine).map(|o| o.ret))?;
+            (mine != theirs && older_done < newer.call && newer.ret < now)
+                .then(|| get(99, key, mine, now, now + 1))
+        });
+        if let Some(op) = stale {
+            let mut h = c.kv_history().to_vec();
+            h.retain(|o| o.output.is_some());
+            h.push(op);
+            assert!(check_kv(&h).is_err(), "seed {seed}: a local read is stale");
+            stale_seen += 1;
+        }
+        c.heal();
+        let reads = finish_and_check(&mut c);
+        assert!(reads > 0);
+    }
+    assert!(stale_seen > 0, "some run diverged while partitioned");
+}
+
+#[test]
+fn s6_4_reads_during_leadership_transfers() {
+    for seed in 0..4 {
+        let mut c = sim(3, seed, |cfg| cfg.pre_vote = true);
+        leader(&mut c);
+        let mut k = KvConfig::new(4);
+        k.seed = seed;
+        k.ops_per_client = 15;
+        c.start_kv(k).unwrap();
+        let mut transfers = 0;
+        for round in 0..8 {
+            c.advance(120);
+            if let Some(l) = c.leader() {
+                let to = (l + round) % 3 + 1;
+                if to != l && c.transfer_leader(to).is_ok() {
+                    transfers += 1;
+                }
+            }
+            // A read asked during the hand-over, on the leader.
+            if let Some(l) = c.leader() {
+                let _ = c.read_index(l, 9_000 + u64::from(round));
+            }
+        }
+        assert!(transfers > 0);
+        let reads = finish_and_check(&mut c);
+        assert!(reads > 0);
+    }
+}
+
+#[test]
+fn s6_4_reads_across_membership_changes() {
+    for seed in 0..4 {
+        let mut c = sim(5, seed, |cfg| cfg.voters = 3);
+        leader(&mut c);
+        let mut k = KvConfig::new(3);
+        k.seed = seed;
+        k.ops_per_client = 20;
+        c.start_kv(k).unwrap();
+        let mut plan = vec![(0, 4), (1, 4), (0, 5), (1, 5), (2, 1), (2, 2)];
+        plan.reverse();
+        for _ in 0..200 {
+            let Some(&(what, id)) = plan.last() else {
+                break;
+            };
+            c.advance(100);
+            let r = match what {
+                0 => c.add_learner(id),
+                1 => c.promote(id),
+                _ => c.remove(id),
+            };
+            if r.is_ok() {
+                plan.pop();
+            }
+        }
+        assert!(plan.is_empty(), "every change went through");
+        let reads = finish_and_check(&mut c);
+        assert!(reads > 0);
+        let l = c.leader().unwrap();
+        assert_eq!(c.node(l).unwrap().conf_state().voters.len(), 3);
+    }
+}
+
+#[test]
+fn s6_4_kv_clients_under_drops_and_crashes_stay_linearizable() {
+    for seed in 0..6 {
+        let mut c = sim(3, seed, |cfg| {
+            cfg.drop_rate = 0.1;
+            cfg.dup_rate = 0.05;
+            cfg.reorder_rate = 0.1;
+            cfg.snapshot_every = 5;
+        });
+        leader(&mut c);
+        let mut k = KvConfig::new(5);
+        k.seed = seed;
+        c.start_kv(k).unwrap();
+        c.advance(400);
+        let l = c.leader().unwrap_or(1);
+        c.crash(l).unwrap();
+        c.advance(800);
+        c.restart(l).unwrap();
+        finish_and_check(&mut c);
+        // Once healed, every replica (some rebuilt from snapshots) agrees.
+        c.set_drop_rate(0.0).unwrap();
+        let l = c.check_liveness(5_000).unwrap();
+        for id in 1..=3 {
+            for key in 0..3 {
+                assert_eq!(c.kv_value(id, key), c.kv_value(l, key), "seed {seed}");
+            }
+        }
+        assert!((0..3).any(|key| c.kv_value(l, key).is_some()));
+    }
+}
+
+// ----- the checker against brute force ----------------------------------------
+
+use proptest::prelude::*;
+use proptest::test_runner::{Config as PtConfig, RngSeed};
+use quorumkit::raft::sim::linearizability::{KvModel, Model};
+
+/// Every order of the operations that respects real time (an operation
+/// that returned before another was invoked comes first), run through the
+/// model: the definition of linearizability, at factorial cost.
+fn brute_force(ops: &[KvOp]) -> bool {
+    fn go(ops: &[KvOp], used: &mut Vec<bool>, state: Option<u64>) -> bool {
+        if used.iter().all(|&u| u) {
+            return true;
+        }
+        for i in 0..ops.len() {
+            if used[i] {
+                continue;
+            }
+            // i may go next only if no other remaining op must precede it.
+            let blocked = (0..ops.len())
+                .any(|j| j != i && !used[j] && ops[j].output.is_some() && ops[j].ret < ops[i].call);
+            if blocked {
+                continue;
+            }
+            let Some(next) = KvModel.step(&state, &ops[i].input, ops[i].output.as_ref()) else {
+                continue;
+            };
+            used[i] = true;
+            if go(ops, used, next) {
+                return true;
+            }
+            used[i] = false;
+        }
+        false
+    }
+    // Keys are independent: check each on its own.
+    let mut keys: Vec<u64> = ops.iter().map(|o| o.input.key()).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys.into_iter().all(|k| {
+        let part: Vec<KvOp> = ops.iter().copied().filter(|o| o.input.key() == k).collect();
+        go(&part, &mut vec![false; part.len()], None)
+    })
+}
+
+fn small_value() -> impl Strategy<Value = Option<u64>> {
+    prop_oneof![Just(None), (1..4u64).prop_map(Some)]
+}
+
+fn op() -> impl Strategy<Value = KvOp> {
+    (
+        0..3u32,
+        0..2u64,
+        0..3u8,
+        1..4u64,
+        small_value(),
+        any::<bool>(),
+        0..20u64,
+        0..10u64,
+        0..5u8,
+    )
+        .prop_map(|(client, key, kind, value, v, ok, call, len, unknown)| {
+            let (input, output) = match kind {
+                0 => (KvInput::Get { key }, KvOutput::Value(v)),
+                1 => (KvInput::Put { key, value }, KvOutput::Ok),
+                _ => (
+                    KvInput::Cas {
+                        key,
+                        expect: v,
+                        value,
+                    },
+                    KvOutput::Cas(ok),
+                ),
+            };
+            KvOp {
+                client,
+                input,
+                output: (unknown != 0).then_some(output),
+                call,
+                ret: if unknown != 0 { call + len } else { u64::MAX },
+            }
+        })
+}
+
+proptest! {
+    #![proptest_config(PtConfig {
+        cases: 3_000,
+        rng_seed: RngSeed::Fixed(6_4),
+        failure_persistence: None,
+        ..PtConfig::default()
+    })]
+
+    #[test]
+    fn checker_agrees_with_brute_force(ops in prop::collection::vec(op(), 0..7)) {
+        prop_assert_eq!(check_kv(&ops).is_ok(), brute_force(&ops));
+    }
+}
