@@ -119,6 +119,24 @@ export class Cluster {
     throw new Error(`put ${key}: no leader accepted it in time`);
   }
 
+  /**
+   * Reads `key` linearizably (ReadIndex): the answer reflects every write that completed
+   * before the call. Asks node `via` (default: the first live one; followers forward to
+   * the leader), retrying elsewhere until `timeoutMs`. Resolves with the value or null.
+   */
+  async get(key, { via, timeoutMs = 10_000 } = {}) {
+    const end = Date.now() + timeoutMs;
+    let target = via ?? this.ids.find((id) => this.workers.has(id));
+    while (Date.now() < end) {
+      const r = await this.#call(target, { type: 'get', key }, this.tickMs * 20);
+      if (r.ok) return r.value;
+      const live = [...this.workers.keys()];
+      target = r.leader && this.workers.has(r.leader) ? r.leader : live[(live.indexOf(target) + 1) % live.length];
+      await sleep(this.tickMs * 2);
+    }
+    throw new Error(`get ${key}: no node answered in time`);
+  }
+
   async close() {
     await Promise.all([...this.workers.keys()].map((id) => this.kill(id)));
   }

@@ -24,6 +24,7 @@ await cluster.kill(first.id);
 const second = await cluster.waitForLeader({ not: first.id });
 console.log(`node ${second.id} leads term ${second.term}`);
 for (let i = 5; i < 10; i++) console.log(`put k${i} -> index`, await cluster.put(`k${i}`, `v${i}`));
+console.log('get k2 (linearizable, through a follower):', await cluster.get('k2', { via: cluster.ids.find((id) => id !== first.id && id !== second.id) }));
 
 console.log(`restarting node ${first.id} from its log`);
 console.log('restored', await cluster.start(first.id));

@@ -57,6 +57,18 @@ const wal = openSync(file, 'a');
 const kv = new Map();
 /** Client requests this node proposed, by request id, waiting for their entry to apply. */
 const pending = new Map();
+/** Linearizable reads by ReadIndex tag: waiting for confirmation, then for the apply index. */
+const reads = new Map();
+let nextRead = 1;
+
+/** Answers the confirmed reads whose index this replica has applied. */
+function serveReads() {
+  for (const [ctx, r] of reads) {
+    if (r.index === undefined || node.applied < r.index) continue;
+    reads.delete(ctx);
+    parentPort.postMessage({ type: 'reply', call: r.call, ok: true, value: kv.get(r.key) ?? null, index: r.index });
+  }
+}
 
 function handleReady() {
   for (let rd = node.ready(); rd; rd = node.ready()) {
@@ -83,7 +95,13 @@ function handleReady() {
         parentPort.postMessage({ type: 'reply', call: waiting, ok: true, index: e.index });
       }
     }
+    // 4. Confirmed reads: served once applied up to their index.
+    for (const { index, ctx } of rd.readStates) {
+      const r = reads.get(ctx);
+      if (r) r.index = index;
+    }
     node.advance();
+    serveReads();
   }
 }
 
@@ -117,6 +135,19 @@ parentPort.on('message', (msg) => {
       pending.set(msg.req, msg.call);
       node.propose(JSON.stringify({ key: msg.key, value: msg.value, req: msg.req }));
       break;
+    case 'get': {
+      // ReadIndex: a read that sees every write committed before it began, without
+      // writing to the log. A follower forwards it to the leader. If leadership changes
+      // first, the read is dropped and the caller times out and retries.
+      const ctx = nextRead++;
+      try {
+        node.readIndex(ctx);
+        reads.set(ctx, { call: msg.call, key: msg.key, index: undefined });
+      } catch {
+        parentPort.postMessage({ type: 'reply', call: msg.call, ok: false, leader: node.leader });
+      }
+      break;
+    }
     case 'status':
       parentPort.postMessage({ type: 'reply', call: msg.call, ok: true, status: status() });
       break;

@@ -78,6 +78,7 @@ export {
   type RaftLogEntryInput,
   type RaftNodeOptions,
   type RaftOutMessage,
+  type RaftReadState,
   type RaftReady,
   type RaftSnapshot,
   type RaftSnapshotInput,

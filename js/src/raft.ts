@@ -32,7 +32,9 @@ export type RaftMessageKind =
   | 'PreVote'
   | 'PreVoteResp'
   | 'TimeoutNow'
-  | 'Snapshot';
+  | 'Snapshot'
+  | 'ReadIndex'
+  | 'ReadIndexResp';
 
 /** Why a message was lost: the drop rate, a partition or cut, or a crashed recipient. */
 export type RaftDropReason = 'lost' | 'partition' | 'crashed';
@@ -218,6 +220,8 @@ const KINDS: readonly RaftMessageKind[] = [
   'PreVoteResp',
   'TimeoutNow',
   'Snapshot',
+  'ReadIndex',
+  'ReadIndexResp',
 ];
 const REASONS: readonly RaftDropReason[] = ['lost', 'partition', 'crashed'];
 const SIMPLE: readonly ('timeout' | 'crash' | 'restart')[] = ['timeout', 'crash', 'restart'];

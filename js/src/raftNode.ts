@@ -192,12 +192,28 @@ export interface RaftOutMessage {
 }
 
 /**
+ * A confirmed linearizable read (ReadIndex, Raft thesis §6.4): the state machine answers
+ * the read tagged `ctx` correctly once it has applied every entry up to `index`.
+ * @example
+ * ```js
+ * for (const { index, ctx } of rd.readStates) pending.get(ctx).resolveAfterApplied(index);
+ * ```
+ */
+export interface RaftReadState {
+  /** The commit index the leader held when the read arrived. */
+  readonly index: number;
+  /** The caller's tag from {@link RaftNode.readIndex}. */
+  readonly ctx: number;
+}
+
+/**
  * Everything a node needs done, in one value. Handle it in this order, then call
  * {@link RaftNode.advance}:
  *
  * 1. persist `snapshot` (if any), then `entries` and `hardState` (if not null), durably;
  * 2. only then send `messages` (any order; the network may lose, duplicate or reorder them);
- * 3. restore the state machine from `snapshot.data` (if any), then apply `committed` in order.
+ * 3. restore the state machine from `snapshot.data` (if any), then apply `committed` in order;
+ * 4. answer each of `readStates` once you have applied up to its `index`.
  * @example
  * ```js
  * const rd = node.ready();
@@ -218,6 +234,11 @@ export interface RaftReady {
   readonly committed: readonly RaftLogEntry[];
   /** A snapshot from the leader that replaces the log up to its index: persist it first, restore from it. */
   readonly snapshot?: RaftSnapshot;
+  /**
+   * Reads asked for with {@link RaftNode.readIndex} that are now confirmed: serve the read
+   * tagged `ctx` from your state machine once it has applied up to `index`.
+   */
+  readonly readStates: readonly RaftReadState[];
   /** The node's role and the leader it knows (0: none). */
   readonly softState: { readonly leader: number; readonly role: RaftRole };
 }
@@ -241,7 +262,7 @@ const CHANGE_TYPES = ['addLearner', 'addVoter', 'remove'] as const;
 const MAX_U64 = (1n << 64n) - 1n;
 const MAX_ID = 0xffff_ffff;
 // Record layout of src/wasm/raft_node.rs.
-const READY_HEADER = 10;
+const READY_HEADER = 11;
 const MESSAGE_FIELDS = 2;
 const ENTRY_FIELDS = 4;
 const SNAPSHOT_HEADER = 5;
@@ -571,6 +592,27 @@ export class RaftNode {
   }
 
   /**
+   * Asks for a linearizable read without writing to the log (ReadIndex). The leader
+   * records its commit index, confirms with a round of heartbeats that a quorum still
+   * follows it, and then a later {@link ready} lists `{ index, ctx }` in `readStates`;
+   * serve the read once your state machine has applied up to `index`. A follower forwards
+   * the request to its leader and gets the answer back the same way. A new leader holds
+   * reads until it has committed an entry of its term; reads not yet confirmed are dropped
+   * if leadership changes, so time them out and retry.
+   * @param ctx - your tag for the read, an integer in 0..=2^53-1, echoed in the read state.
+   * @throws {TypeError} / {RangeError} if `ctx` is not such an integer.
+   * @throws {Error} if the node neither leads nor knows a leader.
+   * @example
+   * ```js
+   * node.readIndex(7);
+   * // later: node.ready().readStates → [{ index: 12, ctx: 7 }]; read once applied ≥ 12
+   * ```
+   */
+  readIndex(ctx: number): void {
+    this.#raw.read_index(num('ctx', ctx));
+  }
+
+  /**
    * Hands leadership to voter `id`: the leader brings it up to date, then tells it to
    * start an election, which it wins. Proposals are refused meanwhile; a transfer that
    * does not finish within an election timeout is abandoned.
@@ -642,14 +684,19 @@ export class RaftNode {
     const committed: RaftLogEntry[] = [];
     [at, start] = readEntries(n, at, entryCount, bp, start, entries);
     [at, start] = readEntries(n, at, committedCount, bp, start, committed);
+    const readCount = n[base + 10];
+    const readStates: RaftReadState[] = new Array(readCount);
+    for (let k = 0; k < readCount; k++, at += 2) readStates[k] = { index: n[at], ctx: n[at + 1] };
     const rd: {
       messages: RaftOutMessage[]; entries: RaftLogEntry[]; hardState: RaftHardState | null;
-      committed: RaftLogEntry[]; snapshot?: RaftSnapshot; softState: { leader: number; role: RaftRole };
+      committed: RaftLogEntry[]; readStates: RaftReadState[]; snapshot?: RaftSnapshot;
+      softState: { leader: number; role: RaftRole };
     } = {
       messages,
       entries,
       hardState: n[base] === 1 ? { term: n[base + 1], vote: n[base + 2], commit: n[base + 3] } : null,
       committed,
+      readStates,
       softState: { leader: n[base + 5], role: ROLES[n[base + 4]] },
     };
     if (n[base + 9] === 1) rd.snapshot = readSnapshot(n, at, bp, start);

@@ -24,7 +24,7 @@
 //! | bytes | field |
 //! |---|---|
 //! | 1 | version `0x01` |
-//! | 1 | kind: [`MsgKind::code`] (`0` Vote … `9` Snapshot) |
+//! | 1 | kind: [`MsgKind::code`] (`0` Vote … `9` Snapshot, `10` ReadIndex, `11` ReadIndexResp) |
 //! | varint | flags: which optional fields follow (below) |
 //! | varint | `from` (u32) |
 //! | varint | `to` (u32) |

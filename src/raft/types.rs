@@ -305,6 +305,8 @@ impl MsgKind {
             7 => MsgKind::PreVoteResp,
             8 => MsgKind::TimeoutNow,
             9 => MsgKind::Snapshot,
+            10 => MsgKind::ReadIndex,
+            11 => MsgKind::ReadIndexResp,
             _ => return None,
         })
     }

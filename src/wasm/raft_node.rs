@@ -34,7 +34,7 @@ pub const MAX_SAFE: u64 = (1 << 53) - 1;
 /// changed, its term, vote and commit, the role code and leader, the
 /// message count, the entry count, the committed entry count, whether a
 /// snapshot follows.
-pub const READY_HEADER: usize = 10;
+pub const READY_HEADER: usize = 11;
 /// Numbers per message: recipient, end offset of its bytes.
 pub const MESSAGE_FIELDS: usize = 2;
 /// Numbers per entry: index, term, kind (0 normal, 1 membership change),
@@ -439,6 +439,13 @@ impl RawRaftNode {
         self.n.propose(data).map(|i| i as f64).map_err(raft_error)
     }
 
+    /// Asks for a linearizable read tagged `ctx` (ReadIndex): answered by a
+    /// read state in a later `ready`.
+    pub fn read_index(&mut self, ctx: f64) -> JsResult<()> {
+        let ctx = args::int("ctx", ctx, 0, MAX_SAFE).map_err(arg_error)?;
+        self.n.read_index(ctx).map_err(raft_error)
+    }
+
     /// Proposes a membership change of `node`: `kind` 0 adds a learner,
     /// 1 promotes a learner to voter, 2 removes. Returns the index.
     pub fn propose_conf_change(&mut self, kind: u8, node: f64) -> JsResult<f64> {
@@ -485,7 +492,8 @@ impl RawRaftNode {
     /// numbers it takes, or 0 if there is nothing to do. Layout:
     /// [`READY_HEADER`], then [`MESSAGE_FIELDS`] per message (its bytes
     /// are the wire format), [`ENTRY_FIELDS`] per entry to persist, then
-    /// per committed entry, then a snapshot record if there is one.
+    /// per committed entry, then (index, ctx) per read state, then a
+    /// snapshot record if there is one.
     pub fn ready(&mut self) -> usize {
         if !self.n.has_ready() {
             return 0;
@@ -507,6 +515,7 @@ impl RawRaftNode {
             rd.entries.len() as f64,
             rd.committed_entries.len() as f64,
             f64::from(u8::from(rd.snapshot.is_some())),
+            rd.read_states.len() as f64,
         ]);
         for m in &rd.messages {
             codec::encode_message_into(m, &mut out.bytes);
@@ -515,6 +524,9 @@ impl RawRaftNode {
         }
         for e in rd.entries.iter().chain(rd.committed_entries) {
             out.entry(e);
+        }
+        for r in &rd.read_states {
+            out.nums.extend_from_slice(&[r.index as f64, r.ctx as f64]);
         }
         if let Some(s) = &rd.snapshot {
             out.snapshot(s);

@@ -46,6 +46,13 @@ test('raft-kv: kill the leader, nothing committed is lost, the killed node resta
     // ...and once the new leader applied them, every earlier committed write is there too.
     const s2 = await cluster.status(second.id);
     assert.deepEqual(s2.kv, committed);
+    // Linearizable reads through each live node (a follower forwards to the leader) see
+    // every completed write.
+    for (const via of cluster.ids.filter((id) => id !== first.id)) {
+      assert.equal(await cluster.get('k3', { via }), 'v3');
+      assert.equal(await cluster.get('k24', { via }), 'v24');
+      assert.equal(await cluster.get('missing', { via }), null);
+    }
 
     // Restart the killed worker from its file (with a torn record at its end, as a crash
     // in the middle of a write leaves): it restores its log and catches up.

@@ -15,6 +15,7 @@ class Net {
     this.nodes = new Map();
     this.disk = new Map();
     this.applied = new Map();
+    this.reads = new Map(ids.map((id) => [id, []]));
     this.down = new Set();
     this.queue = [];
     for (const id of ids) {
@@ -56,6 +57,7 @@ class Net {
         if (rd.hardState) d.hardState = rd.hardState;
         for (const m of rd.messages) this.queue.push([id, m]);
         for (const e of rd.committed) if (e.kind === 'normal' && e.data.length) this.applied.get(id).push(e.text);
+        for (const r of rd.readStates) this.reads.get(id).push({ ...r, applied: n.applied });
         n.advance();
       }
       const q = this.queue;
@@ -119,6 +121,38 @@ test('three nodes wired in JS elect a leader by ticking and replicate proposals'
   net.free();
 });
 
+test('readIndex: confirmed reads on the leader and through a follower; none for a cut-off leader', () => {
+  const net = new Net([1, 2, 3], { seed: 11 });
+  const leader = net.untilLeader();
+  leader.propose('k=1');
+  net.pump();
+  net.tick(2);
+  const commit = leader.commit;
+  leader.readIndex(41);
+  net.pump();
+  assert.deepEqual(net.reads.get(leader.id).map(({ index, ctx }) => ({ index, ctx })), [{ index: commit, ctx: 41 }]);
+  const follower = [...net.nodes.values()].find((n) => n.role === 'follower');
+  follower.readIndex(2 ** 53 - 1);
+  net.pump();
+  const [r] = net.reads.get(follower.id);
+  assert.equal(r.ctx, 2 ** 53 - 1);
+  assert.equal(r.index, commit, 'the leader answers with its commit index');
+  // A leader cut off from the others cannot confirm it still leads: no read state, ever.
+  for (const id of net.ids) if (id !== leader.id) net.down.add(id);
+  leader.readIndex(99);
+  net.tick(5);
+  assert.ok(!net.reads.get(leader.id).some((x) => x.ctx === 99), 'an isolated leader must not answer');
+  // Bad tags and nodes without a leader.
+  for (const bad of [-1, 1.5, 2 ** 53, NaN]) {
+    assert.throws(() => follower.readIndex(bad), { name: 'RangeError', message: new RegExp(`^ctx must be an integer in 0\\.\\.=9007199254740991, got ${String(bad)}$`) });
+  }
+  assert.throws(() => follower.readIndex('1'), { name: 'TypeError', message: /^ctx must be a number, got/ });
+  const lone = new RaftNode({ id: 1, peers: [1, 2, 3] });
+  assert.throws(() => lone.readIndex(1), { name: 'Error', message: 'this node is not the leader (leader unknown)' });
+  lone.free();
+  net.free();
+});
+
 test('ready() follows the contract: hard state and entries to persist, then messages; null when idle', () => {
   const n = new RaftNode({ id: 1, peers: [1, 2, 3] });
   assert.equal(n.ready(), null);
@@ -134,6 +168,7 @@ test('ready() follows the contract: hard state and entries to persist, then mess
   }
   assert.deepEqual(rd.entries, []);
   assert.deepEqual(rd.committed, []);
+  assert.deepEqual(rd.readStates, []);
   assert.equal(rd.snapshot, undefined);
   n.advance();
   assert.equal(n.ready(), null);
