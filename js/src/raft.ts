@@ -151,8 +151,9 @@ export interface RaftFlight extends RaftMessage {
   /** `(now - sent) / (arrive - sent)`, in [0, 1]: where to draw it. */
   readonly progress: number;
   /**
-   * For a `'VoteResp'`: whether it grants the vote (its sender voted for its recipient in
-   * `term`). `null` for every other kind.
+   * For a reply that can refuse: `'VoteResp'` and `'PreVoteResp'` (whether the vote is
+   * granted) and `'AppendResp'` (whether the entries matched and were stored; a refusal
+   * makes the leader back up). `null` for every other kind.
    */
   readonly granted: boolean | null;
 }

@@ -71,13 +71,6 @@ pub struct RawRaftCluster {
     /// Per node, the voter and learner masks it last reported (kept for
     /// when it is down).
     members: Vec<(u32, u32)>,
-    /// Per node, every `(term, candidate)` it voted for, read from the
-    /// event log up to `votes_cursor`: a vote reply grants exactly when its
-    /// sender voted for its recipient in the reply's term (one vote per
-    /// term, and a repeated request from the same candidate is granted
-    /// again).
-    votes: Vec<Vec<(u64, NodeId)>>,
-    votes_cursor: usize,
 }
 
 #[wasm_bindgen]
@@ -140,8 +133,6 @@ impl RawRaftCluster {
             synced: vec![Vec::new(); n],
             synced_from: vec![0; n],
             members: vec![(0, 0); n],
-            votes: vec![Vec::new(); n],
-            votes_cursor: 0,
             c,
             nums: Vec::new(),
             bytes: Vec::new(),
@@ -349,7 +340,6 @@ impl RawRaftCluster {
         if full {
             self.synced.iter_mut().for_each(Vec::clear);
         }
-        self.read_votes();
         let RawRaftCluster {
             c,
             nums,
@@ -357,7 +347,6 @@ impl RawRaftCluster {
             synced,
             synced_from,
             members,
-            votes,
             ..
         } = self;
         nums.clear();
@@ -374,14 +363,11 @@ impl RawRaftCluster {
             push_msg(nums, &f.msg);
             nums.push(f.progress);
             let m = &f.msg;
-            nums.push(if m.kind == MsgKind::VoteResp {
-                let granted = votes[m.from as usize - 1]
-                    .iter()
-                    .rev()
-                    .any(|&(t, cand)| t == m.term && cand == m.to);
-                f64::from(u8::from(granted))
-            } else {
-                -1.0
+            nums.push(match m.kind {
+                MsgKind::VoteResp | MsgKind::PreVoteResp | MsgKind::AppendResp => {
+                    f64::from(u8::from(!m.reject))
+                }
+                _ => -1.0,
             });
             flights += 1;
         }
@@ -619,21 +605,6 @@ impl RawRaftCluster {
 }
 
 impl RawRaftCluster {
-    /// Reads the votes recorded since the last call.
-    fn read_votes(&mut self) {
-        for ev in self.c.events(self.votes_cursor) {
-            if let EventKind::Vote {
-                node,
-                term,
-                candidate,
-            } = ev.kind
-            {
-                self.votes[node as usize - 1].push((term, candidate));
-            }
-        }
-        self.votes_cursor = self.c.event_cursor();
-    }
-
     fn id(&self, param: &'static str, v: f64) -> JsResult<NodeId> {
         let n = self.c.len() as u64;
         args::int(param, v, 1, n)

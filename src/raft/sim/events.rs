@@ -8,7 +8,7 @@ use crate::raft::types::{MsgKind, NodeId, Role};
 /// ```
 /// use quorumkit::raft::sim::MsgInfo;
 /// use quorumkit::raft::MsgKind;
-/// let m = MsgInfo { id: 1, kind: MsgKind::Vote, from: 1, to: 2, term: 3, sent: 10, arrive: 25, entries: 0 };
+/// let m = MsgInfo { id: 1, kind: MsgKind::Vote, from: 1, to: 2, term: 3, sent: 10, arrive: 25, entries: 0, reject: false };
 /// assert_eq!(m.arrive - m.sent, 15);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -29,6 +29,9 @@ pub struct MsgInfo {
     pub arrive: u64,
     /// How many log entries it carries.
     pub entries: u32,
+    /// Whether a response refuses its request (a vote or pre-vote not
+    /// granted, an append that failed the consistency check).
+    pub reject: bool,
 }
 
 /// Why a message was lost.

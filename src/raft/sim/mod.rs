@@ -1786,6 +1786,7 @@ impl Cluster {
             sent: self.now,
             arrive: self.now,
             entries: u32::try_from(m.entries.len()).unwrap_or(u32::MAX),
+            reject: m.reject,
         };
         self.next_msg_id += 1;
         let (a, b) = (m.from as usize - 1, m.to as usize - 1);
