@@ -296,6 +296,9 @@ fn vote_replies_carry_their_verdict() {
                 // A VoteResp to node 2 in term 1, granted.
                 assert_eq!((f[3], f[4], f[9]), (2.0, 1.0, 1.0));
                 replies += 1;
+            } else if matches!(f[1], 3.0 | 7.0) {
+                // AppendResp, PreVoteResp: a verdict too.
+                assert!(f[9] == 0.0 || f[9] == 1.0);
             } else {
                 assert_eq!(f[9], -1.0);
             }
