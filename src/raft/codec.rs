@@ -253,6 +253,10 @@ fn tag_name(tag: u8) -> &'static str {
 
 // ----- encoding -----------------------------------------------------------
 
+// The varints are written here rather than with a varint crate because the
+// decoder must reject every non-canonical form, including a tenth byte whose
+// bits overflow 64 (unsigned-varint 0.8, for one, drops those bits silently),
+// and report the byte offset; each direction is a dozen lines.
 fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {
         out.push((v as u8) | 0x80);
