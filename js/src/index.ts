@@ -41,6 +41,7 @@ export {
   Maglev,
   jumpHash,
   jumpHashMany,
+  jumpStats,
   type RingHash,
   type HashRingOptions,
   type NodeOptions,

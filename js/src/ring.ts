@@ -28,7 +28,7 @@
 import * as raw from './raw/quorumkit.js';
 import { type Key, readOutput, reserveOutput, writeKey, writeKeys } from './internal/keys.js';
 import { wasm } from './internal/wasm.js';
-import { options, rangeError, typeError } from './internal/errors.js';
+import { integer, options, rangeError, typeError } from './internal/errors.js';
 
 /**
  * How a {@link HashRing} places nodes and keys:
@@ -443,6 +443,51 @@ export class HashRing<N extends Key = string> {
       ? new Uint32Array(buf, r.positions_ptr(), count)
       : new BigUint64Array(buf, r.positions_ptr(), count);
     return { positions, owners: new Uint32Array(buf, r.owners_ptr(), count), bits, names: this.#names.byIndex.slice() };
+  }
+
+  /**
+   * The position of `key` on the circle, in the ring's hash mode (every mode,
+   * ketama included): the number compared with {@link HashRing.points}'
+   * `positions`. Like them it is a `number` in the 32-bit modes (`seed`, the
+   * ketama modes) and a `bigint` in the 64-bit modes (`xxh64`, `xxh3`); the
+   * angle is `Number(position) / 2 ** bits` of the circle. Works on an empty
+   * ring (the position depends only on the key and the mode).
+   *
+   * @example
+   * ```js
+   * new HashRing({ hash: 'seed' }).keyPosition('123456789'); // 3421780262 (= crc32)
+   * new HashRing({ hash: 'ketama' }).keyPosition('user:42');  // a number below 2 ** 32 (MD5)
+   * new HashRing({ hash: 'xxh3' }).keyPosition('user:42');    // a bigint below 2n ** 64n
+   * ```
+   * @throws {TypeError} if `key` is not a string or `Uint8Array`.
+   */
+  keyPosition(key: Key): number | bigint {
+    const p = this.#raw.key_position(writeKey(key));
+    return this.#raw.position_bits === 32 ? Number(p) : p;
+  }
+
+  /**
+   * Where the walk of `key` ends: the index, into {@link HashRing.points}, of
+   * the point that owns it, the first point at or after
+   * {@link HashRing.keyPosition} (wrapping to 0 past the last point; among
+   * equal positions, the one that owns them). `points().owners[i]` is
+   * `get(key)`'s index, and the points between the key's position and `i`
+   * are the ones it passes (none: on a plain ring the owner is the next point).
+   *
+   * @example
+   * ```js
+   * const i = ring.pointIndex('user:42');
+   * const { positions, owners, names } = ring.points();
+   * names[owners[i]] === ring.get('user:42');  // true
+   * positions[i] >= ring.keyPosition('user:42') || i === 0; // true
+   * ```
+   * @throws {TypeError} if `key` is not a string or `Uint8Array`.
+   * @throws {Error} if the ring is empty.
+   */
+  pointIndex(key: Key): number {
+    const i = this.#raw.point_index(writeKey(key));
+    if (i === NONE) throw new Error(EMPTY);
+    return i;
   }
 
   /**
@@ -1014,4 +1059,27 @@ export function jumpHashMany(keys: readonly Key[], buckets_: number): Uint32Arra
   raw.jump_batch(count, b);
   const out = readOutput(count * 4);
   return new Uint32Array(out.slice().buffer);
+}
+
+/**
+ * Load per bucket of jump hash over sample keys, counted in wasm: the same
+ * shape as {@link Rendezvous.stats} and {@link Maglev.stats}, with the bucket
+ * number as `node`. Each key is hashed as by {@link jumpHash}.
+ *
+ * @example
+ * ```js
+ * import { jumpStats } from 'quorumkit';
+ * const keys = Array.from({ length: 10000 }, (_, i) => `user:${i}`);
+ * const s = jumpStats(keys, 4);
+ * s.nodes;               // [{ node: 0, sampleShare: 0.2513 }, { node: 1, … }, …]
+ * s.sample.peakToMean;   // ≈ 1.02
+ * ```
+ * @throws {TypeError} if `keys` is not an array of strings or `Uint8Array`s, or `buckets` is not a number.
+ * @throws {RangeError} if `buckets` is not an integer in 1..=65536 (one counter per bucket).
+ */
+export function jumpStats(keys: readonly Key[], buckets_: number): { nodes: { node: number; sampleShare: number }[]; sample: LoadSummary } {
+  const b = integer('buckets', buckets_, 1, 65536);
+  const s = raw.jump_sample_stats(writeKeys(keys, 'keys'), b);
+  const nodes = Array.from({ length: b }, (_, i) => ({ node: i, sampleShare: s[7 + i] }));
+  return { nodes, sample: summary(s) };
 }

@@ -19,8 +19,9 @@ use super::args;
 use super::errors::{arg_error, JsResult};
 use super::scratch::{with_batch, with_key, with_out_words};
 use crate::ring::{
-    jump_hash, jump_hash_bytes, jump_many, BoundedLoadRing, HashMode, HashRing, LoadStats, Maglev,
-    MovedArcs, Movement, NodeOptions, PointPositions, Rendezvous, RingError, MAX_VNODES,
+    jump_hash, jump_hash_bytes, jump_many, jump_stats, BoundedLoadRing, HashMode, HashRing,
+    LoadStats, Maglev, MovedArcs, Movement, NodeOptions, PointPositions, Rendezvous, RingError,
+    MAX_VNODES,
 };
 use crate::ArgError;
 use wasm_bindgen::prelude::*;
@@ -280,6 +281,20 @@ impl RawHashRing {
     #[wasm_bindgen(getter)]
     pub fn point_count(&self) -> usize {
         self.ring.points().owners.len()
+    }
+
+    /// The ring position of the key in the key buffer, in the ring's hash
+    /// mode (ketama included), widened to `u64` (a BigInt in JavaScript).
+    pub fn key_position(&self, len: usize) -> u64 {
+        with_key(len, |key| self.ring.mode().key_position(key))
+    }
+
+    /// The index (into the points) of the point owning the key: the first
+    /// point at or after its position, wrapping to 0; [`NONE`] when empty.
+    pub fn point_index(&self, len: usize) -> u32 {
+        with_key(len, |key| {
+            self.ring.point_index(key).map_or(NONE, |k| k as u32)
+        })
     }
 
     /// Pointer to the sorted positions (`u32` or `u64` by `position_bits`).
@@ -650,4 +665,20 @@ pub fn jump_batch(count: usize, buckets: f64) -> JsResult<()> {
     batch_u32(count, |keys, ends, out| {
         jump_many(keys, ends, b, out).map_err(RingError::Arg)
     })
+}
+
+/// Load per bucket of jump hash over `count` packed sample keys (layout: see
+/// `pack_stats`, bucket `b` at share index `b`).
+#[wasm_bindgen]
+pub fn jump_sample_stats(count: usize, buckets: f64) -> JsResult<Box<[f64]>> {
+    let b = args::int(
+        "buckets",
+        buckets,
+        1,
+        u64::from(crate::ring::MAX_STATS_BUCKETS),
+    )
+    .map_err(arg_error)? as u32;
+    with_batch(count, 0, |keys, ends, _| jump_stats(keys, ends, b))?
+        .map(|s| pack_stats(&s))
+        .map_err(arg_error)
 }

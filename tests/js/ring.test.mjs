@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import HashRingPeer from 'hashring';
-import { HashRing, BoundedLoadRing, Rendezvous, Maglev, jumpHash, jumpHashMany, crc32 } from 'quorumkit';
+import { HashRing, BoundedLoadRing, Rendezvous, Maglev, jumpHash, jumpHashMany, jumpStats, crc32, xxh64, xxh3 } from 'quorumkit';
 
 const utf8 = (s) => new TextEncoder().encode(s);
 
@@ -319,6 +319,66 @@ test('Maglev table view and balance; jumpHash reproduces the paper', () => {
     assert.equal(jumpHash(key, buckets), want);
   }
   assert.equal(jumpHash('user:1', 10), jumpHash(utf8('user:1'), 10));
+});
+
+test('keyPosition: the key\'s place in every mode, typed like points(); pointIndex ends the walk at the owner', () => {
+  const keys = randomKeys(300, 11);
+  for (const hash of ['seed', 'ketama', 'hash_ring', 'libketama', 'xxh64', 'xxh3']) {
+    const ring = new HashRing({ hash, vnodes: 16 });
+    const bits = hash.startsWith('xxh') ? 64 : 32;
+    // The position depends on the key and the mode only: known even on an empty ring.
+    const empty = ring.keyPosition('user:1');
+    assert.equal(typeof empty, bits === 64 ? 'bigint' : 'number', hash);
+    throwsLike(() => ring.pointIndex('user:1'), Error, /^the ring is empty: add a node first$/);
+    ring.addMany(['a', 'b', ['c', { weight: 2 }], 'd']);
+    const { positions, owners, names } = ring.points();
+    const pos = positions.slice();
+    const own = owners.slice();
+    for (const key of keys) {
+      const p = ring.keyPosition(key);
+      assert.equal(p, ring.keyPosition(utf8(key)), `${hash}: bytes and string agree`);
+      if (bits === 32) assert.ok(Number.isInteger(p) && p >= 0 && p < 2 ** 32);
+      else assert.ok(p >= 0n && p < 2n ** 64n);
+      const i = ring.pointIndex(key);
+      // Naive reference: the first point at or after the position, else the first point.
+      let first = pos.findIndex((x) => x >= p);
+      if (first < 0) first = 0;
+      assert.equal(pos[i], pos[first], `${hash}: ${key} lands on the first point at or after it`);
+      assert.equal(names[own[i]], ring.get(key), `${hash}: ${key}: the point's owner is get()`);
+    }
+    ring.free();
+  }
+  // The positions are the documented hashes.
+  assert.equal(new HashRing({ hash: 'seed' }).keyPosition('123456789'), crc32('123456789'));
+  assert.equal(new HashRing({ hash: 'xxh64' }).keyPosition('user:42'), xxh64('user:42'));
+  assert.equal(new HashRing({ hash: 'xxh3' }).keyPosition('user:42'), xxh3('user:42'));
+  throwsLike(() => new HashRing().keyPosition(42), TypeError, /^key must be a string or Uint8Array/);
+  throwsLike(() => new HashRing().pointIndex(null), TypeError, /^key must be a string or Uint8Array/);
+});
+
+test('jumpStats counts jumpHashMany\'s answers in wasm, shaped like the other sample stats', () => {
+  const keys = Array.from({ length: 5000 }, (_, i) => `user:${i}`);
+  for (const buckets of [1, 3, 8]) {
+    const s = jumpStats(keys, buckets);
+    const counts = new Array(buckets).fill(0);
+    for (const b of jumpHashMany(keys, buckets)) counts[b]++;
+    assert.deepEqual(s.nodes, counts.map((c, b) => ({ node: b, sampleShare: c / keys.length })));
+    assert.equal(s.sample.nodes, buckets);
+    assert.equal(s.sample.mean, 1 / buckets);
+    assert.equal(s.sample.peak, Math.max(...counts) / keys.length);
+    assert.ok(Math.abs(s.sample.peakToMean - s.sample.peak * buckets) < 1e-12);
+    assert.ok(s.sample.peakToMean < 1.1, `balanced: ${s.sample.peakToMean}`);
+  }
+  // The same shape as Rendezvous.stats: nodes[].sampleShare and a sample summary.
+  const hrw = new Rendezvous().add('a').add('b');
+  assert.deepEqual(Object.keys(jumpStats(keys, 2)).sort(), Object.keys(hrw.stats(keys)).sort());
+  hrw.free();
+  assert.equal(jumpStats([], 2).sample.peak, 0);
+  throwsLike(() => jumpStats(keys, 0), RangeError, /^buckets must be an integer in 1\.\.=65536, got 0$/);
+  throwsLike(() => jumpStats(keys, 65537), RangeError, /^buckets must be an integer in 1\.\.=65536, got 65537$/);
+  throwsLike(() => jumpStats(keys, 2.5), RangeError, /^buckets must be/);
+  throwsLike(() => jumpStats(keys, '2'), TypeError, /^buckets must be a number/);
+  throwsLike(() => jumpStats('user:1', 2), TypeError, /^keys must be/);
 });
 
 // ---- errors --------------------------------------------------------------------
