@@ -3,7 +3,7 @@
 // the load per node. Every point, owner, moved fraction and load figure comes
 // from the package; the page only draws them.
 import {
-  HashRing, BoundedLoadRing, Rendezvous, Maglev, jumpHashMany, crc32, xxh64, xxh3,
+  HashRing, BoundedLoadRing, Rendezvous, Maglev, jumpHashMany, jumpStats,
 } from 'quorumkit';
 
 export const id = 'ring';
@@ -16,11 +16,11 @@ const WALK_MS = 900;
 
 /** What each choice of the algorithm switch is, and what the page can draw for it. */
 const ALGOS = {
-  seed: { label: 'Ring, CRC-32 (classic seed ring)', ring: true, hash: 'seed', keyPos: (k) => BigInt(crc32(k)) },
-  ketama: { label: 'Ring, ketama (MD5, npm hashring)', ring: true, hash: 'ketama', keyPos: null },
-  xxh64: { label: 'Ring, XXH64 (64-bit)', ring: true, hash: 'xxh64', keyPos: (k) => xxh64(k) },
-  xxh3: { label: 'Ring, XXH3 (64-bit, default)', ring: true, hash: 'xxh3', keyPos: (k) => xxh3(k) },
-  bounded: { label: 'Bounded-load ring (XXH3)', ring: true, hash: 'xxh3', keyPos: (k) => xxh3(k), bounded: true },
+  seed: { label: 'Ring, CRC-32 (classic seed ring)', ring: true, hash: 'seed' },
+  ketama: { label: 'Ring, ketama (MD5, npm hashring)', ring: true, hash: 'ketama' },
+  xxh64: { label: 'Ring, XXH64 (64-bit)', ring: true, hash: 'xxh64' },
+  xxh3: { label: 'Ring, XXH3 (64-bit, default)', ring: true, hash: 'xxh3' },
+  bounded: { label: 'Bounded-load ring (XXH3)', ring: true, hash: 'xxh3', bounded: true },
   rendezvous: { label: 'Rendezvous (highest random weight)', ring: false },
   jump: { label: 'Jump hash', ring: false, noWeights: true },
   maglev: { label: 'Maglev table', ring: false, noWeights: true },
@@ -96,7 +96,7 @@ export function mount(root) {
     keys: [],
     impl: null, // the package object for the current algorithm
     shadow: null, // a HashRing with the same points, for drawing the bounded-load ring
-    points: null, // { fracs: Float64Array, positions (copy), owners (names), bits }
+    points: null, // { fracs: Float64Array, owners (names), bits }: what the circle draws
     owners: [], // owner name per key, from the package
     dots: [], // per key: { from, to, t0, moved }
     focus: -1, // key index hovered or looked up
@@ -152,29 +152,22 @@ export function mount(root) {
     const scale = 2 ** bits;
     const n = owners.length;
     const fracs = new Float64Array(n);
-    const pos = positions.slice();
     const own = new Array(n);
-    for (let k = 0; k < n; k++) { fracs[k] = Number(pos[k]) / scale; own[k] = names[owners[k]]; }
-    return { fracs, positions: pos, owners: own, bits };
+    for (let k = 0; k < n; k++) { fracs[k] = Number(positions[k]) / scale; own[k] = names[owners[k]]; }
+    return { fracs, owners: own, bits };
   }
 
-  /** Index of the first ring point at or after `pos` (wrapping), by binary search over the package's points. */
-  function firstPointAtOrAfter(pos) {
-    const p = state.points.positions;
-    const big = typeof p[0] === 'bigint';
-    const x = big ? pos : Number(pos);
-    let lo = 0; let hi = p.length;
-    while (lo < hi) { const mid = (lo + hi) >> 1; if (p[mid] < x) lo = mid + 1; else hi = mid; }
-    return lo === p.length ? 0 : lo;
-  }
-
-  /** The walk of a key: its position, and the points it passes until it meets a point of `owner`. */
+  /**
+   * The walk of a key: its position and the point that owns it, both from the package
+   * (keyPosition, pointIndex). On a bounded-load ring the key walks on past nodes that were
+   * full when it was placed, to a point of the `owner` the package assigned it.
+   */
   function walkOf(key, owner) {
-    const kp = algo().keyPos;
-    if (!kp || !state.points || state.points.fracs.length === 0) return null;
-    const pos = kp(key);
+    const ring = state.shadow ?? state.impl;
+    if (!algo().ring || !state.points || state.points.fracs.length === 0) return null;
+    const pos = ring.keyPosition(key);
     const frac = Number(pos) / 2 ** state.points.bits;
-    let i = firstPointAtOrAfter(pos);
+    let i = ring.pointIndex(key);
     let steps = 0;
     const n = state.points.owners.length;
     while (state.points.owners[i] !== owner && steps < n) { i = (i + 1) % n; steps++; }
@@ -273,7 +266,7 @@ export function mount(root) {
     out.innerHTML = `${verb} moved <strong id="ring-moved-pct">${pct(moved)}</strong>
       ${m.arcFraction !== null ? `of the hash space (${pct(m.keyFraction)} of the ${state.keys.length} keys)` : `of the ${state.keys.length} keys`}
       — ideal ${m.idealFromApi ? 'share' : idealLabel}: <strong>${pct(m.ideal)}</strong>${m.idealFromApi && state.nodes.every((n) => n.weight === 1) ? ` (${idealLabel})` : ''}.
-      ${algo().ring && algo().keyPos ? 'Moved keys are outlined.' : ''}`;
+      ${algo().ring ? 'Moved keys are outlined.' : ''}`;
   }
 
   /** Node list with weights, and the load bars from the package's stats. */
@@ -289,7 +282,7 @@ export function mount(root) {
     root.querySelector('.ring-layout').classList.toggle('ring-bars-only', !a.ring);
     $('#ring-note').textContent = !a.ring
       ? 'This algorithm places keys without a circle, so only the loads are drawn.'
-      : a.keyPos ? '' : 'The package does not expose ketama key positions (MD5), so keys are not placed on the circle in this mode; owners and loads still come from the package.';
+      : a.hash === 'ketama' ? 'Ketama places each key at the first 4 bytes of its MD5 digest, and each server at 4 points per digest.' : '';
 
     $('#ring-nodes').innerHTML = state.nodes.map((n, i) => `
       <li><span class="swatch" style="background:${colourOf(n.name)}"></span><span class="ring-node-name">${state.algo === 'jump' ? `bucket ${i}` : n.name}</span>
@@ -312,13 +305,11 @@ export function mount(root) {
       summaryText = `peak/mean ${s.arc.peakToMean.toFixed(3)} by arc length (${s.sample.peakToMean.toFixed(3)} over the keys) · peak ${pct(s.arc.peak)} · mean ${pct(s.arc.mean)}`;
       state.peak = s.arc;
     } else if (state.algo === 'jump') {
-      // jumpHash has no stats call: the shares are counts of the package's bucket answers.
-      const counts = state.nodes.map((n) => state.owners.filter((o) => o === n.name).length / state.keys.length);
-      const mean = 1 / counts.length;
-      const peak = Math.max(...counts);
-      rows = state.nodes.map((n, i) => ({ name: n.name, share: counts[i] }));
-      summaryText = `peak/mean ${(peak / mean).toFixed(3)} over the keys · peak ${pct(peak)} · mean ${pct(mean)}`;
-      state.peak = { peak, mean, peakToMean: peak / mean };
+      // Bucket b is the b-th node of the list.
+      const s = jumpStats(state.keys, state.nodes.length);
+      rows = s.nodes.map((b) => ({ name: state.nodes[b.node].name, share: b.sampleShare }));
+      summaryText = `peak/mean ${s.sample.peakToMean.toFixed(3)} over the keys · peak ${pct(s.sample.peak)} · mean ${pct(s.sample.mean)}`;
+      state.peak = s.sample;
     } else {
       const s = state.impl.stats(state.keys);
       const main = state.algo === 'maglev' ? s.table : s.sample;
