@@ -3,8 +3,8 @@
 #![cfg(target_arch = "wasm32")]
 
 use quorumkit::wasm::ring::{
-    jump_batch, jump_key, jump_sample_stats, jump_u64, RawBoundedLoadRing, RawHashRing, RawMaglev,
-    RawRendezvous, NONE,
+    jump_batch, jump_key, jump_sample_movement, jump_sample_stats, jump_u64, RawBoundedLoadRing,
+    RawHashRing, RawMaglev, RawRendezvous, NONE,
 };
 use quorumkit::wasm::scratch::{ends_buffer_reserve, key_buffer_reserve, out_buffer_ptr};
 use wasm_bindgen::JsCast;
@@ -248,4 +248,42 @@ fn jump_sample_stats_count_jump_hash_answers() {
         "{msg}"
     );
     assert!(jump_sample_stats(0, 65_537.0).is_err());
+}
+
+#[wasm_bindgen_test]
+fn movement_exports_pack_the_ideal_and_the_moved_keys() {
+    let keys: Vec<Vec<u8>> = (0..300).map(|i| format!("k{i}").into_bytes()).collect();
+    let refs: Vec<&[u8]> = keys.iter().map(Vec::as_slice).collect();
+
+    let mut r = RawRendezvous::new();
+    r.add(key(b"a"), 1.0).unwrap();
+    r.add(key(b"b"), 1.0).unwrap();
+    let v = r.movement_on_add(b"c", 2.0, pack(&refs)).unwrap();
+    assert_eq!(v[0], 0.5);
+    assert!(v[1].is_nan());
+    assert_eq!(v.len(), 4 + 3 * v[3] as usize);
+    assert!(
+        v[4..].chunks(3).all(|m| m[2] == 2.0),
+        "every moved key goes to c (index 2)"
+    );
+    let (name, _) = message(r.movement_on_remove(b"zz", 0).unwrap_err());
+    assert_eq!(name, "RangeError");
+
+    let mut m = RawMaglev::new(Some(251.0)).unwrap();
+    m.add(key(b"a")).unwrap();
+    let v = m.movement_on_add(b"b", pack(&refs)).unwrap();
+    assert_eq!(v[0], 0.5);
+    assert!(v[1] > 0.45 && v[1] < 0.6, "{}", v[1]);
+    let (name, msg) = message(m.movement_on_remove(b"a", 0).unwrap_err());
+    assert_eq!(
+        (name.as_str(), msg.as_str()),
+        ("Error", "the ring is empty: add a node first")
+    );
+
+    let v = jump_sample_movement(pack(&refs), 3.0, 4.0).unwrap();
+    assert_eq!(v[0], 0.25);
+    assert!(v[4..].chunks(3).all(|m| m[2] == 3.0));
+    let (name, msg) = message(jump_sample_movement(0, 0.0, 4.0).unwrap_err());
+    assert_eq!(name, "RangeError");
+    assert!(msg.starts_with("from must be"), "{msg}");
 }

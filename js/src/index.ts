@@ -42,6 +42,8 @@ export {
   jumpHash,
   jumpHashMany,
   jumpStats,
+  jumpMovement,
+  type SampleMovement,
   type RingHash,
   type HashRingOptions,
   type NodeOptions,

@@ -141,6 +141,33 @@ export interface Movement<N> {
   keys?: { movedFraction: number; moved: { index: number; key: Key; from: N; to: N }[] };
 }
 
+/**
+ * What adding or removing a node moves in an algorithm without arcs
+ * ({@link Rendezvous}, {@link Maglev}, {@link jumpMovement}).
+ */
+export interface SampleMovement<N> {
+  /** The least any scheme must move: the node's weight share, `1/(N+1)` at equal weights. */
+  idealFraction: number;
+  /** Maglev only: the exact fraction of lookup-table entries that change owner. */
+  tableFraction?: number;
+  /** With `sampleKeys`: which sample keys change owner. */
+  keys?: { movedFraction: number; moved: { index: number; key: Key; from: N; to: N }[] };
+}
+
+/** Reads `pack_sample_movement`'s layout. */
+function sampleMovement<N>(v: Float64Array, samples: readonly Key[] | undefined, name: (i: number) => N): SampleMovement<N> {
+  const m: SampleMovement<N> = { idealFraction: v[0] };
+  if (!Number.isNaN(v[1])) m.tableFraction = v[1];
+  if (samples !== undefined) {
+    const moved = [];
+    for (let k = 0, p = 4; k < v[3]; k++, p += 3) {
+      moved.push({ index: v[p], key: samples[v[p]], from: name(v[p + 1]), to: name(v[p + 2]) });
+    }
+    m.keys = { movedFraction: v[2], moved };
+  }
+  return m;
+}
+
 /** Options of the movement analytics. */
 export interface MovementOptions {
   /** Also report which of these keys would change owner. */
@@ -849,6 +876,47 @@ export class Rendezvous<N extends Key = string> {
   }
 
   /**
+   * What adding `node` would move, without adding it: the ideal (its weight
+   * share) and, given sample keys, which of them change owner (all to `node`).
+   *
+   * @example
+   * ```js
+   * const m = hrw.movementOnAdd('shard-d', { weight: 1, sampleKeys: keys });
+   * m.idealFraction;        // 0.2: shard-d's weight share, 1 / (1 + 2 + 1 + 1)
+   * m.keys.movedFraction;   // ≈ 0.2
+   * ```
+   * @throws {TypeError} / {RangeError} as {@link Rendezvous.add}.
+   * @throws {Error} if there are no nodes yet.
+   */
+  movementOnAdd(node: N, opts?: Pick<NodeOptions, 'weight'> & MovementOptions): SampleMovement<N> {
+    const o = options('options', opts);
+    const [weight] = nodeOpts(o);
+    const name = bytesOf(node, 'node');
+    const samples = o.sampleKeys;
+    const v = this.#raw.movement_on_add(name, weight, sampleCount(samples));
+    const next = this.#names.nextIndex();
+    return sampleMovement(v, samples, (i) => (i === next ? node : (this.#names.byIndex[i] as N)));
+  }
+
+  /**
+   * What removing `node` would move, without removing it (its weight share, and the sample keys it held).
+   *
+   * @example
+   * ```js
+   * hrw.movementOnRemove('shard-b', { sampleKeys: keys }).keys.moved.every((m) => m.from === 'shard-b'); // true
+   * ```
+   * @throws {RangeError} if `node` is not present.
+   * @throws {Error} if it is the only node.
+   */
+  movementOnRemove(node: N, opts?: MovementOptions): SampleMovement<N> {
+    const o = options('options', opts);
+    const name = bytesOf(node, 'node');
+    const samples = o.sampleKeys;
+    const v = this.#raw.movement_on_remove(name, sampleCount(samples));
+    return sampleMovement(v, samples, (i) => this.#names.byIndex[i] as N);
+  }
+
+  /**
    * Load per node over sample keys.
    * @example `hrw.stats(keys).sample.peakToMean; // ≈ 1.01 for 100k keys`
    */
@@ -983,6 +1051,43 @@ export class Maglev<N extends Key = string> {
   }
 
   /**
+   * What adding `node` would move, without adding it: the exact fraction of
+   * table entries that change owner, the ideal `1/(N+1)`, and, given sample
+   * keys, which of them change owner.
+   *
+   * @example
+   * ```js
+   * const mv = m.movementOnAdd('lb-4', { sampleKeys: keys });
+   * mv.tableFraction;   // 0.26: lb-4's quarter plus a little reshuffling
+   * mv.idealFraction;   // 0.25
+   * ```
+   * @throws {TypeError} / {RangeError} as {@link Maglev.add}.
+   * @throws {Error} if there are no nodes yet.
+   */
+  movementOnAdd(node: N, opts?: MovementOptions): SampleMovement<N> {
+    const o = options('options', opts);
+    const name = bytesOf(node, 'node');
+    const samples = o.sampleKeys;
+    const v = this.#raw.movement_on_add(name, sampleCount(samples));
+    const next = this.#names.nextIndex();
+    return sampleMovement(v, samples, (i) => (i === next ? node : (this.#names.byIndex[i] as N)));
+  }
+
+  /**
+   * What removing `node` would move, without removing it (ideal `1/N`).
+   * @example `m.movementOnRemove('lb-2').tableFraction; // ≈ 0.35 of 3 nodes`
+   * @throws {RangeError} if `node` is not present.
+   * @throws {Error} if it is the only node.
+   */
+  movementOnRemove(node: N, opts?: MovementOptions): SampleMovement<N> {
+    const o = options('options', opts);
+    const name = bytesOf(node, 'node');
+    const samples = o.sampleKeys;
+    const v = this.#raw.movement_on_remove(name, sampleCount(samples));
+    return sampleMovement(v, samples, (i) => this.#names.byIndex[i] as N);
+  }
+
+  /**
    * Load per node by table entries and, given sample keys, by counting them.
    * @example `m.stats().table.peakToMean; // 1.0005`
    */
@@ -1082,4 +1187,27 @@ export function jumpStats(keys: readonly Key[], buckets_: number): { nodes: { no
   const s = raw.jump_sample_stats(writeKeys(keys, 'keys'), b);
   const nodes = Array.from({ length: b }, (_, i) => ({ node: i, sampleShare: s[7 + i] }));
   return { nodes, sample: summary(s) };
+}
+
+/**
+ * What changing jump hash from `from` to `to` buckets moves, over sample
+ * keys: the ideal `|to − from| / max(from, to)` (`1/(n+1)` for one bucket,
+ * which jump hash meets in expectation) and which keys change bucket (on
+ * growth, only into the new buckets). Bucket numbers stand for the nodes.
+ *
+ * @example
+ * ```js
+ * import { jumpMovement } from 'quorumkit';
+ * const m = jumpMovement(keys, 4, 5);
+ * m.idealFraction;                              // 0.2
+ * m.keys.moved.every((k) => k.to === 4);        // true
+ * ```
+ * @throws {TypeError} if `keys` is not an array of strings or `Uint8Array`s, or `from`/`to` not numbers.
+ * @throws {RangeError} if `from` or `to` is not an integer in 1..=4294967295.
+ */
+export function jumpMovement(keys: readonly Key[], from: number, to: number): SampleMovement<number> & { keys: NonNullable<SampleMovement<number>['keys']> } {
+  const f = integer('from', from, 1, NONE);
+  const t = integer('to', to, 1, NONE);
+  const v = raw.jump_sample_movement(writeKeys(keys, 'keys'), f, t);
+  return sampleMovement(v, keys, (i) => i) as SampleMovement<number> & { keys: NonNullable<SampleMovement<number>['keys']> };
 }

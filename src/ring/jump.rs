@@ -2,6 +2,7 @@
 
 use super::packed::{check_out, PackedKeys};
 use super::stats::LoadStats;
+use super::{KeyMovement, SampleMovement};
 use crate::hash;
 use crate::ArgError;
 
@@ -158,6 +159,50 @@ pub fn jump_stats(keys: &[u8], ends: &[u32], buckets: u32) -> Result<LoadStats, 
     ))
 }
 
+/// What growing or shrinking jump hash from `from` to `to` buckets moves,
+/// over packed sample keys: the ideal `|to − from| / max(from, to)` (exactly
+/// what jump hash moves in expectation: `1/(n+1)` for one bucket), and which
+/// keys change bucket (on growth, only into the new buckets).
+///
+/// # Examples
+/// ```
+/// use quorumkit::ring::jump_movement;
+/// let m = jump_movement(b"k1k2k3", &[2, 4, 6], 4, 5)?;
+/// assert_eq!(m.ideal_fraction, 0.2);
+/// assert!(m.keys.to.iter().all(|&b| b == 4));
+/// # Ok::<(), quorumkit::ArgError>(())
+/// ```
+///
+/// # Errors
+/// [`ArgError`] (`from` or `to`) when either is 0; (`ends`) for bad offsets.
+pub fn jump_movement(
+    keys: &[u8],
+    ends: &[u32],
+    from: u32,
+    to: u32,
+) -> Result<SampleMovement, ArgError> {
+    for (param, b) in [("from", from), ("to", to)] {
+        if b == 0 {
+            return Err(ArgError::range(param, "an integer in 1..=4294967295", b));
+        }
+    }
+    let packed = PackedKeys::new(keys, ends)?;
+    let (mut before, mut after) = (
+        Vec::with_capacity(ends.len()),
+        Vec::with_capacity(ends.len()),
+    );
+    for k in packed {
+        let h = hash::xxh64(k, 0);
+        before.push(jump(h, from));
+        after.push(jump(h, to));
+    }
+    Ok(SampleMovement {
+        ideal_fraction: f64::from(from.abs_diff(to)) / f64::from(from.max(to)),
+        table_fraction: None,
+        keys: KeyMovement::between(&before, &after),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -193,5 +238,36 @@ mod tests {
         let empty = jump_stats(b"", &[], 3).unwrap();
         assert_eq!((empty.nodes, empty.peak), (3, 0.0));
         assert!(jump_stats(b"ab", &[3], 2).is_err());
+    }
+
+    #[test]
+    fn jump_movement_moves_only_into_the_new_bucket_about_one_in_n_plus_one() {
+        let keys: Vec<String> = (0..4000).map(|i| format!("user:{i}")).collect();
+        let bytes: Vec<u8> = keys.iter().flat_map(|k| k.bytes()).collect();
+        let mut ends = Vec::new();
+        let mut at = 0u32;
+        for k in &keys {
+            at += k.len() as u32;
+            ends.push(at);
+        }
+        let grow = jump_movement(&bytes, &ends, 4, 5).unwrap();
+        assert!(grow.keys.to.iter().all(|&b| b == 4));
+        assert!(
+            (grow.keys.moved_fraction - 0.2).abs() < 0.03,
+            "{}",
+            grow.keys.moved_fraction
+        );
+        let shrink = jump_movement(&bytes, &ends, 5, 4).unwrap();
+        assert_eq!(shrink.keys.moved, grow.keys.moved);
+        assert_eq!(shrink.ideal_fraction, 0.2);
+        assert_eq!(
+            jump_movement(&bytes, &ends, 3, 3)
+                .unwrap()
+                .keys
+                .moved_fraction,
+            0.0
+        );
+        assert_eq!(jump_movement(b"", &[], 0, 3).unwrap_err().param, "from");
+        assert_eq!(jump_movement(b"", &[], 3, 0).unwrap_err().param, "to");
     }
 }

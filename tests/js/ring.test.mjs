@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import HashRingPeer from 'hashring';
-import { HashRing, BoundedLoadRing, Rendezvous, Maglev, jumpHash, jumpHashMany, jumpStats, crc32, xxh64, xxh3 } from 'quorumkit';
+import { HashRing, BoundedLoadRing, Rendezvous, Maglev, jumpHash, jumpHashMany, jumpStats, jumpMovement, crc32, xxh64, xxh3 } from 'quorumkit';
 
 const utf8 = (s) => new TextEncoder().encode(s);
 
@@ -379,6 +379,68 @@ test('jumpStats counts jumpHashMany\'s answers in wasm, shaped like the other sa
   throwsLike(() => jumpStats(keys, 2.5), RangeError, /^buckets must be/);
   throwsLike(() => jumpStats(keys, '2'), TypeError, /^buckets must be a number/);
   throwsLike(() => jumpStats('user:1', 2), TypeError, /^keys must be/);
+});
+
+test('movementOnAdd/Remove for Rendezvous and Maglev, jumpMovement: ideal share, moved keys against a naive count', () => {
+  const keys = randomKeys(4000, 5);
+  /** Naive reference: owners before and after, compared key by key. */
+  const naive = (before, after) => {
+    const moved = [];
+    before.forEach((b, i) => { if (b !== after[i]) moved.push({ index: i, key: keys[i], from: b, to: after[i] }); });
+    return { movedFraction: moved.length / keys.length, moved };
+  };
+
+  const hrw = new Rendezvous().add('a').add('b', { weight: 2 }).add('c');
+  const before = hrw.getMany(keys);
+  const add = hrw.movementOnAdd('d', { weight: 1, sampleKeys: keys });
+  assert.equal(add.idealFraction, 1 / 5);
+  assert.equal(add.tableFraction, undefined);
+  const grown = new Rendezvous().add('a').add('b', { weight: 2 }).add('c').add('d');
+  assert.deepEqual(add.keys, naive(before, grown.getMany(keys)));
+  assert.ok(add.keys.moved.every((m) => m.to === 'd'), 'keys move only to the new node');
+  assert.ok(Math.abs(add.keys.movedFraction - 0.2) < 0.03, `${add.keys.movedFraction}`);
+  assert.equal(hrw.size, 3, 'nothing was added');
+  const rem = hrw.movementOnRemove('b', { sampleKeys: keys });
+  assert.equal(rem.idealFraction, 2 / 4);
+  assert.ok(rem.keys.moved.every((m) => m.from === 'b'));
+  assert.equal(hrw.movementOnRemove('b').keys, undefined);
+  throwsLike(() => hrw.movementOnRemove('zz'), RangeError, /^node must be a name in the set, got 'zz'$/);
+  throwsLike(() => hrw.movementOnAdd('a'), RangeError, /^node/);
+  throwsLike(() => new Rendezvous().movementOnAdd('a', { sampleKeys: keys }), Error, /ring is empty/);
+  grown.free();
+  hrw.free();
+
+  const m = new Maglev({ tableSize: 4099 });
+  m.addMany(['lb-1', 'lb-2', 'lb-3']);
+  const mb = m.getMany(keys);
+  const madd = m.movementOnAdd('lb-4', { sampleKeys: keys });
+  assert.equal(madd.idealFraction, 1 / 4);
+  assert.ok(madd.tableFraction > 0.24 && madd.tableFraction < 0.3, `table ${madd.tableFraction}`);
+  const after = new Maglev({ tableSize: 4099 });
+  after.addMany(['lb-1', 'lb-2', 'lb-3', 'lb-4']);
+  assert.deepEqual(madd.keys, naive(mb, after.getMany(keys)));
+  const t0 = m.table().slice();
+  const t1 = after.table();
+  let changed = 0;
+  for (let i = 0; i < t0.length; i++) if (t0[i] !== t1[i]) changed++;
+  assert.equal(madd.tableFraction, changed / t0.length, 'table fraction is exact');
+  const mrem = m.movementOnRemove('lb-2', { sampleKeys: keys });
+  assert.equal(mrem.idealFraction, 1 / 3);
+  assert.ok(mrem.keys.moved.some((k) => k.from === 'lb-2'));
+  throwsLike(() => m.movementOnRemove('nope'), RangeError, /^node must be a name in the set/);
+  const one = new Maglev({ tableSize: 251 }).add('x');
+  throwsLike(() => one.movementOnRemove('x'), Error, /ring is empty/);
+  for (const x of [m, after, one]) x.free();
+
+  const jb = jumpHashMany(keys, 4);
+  const jm = jumpMovement(keys, 4, 5);
+  assert.equal(jm.idealFraction, 0.2);
+  assert.deepEqual(jm.keys, naive(Array.from(jb), Array.from(jumpHashMany(keys, 5))));
+  assert.ok(jm.keys.moved.every((k) => k.to === 4));
+  assert.equal(jumpMovement(keys, 5, 4).keys.movedFraction, jm.keys.movedFraction);
+  throwsLike(() => jumpMovement(keys, 0, 4), RangeError, /^from must be an integer in 1\.\.=4294967295, got 0$/);
+  throwsLike(() => jumpMovement(keys, 4, 1.5), RangeError, /^to must be an integer/);
+  throwsLike(() => jumpMovement(keys, 4, '5'), TypeError, /^to must be a number/);
 });
 
 // ---- errors --------------------------------------------------------------------

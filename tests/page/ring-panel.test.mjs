@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { crc32, HashRing, jumpStats } from 'quorumkit';
+import { crc32, HashRing, Maglev, Rendezvous, jumpStats } from 'quorumkit';
 import { root } from '../../scripts/lib.mjs';
 import { launch, collectProblems } from '../helpers/browser.mjs';
 import { startPageServer } from '../helpers/page-server.mjs';
@@ -160,6 +160,33 @@ test('ring panel: jump-hash loads are the package\'s jumpStats', async () => {
   assert.match(await page.textContent('#ring-peak'), new RegExp(`peak/mean ${want.sample.peakToMean.toFixed(3)}`));
   const titles = await page.$$eval('#ring-bars svg rect title', (ts) => ts.map((t) => t.textContent));
   assert.deepEqual(titles, want.nodes.map((b) => `node-${'ABCD'[b.node]}: ${(100 * b.sampleShare).toFixed(1)} %`));
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('ring panel: "% moved" and the ideal come from the package for Rendezvous (weighted) and Maglev (table)', async () => {
+  const { page, problems } = await open();
+  const names = ['node-A', 'node-B', 'node-C', 'node-D'];
+  const keys = Array.from({ length: 300 }, (_, i) => `user:${i}`);
+  await page.selectOption('#ring-algo', 'rendezvous');
+  await page.selectOption('#ring-add-weight', '2');
+  await page.click('#ring-add');
+  const hrw = new Rendezvous();
+  for (const n of names) hrw.add(n);
+  const want = hrw.movementOnAdd('node-E', { weight: 2, sampleKeys: keys });
+  hrw.free();
+  assert.equal(Number(await page.getAttribute('#ring-moved', 'data-ideal')), want.idealFraction);
+  assert.ok(Math.abs(want.idealFraction - 2 / 6) < 1e-12, 'the weight share, not 1/(N+1)');
+  assert.equal(Number(await page.getAttribute('#ring-moved', 'data-moved')), want.keys.movedFraction);
+  // Switching keeps the five nodes (at weight 1: Maglev has none); the sixth joins.
+  await page.selectOption('#ring-algo', 'maglev');
+  await page.click('#ring-add');
+  const m = new Maglev({ tableSize: 65537 });
+  m.addMany([...names, 'node-E']);
+  const mv = m.movementOnAdd('node-F');
+  m.free();
+  assert.equal(Number(await page.getAttribute('#ring-moved', 'data-moved')), mv.tableFraction);
+  assert.match(await page.textContent('#ring-moved'), /of the lookup table \(\d+\.\d % of the 300 keys\)/);
   assert.deepEqual(problems, []);
   await page.close();
 });
