@@ -3,7 +3,7 @@
 // the load per node. Every point, owner, moved fraction and load figure comes
 // from the package; the page only draws them.
 import {
-  HashRing, BoundedLoadRing, Rendezvous, Maglev, jumpHashMany, jumpStats,
+  HashRing, BoundedLoadRing, Rendezvous, Maglev, jumpHashMany, jumpStats, jumpMovement,
 } from 'quorumkit';
 
 export const id = 'ring';
@@ -102,6 +102,7 @@ export function mount(root) {
     focus: -1, // key index hovered or looked up
     focusKey: null,
     lastMove: null,
+    pointsVersion: 0, // bumped whenever the points or the owners are read again
   };
   $('#ring-algo').value = state.algo;
 
@@ -146,6 +147,7 @@ export function mount(root) {
   }
 
   function readPoints() {
+    state.pointsVersion++;
     const ring = state.shadow ?? state.impl;
     if (!algo().ring) return null;
     const { positions, owners, bits, names } = ring.points();
@@ -203,15 +205,35 @@ export function mount(root) {
   }
 
   /** Adds or removes a node, measuring what moves with the package's analytics. */
+  /**
+   * What a change moves, from the package's analytics, asked before the change: the moved share
+   * of the circle (rings) or of the lookup table (Maglev), the sample keys that move, and the
+   * ideal (the node's weight share). The bounded-load ring has no such call: its ideal comes from
+   * the plain ring with the same nodes, and its moved keys from comparing the package's owners.
+   */
+  function analyse(kind, name, weight) {
+    const sampleKeys = state.keys;
+    const a = algo();
+    if (a.ring) {
+      const ring = state.shadow ?? state.impl;
+      const m = kind === 'add' ? ring.movementOnAdd(name, { weight, sampleKeys }) : ring.movementOnRemove(name, { sampleKeys });
+      return a.bounded ? { ideal: m.idealFraction } : { ideal: m.idealFraction, arc: m.movedFraction, keys: m.keys };
+    }
+    if (state.algo === 'jump') {
+      const n = state.nodes.length;
+      const m = jumpMovement(sampleKeys, n, kind === 'add' ? n + 1 : n - 1);
+      return { ideal: m.idealFraction, keys: m.keys };
+    }
+    const opts = state.algo === 'rendezvous' && kind === 'add' ? { weight, sampleKeys } : { sampleKeys };
+    const m = kind === 'add' ? state.impl.movementOnAdd(name, opts) : state.impl.movementOnRemove(name, opts);
+    return { ideal: m.idealFraction, table: m.tableFraction, keys: m.keys };
+  }
+
+  /** Adds or removes a node, measuring what moves with the package's analytics. */
   function change(kind, name, weight) {
     const before = state.owners;
     const isRing = algo().ring && !algo().bounded;
-    let analytic = null;
-    if (isRing) {
-      analytic = kind === 'add'
-        ? state.impl.movementOnAdd(name, { weight, sampleKeys: state.keys })
-        : state.impl.movementOnRemove(name, { sampleKeys: state.keys });
-    }
+    const analytic = analyse(kind, name, weight);
     const oldN = state.nodes.length;
     if (kind === 'add') state.nodes.push({ name, weight });
     else state.nodes = state.nodes.filter((n) => n.name !== name);
@@ -227,10 +249,11 @@ export function mount(root) {
     }
     state.points = readPoints();
     state.owners = ownersOf(state.impl, state.keys);
+    const movedSet = analytic.keys ? new Set(analytic.keys.moved.map((m) => m.index)) : null;
     let movedKeys = 0;
     const now = performance.now();
     state.dots = state.keys.map((_, i) => {
-      const moved = before[i] !== state.owners[i];
+      const moved = movedSet ? movedSet.has(i) : before[i] !== state.owners[i];
       if (moved) movedKeys++;
       const old = state.dots[i];
       if (!moved && old && state.points) {
@@ -239,14 +262,13 @@ export function mount(root) {
       }
       return startDot(i, now, moved);
     });
-    const keyFraction = movedKeys / state.keys.length;
     state.lastMove = {
       kind, name,
-      arcFraction: analytic ? analytic.movedFraction : null,
-      keyFraction: analytic?.keys ? analytic.keys.movedFraction : keyFraction,
+      arcFraction: analytic.arc ?? null,
+      tableFraction: analytic.table ?? null,
+      keyFraction: analytic.keys ? analytic.keys.movedFraction : movedKeys / state.keys.length,
       // The least any scheme must move: the joining or leaving node's share.
-      ideal: analytic ? analytic.idealFraction : 1 / Math.max(oldN, state.nodes.length),
-      idealFromApi: Boolean(analytic),
+      ideal: analytic.ideal,
       n: oldN,
     };
     renderSide();
@@ -259,13 +281,14 @@ export function mount(root) {
     const out = $('#ring-moved');
     if (!m) { out.innerHTML = 'Add or remove a node to see which keys move.'; delete out.dataset.moved; return; }
     const verb = m.kind === 'add' ? `Adding ${m.name} to ${m.n} nodes` : `Removing ${m.name} from ${m.n} nodes`;
-    const moved = m.arcFraction ?? m.keyFraction;
+    const moved = m.arcFraction ?? m.tableFraction ?? m.keyFraction;
     const idealLabel = m.kind === 'add' ? `1/(N+1) = 1/${m.n + 1}` : `1/N = 1/${m.n}`;
+    const of = m.arcFraction !== null ? 'of the hash space' : m.tableFraction !== null ? 'of the lookup table' : null;
     out.dataset.moved = String(moved);
     out.dataset.ideal = String(m.ideal);
     out.innerHTML = `${verb} moved <strong id="ring-moved-pct">${pct(moved)}</strong>
-      ${m.arcFraction !== null ? `of the hash space (${pct(m.keyFraction)} of the ${state.keys.length} keys)` : `of the ${state.keys.length} keys`}
-      — ideal ${m.idealFromApi ? 'share' : idealLabel}: <strong>${pct(m.ideal)}</strong>${m.idealFromApi && state.nodes.every((n) => n.weight === 1) ? ` (${idealLabel})` : ''}.
+      ${of ? `${of} (${pct(m.keyFraction)} of the ${state.keys.length} keys)` : `of the ${state.keys.length} keys`}
+      — ideal share: <strong>${pct(m.ideal)}</strong>${state.nodes.every((n) => n.weight === 1) ? ` (${idealLabel})` : ''}.
       ${algo().ring ? 'Moved keys are outlined.' : ''}`;
   }
 
@@ -379,45 +402,87 @@ export function mount(root) {
   let frame = 0;
   function schedule() { if (!frame) frame = requestAnimationFrame(draw); }
 
+  /**
+   * The parts of the picture that change only with the points (arcs, ticks, centre text), drawn once
+   * into an offscreen canvas and copied each frame: 1,600 arcs stroked per frame cost more than a
+   * frame at 200 virtual nodes. Strokes and fills are batched per colour.
+   */
+  const still = { canvas: document.createElement('canvas'), key: '' };
+  function stillLayer() {
+    const key = `${canvas.width}|${size}|${state.pointsVersion}|${state.keys.length}`;
+    if (still.key === key) return still.canvas;
+    still.key = key;
+    const off = still.canvas;
+    off.width = canvas.width;
+    off.height = canvas.height;
+    const o = off.getContext('2d');
+    o.setTransform(canvas.width / size, 0, 0, canvas.width / size, 0, 0);
+    const { c, R } = geom();
+    const p = state.points;
+    const n = p ? p.fracs.length : 0;
+    // Arcs: each run of the circle coloured by the node whose point ends it (clockwise ownership).
+    const arcs = new Map();
+    const ticks = new Map();
+    for (let k = 0; k < n; k++) {
+      const start = p.fracs[(k - 1 + n) % n];
+      let end = p.fracs[k];
+      if (n === 1 || end <= start) end += 1;
+      const col = colourOf(p.owners[k]);
+      if (!arcs.has(col)) { arcs.set(col, new Path2D()); ticks.set(col, new Path2D()); }
+      const [sx, sy] = at(start, R);
+      const a = arcs.get(col);
+      a.moveTo(sx, sy);
+      a.arc(c, c, R, angleOf(start), angleOf(end));
+      // Points: a tick per virtual node.
+      const [x0, y0] = at(p.fracs[k], R - 7);
+      const [x1, y1] = at(p.fracs[k], R + 9);
+      const t = ticks.get(col);
+      t.moveTo(x0, y0); t.lineTo(x1, y1);
+    }
+    o.lineCap = 'butt';
+    o.lineWidth = 10;
+    for (const [col, path] of arcs) { o.strokeStyle = col; o.stroke(path); }
+    o.lineWidth = 1.5;
+    for (const [col, path] of ticks) { o.strokeStyle = col; o.stroke(path); }
+    // Centre: the node count and the hash mode.
+    o.fillStyle = '#1b1b1f';
+    o.font = '600 15px system-ui, sans-serif';
+    o.textAlign = 'center';
+    o.fillText(`${state.nodes.length} nodes · ${n} points`, c, c - 4);
+    o.font = '13px system-ui, sans-serif';
+    o.fillStyle = '#5a5a66';
+    o.fillText(`${state.keys.length} keys · ${algo().hash}`, c, c + 16);
+    return off;
+  }
+
   function draw(now) {
     frame = 0;
     if (root.closest('[hidden]') || !algo().ring) return;
     resize();
     const { c, R } = geom();
     ctx.clearRect(0, 0, size, size);
-    const p = state.points;
-    // Arcs: each run of the circle coloured by the node whose point ends it (clockwise ownership).
-    ctx.lineWidth = 10;
-    ctx.lineCap = 'butt';
-    const n = p ? p.fracs.length : 0;
-    for (let k = 0; k < n; k++) {
-      const start = p.fracs[(k - 1 + n) % n];
-      let end = p.fracs[k];
-      if (n === 1 || end <= start) end += 1;
-      ctx.strokeStyle = colourOf(p.owners[k]);
-      ctx.beginPath();
-      ctx.arc(c, c, R, angleOf(start), angleOf(end));
-      ctx.stroke();
-    }
-    // Points: a tick per virtual node.
-    ctx.lineWidth = 1.5;
-    for (let k = 0; k < n; k++) {
-      const [x0, y0] = at(p.fracs[k], R - 7);
-      const [x1, y1] = at(p.fracs[k], R + 9);
-      ctx.strokeStyle = colourOf(p.owners[k]);
-      ctx.beginPath(); ctx.moveTo(x0, y0); ctx.lineTo(x1, y1); ctx.stroke();
-    }
-    // Keys.
+    ctx.drawImage(stillLayer(), 0, 0, size, size);
+    // Keys: one path per colour, and one for the outlines of the keys that moved.
     let animating = false;
+    const dots = new Map();
+    const outlined = new Path2D();
     for (let i = 0; i < state.keys.length; i++) {
       const d = dotPlace(i, now);
       if (!d) continue;
       if (!d.done || d.moved) animating = true;
       const [x, y] = at(d.frac, d.r);
-      ctx.fillStyle = colourOf(state.owners[i]);
-      ctx.beginPath(); ctx.arc(x, y, d.moved ? 4 : 2.6, 0, 2 * Math.PI); ctx.fill();
-      if (d.moved) { ctx.strokeStyle = '#1b1b1f'; ctx.lineWidth = 1.5; ctx.stroke(); }
+      const col = colourOf(state.owners[i]);
+      let path = dots.get(col);
+      if (!path) { path = new Path2D(); dots.set(col, path); }
+      const r = d.moved ? 4 : 2.6;
+      path.moveTo(x + r, y);
+      path.arc(x, y, r, 0, 2 * Math.PI);
+      if (d.moved) { outlined.moveTo(x + r, y); outlined.arc(x, y, r, 0, 2 * Math.PI); }
     }
+    for (const [col, path] of dots) { ctx.fillStyle = col; ctx.fill(path); }
+    ctx.strokeStyle = '#1b1b1f';
+    ctx.lineWidth = 1.5;
+    ctx.stroke(outlined);
     // The focused key's walk: from its hash position clockwise to its owner's point.
     const f = focusWalk();
     if (f) {
@@ -426,7 +491,7 @@ export function mount(root) {
       ctx.strokeStyle = '#1b1b1f';
       ctx.lineWidth = 3;
       ctx.setLineDash([5, 4]);
-      ctx.beginPath(); ctx.arc(c, c, R + 16, angleOf(w.frac), angleOf(end + (end === w.frac ? 0 : 0))); ctx.stroke();
+      ctx.beginPath(); ctx.arc(c, c, R + 16, angleOf(w.frac), angleOf(end)); ctx.stroke();
       ctx.setLineDash([]);
       const [kx, ky] = at(w.frac, R + 16);
       ctx.fillStyle = '#ffffff'; ctx.strokeStyle = '#1b1b1f'; ctx.lineWidth = 2;
@@ -435,23 +500,19 @@ export function mount(root) {
       ctx.fillStyle = colourOf(owner);
       ctx.beginPath(); ctx.arc(ox, oy, 6, 0, 2 * Math.PI); ctx.fill(); ctx.stroke();
     }
-    // Centre: the node count and the hash mode.
-    ctx.fillStyle = '#1b1b1f';
-    ctx.font = '600 15px system-ui, sans-serif';
-    ctx.textAlign = 'center';
-    ctx.fillText(`${state.nodes.length} nodes · ${n} points`, c, c - 4);
-    ctx.font = '13px system-ui, sans-serif';
-    ctx.fillStyle = '#5a5a66';
-    ctx.fillText(`${state.keys.length} keys · ${algo().hash}`, c, c + 16);
     if (animating) schedule();
   }
 
+  /** The focused key's walk, asked of the package once per key and ring state, not per frame. */
+  let focusCache = { key: null };
   function focusWalk() {
     if (state.focusKey === null) return null;
+    const cacheKey = `${state.focus}|${state.focusKey}|${state.pointsVersion}`;
+    if (focusCache.key === cacheKey) return focusCache.walk;
     const owner = state.focus >= 0 ? state.owners[state.focus] : lookupOwner(state.focusKey);
-    if (owner === undefined) return null;
-    const w = walkOf(state.focusKey, owner);
-    return w ? { w, owner } : null;
+    const w = owner === undefined ? null : walkOf(state.focusKey, owner);
+    focusCache = { key: cacheKey, walk: w ? { w, owner } : null };
+    return focusCache.walk;
   }
 
   function lookupOwner(key) {
