@@ -637,6 +637,8 @@ export interface BoundedLoad<N> {
   node: N;
   /** Keys assigned and not released. */
   load: number;
+  /** `load` as a fraction of all keys assigned (0 when none are). */
+  share: number;
   /** How many keys the node may hold after the next assignment. */
   capacity: number;
 }
@@ -763,12 +765,14 @@ export class BoundedLoadRing<N extends Key = string> {
 
   /**
    * Each node's load and its capacity for the next assignment.
-   * @example `lb.loads(); // [{ node: "backend-1", load: 40, capacity: 45 }, …]`
+   * @example `lb.loads(); // [{ node: "backend-1", load: 40, share: 0.33, capacity: 45 }, …]`
    */
   loads(): BoundedLoad<N>[] {
+    const s = this.#raw.load_stats();
     return Array.from(this.#raw.nodes(), (i) => ({
       node: this.#names.byIndex[i] as N,
       load: this.#raw.load_of(i),
+      share: s[7 + i],
       capacity: this.#raw.capacity_of(i),
     }));
   }

@@ -298,6 +298,8 @@ test('BoundedLoadRing keeps peak/mean within 1 + ε; release frees capacity', ()
   const loads = lb.loads();
   assert.equal(loads.reduce((t, l) => t + l.load, 0), 20_000);
   assert.ok(loads.every((l) => l.load <= l.capacity));
+  assert.ok(loads.every((l) => l.share === l.load / 20_000), 'share is load over all keys placed');
+  assert.equal(new BoundedLoadRing().add('x').loads()[0].share, 0);
   const node = lb.assign('session');
   lb.release(node);
   assert.equal(lb.total, 20_000);
