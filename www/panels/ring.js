@@ -204,7 +204,6 @@ export function mount(root) {
     return { from: w.frac, to: w.to, t0: now + (moved ? 0 : (i % 50) * 6), moved };
   }
 
-  /** Adds or removes a node, measuring what moves with the package's analytics. */
   /**
    * What a change moves, from the package's analytics, asked before the change: the moved share
    * of the circle (rings) or of the lookup table (Maglev), the sample keys that move, and the
@@ -319,7 +318,8 @@ export function mount(root) {
       const loads = state.impl.loads();
       const s = state.impl.stats();
       const total = state.impl.total || 1;
-      rows = loads.map((l) => ({ name: l.node, share: l.load / total, cap: l.capacity / total }));
+      // The cap is drawn on the same scale as the shares: keys over all keys placed.
+      rows = loads.map((l) => ({ name: l.node, share: l.share, cap: l.capacity / total }));
       summaryText = `peak/mean ${s.peakToMean.toFixed(3)} (cap 1 + ε = ${(1 + state.impl.epsilon).toFixed(2)}) · peak ${pct(s.peak)} · mean ${pct(s.mean)}`;
       state.peak = s;
     } else if (a.ring) {
