@@ -8,9 +8,15 @@
 //         for a few algorithms and vnode counts;
 //   raft: the Raft panel with 9 nodes, 10 % drop and a client request every 100 ms, per speed
 //         (--speed: log10 of the speed slider; default -1, 0 and 1), and the scrub-back time;
-//   load: median of --loads loads from localhost (Vite dev server, as `npm start`), each in a
-//         fresh browser context (no HTTP cache); the first load (cold server) is reported apart.
+//   load: median of --loads loads from localhost, each in a fresh browser context (no HTTP cache),
+//         from the Vite dev server (`npm start`; its first load, cold server, reported apart) and
+//         from a production build (`vite build`, served by `vite preview`).
 // bench/raft-frames.mjs is this script with --only=raft.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build as viteBuild, preview } from 'vite';
+import { root } from '../scripts/lib.mjs';
 import { launch } from '../tests/helpers/browser.mjs';
 import { startPageServer } from '../tests/helpers/page-server.mjs';
 
@@ -141,7 +147,7 @@ if (only.has('load')) {
   function watchLoad() {
     window.__load = {};
     const check = () => {
-      const c = document.querySelector('#ring-canvas');
+      const c = document.querySelector('#ring-still') ?? document.querySelector('#ring-canvas');
       const ready = document.body?.dataset.ready === 'true' && !document.querySelector('#ring-add')?.disabled;
       if (ready && window.__load.ready === undefined) window.__load.ready = performance.now();
       if (ready && c && c.width > 0) {
@@ -154,34 +160,51 @@ if (only.has('load')) {
     };
     requestAnimationFrame(check);
   }
-  const rows = [];
-  for (let i = 0; i <= loads; i++) {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
-    const page = await context.newPage();
-    await page.addInitScript(watchLoad);
-    await page.goto(server.url);
-    await page.waitForFunction(() => window.__load?.drawn !== undefined, null, { timeout: 30_000 });
-    rows.push(await page.evaluate(() => {
-      const nav = performance.getEntriesByType('navigation')[0];
-      const fcp = performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN;
-      const wasm = performance.getEntriesByType('resource').find((e) => e.name.endsWith('.wasm'));
-      return {
-        dcl: nav.domContentLoadedEventEnd, load: nav.loadEventEnd, fcp,
-        wasm: wasm ? wasm.responseEnd : NaN, ready: window.__load.ready, drawn: window.__load.drawn,
-        requests: performance.getEntriesByType('resource').length + 1,
-      };
-    }));
-    await context.close();
+  async function loadTimes(url) {
+    const rows = [];
+    for (let i = 0; i <= loads; i++) {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+      const page = await context.newPage();
+      await page.addInitScript(watchLoad);
+      await page.goto(url);
+      await page.waitForFunction(() => window.__load?.drawn !== undefined, null, { timeout: 30_000 });
+      rows.push(await page.evaluate(() => {
+        const nav = performance.getEntriesByType('navigation')[0];
+        const fcp = performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN;
+        const wasm = performance.getEntriesByType('resource').find((e) => e.name.endsWith('.wasm'));
+        return {
+          dcl: nav.domContentLoadedEventEnd, fcp,
+          wasm: wasm ? wasm.responseEnd : NaN, ready: window.__load.ready, drawn: window.__load.drawn,
+          requests: performance.getEntriesByType('resource').length + 1,
+        };
+      }));
+      await context.close();
+    }
+    return rows;
   }
-  console.log(`\nPage load from localhost (Vite dev server, fresh context per load), ms from navigation start`);
-  console.log('load       DOMContentLoaded  first paint  wasm fetched  controls ready  ring drawn (interactive)  requests');
-  const fmt = (name, r) => `${name.padEnd(9)}  ${f1(r.dcl, 16)}  ${f1(r.fcp, 11)}  ${f1(r.wasm, 12)}  ${f1(r.ready, 14)}  ${f1(r.drawn, 24)}  ${String(r.requests).padStart(8)}`;
-  console.log(fmt('first', rows[0]));
-  const warm = rows.slice(1);
-  const med = Object.fromEntries(Object.keys(rows[0]).map((k) => [k, median(warm.map((r) => r[k]))]));
-  console.log(fmt(`median/${warm.length}`, med));
-  console.log(`${'range'.padEnd(9)}  ring drawn ${Math.min(...warm.map((r) => r.drawn)).toFixed(0)}–${Math.max(...warm.map((r) => r.drawn)).toFixed(0)} ms`);
-  summary.push(`load: interactive (ring drawn) median ${med.drawn.toFixed(0)} ms over ${warm.length} loads (first, cold server: ${rows[0].drawn.toFixed(0)} ms)`);
+  console.log(`\nPage load from localhost, fresh browser context per load, ms from navigation start`);
+  console.log('load                DOMContentLoaded  first paint  wasm fetched  controls ready  ring drawn (interactive)  requests');
+  const fmt = (name, r) => `${name.padEnd(18)}  ${f1(r.dcl, 16)}  ${f1(r.fcp, 11)}  ${f1(r.wasm, 12)}  ${f1(r.ready, 14)}  ${f1(r.drawn, 24)}  ${String(r.requests).padStart(8)}`;
+  const med = (rows) => Object.fromEntries(Object.keys(rows[0]).map((k) => [k, median(rows.map((r) => r[k]))]));
+  const range = (rows) => `${Math.min(...rows.map((r) => r.drawn)).toFixed(0)}–${Math.max(...rows.map((r) => r.drawn)).toFixed(0)} ms`;
+
+  const dev = await loadTimes(server.url);
+  const devMed = med(dev.slice(1));
+  console.log(fmt('dev, first (cold)', dev[0]));
+  console.log(fmt(`dev, median of ${dev.length - 1}`, devMed));
+
+  // The production build, as a deployment would serve it.
+  const outDir = mkdtempSync(join(tmpdir(), 'quorumkit-page-'));
+  await viteBuild({ configFile: join(root, 'www', 'vite.config.js'), build: { outDir, emptyOutDir: true }, logLevel: 'error' });
+  const prev = await preview({ configFile: join(root, 'www', 'vite.config.js'), build: { outDir }, preview: { port: 0, host: '127.0.0.1' }, logLevel: 'error' });
+  const prodUrl = `http://127.0.0.1:${prev.httpServer.address().port}/`;
+  const prod = (await loadTimes(prodUrl)).slice(1);
+  const prodMed = med(prod);
+  console.log(fmt(`build, median of ${prod.length}`, prodMed));
+  console.log(`ring drawn, range: dev ${range(dev.slice(1))}, build ${range(prod)}`);
+  await new Promise((done) => prev.httpServer.close(done));
+  rmSync(outDir, { recursive: true, force: true });
+  summary.push(`load to interactive (ring drawn), median: dev server ${devMed.drawn.toFixed(0)} ms (first, cold: ${dev[0].drawn.toFixed(0)} ms), production build ${prodMed.drawn.toFixed(0)} ms`);
 }
 
 console.log(`\nSummary:\n  ${summary.join('\n  ')}`);

@@ -65,6 +65,7 @@ export function mount(root) {
     <p class="ring-moved" id="ring-moved" aria-live="polite"></p>
     <div class="ring-layout">
       <div class="ring-canvas-wrap" id="ring-canvas-wrap">
+        <canvas id="ring-still" aria-hidden="true"></canvas>
         <canvas id="ring-canvas" role="img" aria-label="The hash ring: node points coloured by owner, keys as dots"></canvas>
         <div class="ring-tip" id="ring-tip" hidden></div>
         <p class="ring-note" id="ring-note"></p>
@@ -369,18 +370,24 @@ export function mount(root) {
 
   // --- drawing -------------------------------------------------------------
 
+  // Two stacked canvases: the still ring (arcs, ticks, centre text) below, redrawn only when the
+  // points change, and the moving keys above, redrawn each animation frame.
+  const stillCanvas = $('#ring-still');
   let size = 0;
+  let wrapWidth = 0; // from the ResizeObserver, so a frame never forces a layout to read it
   function resize() {
-    const wrap = $('#ring-canvas-wrap');
-    const css = Math.max(200, Math.min(520, wrap.clientWidth || 480));
+    const css = Math.max(200, Math.min(520, wrapWidth || $('#ring-canvas-wrap').clientWidth || 480));
     if (css === size) return;
     size = css;
     const dpr = window.devicePixelRatio || 1;
-    canvas.width = Math.round(css * dpr);
-    canvas.height = Math.round(css * dpr);
-    canvas.style.width = `${css}px`;
-    canvas.style.height = `${css}px`;
+    for (const c of [canvas, stillCanvas]) {
+      c.width = Math.round(css * dpr);
+      c.height = Math.round(css * dpr);
+      c.style.width = `${css}px`;
+      c.style.height = `${css}px`;
+    }
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    still.key = '';
   }
 
   const geom = () => ({ c: size / 2, R: size / 2 - 24 });
@@ -403,19 +410,18 @@ export function mount(root) {
   function schedule() { if (!frame) frame = requestAnimationFrame(draw); }
 
   /**
-   * The parts of the picture that change only with the points (arcs, ticks, centre text), drawn once
-   * into an offscreen canvas and copied each frame: 1,600 arcs stroked per frame cost more than a
-   * frame at 200 virtual nodes. Strokes and fills are batched per colour.
+   * The parts of the picture that change only with the points (arcs, ticks, centre text), drawn on
+   * the lower canvas once per change: 1,600 arcs stroked per frame cost more than a frame at 200
+   * virtual nodes (and copying a layer each frame costs a few ms). Strokes are batched per colour.
    */
-  const still = { canvas: document.createElement('canvas'), key: '' };
-  function stillLayer() {
+  const still = { key: '' };
+  function drawStill() {
     const key = `${canvas.width}|${size}|${state.pointsVersion}|${state.keys.length}`;
-    if (still.key === key) return still.canvas;
+    if (still.key === key) return;
     still.key = key;
-    const off = still.canvas;
-    off.width = canvas.width;
-    off.height = canvas.height;
-    const o = off.getContext('2d');
+    const o = stillCanvas.getContext('2d');
+    o.setTransform(1, 0, 0, 1, 0, 0);
+    o.clearRect(0, 0, stillCanvas.width, stillCanvas.height);
     o.setTransform(canvas.width / size, 0, 0, canvas.width / size, 0, 0);
     const { c, R } = geom();
     const p = state.points;
@@ -452,7 +458,6 @@ export function mount(root) {
     o.font = '13px system-ui, sans-serif';
     o.fillStyle = '#5a5a66';
     o.fillText(`${state.keys.length} keys · ${algo().hash}`, c, c + 16);
-    return off;
   }
 
   function draw(now) {
@@ -460,8 +465,8 @@ export function mount(root) {
     if (root.closest('[hidden]') || !algo().ring) return;
     resize();
     const { c, R } = geom();
+    drawStill();
     ctx.clearRect(0, 0, size, size);
-    ctx.drawImage(stillLayer(), 0, 0, size, size);
     // Keys: one path per colour, and one for the outlines of the keys that moved.
     let animating = false;
     const dots = new Map();
@@ -615,7 +620,7 @@ export function mount(root) {
     state.nodes.find((n) => n.name === name).weight = Number(e.target.value);
     rebuild(); showLookup();
   });
-  new ResizeObserver(() => { size = 0; schedule(); }).observe($('#ring-canvas-wrap'));
+  new ResizeObserver(([e]) => { wrapWidth = e.contentRect.width; size = 0; schedule(); }).observe($('#ring-canvas-wrap'));
   // The panel may mount hidden; draw again when it is shown.
   new MutationObserver(() => { size = 0; schedule(); }).observe(root, { attributes: true, attributeFilter: ['hidden'] });
 
