@@ -3,7 +3,8 @@
 #![cfg(target_arch = "wasm32")]
 
 use quorumkit::wasm::ring::{
-    jump_batch, jump_key, jump_u64, RawBoundedLoadRing, RawHashRing, RawMaglev, RawRendezvous, NONE,
+    jump_batch, jump_key, jump_sample_movement, jump_sample_stats, jump_u64, RawBoundedLoadRing,
+    RawHashRing, RawMaglev, RawRendezvous, NONE,
 };
 use quorumkit::wasm::scratch::{ends_buffer_reserve, key_buffer_reserve, out_buffer_ptr};
 use wasm_bindgen::JsCast;
@@ -190,4 +191,99 @@ fn bounded_ring_assigns_within_capacity_and_jump_matches_the_paper() {
     assert!(b.load_of(0) <= 56.0 && b.load_of(1) <= 56.0);
     assert_eq!(jump_u64(0xDEAD_10CC, 666.0), 361);
     assert_eq!(jump_u64(1, 0.0), NONE);
+}
+
+#[wasm_bindgen_test]
+fn key_position_and_point_index_locate_keys_in_every_mode() {
+    for mode in ["seed", "ketama", "hash_ring", "libketama", "xxh64", "xxh3"] {
+        let mut r = RawHashRing::new(mode, Some(10.0), None).unwrap();
+        assert_eq!(r.point_index(key(b"k")), NONE, "{mode}: empty ring");
+        for name in [&b"a"[..], b"b", b"c"] {
+            r.add(key(name), 1.0, None).unwrap();
+        }
+        let count = r.point_count();
+        let positions: Vec<u64> = if r.position_bits() == 32 {
+            // SAFETY: positions_ptr points at `count` u32s in the 32-bit modes.
+            unsafe { std::slice::from_raw_parts(r.positions_ptr().cast::<u32>(), count) }
+                .iter()
+                .map(|&p| u64::from(p))
+                .collect()
+        } else {
+            // SAFETY: and at `count` u64s in the 64-bit modes.
+            unsafe { std::slice::from_raw_parts(r.positions_ptr().cast::<u64>(), count) }.to_vec()
+        };
+        // SAFETY: owners_ptr points at `count` u32s.
+        let owners = unsafe { std::slice::from_raw_parts(r.owners_ptr(), count) };
+        for i in 0..50 {
+            let k = format!("user:{i}");
+            let pos = r.key_position(key(k.as_bytes()));
+            if r.position_bits() == 32 {
+                assert!(pos <= u64::from(u32::MAX), "{mode}: a 32-bit position");
+            }
+            let p = r.point_index(key(k.as_bytes())) as usize;
+            // The first point at or after the position, wrapping to 0 past the last.
+            let first = positions.iter().position(|&x| x >= pos).unwrap_or(0);
+            assert_eq!(positions[p], positions[first], "{mode}: {k}");
+            assert_eq!(owners[p], r.get(key(k.as_bytes())), "{mode}: {k} owner");
+        }
+    }
+    let seed = RawHashRing::new("seed", None, None).unwrap();
+    assert_eq!(seed.key_position(key(b"123456789")), 0xCBF4_3926);
+}
+
+#[wasm_bindgen_test]
+fn jump_sample_stats_count_jump_hash_answers() {
+    let keys: Vec<Vec<u8>> = (0..200).map(|i| format!("user:{i}").into_bytes()).collect();
+    let refs: Vec<&[u8]> = keys.iter().map(Vec::as_slice).collect();
+    let count = pack(&refs);
+    let s = jump_sample_stats(count, 5.0).unwrap();
+    assert_eq!(s[0], 5.0);
+    assert_eq!(s.len(), 7 + 5);
+    let in_bucket_3 = keys.iter().filter(|k| jump_key(key(k), 5.0) == 3).count();
+    assert_eq!(s[7 + 3], in_bucket_3 as f64 / 200.0);
+    let (name, msg) = message(jump_sample_stats(0, 0.0).unwrap_err());
+    assert_eq!(name, "RangeError");
+    assert!(
+        msg.starts_with("buckets must be an integer in 1..=65536"),
+        "{msg}"
+    );
+    assert!(jump_sample_stats(0, 65_537.0).is_err());
+}
+
+#[wasm_bindgen_test]
+fn movement_exports_pack_the_ideal_and_the_moved_keys() {
+    let keys: Vec<Vec<u8>> = (0..300).map(|i| format!("k{i}").into_bytes()).collect();
+    let refs: Vec<&[u8]> = keys.iter().map(Vec::as_slice).collect();
+
+    let mut r = RawRendezvous::new();
+    r.add(key(b"a"), 1.0).unwrap();
+    r.add(key(b"b"), 1.0).unwrap();
+    let v = r.movement_on_add(b"c", 2.0, pack(&refs)).unwrap();
+    assert_eq!(v[0], 0.5);
+    assert!(v[1].is_nan());
+    assert_eq!(v.len(), 4 + 3 * v[3] as usize);
+    assert!(
+        v[4..].chunks(3).all(|m| m[2] == 2.0),
+        "every moved key goes to c (index 2)"
+    );
+    let (name, _) = message(r.movement_on_remove(b"zz", 0).unwrap_err());
+    assert_eq!(name, "RangeError");
+
+    let mut m = RawMaglev::new(Some(251.0)).unwrap();
+    m.add(key(b"a")).unwrap();
+    let v = m.movement_on_add(b"b", pack(&refs)).unwrap();
+    assert_eq!(v[0], 0.5);
+    assert!(v[1] > 0.45 && v[1] < 0.6, "{}", v[1]);
+    let (name, msg) = message(m.movement_on_remove(b"a", 0).unwrap_err());
+    assert_eq!(
+        (name.as_str(), msg.as_str()),
+        ("Error", "the ring is empty: add a node first")
+    );
+
+    let v = jump_sample_movement(pack(&refs), 3.0, 4.0).unwrap();
+    assert_eq!(v[0], 0.25);
+    assert!(v[4..].chunks(3).all(|m| m[2] == 3.0));
+    let (name, msg) = message(jump_sample_movement(0, 0.0, 4.0).unwrap_err());
+    assert_eq!(name, "RangeError");
+    assert!(msg.starts_with("from must be"), "{msg}");
 }

@@ -28,7 +28,7 @@
 import * as raw from './raw/quorumkit.js';
 import { type Key, readOutput, reserveOutput, writeKey, writeKeys } from './internal/keys.js';
 import { wasm } from './internal/wasm.js';
-import { options, rangeError, typeError } from './internal/errors.js';
+import { integer, options, rangeError, typeError } from './internal/errors.js';
 
 /**
  * How a {@link HashRing} places nodes and keys:
@@ -139,6 +139,33 @@ export interface Movement<N> {
   arcs: MovedArc<N>[];
   /** With `sampleKeys`: which sample keys change owner. */
   keys?: { movedFraction: number; moved: { index: number; key: Key; from: N; to: N }[] };
+}
+
+/**
+ * What adding or removing a node moves in an algorithm without arcs
+ * ({@link Rendezvous}, {@link Maglev}, {@link jumpMovement}).
+ */
+export interface SampleMovement<N> {
+  /** The least any scheme must move: the node's weight share, `1/(N+1)` at equal weights. */
+  idealFraction: number;
+  /** Maglev only: the exact fraction of lookup-table entries that change owner. */
+  tableFraction?: number;
+  /** With `sampleKeys`: which sample keys change owner. */
+  keys?: { movedFraction: number; moved: { index: number; key: Key; from: N; to: N }[] };
+}
+
+/** Reads `pack_sample_movement`'s layout. */
+function sampleMovement<N>(v: Float64Array, samples: readonly Key[] | undefined, name: (i: number) => N): SampleMovement<N> {
+  const m: SampleMovement<N> = { idealFraction: v[0] };
+  if (!Number.isNaN(v[1])) m.tableFraction = v[1];
+  if (samples !== undefined) {
+    const moved = [];
+    for (let k = 0, p = 4; k < v[3]; k++, p += 3) {
+      moved.push({ index: v[p], key: samples[v[p]], from: name(v[p + 1]), to: name(v[p + 2]) });
+    }
+    m.keys = { movedFraction: v[2], moved };
+  }
+  return m;
 }
 
 /** Options of the movement analytics. */
@@ -446,6 +473,51 @@ export class HashRing<N extends Key = string> {
   }
 
   /**
+   * The position of `key` on the circle, in the ring's hash mode (every mode,
+   * ketama included): the number compared with {@link HashRing.points}'
+   * `positions`. Like them it is a `number` in the 32-bit modes (`seed`, the
+   * ketama modes) and a `bigint` in the 64-bit modes (`xxh64`, `xxh3`); the
+   * angle is `Number(position) / 2 ** bits` of the circle. Works on an empty
+   * ring (the position depends only on the key and the mode).
+   *
+   * @example
+   * ```js
+   * new HashRing({ hash: 'seed' }).keyPosition('123456789'); // 3421780262 (= crc32)
+   * new HashRing({ hash: 'ketama' }).keyPosition('user:42');  // a number below 2 ** 32 (MD5)
+   * new HashRing({ hash: 'xxh3' }).keyPosition('user:42');    // a bigint below 2n ** 64n
+   * ```
+   * @throws {TypeError} if `key` is not a string or `Uint8Array`.
+   */
+  keyPosition(key: Key): number | bigint {
+    const p = this.#raw.key_position(writeKey(key));
+    return this.#raw.position_bits === 32 ? Number(p) : p;
+  }
+
+  /**
+   * Where the walk of `key` ends: the index, into {@link HashRing.points}, of
+   * the point that owns it, the first point at or after
+   * {@link HashRing.keyPosition} (wrapping to 0 past the last point; among
+   * equal positions, the one that owns them). `points().owners[i]` is
+   * `get(key)`'s index, and the points between the key's position and `i`
+   * are the ones it passes (none: on a plain ring the owner is the next point).
+   *
+   * @example
+   * ```js
+   * const i = ring.pointIndex('user:42');
+   * const { positions, owners, names } = ring.points();
+   * names[owners[i]] === ring.get('user:42');  // true
+   * positions[i] >= ring.keyPosition('user:42') || i === 0; // true
+   * ```
+   * @throws {TypeError} if `key` is not a string or `Uint8Array`.
+   * @throws {Error} if the ring is empty.
+   */
+  pointIndex(key: Key): number {
+    const i = this.#raw.point_index(writeKey(key));
+    if (i === NONE) throw new Error(EMPTY);
+    return i;
+  }
+
+  /**
    * Load per node: by exact arc length (the share of uniformly random keys
    * each node receives) and, given sample keys, by counting them. With
    * peak/mean and standard deviation of the shares.
@@ -565,6 +637,8 @@ export interface BoundedLoad<N> {
   node: N;
   /** Keys assigned and not released. */
   load: number;
+  /** `load` as a fraction of all keys assigned (0 when none are). */
+  share: number;
   /** How many keys the node may hold after the next assignment. */
   capacity: number;
 }
@@ -691,12 +765,14 @@ export class BoundedLoadRing<N extends Key = string> {
 
   /**
    * Each node's load and its capacity for the next assignment.
-   * @example `lb.loads(); // [{ node: "backend-1", load: 40, capacity: 45 }, …]`
+   * @example `lb.loads(); // [{ node: "backend-1", load: 40, share: 0.33, capacity: 45 }, …]`
    */
   loads(): BoundedLoad<N>[] {
+    const s = this.#raw.load_stats();
     return Array.from(this.#raw.nodes(), (i) => ({
       node: this.#names.byIndex[i] as N,
       load: this.#raw.load_of(i),
+      share: s[7 + i],
       capacity: this.#raw.capacity_of(i),
     }));
   }
@@ -801,6 +877,47 @@ export class Rendezvous<N extends Key = string> {
   /** Nodes in insertion order. @example `hrw.nodes();` */
   nodes(): N[] {
     return this.#names.list(this.#raw.nodes());
+  }
+
+  /**
+   * What adding `node` would move, without adding it: the ideal (its weight
+   * share) and, given sample keys, which of them change owner (all to `node`).
+   *
+   * @example
+   * ```js
+   * const m = hrw.movementOnAdd('shard-d', { weight: 1, sampleKeys: keys });
+   * m.idealFraction;        // 0.2: shard-d's weight share, 1 / (1 + 2 + 1 + 1)
+   * m.keys.movedFraction;   // ≈ 0.2
+   * ```
+   * @throws {TypeError} / {RangeError} as {@link Rendezvous.add}.
+   * @throws {Error} if there are no nodes yet.
+   */
+  movementOnAdd(node: N, opts?: Pick<NodeOptions, 'weight'> & MovementOptions): SampleMovement<N> {
+    const o = options('options', opts);
+    const [weight] = nodeOpts(o);
+    const name = bytesOf(node, 'node');
+    const samples = o.sampleKeys;
+    const v = this.#raw.movement_on_add(name, weight, sampleCount(samples));
+    const next = this.#names.nextIndex();
+    return sampleMovement(v, samples, (i) => (i === next ? node : (this.#names.byIndex[i] as N)));
+  }
+
+  /**
+   * What removing `node` would move, without removing it (its weight share, and the sample keys it held).
+   *
+   * @example
+   * ```js
+   * hrw.movementOnRemove('shard-b', { sampleKeys: keys }).keys.moved.every((m) => m.from === 'shard-b'); // true
+   * ```
+   * @throws {RangeError} if `node` is not present.
+   * @throws {Error} if it is the only node.
+   */
+  movementOnRemove(node: N, opts?: MovementOptions): SampleMovement<N> {
+    const o = options('options', opts);
+    const name = bytesOf(node, 'node');
+    const samples = o.sampleKeys;
+    const v = this.#raw.movement_on_remove(name, sampleCount(samples));
+    return sampleMovement(v, samples, (i) => this.#names.byIndex[i] as N);
   }
 
   /**
@@ -938,6 +1055,43 @@ export class Maglev<N extends Key = string> {
   }
 
   /**
+   * What adding `node` would move, without adding it: the exact fraction of
+   * table entries that change owner, the ideal `1/(N+1)`, and, given sample
+   * keys, which of them change owner.
+   *
+   * @example
+   * ```js
+   * const mv = m.movementOnAdd('lb-4', { sampleKeys: keys });
+   * mv.tableFraction;   // 0.26: lb-4's quarter plus a little reshuffling
+   * mv.idealFraction;   // 0.25
+   * ```
+   * @throws {TypeError} / {RangeError} as {@link Maglev.add}.
+   * @throws {Error} if there are no nodes yet.
+   */
+  movementOnAdd(node: N, opts?: MovementOptions): SampleMovement<N> {
+    const o = options('options', opts);
+    const name = bytesOf(node, 'node');
+    const samples = o.sampleKeys;
+    const v = this.#raw.movement_on_add(name, sampleCount(samples));
+    const next = this.#names.nextIndex();
+    return sampleMovement(v, samples, (i) => (i === next ? node : (this.#names.byIndex[i] as N)));
+  }
+
+  /**
+   * What removing `node` would move, without removing it (ideal `1/N`).
+   * @example `m.movementOnRemove('lb-2').tableFraction; // ≈ 0.35 of 3 nodes`
+   * @throws {RangeError} if `node` is not present.
+   * @throws {Error} if it is the only node.
+   */
+  movementOnRemove(node: N, opts?: MovementOptions): SampleMovement<N> {
+    const o = options('options', opts);
+    const name = bytesOf(node, 'node');
+    const samples = o.sampleKeys;
+    const v = this.#raw.movement_on_remove(name, sampleCount(samples));
+    return sampleMovement(v, samples, (i) => this.#names.byIndex[i] as N);
+  }
+
+  /**
    * Load per node by table entries and, given sample keys, by counting them.
    * @example `m.stats().table.peakToMean; // 1.0005`
    */
@@ -1014,4 +1168,50 @@ export function jumpHashMany(keys: readonly Key[], buckets_: number): Uint32Arra
   raw.jump_batch(count, b);
   const out = readOutput(count * 4);
   return new Uint32Array(out.slice().buffer);
+}
+
+/**
+ * Load per bucket of jump hash over sample keys, counted in wasm: the same
+ * shape as {@link Rendezvous.stats} and {@link Maglev.stats}, with the bucket
+ * number as `node`. Each key is hashed as by {@link jumpHash}.
+ *
+ * @example
+ * ```js
+ * import { jumpStats } from 'quorumkit';
+ * const keys = Array.from({ length: 10000 }, (_, i) => `user:${i}`);
+ * const s = jumpStats(keys, 4);
+ * s.nodes;               // [{ node: 0, sampleShare: 0.2513 }, { node: 1, … }, …]
+ * s.sample.peakToMean;   // ≈ 1.02
+ * ```
+ * @throws {TypeError} if `keys` is not an array of strings or `Uint8Array`s, or `buckets` is not a number.
+ * @throws {RangeError} if `buckets` is not an integer in 1..=65536 (one counter per bucket).
+ */
+export function jumpStats(keys: readonly Key[], buckets_: number): { nodes: { node: number; sampleShare: number }[]; sample: LoadSummary } {
+  const b = integer('buckets', buckets_, 1, 65536);
+  const s = raw.jump_sample_stats(writeKeys(keys, 'keys'), b);
+  const nodes = Array.from({ length: b }, (_, i) => ({ node: i, sampleShare: s[7 + i] }));
+  return { nodes, sample: summary(s) };
+}
+
+/**
+ * What changing jump hash from `from` to `to` buckets moves, over sample
+ * keys: the ideal `|to − from| / max(from, to)` (`1/(n+1)` for one bucket,
+ * which jump hash meets in expectation) and which keys change bucket (on
+ * growth, only into the new buckets). Bucket numbers stand for the nodes.
+ *
+ * @example
+ * ```js
+ * import { jumpMovement } from 'quorumkit';
+ * const m = jumpMovement(keys, 4, 5);
+ * m.idealFraction;                              // 0.2
+ * m.keys.moved.every((k) => k.to === 4);        // true
+ * ```
+ * @throws {TypeError} if `keys` is not an array of strings or `Uint8Array`s, or `from`/`to` not numbers.
+ * @throws {RangeError} if `from` or `to` is not an integer in 1..=4294967295.
+ */
+export function jumpMovement(keys: readonly Key[], from: number, to: number): SampleMovement<number> & { keys: NonNullable<SampleMovement<number>['keys']> } {
+  const f = integer('from', from, 1, NONE);
+  const t = integer('to', to, 1, NONE);
+  const v = raw.jump_sample_movement(writeKeys(keys, 'keys'), f, t);
+  return sampleMovement(v, keys, (i) => i) as SampleMovement<number> & { keys: NonNullable<SampleMovement<number>['keys']> };
 }

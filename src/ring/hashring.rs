@@ -464,6 +464,63 @@ pub struct KeyMovement {
     pub moved_fraction: f64,
 }
 
+impl KeyMovement {
+    /// Compares each key's owner before (`before[i]`) and after (`after[i]`)
+    /// a change; the slices are parallel (extra entries of the longer one
+    /// are ignored).
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::ring::KeyMovement;
+    /// let m = KeyMovement::between(&[0, 1, 1, 2], &[0, 3, 1, 3]);
+    /// assert_eq!((m.moved, m.from, m.to), (vec![1, 3], vec![1, 2], vec![3, 3]));
+    /// assert_eq!(m.moved_fraction, 0.5);
+    /// ```
+    pub fn between(before: &[u32], after: &[u32]) -> KeyMovement {
+        let mut m = KeyMovement::default();
+        let n = before.len().min(after.len());
+        for (i, (&f, &t)) in before.iter().zip(after).enumerate() {
+            if f != t {
+                m.moved.push(i as u32);
+                m.from.push(f);
+                m.to.push(t);
+            }
+        }
+        m.moved_fraction = if n == 0 {
+            0.0
+        } else {
+            m.moved.len() as f64 / n as f64
+        };
+        m
+    }
+}
+
+/// What a membership change moves in an algorithm without arcs
+/// ([`Rendezvous`](super::Rendezvous), [`Maglev`](super::Maglev),
+/// [`jump_movement`](super::jump_movement)), measured over sample keys.
+///
+/// # Examples
+/// ```
+/// use quorumkit::ring::Rendezvous;
+/// let mut r = Rendezvous::new();
+/// r.add(b"a", 1.0)?;
+/// r.add(b"b", 1.0)?;
+/// let m = r.movement_on_add(b"c", 2.0, b"k1k2k3", &[2, 4, 6])?;
+/// assert_eq!(m.ideal_fraction, 0.5); // c's weight share: 2 / (1 + 1 + 2)
+/// assert!(m.keys.to.iter().all(|&t| t == 2)); // keys move only to c
+/// # Ok::<(), quorumkit::ring::RingError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct SampleMovement {
+    /// The least any scheme must move: the joining or leaving node's weight
+    /// share (`1/(N+1)` at equal weights).
+    pub ideal_fraction: f64,
+    /// Maglev only: the exact fraction of lookup-table entries that change owner.
+    pub table_fraction: Option<f64>,
+    /// Which sample keys change owner.
+    pub keys: KeyMovement,
+}
+
 #[derive(Debug, Clone)]
 struct Node {
     name: Box<[u8]>,
@@ -1744,20 +1801,7 @@ impl HashRing {
         let mut after_owners = vec![0u32; ends.len()];
         self.get_many(keys, ends, &mut before_owners)?;
         after.get_many(keys, ends, &mut after_owners)?;
-        let mut m = KeyMovement::default();
-        for (i, (&f, &t)) in before_owners.iter().zip(&after_owners).enumerate() {
-            if f != t {
-                m.moved.push(i as u32);
-                m.from.push(f);
-                m.to.push(t);
-            }
-        }
-        m.moved_fraction = if ends.is_empty() {
-            0.0
-        } else {
-            m.moved.len() as f64 / ends.len() as f64
-        };
-        Ok(m)
+        Ok(KeyMovement::between(&before_owners, &after_owners))
     }
 }
 

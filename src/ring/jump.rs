@@ -1,8 +1,13 @@
 //! Jump consistent hash (Lamping & Veach, 2014).
 
 use super::packed::{check_out, PackedKeys};
+use super::stats::LoadStats;
+use super::{KeyMovement, SampleMovement};
 use crate::hash;
 use crate::ArgError;
+
+/// The most buckets [`jump_stats`] counts (one counter per bucket).
+pub const MAX_STATS_BUCKETS: u32 = 65_536;
 
 fn check_buckets(buckets: u32) -> Result<(), ArgError> {
     if buckets == 0 {
@@ -115,4 +120,154 @@ pub fn jump_many_u64(keys: &[u64], buckets: u32, out: &mut [u32]) -> Result<(), 
         *o = jump(k, buckets);
     }
     Ok(())
+}
+
+/// Load per bucket of jump hash over sample keys (packed as in
+/// [`PackedKeys`], each hashed as by [`jump_hash_bytes`]): the same
+/// [`LoadStats`] as the other algorithms' `sample_stats`, with bucket `b` at
+/// index `b` and every bucket of weight 1.
+///
+/// # Examples
+/// ```
+/// use quorumkit::ring::{jump_hash_bytes, jump_stats};
+/// let s = jump_stats(b"k1k2k3k4", &[2, 4, 6, 8], 2)?;
+/// assert_eq!(s.nodes, 2);
+/// let in_0 = [b"k1", b"k2", b"k3", b"k4"].iter().filter(|k| jump_hash_bytes(&k[..], 2) == Ok(0)).count();
+/// assert_eq!(s.shares[0], in_0 as f64 / 4.0);
+/// # Ok::<(), quorumkit::ArgError>(())
+/// ```
+///
+/// # Errors
+/// [`ArgError`] (`buckets`) when `buckets` is 0 or above
+/// [`MAX_STATS_BUCKETS`]; (`ends`) for bad offsets.
+pub fn jump_stats(keys: &[u8], ends: &[u32], buckets: u32) -> Result<LoadStats, ArgError> {
+    if buckets == 0 || buckets > MAX_STATS_BUCKETS {
+        return Err(ArgError::range(
+            "buckets",
+            format!("an integer in 1..={MAX_STATS_BUCKETS}"),
+            buckets,
+        ));
+    }
+    let packed = PackedKeys::new(keys, ends)?;
+    let mut counts = vec![0u64; buckets as usize];
+    for k in packed {
+        counts[jump(hash::xxh64(k, 0), buckets) as usize] += 1;
+    }
+    Ok(LoadStats::from_counts(
+        &counts,
+        &vec![1.0; buckets as usize],
+    ))
+}
+
+/// What growing or shrinking jump hash from `from` to `to` buckets moves,
+/// over packed sample keys: the ideal `|to − from| / max(from, to)` (exactly
+/// what jump hash moves in expectation: `1/(n+1)` for one bucket), and which
+/// keys change bucket (on growth, only into the new buckets).
+///
+/// # Examples
+/// ```
+/// use quorumkit::ring::jump_movement;
+/// let m = jump_movement(b"k1k2k3", &[2, 4, 6], 4, 5)?;
+/// assert_eq!(m.ideal_fraction, 0.2);
+/// assert!(m.keys.to.iter().all(|&b| b == 4));
+/// # Ok::<(), quorumkit::ArgError>(())
+/// ```
+///
+/// # Errors
+/// [`ArgError`] (`from` or `to`) when either is 0; (`ends`) for bad offsets.
+pub fn jump_movement(
+    keys: &[u8],
+    ends: &[u32],
+    from: u32,
+    to: u32,
+) -> Result<SampleMovement, ArgError> {
+    for (param, b) in [("from", from), ("to", to)] {
+        if b == 0 {
+            return Err(ArgError::range(param, "an integer in 1..=4294967295", b));
+        }
+    }
+    let packed = PackedKeys::new(keys, ends)?;
+    let (mut before, mut after) = (
+        Vec::with_capacity(ends.len()),
+        Vec::with_capacity(ends.len()),
+    );
+    for k in packed {
+        let h = hash::xxh64(k, 0);
+        before.push(jump(h, from));
+        after.push(jump(h, to));
+    }
+    Ok(SampleMovement {
+        ideal_fraction: f64::from(from.abs_diff(to)) / f64::from(from.max(to)),
+        table_fraction: None,
+        keys: KeyMovement::between(&before, &after),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jump_stats_counts_the_buckets_jump_hash_chooses() {
+        let keys: Vec<String> = (0..1000).map(|i| format!("user:{i}")).collect();
+        let bytes: Vec<u8> = keys.iter().flat_map(|k| k.bytes()).collect();
+        let mut ends = Vec::new();
+        let mut at = 0u32;
+        for k in &keys {
+            at += k.len() as u32;
+            ends.push(at);
+        }
+        let s = jump_stats(&bytes, &ends, 7).unwrap();
+        let mut counts = [0u64; 7];
+        for k in &keys {
+            counts[jump_hash_bytes(k.as_bytes(), 7).unwrap() as usize] += 1;
+        }
+        assert_eq!(s, LoadStats::from_counts(&counts, &[1.0; 7]));
+        assert!((s.shares.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+        assert!(
+            s.peak_to_mean > 1.0 && s.peak_to_mean < 1.3,
+            "{}",
+            s.peak_to_mean
+        );
+    }
+
+    #[test]
+    fn jump_stats_rejects_bucket_counts_it_cannot_count() {
+        assert_eq!(jump_stats(b"", &[], 0).unwrap_err().param, "buckets");
+        assert!(jump_stats(b"", &[], MAX_STATS_BUCKETS + 1).is_err());
+        let empty = jump_stats(b"", &[], 3).unwrap();
+        assert_eq!((empty.nodes, empty.peak), (3, 0.0));
+        assert!(jump_stats(b"ab", &[3], 2).is_err());
+    }
+
+    #[test]
+    fn jump_movement_moves_only_into_the_new_bucket_about_one_in_n_plus_one() {
+        let keys: Vec<String> = (0..4000).map(|i| format!("user:{i}")).collect();
+        let bytes: Vec<u8> = keys.iter().flat_map(|k| k.bytes()).collect();
+        let mut ends = Vec::new();
+        let mut at = 0u32;
+        for k in &keys {
+            at += k.len() as u32;
+            ends.push(at);
+        }
+        let grow = jump_movement(&bytes, &ends, 4, 5).unwrap();
+        assert!(grow.keys.to.iter().all(|&b| b == 4));
+        assert!(
+            (grow.keys.moved_fraction - 0.2).abs() < 0.03,
+            "{}",
+            grow.keys.moved_fraction
+        );
+        let shrink = jump_movement(&bytes, &ends, 5, 4).unwrap();
+        assert_eq!(shrink.keys.moved, grow.keys.moved);
+        assert_eq!(shrink.ideal_fraction, 0.2);
+        assert_eq!(
+            jump_movement(&bytes, &ends, 3, 3)
+                .unwrap()
+                .keys
+                .moved_fraction,
+            0.0
+        );
+        assert_eq!(jump_movement(b"", &[], 0, 3).unwrap_err().param, "from");
+        assert_eq!(jump_movement(b"", &[], 3, 0).unwrap_err().param, "to");
+    }
 }

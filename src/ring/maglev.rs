@@ -2,7 +2,7 @@
 
 use super::nodeset::{repeats, NodeSet};
 use super::packed::{check_out, PackedKeys};
-use super::{LoadStats, RingError};
+use super::{KeyMovement, LoadStats, RingError, SampleMovement};
 use crate::hash;
 use crate::ArgError;
 
@@ -372,6 +372,94 @@ impl Maglev {
             }
         }
         LoadStats::from_counts(&counts, &self.set.weights())
+    }
+
+    /// What adding `name` would move, without adding it: the exact fraction
+    /// of table entries that change owner, the ideal `1/(N+1)`, and which of
+    /// the packed sample keys change owner.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::ring::Maglev;
+    /// let mut m = Maglev::new(65_537)?;
+    /// m.add_many([&b"a"[..], b"b", b"c"])?;
+    /// let mv = m.movement_on_add(b"d", b"k1k2", &[2, 4])?;
+    /// assert_eq!(mv.ideal_fraction, 0.25);
+    /// let t = mv.table_fraction.unwrap();
+    /// assert!(t > 0.24 && t < 0.3, "{t}"); // d's share plus a little reshuffling
+    /// # Ok::<(), quorumkit::ring::RingError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`RingError::Arg`] as [`add`](Maglev::add) or for bad `ends`;
+    /// [`RingError::Empty`] when there are no nodes yet.
+    pub fn movement_on_add(
+        &self,
+        name: &[u8],
+        keys: &[u8],
+        ends: &[u32],
+    ) -> Result<SampleMovement, RingError> {
+        let mut after = self.clone();
+        after.add(name)?;
+        self.movement_to(&after, 1.0 / after.len() as f64, keys, ends)
+    }
+
+    /// What removing `name` would move, without removing it (as
+    /// [`movement_on_add`](Maglev::movement_on_add); the ideal is `1/N`).
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::ring::Maglev;
+    /// let mut m = Maglev::new(251)?;
+    /// m.add_many([&b"a"[..], b"b"])?;
+    /// let mv = m.movement_on_remove(b"b", b"k1k2", &[2, 4])?;
+    /// assert_eq!(mv.ideal_fraction, 0.5);
+    /// assert!(mv.keys.to.iter().all(|&t| t == 0));
+    /// # Ok::<(), quorumkit::ring::RingError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`RingError::Arg`] (`node`) if `name` is not present, or for bad
+    /// `ends`; [`RingError::Empty`] if it is the only node.
+    pub fn movement_on_remove(
+        &self,
+        name: &[u8],
+        keys: &[u8],
+        ends: &[u32],
+    ) -> Result<SampleMovement, RingError> {
+        if !self.contains(name) {
+            return Err(super::rendezvous::not_present(name));
+        }
+        let mut after = self.clone();
+        after.remove(name);
+        self.movement_to(&after, 1.0 / self.len() as f64, keys, ends)
+    }
+
+    fn movement_to(
+        &self,
+        after: &Maglev,
+        ideal_fraction: f64,
+        keys: &[u8],
+        ends: &[u32],
+    ) -> Result<SampleMovement, RingError> {
+        if self.table.is_empty() || after.table.is_empty() {
+            return Err(RingError::Empty);
+        }
+        let changed = self
+            .table
+            .iter()
+            .zip(&after.table)
+            .filter(|(a, b)| a != b)
+            .count();
+        let mut before_owners = vec![0u32; ends.len()];
+        let mut after_owners = vec![0u32; ends.len()];
+        self.get_many(keys, ends, &mut before_owners)?;
+        after.get_many(keys, ends, &mut after_owners)?;
+        Ok(SampleMovement {
+            ideal_fraction,
+            table_fraction: Some(changed as f64 / self.table.len() as f64),
+            keys: KeyMovement::between(&before_owners, &after_owners),
+        })
     }
 
     /// Load per node over a sample of packed keys.

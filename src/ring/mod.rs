@@ -111,9 +111,13 @@ use std::fmt;
 pub use bounded::BoundedLoadRing;
 pub use hashring::{
     HashMode, HashRing, KetamaCompat, KetamaOptions, KeyMovement, MovedArcs, Movement, NodeOptions,
-    PointPositions, RingPoints, ShareFloat, DEFAULT_VNODES, KETAMA_VNODES, MAX_VNODES,
+    PointPositions, RingPoints, SampleMovement, ShareFloat, DEFAULT_VNODES, KETAMA_VNODES,
+    MAX_VNODES,
 };
-pub use jump::{jump_hash, jump_hash_bytes, jump_many, jump_many_u64};
+pub use jump::{
+    jump_hash, jump_hash_bytes, jump_many, jump_many_u64, jump_movement, jump_stats,
+    MAX_STATS_BUCKETS,
+};
 pub use maglev::{Maglev, MAX_TABLE_SIZE};
 pub use packed::PackedKeys;
 pub use rendezvous::Rendezvous;

@@ -2,7 +2,7 @@
 
 use super::nodeset::NodeSet;
 use super::packed::{check_out, PackedKeys};
-use super::{LoadStats, RingError};
+use super::{KeyMovement, LoadStats, RingError, SampleMovement};
 use crate::hash;
 use crate::ArgError;
 
@@ -305,6 +305,92 @@ impl Rendezvous {
         Ok(scored.into_iter().take(n).map(|(_, _, i)| i).collect())
     }
 
+    /// What adding `name` with `weight` would move, without adding it: the
+    /// ideal (its weight share) and which of the packed sample keys change
+    /// owner (all of them to the new node).
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::ring::Rendezvous;
+    /// let mut r = Rendezvous::new();
+    /// r.add(b"a", 1.0)?;
+    /// let m = r.movement_on_add(b"b", 1.0, b"k1k2", &[2, 4])?;
+    /// assert_eq!(m.ideal_fraction, 0.5);
+    /// # Ok::<(), quorumkit::ring::RingError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`RingError::Arg`] as [`add`](Rendezvous::add) or for bad `ends`;
+    /// [`RingError::Empty`] when there are no nodes yet.
+    pub fn movement_on_add(
+        &self,
+        name: &[u8],
+        weight: f64,
+        keys: &[u8],
+        ends: &[u32],
+    ) -> Result<SampleMovement, RingError> {
+        let mut after = self.clone();
+        after.add(name, weight)?;
+        let total: f64 = after.set.weights().iter().sum();
+        self.movement_to(&after, weight / total, keys, ends)
+    }
+
+    /// What removing `name` would move, without removing it: the ideal (its
+    /// weight share) and which sample keys change owner (all of them from it).
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::ring::Rendezvous;
+    /// let mut r = Rendezvous::new();
+    /// r.add(b"a", 1.0)?;
+    /// r.add(b"b", 3.0)?;
+    /// let m = r.movement_on_remove(b"b", b"k1k2", &[2, 4])?;
+    /// assert_eq!(m.ideal_fraction, 0.75);
+    /// assert!(m.keys.from.iter().all(|&f| f == 1));
+    /// # Ok::<(), quorumkit::ring::RingError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`RingError::Arg`] (`node`) if `name` is not present, or for bad
+    /// `ends`; [`RingError::Empty`] if it is the only node.
+    pub fn movement_on_remove(
+        &self,
+        name: &[u8],
+        keys: &[u8],
+        ends: &[u32],
+    ) -> Result<SampleMovement, RingError> {
+        let Some(weight) = self
+            .set
+            .index_of(name)
+            .and_then(|i| self.set.get(i))
+            .map(|m| m.weight)
+        else {
+            return Err(not_present(name));
+        };
+        let total: f64 = self.set.weights().iter().sum();
+        let mut after = self.clone();
+        after.remove(name);
+        self.movement_to(&after, weight / total, keys, ends)
+    }
+
+    fn movement_to(
+        &self,
+        after: &Rendezvous,
+        ideal_fraction: f64,
+        keys: &[u8],
+        ends: &[u32],
+    ) -> Result<SampleMovement, RingError> {
+        let mut before_owners = vec![0u32; ends.len()];
+        let mut after_owners = vec![0u32; ends.len()];
+        self.get_many(keys, ends, &mut before_owners)?;
+        after.get_many(keys, ends, &mut after_owners)?;
+        Ok(SampleMovement {
+            ideal_fraction,
+            table_fraction: None,
+            keys: KeyMovement::between(&before_owners, &after_owners),
+        })
+    }
+
     /// Load per node over a sample of packed keys.
     ///
     /// # Examples
@@ -335,4 +421,13 @@ impl Rendezvous {
 fn score(weight: f64, u: u64) -> f64 {
     let x = ((u >> 11) as f64 + 0.5) / 9_007_199_254_740_992.0;
     weight / -libm::log(x)
+}
+
+pub(super) fn not_present(name: &[u8]) -> RingError {
+    ArgError::range(
+        "node",
+        "a name in the set",
+        format!("'{}'", String::from_utf8_lossy(name)),
+    )
+    .into()
 }

@@ -19,8 +19,9 @@ use super::args;
 use super::errors::{arg_error, JsResult};
 use super::scratch::{with_batch, with_key, with_out_words};
 use crate::ring::{
-    jump_hash, jump_hash_bytes, jump_many, BoundedLoadRing, HashMode, HashRing, LoadStats, Maglev,
-    MovedArcs, Movement, NodeOptions, PointPositions, Rendezvous, RingError, MAX_VNODES,
+    jump_hash, jump_hash_bytes, jump_many, jump_movement, jump_stats, BoundedLoadRing, HashMode,
+    HashRing, LoadStats, Maglev, MovedArcs, Movement, NodeOptions, PointPositions, Rendezvous,
+    RingError, SampleMovement, MAX_VNODES,
 };
 use crate::ArgError;
 use wasm_bindgen::prelude::*;
@@ -126,6 +127,35 @@ fn pack_movement(m: &Movement, bits: u32, keys: Option<&crate::ring::KeyMovement
         }
     }
     v.into_boxed_slice()
+}
+
+/// `[idealFraction, tableFraction, keyMovedFraction, movedCount, …moved
+/// (index, from, to)]`; `tableFraction` is NaN except for Maglev.
+fn pack_sample_movement(m: &SampleMovement) -> Box<[f64]> {
+    let k = &m.keys;
+    let mut v = Vec::with_capacity(4 + 3 * k.moved.len());
+    v.extend_from_slice(&[
+        m.ideal_fraction,
+        m.table_fraction.unwrap_or(f64::NAN),
+        k.moved_fraction,
+        k.moved.len() as f64,
+    ]);
+    for i in 0..k.moved.len() {
+        v.push(f64::from(k.moved[i]));
+        v.push(f64::from(k.from[i]));
+        v.push(f64::from(k.to[i]));
+    }
+    v.into_boxed_slice()
+}
+
+/// Runs a movement analysis over `count` packed sample keys.
+fn sample_movement(
+    count: usize,
+    f: impl FnOnce(&[u8], &[u32]) -> Result<SampleMovement, RingError>,
+) -> JsResult<Box<[f64]>> {
+    with_batch(count, 0, |keys, ends, _| f(keys, ends))?
+        .map(|m| pack_sample_movement(&m))
+        .map_err(ring_error)
 }
 
 fn parse_mode(hash: &str, default_port: Option<f64>) -> Result<HashMode, ArgError> {
@@ -280,6 +310,20 @@ impl RawHashRing {
     #[wasm_bindgen(getter)]
     pub fn point_count(&self) -> usize {
         self.ring.points().owners.len()
+    }
+
+    /// The ring position of the key in the key buffer, in the ring's hash
+    /// mode (ketama included), widened to `u64` (a BigInt in JavaScript).
+    pub fn key_position(&self, len: usize) -> u64 {
+        with_key(len, |key| self.ring.mode().key_position(key))
+    }
+
+    /// The index (into the points) of the point owning the key: the first
+    /// point at or after its position, wrapping to 0; [`NONE`] when empty.
+    pub fn point_index(&self, len: usize) -> u32 {
+        with_key(len, |key| {
+            self.ring.point_index(key).map_or(NONE, |k| k as u32)
+        })
     }
 
     /// Pointer to the sorted positions (`u32` or `u64` by `position_bits`).
@@ -514,6 +558,21 @@ impl RawRendezvous {
         self.set.nodes().into()
     }
 
+    /// What adding `name` with `weight` would move, over `count` packed
+    /// sample keys (layout: see `pack_sample_movement`).
+    pub fn movement_on_add(&self, name: &[u8], weight: f64, count: usize) -> JsResult<Box<[f64]>> {
+        sample_movement(count, |keys, ends| {
+            self.set.movement_on_add(name, weight, keys, ends)
+        })
+    }
+
+    /// What removing `name` would move, over `count` packed sample keys.
+    pub fn movement_on_remove(&self, name: &[u8], count: usize) -> JsResult<Box<[f64]>> {
+        sample_movement(count, |keys, ends| {
+            self.set.movement_on_remove(name, keys, ends)
+        })
+    }
+
     /// Load over `count` packed sample keys.
     pub fn sample_stats(&self, count: usize) -> JsResult<Box<[f64]>> {
         with_batch(count, 0, |keys, ends, _| self.set.sample_stats(keys, ends))?
@@ -610,6 +669,21 @@ impl RawMaglev {
         pack_stats(&self.table.table_stats())
     }
 
+    /// What adding `name` would move: table entries and `count` packed
+    /// sample keys (layout: see `pack_sample_movement`).
+    pub fn movement_on_add(&self, name: &[u8], count: usize) -> JsResult<Box<[f64]>> {
+        sample_movement(count, |keys, ends| {
+            self.table.movement_on_add(name, keys, ends)
+        })
+    }
+
+    /// What removing `name` would move (as `movement_on_add`).
+    pub fn movement_on_remove(&self, name: &[u8], count: usize) -> JsResult<Box<[f64]>> {
+        sample_movement(count, |keys, ends| {
+            self.table.movement_on_remove(name, keys, ends)
+        })
+    }
+
     /// Load over `count` packed sample keys.
     pub fn sample_stats(&self, count: usize) -> JsResult<Box<[f64]>> {
         with_batch(count, 0, |keys, ends, _| {
@@ -649,5 +723,32 @@ pub fn jump_batch(count: usize, buckets: f64) -> JsResult<()> {
     let b = buckets_arg(buckets).map_err(arg_error)?;
     batch_u32(count, |keys, ends, out| {
         jump_many(keys, ends, b, out).map_err(RingError::Arg)
+    })
+}
+
+/// Load per bucket of jump hash over `count` packed sample keys (layout: see
+/// `pack_stats`, bucket `b` at share index `b`).
+#[wasm_bindgen]
+pub fn jump_sample_stats(count: usize, buckets: f64) -> JsResult<Box<[f64]>> {
+    let b = args::int(
+        "buckets",
+        buckets,
+        1,
+        u64::from(crate::ring::MAX_STATS_BUCKETS),
+    )
+    .map_err(arg_error)? as u32;
+    with_batch(count, 0, |keys, ends, _| jump_stats(keys, ends, b))?
+        .map(|s| pack_stats(&s))
+        .map_err(arg_error)
+}
+
+/// What changing jump hash from `from` to `to` buckets moves, over `count`
+/// packed sample keys (layout: see `pack_sample_movement`).
+#[wasm_bindgen]
+pub fn jump_sample_movement(count: usize, from: f64, to: f64) -> JsResult<Box<[f64]>> {
+    let from = args::int("from", from, 1, u64::from(u32::MAX)).map_err(arg_error)? as u32;
+    let to = args::int("to", to, 1, u64::from(u32::MAX)).map_err(arg_error)? as u32;
+    sample_movement(count, |keys, ends| {
+        jump_movement(keys, ends, from, to).map_err(RingError::Arg)
     })
 }

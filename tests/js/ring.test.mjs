@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import HashRingPeer from 'hashring';
-import { HashRing, BoundedLoadRing, Rendezvous, Maglev, jumpHash, jumpHashMany, crc32 } from 'quorumkit';
+import { HashRing, BoundedLoadRing, Rendezvous, Maglev, jumpHash, jumpHashMany, jumpStats, jumpMovement, crc32, xxh64, xxh3 } from 'quorumkit';
 
 const utf8 = (s) => new TextEncoder().encode(s);
 
@@ -298,6 +298,8 @@ test('BoundedLoadRing keeps peak/mean within 1 + ε; release frees capacity', ()
   const loads = lb.loads();
   assert.equal(loads.reduce((t, l) => t + l.load, 0), 20_000);
   assert.ok(loads.every((l) => l.load <= l.capacity));
+  assert.ok(loads.every((l) => l.share === l.load / 20_000), 'share is load over all keys placed');
+  assert.equal(new BoundedLoadRing().add('x').loads()[0].share, 0);
   const node = lb.assign('session');
   lb.release(node);
   assert.equal(lb.total, 20_000);
@@ -319,6 +321,128 @@ test('Maglev table view and balance; jumpHash reproduces the paper', () => {
     assert.equal(jumpHash(key, buckets), want);
   }
   assert.equal(jumpHash('user:1', 10), jumpHash(utf8('user:1'), 10));
+});
+
+test('keyPosition: the key\'s place in every mode, typed like points(); pointIndex ends the walk at the owner', () => {
+  const keys = randomKeys(300, 11);
+  for (const hash of ['seed', 'ketama', 'hash_ring', 'libketama', 'xxh64', 'xxh3']) {
+    const ring = new HashRing({ hash, vnodes: 16 });
+    const bits = hash.startsWith('xxh') ? 64 : 32;
+    // The position depends on the key and the mode only: known even on an empty ring.
+    const empty = ring.keyPosition('user:1');
+    assert.equal(typeof empty, bits === 64 ? 'bigint' : 'number', hash);
+    throwsLike(() => ring.pointIndex('user:1'), Error, /^the ring is empty: add a node first$/);
+    ring.addMany(['a', 'b', ['c', { weight: 2 }], 'd']);
+    const { positions, owners, names } = ring.points();
+    const pos = positions.slice();
+    const own = owners.slice();
+    for (const key of keys) {
+      const p = ring.keyPosition(key);
+      assert.equal(p, ring.keyPosition(utf8(key)), `${hash}: bytes and string agree`);
+      if (bits === 32) assert.ok(Number.isInteger(p) && p >= 0 && p < 2 ** 32);
+      else assert.ok(p >= 0n && p < 2n ** 64n);
+      const i = ring.pointIndex(key);
+      // Naive reference: the first point at or after the position, else the first point.
+      let first = pos.findIndex((x) => x >= p);
+      if (first < 0) first = 0;
+      assert.equal(pos[i], pos[first], `${hash}: ${key} lands on the first point at or after it`);
+      assert.equal(names[own[i]], ring.get(key), `${hash}: ${key}: the point's owner is get()`);
+    }
+    ring.free();
+  }
+  // The positions are the documented hashes.
+  assert.equal(new HashRing({ hash: 'seed' }).keyPosition('123456789'), crc32('123456789'));
+  assert.equal(new HashRing({ hash: 'xxh64' }).keyPosition('user:42'), xxh64('user:42'));
+  assert.equal(new HashRing({ hash: 'xxh3' }).keyPosition('user:42'), xxh3('user:42'));
+  throwsLike(() => new HashRing().keyPosition(42), TypeError, /^key must be a string or Uint8Array/);
+  throwsLike(() => new HashRing().pointIndex(null), TypeError, /^key must be a string or Uint8Array/);
+});
+
+test('jumpStats counts jumpHashMany\'s answers in wasm, shaped like the other sample stats', () => {
+  const keys = Array.from({ length: 5000 }, (_, i) => `user:${i}`);
+  for (const buckets of [1, 3, 8]) {
+    const s = jumpStats(keys, buckets);
+    const counts = new Array(buckets).fill(0);
+    for (const b of jumpHashMany(keys, buckets)) counts[b]++;
+    assert.deepEqual(s.nodes, counts.map((c, b) => ({ node: b, sampleShare: c / keys.length })));
+    assert.equal(s.sample.nodes, buckets);
+    assert.equal(s.sample.mean, 1 / buckets);
+    assert.equal(s.sample.peak, Math.max(...counts) / keys.length);
+    assert.ok(Math.abs(s.sample.peakToMean - s.sample.peak * buckets) < 1e-12);
+    assert.ok(s.sample.peakToMean < 1.1, `balanced: ${s.sample.peakToMean}`);
+  }
+  // The same shape as Rendezvous.stats: nodes[].sampleShare and a sample summary.
+  const hrw = new Rendezvous().add('a').add('b');
+  assert.deepEqual(Object.keys(jumpStats(keys, 2)).sort(), Object.keys(hrw.stats(keys)).sort());
+  hrw.free();
+  assert.equal(jumpStats([], 2).sample.peak, 0);
+  throwsLike(() => jumpStats(keys, 0), RangeError, /^buckets must be an integer in 1\.\.=65536, got 0$/);
+  throwsLike(() => jumpStats(keys, 65537), RangeError, /^buckets must be an integer in 1\.\.=65536, got 65537$/);
+  throwsLike(() => jumpStats(keys, 2.5), RangeError, /^buckets must be/);
+  throwsLike(() => jumpStats(keys, '2'), TypeError, /^buckets must be a number/);
+  throwsLike(() => jumpStats('user:1', 2), TypeError, /^keys must be/);
+});
+
+test('movementOnAdd/Remove for Rendezvous and Maglev, jumpMovement: ideal share, moved keys against a naive count', () => {
+  const keys = randomKeys(4000, 5);
+  /** Naive reference: owners before and after, compared key by key. */
+  const naive = (before, after) => {
+    const moved = [];
+    before.forEach((b, i) => { if (b !== after[i]) moved.push({ index: i, key: keys[i], from: b, to: after[i] }); });
+    return { movedFraction: moved.length / keys.length, moved };
+  };
+
+  const hrw = new Rendezvous().add('a').add('b', { weight: 2 }).add('c');
+  const before = hrw.getMany(keys);
+  const add = hrw.movementOnAdd('d', { weight: 1, sampleKeys: keys });
+  assert.equal(add.idealFraction, 1 / 5);
+  assert.equal(add.tableFraction, undefined);
+  const grown = new Rendezvous().add('a').add('b', { weight: 2 }).add('c').add('d');
+  assert.deepEqual(add.keys, naive(before, grown.getMany(keys)));
+  assert.ok(add.keys.moved.every((m) => m.to === 'd'), 'keys move only to the new node');
+  assert.ok(Math.abs(add.keys.movedFraction - 0.2) < 0.03, `${add.keys.movedFraction}`);
+  assert.equal(hrw.size, 3, 'nothing was added');
+  const rem = hrw.movementOnRemove('b', { sampleKeys: keys });
+  assert.equal(rem.idealFraction, 2 / 4);
+  assert.ok(rem.keys.moved.every((m) => m.from === 'b'));
+  assert.equal(hrw.movementOnRemove('b').keys, undefined);
+  throwsLike(() => hrw.movementOnRemove('zz'), RangeError, /^node must be a name in the set, got 'zz'$/);
+  throwsLike(() => hrw.movementOnAdd('a'), RangeError, /^node/);
+  throwsLike(() => new Rendezvous().movementOnAdd('a', { sampleKeys: keys }), Error, /ring is empty/);
+  grown.free();
+  hrw.free();
+
+  const m = new Maglev({ tableSize: 4099 });
+  m.addMany(['lb-1', 'lb-2', 'lb-3']);
+  const mb = m.getMany(keys);
+  const madd = m.movementOnAdd('lb-4', { sampleKeys: keys });
+  assert.equal(madd.idealFraction, 1 / 4);
+  assert.ok(madd.tableFraction > 0.24 && madd.tableFraction < 0.3, `table ${madd.tableFraction}`);
+  const after = new Maglev({ tableSize: 4099 });
+  after.addMany(['lb-1', 'lb-2', 'lb-3', 'lb-4']);
+  assert.deepEqual(madd.keys, naive(mb, after.getMany(keys)));
+  const t0 = m.table().slice();
+  const t1 = after.table();
+  let changed = 0;
+  for (let i = 0; i < t0.length; i++) if (t0[i] !== t1[i]) changed++;
+  assert.equal(madd.tableFraction, changed / t0.length, 'table fraction is exact');
+  const mrem = m.movementOnRemove('lb-2', { sampleKeys: keys });
+  assert.equal(mrem.idealFraction, 1 / 3);
+  assert.ok(mrem.keys.moved.some((k) => k.from === 'lb-2'));
+  throwsLike(() => m.movementOnRemove('nope'), RangeError, /^node must be a name in the set/);
+  const one = new Maglev({ tableSize: 251 }).add('x');
+  throwsLike(() => one.movementOnRemove('x'), Error, /ring is empty/);
+  for (const x of [m, after, one]) x.free();
+
+  const jb = jumpHashMany(keys, 4);
+  const jm = jumpMovement(keys, 4, 5);
+  assert.equal(jm.idealFraction, 0.2);
+  assert.deepEqual(jm.keys, naive(Array.from(jb), Array.from(jumpHashMany(keys, 5))));
+  assert.ok(jm.keys.moved.every((k) => k.to === 4));
+  assert.equal(jumpMovement(keys, 5, 4).keys.movedFraction, jm.keys.movedFraction);
+  throwsLike(() => jumpMovement(keys, 0, 4), RangeError, /^from must be an integer in 1\.\.=4294967295, got 0$/);
+  throwsLike(() => jumpMovement(keys, 4, 1.5), RangeError, /^to must be an integer/);
+  throwsLike(() => jumpMovement(keys, 4, '5'), TypeError, /^to must be a number/);
 });
 
 // ---- errors --------------------------------------------------------------------

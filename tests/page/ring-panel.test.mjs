@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { crc32 } from 'quorumkit';
+import { crc32, HashRing, Maglev, Rendezvous, jumpStats } from 'quorumkit';
 import { root } from '../../scripts/lib.mjs';
 import { launch, collectProblems } from '../helpers/browser.mjs';
 import { startPageServer } from '../helpers/page-server.mjs';
@@ -115,6 +115,78 @@ test('ring panel: the controls are keyboard-operable and the key lookup shows th
   }
   assert.ok(shown, 'hovering near the keys shows a tooltip');
   assert.match(await page.textContent('#ring-tip'), /^user:\d+: hash 0x[0-9a-f]{8} = /);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+/** Moves the mouse around the key circle until the tooltip shows; returns its text or null. */
+async function hoverAKey(page) {
+  const box = await page.locator('#ring-canvas').boundingBox();
+  for (let a = 0; a < 360; a += 3) {
+    const r = box.width / 2 - 24 - 12;
+    await page.mouse.move(box.x + box.width / 2 + r * Math.cos(a * Math.PI / 180), box.y + box.height / 2 + r * Math.sin(a * Math.PI / 180));
+    if (await page.locator('#ring-tip').isVisible()) return page.textContent('#ring-tip');
+  }
+  return null;
+}
+
+test('ring panel: ketama keys sit on the circle at the package\'s MD5 position, with the hover walk', async () => {
+  const { page, problems } = await open();
+  await page.selectOption('#ring-algo', 'ketama');
+  assert.doesNotMatch(await page.textContent('#ring-note'), /does not expose/);
+  await page.fill('#ring-lookup', 'user:42');
+  const out = await page.textContent('#ring-lookup-out');
+  const ring = new HashRing({ hash: 'ketama' });
+  const pos = `0x${ring.keyPosition('user:42').toString(16).padStart(8, '0')}`;
+  ring.free();
+  assert.ok(out.startsWith(`user:42: hash ${pos} = `), out);
+  assert.match(out, /to a point of node-[A-H] at \d+\.\d %$/);
+  const tip = await hoverAKey(page);
+  assert.ok(tip, 'hovering near the keys shows a tooltip in ketama mode');
+  assert.match(tip, /^user:\d+: hash 0x[0-9a-f]{8} = \d+\.\d % of the circle → walks clockwise/);
+  // Keys animate on the circle: the canvas has the dots' ink, not only the ring.
+  await page.screenshot({ path: join(shots, 'ring-panel-ketama.png') });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('ring panel: jump-hash loads are the package\'s jumpStats', async () => {
+  const { page, problems } = await open();
+  await page.selectOption('#ring-algo', 'jump');
+  const keys = Array.from({ length: 300 }, (_, i) => `user:${i}`);
+  const want = jumpStats(keys, 4);
+  const shown = Number(await page.getAttribute('#ring-peak', 'data-peak-to-mean'));
+  assert.equal(shown, want.sample.peakToMean);
+  assert.match(await page.textContent('#ring-peak'), new RegExp(`peak/mean ${want.sample.peakToMean.toFixed(3)}`));
+  const titles = await page.$$eval('#ring-bars svg rect title', (ts) => ts.map((t) => t.textContent));
+  assert.deepEqual(titles, want.nodes.map((b) => `node-${'ABCD'[b.node]}: ${(100 * b.sampleShare).toFixed(1)} %`));
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('ring panel: "% moved" and the ideal come from the package for Rendezvous (weighted) and Maglev (table)', async () => {
+  const { page, problems } = await open();
+  const names = ['node-A', 'node-B', 'node-C', 'node-D'];
+  const keys = Array.from({ length: 300 }, (_, i) => `user:${i}`);
+  await page.selectOption('#ring-algo', 'rendezvous');
+  await page.selectOption('#ring-add-weight', '2');
+  await page.click('#ring-add');
+  const hrw = new Rendezvous();
+  for (const n of names) hrw.add(n);
+  const want = hrw.movementOnAdd('node-E', { weight: 2, sampleKeys: keys });
+  hrw.free();
+  assert.equal(Number(await page.getAttribute('#ring-moved', 'data-ideal')), want.idealFraction);
+  assert.ok(Math.abs(want.idealFraction - 2 / 6) < 1e-12, 'the weight share, not 1/(N+1)');
+  assert.equal(Number(await page.getAttribute('#ring-moved', 'data-moved')), want.keys.movedFraction);
+  // Switching keeps the five nodes (at weight 1: Maglev has none); the sixth joins.
+  await page.selectOption('#ring-algo', 'maglev');
+  await page.click('#ring-add');
+  const m = new Maglev({ tableSize: 65537 });
+  m.addMany([...names, 'node-E']);
+  const mv = m.movementOnAdd('node-F');
+  m.free();
+  assert.equal(Number(await page.getAttribute('#ring-moved', 'data-moved')), mv.tableFraction);
+  assert.match(await page.textContent('#ring-moved'), /of the lookup table \(\d+\.\d % of the 300 keys\)/);
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -3,7 +3,7 @@
 // the load per node. Every point, owner, moved fraction and load figure comes
 // from the package; the page only draws them.
 import {
-  HashRing, BoundedLoadRing, Rendezvous, Maglev, jumpHashMany, crc32, xxh64, xxh3,
+  HashRing, BoundedLoadRing, Rendezvous, Maglev, jumpHashMany, jumpStats, jumpMovement,
 } from 'quorumkit';
 
 export const id = 'ring';
@@ -16,11 +16,11 @@ const WALK_MS = 900;
 
 /** What each choice of the algorithm switch is, and what the page can draw for it. */
 const ALGOS = {
-  seed: { label: 'Ring, CRC-32 (classic seed ring)', ring: true, hash: 'seed', keyPos: (k) => BigInt(crc32(k)) },
-  ketama: { label: 'Ring, ketama (MD5, npm hashring)', ring: true, hash: 'ketama', keyPos: null },
-  xxh64: { label: 'Ring, XXH64 (64-bit)', ring: true, hash: 'xxh64', keyPos: (k) => xxh64(k) },
-  xxh3: { label: 'Ring, XXH3 (64-bit, default)', ring: true, hash: 'xxh3', keyPos: (k) => xxh3(k) },
-  bounded: { label: 'Bounded-load ring (XXH3)', ring: true, hash: 'xxh3', keyPos: (k) => xxh3(k), bounded: true },
+  seed: { label: 'Ring, CRC-32 (classic seed ring)', ring: true, hash: 'seed' },
+  ketama: { label: 'Ring, ketama (MD5, npm hashring)', ring: true, hash: 'ketama' },
+  xxh64: { label: 'Ring, XXH64 (64-bit)', ring: true, hash: 'xxh64' },
+  xxh3: { label: 'Ring, XXH3 (64-bit, default)', ring: true, hash: 'xxh3' },
+  bounded: { label: 'Bounded-load ring (XXH3)', ring: true, hash: 'xxh3', bounded: true },
   rendezvous: { label: 'Rendezvous (highest random weight)', ring: false },
   jump: { label: 'Jump hash', ring: false, noWeights: true },
   maglev: { label: 'Maglev table', ring: false, noWeights: true },
@@ -65,6 +65,7 @@ export function mount(root) {
     <p class="ring-moved" id="ring-moved" aria-live="polite"></p>
     <div class="ring-layout">
       <div class="ring-canvas-wrap" id="ring-canvas-wrap">
+        <canvas id="ring-still" aria-hidden="true"></canvas>
         <canvas id="ring-canvas" role="img" aria-label="The hash ring: node points coloured by owner, keys as dots"></canvas>
         <div class="ring-tip" id="ring-tip" hidden></div>
         <p class="ring-note" id="ring-note"></p>
@@ -96,12 +97,13 @@ export function mount(root) {
     keys: [],
     impl: null, // the package object for the current algorithm
     shadow: null, // a HashRing with the same points, for drawing the bounded-load ring
-    points: null, // { fracs: Float64Array, positions (copy), owners (names), bits }
+    points: null, // { fracs: Float64Array, owners (names), bits }: what the circle draws
     owners: [], // owner name per key, from the package
     dots: [], // per key: { from, to, t0, moved }
     focus: -1, // key index hovered or looked up
     focusKey: null,
     lastMove: null,
+    pointsVersion: 0, // bumped whenever the points or the owners are read again
   };
   $('#ring-algo').value = state.algo;
 
@@ -146,35 +148,29 @@ export function mount(root) {
   }
 
   function readPoints() {
+    state.pointsVersion++;
     const ring = state.shadow ?? state.impl;
     if (!algo().ring) return null;
     const { positions, owners, bits, names } = ring.points();
     const scale = 2 ** bits;
     const n = owners.length;
     const fracs = new Float64Array(n);
-    const pos = positions.slice();
     const own = new Array(n);
-    for (let k = 0; k < n; k++) { fracs[k] = Number(pos[k]) / scale; own[k] = names[owners[k]]; }
-    return { fracs, positions: pos, owners: own, bits };
+    for (let k = 0; k < n; k++) { fracs[k] = Number(positions[k]) / scale; own[k] = names[owners[k]]; }
+    return { fracs, owners: own, bits };
   }
 
-  /** Index of the first ring point at or after `pos` (wrapping), by binary search over the package's points. */
-  function firstPointAtOrAfter(pos) {
-    const p = state.points.positions;
-    const big = typeof p[0] === 'bigint';
-    const x = big ? pos : Number(pos);
-    let lo = 0; let hi = p.length;
-    while (lo < hi) { const mid = (lo + hi) >> 1; if (p[mid] < x) lo = mid + 1; else hi = mid; }
-    return lo === p.length ? 0 : lo;
-  }
-
-  /** The walk of a key: its position, and the points it passes until it meets a point of `owner`. */
+  /**
+   * The walk of a key: its position and the point that owns it, both from the package
+   * (keyPosition, pointIndex). On a bounded-load ring the key walks on past nodes that were
+   * full when it was placed, to a point of the `owner` the package assigned it.
+   */
   function walkOf(key, owner) {
-    const kp = algo().keyPos;
-    if (!kp || !state.points || state.points.fracs.length === 0) return null;
-    const pos = kp(key);
+    const ring = state.shadow ?? state.impl;
+    if (!algo().ring || !state.points || state.points.fracs.length === 0) return null;
+    const pos = ring.keyPosition(key);
     const frac = Number(pos) / 2 ** state.points.bits;
-    let i = firstPointAtOrAfter(pos);
+    let i = ring.pointIndex(key);
     let steps = 0;
     const n = state.points.owners.length;
     while (state.points.owners[i] !== owner && steps < n) { i = (i + 1) % n; steps++; }
@@ -209,16 +205,35 @@ export function mount(root) {
     return { from: w.frac, to: w.to, t0: now + (moved ? 0 : (i % 50) * 6), moved };
   }
 
+  /**
+   * What a change moves, from the package's analytics, asked before the change: the moved share
+   * of the circle (rings) or of the lookup table (Maglev), the sample keys that move, and the
+   * ideal (the node's weight share). The bounded-load ring has no such call: its ideal comes from
+   * the plain ring with the same nodes, and its moved keys from comparing the package's owners.
+   */
+  function analyse(kind, name, weight) {
+    const sampleKeys = state.keys;
+    const a = algo();
+    if (a.ring) {
+      const ring = state.shadow ?? state.impl;
+      const m = kind === 'add' ? ring.movementOnAdd(name, { weight, sampleKeys }) : ring.movementOnRemove(name, { sampleKeys });
+      return a.bounded ? { ideal: m.idealFraction } : { ideal: m.idealFraction, arc: m.movedFraction, keys: m.keys };
+    }
+    if (state.algo === 'jump') {
+      const n = state.nodes.length;
+      const m = jumpMovement(sampleKeys, n, kind === 'add' ? n + 1 : n - 1);
+      return { ideal: m.idealFraction, keys: m.keys };
+    }
+    const opts = state.algo === 'rendezvous' && kind === 'add' ? { weight, sampleKeys } : { sampleKeys };
+    const m = kind === 'add' ? state.impl.movementOnAdd(name, opts) : state.impl.movementOnRemove(name, opts);
+    return { ideal: m.idealFraction, table: m.tableFraction, keys: m.keys };
+  }
+
   /** Adds or removes a node, measuring what moves with the package's analytics. */
   function change(kind, name, weight) {
     const before = state.owners;
     const isRing = algo().ring && !algo().bounded;
-    let analytic = null;
-    if (isRing) {
-      analytic = kind === 'add'
-        ? state.impl.movementOnAdd(name, { weight, sampleKeys: state.keys })
-        : state.impl.movementOnRemove(name, { sampleKeys: state.keys });
-    }
+    const analytic = analyse(kind, name, weight);
     const oldN = state.nodes.length;
     if (kind === 'add') state.nodes.push({ name, weight });
     else state.nodes = state.nodes.filter((n) => n.name !== name);
@@ -234,10 +249,11 @@ export function mount(root) {
     }
     state.points = readPoints();
     state.owners = ownersOf(state.impl, state.keys);
+    const movedSet = analytic.keys ? new Set(analytic.keys.moved.map((m) => m.index)) : null;
     let movedKeys = 0;
     const now = performance.now();
     state.dots = state.keys.map((_, i) => {
-      const moved = before[i] !== state.owners[i];
+      const moved = movedSet ? movedSet.has(i) : before[i] !== state.owners[i];
       if (moved) movedKeys++;
       const old = state.dots[i];
       if (!moved && old && state.points) {
@@ -246,14 +262,13 @@ export function mount(root) {
       }
       return startDot(i, now, moved);
     });
-    const keyFraction = movedKeys / state.keys.length;
     state.lastMove = {
       kind, name,
-      arcFraction: analytic ? analytic.movedFraction : null,
-      keyFraction: analytic?.keys ? analytic.keys.movedFraction : keyFraction,
+      arcFraction: analytic.arc ?? null,
+      tableFraction: analytic.table ?? null,
+      keyFraction: analytic.keys ? analytic.keys.movedFraction : movedKeys / state.keys.length,
       // The least any scheme must move: the joining or leaving node's share.
-      ideal: analytic ? analytic.idealFraction : 1 / Math.max(oldN, state.nodes.length),
-      idealFromApi: Boolean(analytic),
+      ideal: analytic.ideal,
       n: oldN,
     };
     renderSide();
@@ -266,14 +281,15 @@ export function mount(root) {
     const out = $('#ring-moved');
     if (!m) { out.innerHTML = 'Add or remove a node to see which keys move.'; delete out.dataset.moved; return; }
     const verb = m.kind === 'add' ? `Adding ${m.name} to ${m.n} nodes` : `Removing ${m.name} from ${m.n} nodes`;
-    const moved = m.arcFraction ?? m.keyFraction;
+    const moved = m.arcFraction ?? m.tableFraction ?? m.keyFraction;
     const idealLabel = m.kind === 'add' ? `1/(N+1) = 1/${m.n + 1}` : `1/N = 1/${m.n}`;
+    const of = m.arcFraction !== null ? 'of the hash space' : m.tableFraction !== null ? 'of the lookup table' : null;
     out.dataset.moved = String(moved);
     out.dataset.ideal = String(m.ideal);
     out.innerHTML = `${verb} moved <strong id="ring-moved-pct">${pct(moved)}</strong>
-      ${m.arcFraction !== null ? `of the hash space (${pct(m.keyFraction)} of the ${state.keys.length} keys)` : `of the ${state.keys.length} keys`}
-      — ideal ${m.idealFromApi ? 'share' : idealLabel}: <strong>${pct(m.ideal)}</strong>${m.idealFromApi && state.nodes.every((n) => n.weight === 1) ? ` (${idealLabel})` : ''}.
-      ${algo().ring && algo().keyPos ? 'Moved keys are outlined.' : ''}`;
+      ${of ? `${of} (${pct(m.keyFraction)} of the ${state.keys.length} keys)` : `of the ${state.keys.length} keys`}
+      — ideal share: <strong>${pct(m.ideal)}</strong>${state.nodes.every((n) => n.weight === 1) ? ` (${idealLabel})` : ''}.
+      ${algo().ring ? 'Moved keys are outlined.' : ''}`;
   }
 
   /** Node list with weights, and the load bars from the package's stats. */
@@ -289,7 +305,7 @@ export function mount(root) {
     root.querySelector('.ring-layout').classList.toggle('ring-bars-only', !a.ring);
     $('#ring-note').textContent = !a.ring
       ? 'This algorithm places keys without a circle, so only the loads are drawn.'
-      : a.keyPos ? '' : 'The package does not expose ketama key positions (MD5), so keys are not placed on the circle in this mode; owners and loads still come from the package.';
+      : a.hash === 'ketama' ? 'Ketama places each key at the first 4 bytes of its MD5 digest, and each server at 4 points per digest.' : '';
 
     $('#ring-nodes').innerHTML = state.nodes.map((n, i) => `
       <li><span class="swatch" style="background:${colourOf(n.name)}"></span><span class="ring-node-name">${state.algo === 'jump' ? `bucket ${i}` : n.name}</span>
@@ -303,7 +319,8 @@ export function mount(root) {
       const loads = state.impl.loads();
       const s = state.impl.stats();
       const total = state.impl.total || 1;
-      rows = loads.map((l) => ({ name: l.node, share: l.load / total, cap: l.capacity / total }));
+      // The cap is drawn on the same scale as the shares: keys over all keys placed.
+      rows = loads.map((l) => ({ name: l.node, share: l.share, cap: l.capacity / total }));
       summaryText = `peak/mean ${s.peakToMean.toFixed(3)} (cap 1 + ε = ${(1 + state.impl.epsilon).toFixed(2)}) · peak ${pct(s.peak)} · mean ${pct(s.mean)}`;
       state.peak = s;
     } else if (a.ring) {
@@ -312,13 +329,11 @@ export function mount(root) {
       summaryText = `peak/mean ${s.arc.peakToMean.toFixed(3)} by arc length (${s.sample.peakToMean.toFixed(3)} over the keys) · peak ${pct(s.arc.peak)} · mean ${pct(s.arc.mean)}`;
       state.peak = s.arc;
     } else if (state.algo === 'jump') {
-      // jumpHash has no stats call: the shares are counts of the package's bucket answers.
-      const counts = state.nodes.map((n) => state.owners.filter((o) => o === n.name).length / state.keys.length);
-      const mean = 1 / counts.length;
-      const peak = Math.max(...counts);
-      rows = state.nodes.map((n, i) => ({ name: n.name, share: counts[i] }));
-      summaryText = `peak/mean ${(peak / mean).toFixed(3)} over the keys · peak ${pct(peak)} · mean ${pct(mean)}`;
-      state.peak = { peak, mean, peakToMean: peak / mean };
+      // Bucket b is the b-th node of the list.
+      const s = jumpStats(state.keys, state.nodes.length);
+      rows = s.nodes.map((b) => ({ name: state.nodes[b.node].name, share: b.sampleShare }));
+      summaryText = `peak/mean ${s.sample.peakToMean.toFixed(3)} over the keys · peak ${pct(s.sample.peak)} · mean ${pct(s.sample.mean)}`;
+      state.peak = s.sample;
     } else {
       const s = state.impl.stats(state.keys);
       const main = state.algo === 'maglev' ? s.table : s.sample;
@@ -355,18 +370,24 @@ export function mount(root) {
 
   // --- drawing -------------------------------------------------------------
 
+  // Two stacked canvases: the still ring (arcs, ticks, centre text) below, redrawn only when the
+  // points change, and the moving keys above, redrawn each animation frame.
+  const stillCanvas = $('#ring-still');
   let size = 0;
+  let wrapWidth = 0; // from the ResizeObserver, so a frame never forces a layout to read it
   function resize() {
-    const wrap = $('#ring-canvas-wrap');
-    const css = Math.max(200, Math.min(520, wrap.clientWidth || 480));
+    const css = Math.max(200, Math.min(520, wrapWidth || $('#ring-canvas-wrap').clientWidth || 480));
     if (css === size) return;
     size = css;
     const dpr = window.devicePixelRatio || 1;
-    canvas.width = Math.round(css * dpr);
-    canvas.height = Math.round(css * dpr);
-    canvas.style.width = `${css}px`;
-    canvas.style.height = `${css}px`;
+    for (const c of [canvas, stillCanvas]) {
+      c.width = Math.round(css * dpr);
+      c.height = Math.round(css * dpr);
+      c.style.width = `${css}px`;
+      c.style.height = `${css}px`;
+    }
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    still.key = '';
   }
 
   const geom = () => ({ c: size / 2, R: size / 2 - 24 });
@@ -388,45 +409,85 @@ export function mount(root) {
   let frame = 0;
   function schedule() { if (!frame) frame = requestAnimationFrame(draw); }
 
+  /**
+   * The parts of the picture that change only with the points (arcs, ticks, centre text), drawn on
+   * the lower canvas once per change: 1,600 arcs stroked per frame cost more than a frame at 200
+   * virtual nodes (and copying a layer each frame costs a few ms). Strokes are batched per colour.
+   */
+  const still = { key: '' };
+  function drawStill() {
+    const key = `${canvas.width}|${size}|${state.pointsVersion}|${state.keys.length}`;
+    if (still.key === key) return;
+    still.key = key;
+    const o = stillCanvas.getContext('2d');
+    o.setTransform(1, 0, 0, 1, 0, 0);
+    o.clearRect(0, 0, stillCanvas.width, stillCanvas.height);
+    o.setTransform(canvas.width / size, 0, 0, canvas.width / size, 0, 0);
+    const { c, R } = geom();
+    const p = state.points;
+    const n = p ? p.fracs.length : 0;
+    // Arcs: each run of the circle coloured by the node whose point ends it (clockwise ownership).
+    const arcs = new Map();
+    const ticks = new Map();
+    for (let k = 0; k < n; k++) {
+      const start = p.fracs[(k - 1 + n) % n];
+      let end = p.fracs[k];
+      if (n === 1 || end <= start) end += 1;
+      const col = colourOf(p.owners[k]);
+      if (!arcs.has(col)) { arcs.set(col, new Path2D()); ticks.set(col, new Path2D()); }
+      const [sx, sy] = at(start, R);
+      const a = arcs.get(col);
+      a.moveTo(sx, sy);
+      a.arc(c, c, R, angleOf(start), angleOf(end));
+      // Points: a tick per virtual node.
+      const [x0, y0] = at(p.fracs[k], R - 7);
+      const [x1, y1] = at(p.fracs[k], R + 9);
+      const t = ticks.get(col);
+      t.moveTo(x0, y0); t.lineTo(x1, y1);
+    }
+    o.lineCap = 'butt';
+    o.lineWidth = 10;
+    for (const [col, path] of arcs) { o.strokeStyle = col; o.stroke(path); }
+    o.lineWidth = 1.5;
+    for (const [col, path] of ticks) { o.strokeStyle = col; o.stroke(path); }
+    // Centre: the node count and the hash mode.
+    o.fillStyle = '#1b1b1f';
+    o.font = '600 15px system-ui, sans-serif';
+    o.textAlign = 'center';
+    o.fillText(`${state.nodes.length} nodes · ${n} points`, c, c - 4);
+    o.font = '13px system-ui, sans-serif';
+    o.fillStyle = '#5a5a66';
+    o.fillText(`${state.keys.length} keys · ${algo().hash}`, c, c + 16);
+  }
+
   function draw(now) {
     frame = 0;
     if (root.closest('[hidden]') || !algo().ring) return;
     resize();
     const { c, R } = geom();
+    drawStill();
     ctx.clearRect(0, 0, size, size);
-    const p = state.points;
-    // Arcs: each run of the circle coloured by the node whose point ends it (clockwise ownership).
-    ctx.lineWidth = 10;
-    ctx.lineCap = 'butt';
-    const n = p ? p.fracs.length : 0;
-    for (let k = 0; k < n; k++) {
-      const start = p.fracs[(k - 1 + n) % n];
-      let end = p.fracs[k];
-      if (n === 1 || end <= start) end += 1;
-      ctx.strokeStyle = colourOf(p.owners[k]);
-      ctx.beginPath();
-      ctx.arc(c, c, R, angleOf(start), angleOf(end));
-      ctx.stroke();
-    }
-    // Points: a tick per virtual node.
-    ctx.lineWidth = 1.5;
-    for (let k = 0; k < n; k++) {
-      const [x0, y0] = at(p.fracs[k], R - 7);
-      const [x1, y1] = at(p.fracs[k], R + 9);
-      ctx.strokeStyle = colourOf(p.owners[k]);
-      ctx.beginPath(); ctx.moveTo(x0, y0); ctx.lineTo(x1, y1); ctx.stroke();
-    }
-    // Keys.
+    // Keys: one path per colour, and one for the outlines of the keys that moved.
     let animating = false;
+    const dots = new Map();
+    const outlined = new Path2D();
     for (let i = 0; i < state.keys.length; i++) {
       const d = dotPlace(i, now);
       if (!d) continue;
       if (!d.done || d.moved) animating = true;
       const [x, y] = at(d.frac, d.r);
-      ctx.fillStyle = colourOf(state.owners[i]);
-      ctx.beginPath(); ctx.arc(x, y, d.moved ? 4 : 2.6, 0, 2 * Math.PI); ctx.fill();
-      if (d.moved) { ctx.strokeStyle = '#1b1b1f'; ctx.lineWidth = 1.5; ctx.stroke(); }
+      const col = colourOf(state.owners[i]);
+      let path = dots.get(col);
+      if (!path) { path = new Path2D(); dots.set(col, path); }
+      const r = d.moved ? 4 : 2.6;
+      path.moveTo(x + r, y);
+      path.arc(x, y, r, 0, 2 * Math.PI);
+      if (d.moved) { outlined.moveTo(x + r, y); outlined.arc(x, y, r, 0, 2 * Math.PI); }
     }
+    for (const [col, path] of dots) { ctx.fillStyle = col; ctx.fill(path); }
+    ctx.strokeStyle = '#1b1b1f';
+    ctx.lineWidth = 1.5;
+    ctx.stroke(outlined);
     // The focused key's walk: from its hash position clockwise to its owner's point.
     const f = focusWalk();
     if (f) {
@@ -435,7 +496,7 @@ export function mount(root) {
       ctx.strokeStyle = '#1b1b1f';
       ctx.lineWidth = 3;
       ctx.setLineDash([5, 4]);
-      ctx.beginPath(); ctx.arc(c, c, R + 16, angleOf(w.frac), angleOf(end + (end === w.frac ? 0 : 0))); ctx.stroke();
+      ctx.beginPath(); ctx.arc(c, c, R + 16, angleOf(w.frac), angleOf(end)); ctx.stroke();
       ctx.setLineDash([]);
       const [kx, ky] = at(w.frac, R + 16);
       ctx.fillStyle = '#ffffff'; ctx.strokeStyle = '#1b1b1f'; ctx.lineWidth = 2;
@@ -444,23 +505,19 @@ export function mount(root) {
       ctx.fillStyle = colourOf(owner);
       ctx.beginPath(); ctx.arc(ox, oy, 6, 0, 2 * Math.PI); ctx.fill(); ctx.stroke();
     }
-    // Centre: the node count and the hash mode.
-    ctx.fillStyle = '#1b1b1f';
-    ctx.font = '600 15px system-ui, sans-serif';
-    ctx.textAlign = 'center';
-    ctx.fillText(`${state.nodes.length} nodes · ${n} points`, c, c - 4);
-    ctx.font = '13px system-ui, sans-serif';
-    ctx.fillStyle = '#5a5a66';
-    ctx.fillText(`${state.keys.length} keys · ${algo().hash}`, c, c + 16);
     if (animating) schedule();
   }
 
+  /** The focused key's walk, asked of the package once per key and ring state, not per frame. */
+  let focusCache = { key: null };
   function focusWalk() {
     if (state.focusKey === null) return null;
+    const cacheKey = `${state.focus}|${state.focusKey}|${state.pointsVersion}`;
+    if (focusCache.key === cacheKey) return focusCache.walk;
     const owner = state.focus >= 0 ? state.owners[state.focus] : lookupOwner(state.focusKey);
-    if (owner === undefined) return null;
-    const w = walkOf(state.focusKey, owner);
-    return w ? { w, owner } : null;
+    const w = owner === undefined ? null : walkOf(state.focusKey, owner);
+    focusCache = { key: cacheKey, walk: w ? { w, owner } : null };
+    return focusCache.walk;
   }
 
   function lookupOwner(key) {
@@ -563,7 +620,7 @@ export function mount(root) {
     state.nodes.find((n) => n.name === name).weight = Number(e.target.value);
     rebuild(); showLookup();
   });
-  new ResizeObserver(() => { size = 0; schedule(); }).observe($('#ring-canvas-wrap'));
+  new ResizeObserver(([e]) => { wrapWidth = e.contentRect.width; size = 0; schedule(); }).observe($('#ring-canvas-wrap'));
   // The panel may mount hidden; draw again when it is shown.
   new MutationObserver(() => { size = 0; schedule(); }).observe(root, { attributes: true, attributeFilter: ['hidden'] });
 
