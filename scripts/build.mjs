@@ -38,7 +38,14 @@ export async function build({ dev = false } = {}) {
   rmSync(pkg, { recursive: true, force: true });
   mkdirSync(join(pkg, 'dist', 'raw'), { recursive: true });
   run('tsc', ['-p', join('js', 'tsconfig.json')]);
-  for (const f of ['quorumkit.js', 'quorumkit.d.ts']) cpSync(join(bindgenOut, f), join(pkg, 'dist', 'raw', f));
+  cpSync(join(bindgenOut, 'quorumkit.d.ts'), join(pkg, 'dist', 'raw', 'quorumkit.d.ts'));
+  // The glue's fallback URL (used only by an init() without arguments, which the entries
+  // never make) names a file beside the glue; the .wasm sits at the package root. Point it
+  // there, so bundlers that resolve `new URL(…, import.meta.url)` (webpack, Vite) find it.
+  const glue = readFileSync(join(bindgenOut, 'quorumkit.js'), 'utf8');
+  const fallback = "new URL('quorumkit_bg.wasm', import.meta.url)";
+  if (!glue.includes(fallback)) throw new Error(`wasm-bindgen glue no longer contains ${fallback}`);
+  writeFileSync(join(pkg, 'dist', 'raw', 'quorumkit.js'), glue.replace(fallback, "new URL('../../quorumkit_bg.wasm', import.meta.url)"));
 
   const wasmOut = join(pkg, 'quorumkit_bg.wasm');
   if (dev) {

@@ -305,11 +305,25 @@ export function mount(root) {
 
   // ----- frame loop ---------------------------------------------------------
 
+  // The loop runs only while the panel is shown: hiding it (another tab) stops it, and
+  // showing it again restarts it without counting the hidden time as elapsed.
+  let looping = false;
+  function startLoop() {
+    if (looping || root.hidden) return;
+    looping = true;
+    ui.last = 0;
+    requestAnimationFrame(frame);
+  }
+  new MutationObserver(startLoop).observe(root, { attributes: true, attributeFilter: ['hidden'] });
+
   function frame(ts) {
+    if (root.hidden) {
+      looping = false;
+      return;
+    }
     requestAnimationFrame(frame);
     const dt = ui.last ? Math.min(100, ts - ui.last) : 0;
     ui.last = ts;
-    if (root.hidden) return;
     const c = ui.cluster;
     if (ui.scrubTo !== null) {
       const t = ui.scrubTo;
@@ -940,7 +954,7 @@ export function mount(root) {
   renderActions();
   setSpeed(Number($('#rf-speed').value));
   setPlaying(ui.playing);
-  requestAnimationFrame(frame);
+  startLoop();
 }
 
 /** Writes text only when it changed, so an unchanged frame costs no layout. */
