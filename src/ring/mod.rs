@@ -108,7 +108,7 @@ mod stats;
 
 use std::fmt;
 
-pub use bounded::BoundedLoadRing;
+pub use bounded::{BoundedLoadRing, BoundedMovement, KeyWalk};
 pub use hashring::{
     HashMode, HashRing, KetamaCompat, KetamaOptions, KeyMovement, MovedArcs, Movement, NodeOptions,
     PointPositions, RingPoints, SampleMovement, ShareFloat, DEFAULT_VNODES, KETAMA_VNODES,
