@@ -77,6 +77,10 @@
 //! hash ranges that change owner ([`MovedArcs`]) with the moved fraction
 //! against the ideal (the node's weight share, `1/(N+1)` for equal weights);
 //! [`HashRing::key_movement`] lists which sample keys moved.
+//! [`BoundedLoadRing::movement_on_add`] / [`BoundedLoadRing::movement_on_remove`]
+//! replay keys in order before and after the change ([`BoundedMovement`],
+//! counting the cascades between nodes that stay), and
+//! [`BoundedLoadRing::walk`] gives a key's walk past full nodes ([`KeyWalk`]).
 //!
 //! # Tests
 //!
