@@ -287,3 +287,65 @@ fn movement_exports_pack_the_ideal_and_the_moved_keys() {
     assert_eq!(name, "RangeError");
     assert!(msg.starts_with("from must be"), "{msg}");
 }
+
+#[wasm_bindgen_test]
+fn bounded_walk_and_movement_match_a_naive_reference() {
+    let keys: Vec<Vec<u8>> = (0..200).map(|i| format!("user:{i}").into_bytes()).collect();
+    let refs: Vec<&[u8]> = keys.iter().map(Vec::as_slice).collect();
+    let build = |names: &[&[u8]]| {
+        let mut b = RawBoundedLoadRing::new("xxh3", Some(8.0), 0.1).unwrap();
+        for n in names {
+            b.add(key(n), 1.0, None).unwrap();
+        }
+        b
+    };
+    let names: [&[u8]; 4] = [b"a", b"b", b"c", b"d"];
+    let mut b = build(&names);
+    assert_eq!(b.position_bits(), 64);
+    let count = b.point_count();
+    // SAFETY: 64-bit positions, `count` of them; owners alongside.
+    let pos =
+        unsafe { std::slice::from_raw_parts(b.positions_ptr().cast::<u64>(), count) }.to_vec();
+    let owners = unsafe { std::slice::from_raw_parts(b.owners_ptr(), count) }.to_vec();
+    let mut before = Vec::new();
+    for k in &refs {
+        let w = b.walk(key(k)).unwrap();
+        let position = u64::from(w[0]) | (u64::from(w[1]) << 32);
+        assert_eq!(position, b.key_position(key(k)));
+        let (owner, skipped) = (w[2], w[3] as usize);
+        let points = &w[4 + skipped..];
+        // Naive: a linear scan for the first point at or after the key, then every point passed
+        // belongs to a skipped node and the last one to the owner.
+        let first = pos.iter().position(|&p| p >= position).unwrap_or(0) as u32;
+        assert_eq!(points[0], first);
+        assert_eq!(owners[*points.last().unwrap() as usize], owner);
+        for &p in &points[..points.len() - 1] {
+            assert!(w[4..4 + skipped].contains(&owners[p as usize]));
+        }
+        assert_eq!(b.assign(key(k)), owner);
+        assert_eq!(b.walk_to(key(k), owner).unwrap(), w);
+        before.push(owner);
+    }
+    // Movement against placing the keys on a ring built with the fifth node.
+    let mut grown = build(&[b"a", b"b", b"c", b"d", b"e"]);
+    let after: Vec<u32> = refs.iter().map(|k| grown.assign(key(k))).collect();
+    let v = b.movement_on_add(b"e", 1.0, None, pack(&refs)).unwrap();
+    assert_eq!(v[0], 0.2);
+    let moved: Vec<f64> = (0..refs.len())
+        .filter(|&i| before[i] != after[i])
+        .map(|i| i as f64)
+        .collect();
+    assert_eq!(v[3] as usize, moved.len());
+    assert_eq!(v[5..].chunks(3).map(|m| m[0]).collect::<Vec<_>>(), moved);
+    let cascaded = v[5..].chunks(3).filter(|m| m[2] != 4.0).count();
+    assert_eq!(v[4] as usize, cascaded);
+
+    let (name, msg) = message(b.walk_to(key(b"k"), 9).unwrap_err());
+    assert_eq!(name, "RangeError");
+    assert!(msg.starts_with("owner must be"), "{msg}");
+    let (name, _) = message(b.movement_on_remove(b"zz", 0).unwrap_err());
+    assert_eq!(name, "RangeError");
+    let empty = build(&[]);
+    let (name, _) = message(empty.walk(key(b"k")).unwrap_err());
+    assert_eq!(name, "Error");
+}

@@ -56,6 +56,8 @@ export {
   type MovementOptions,
   type BoundedLoadOptions,
   type BoundedLoad,
+  type BoundedMovement,
+  type KeyWalk,
   type MaglevOptions,
 } from './ring.js';
 export {

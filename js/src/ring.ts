@@ -168,6 +168,19 @@ function sampleMovement<N>(v: Float64Array, samples: readonly Key[] | undefined,
   return m;
 }
 
+/** Reads `pack_bounded_movement`'s layout. */
+function boundedMovement<N>(v: Float64Array, samples: readonly Key[] | undefined, name: (i: number) => N): BoundedMovement<N> {
+  const m: BoundedMovement<N> = { idealFraction: v[0], arcFraction: v[1] };
+  if (samples !== undefined) {
+    const moved = [];
+    for (let k = 0, p = 5; k < v[3]; k++, p += 3) {
+      moved.push({ index: v[p], key: samples[v[p]], from: name(v[p + 1]), to: name(v[p + 2]) });
+    }
+    m.keys = { movedFraction: v[2], moved, cascaded: v[4] };
+  }
+  return m;
+}
+
 /** Options of the movement analytics. */
 export interface MovementOptions {
   /** Also report which of these keys would change owner. */
@@ -644,6 +657,43 @@ export interface BoundedLoad<N> {
 }
 
 /**
+ * What adding or removing a node moves on a {@link BoundedLoadRing}: the keys
+ * are placed in order on the ring before and after the change, both starting
+ * with no load, and compared.
+ *
+ * With bounded loads a change can also move keys **between two nodes that
+ * stay** (a cascade): capacities change with the node count, so a node that
+ * was full may now have room (or the other way round), and the keys placed
+ * after it follow. `keys.cascaded` counts them; on a plain ring it is 0.
+ */
+export interface BoundedMovement<N> {
+  /** The least any scheme must move: the node's weight share, `1/(N+1)` on add and `1/N` on remove at equal weights. */
+  idealFraction: number;
+  /** What the same ring without load bounds would move: the share of the hash space that changes owner. */
+  arcFraction: number;
+  /** With `sampleKeys`: which of them change owner, and how many of those move between two old nodes. */
+  keys?: { movedFraction: number; moved: { index: number; key: Key; from: N; to: N }[]; cascaded: number };
+}
+
+/** The clockwise walk of one key on a {@link BoundedLoadRing}, from {@link BoundedLoadRing.walk}. */
+export interface KeyWalk<N> {
+  /** The key's position, as {@link HashRing.keyPosition}: a `number` in the 32-bit modes, a `bigint` in the 64-bit ones. */
+  position: number | bigint;
+  /** `position / 2 ** bits`: where the key sits on the circle, from 0 (top) clockwise to 1. */
+  fraction: number;
+  /**
+   * The points passed, as indices into {@link BoundedLoadRing.points}, in walk
+   * order: from the first point at or after the key (wrapping) to the owner's
+   * point, inclusive. All but the last belong to nodes in `skipped`.
+   */
+  points: Uint32Array;
+  /** The distinct nodes passed because they were full, in walk order. */
+  skipped: N[];
+  /** The node the walk ends at. */
+  owner: N;
+}
+
+/**
  * Consistent hashing with bounded loads (Mirrokni, Thorup, Zadimoghaddam
  * 2017): a ring whose nodes each accept at most `⌈(1 + ε) × m / N⌉` of the
  * `m` keys assigned (weighted: their weight share). A key walks clockwise to
@@ -783,6 +833,139 @@ export class BoundedLoadRing<N extends Key = string> {
    */
   stats(): LoadSummary {
     return summary(this.#raw.load_stats());
+  }
+
+  /**
+   * The ring's points, as {@link HashRing.points}: typed-array views over wasm
+   * memory (valid until the next call that may grow it; take them again after
+   * an `add`, a batch or a movement call).
+   *
+   * @example
+   * ```js
+   * const { positions, owners, bits, names } = lb.points();
+   * names[owners[0]];                 // the node owning the first point
+   * Number(positions[0]) / 2 ** bits; // its place on the circle, 0..1
+   * ```
+   */
+  points(): RingPoints<N> {
+    const r = this.#raw;
+    const count = r.point_count;
+    const bits = r.position_bits as 32 | 64;
+    const buf = wasm().memory.buffer;
+    const positions = bits === 32
+      ? new Uint32Array(buf, r.positions_ptr(), count)
+      : new BigUint64Array(buf, r.positions_ptr(), count);
+    return { positions, owners: new Uint32Array(buf, r.owners_ptr(), count), bits, names: this.#names.byIndex.slice() };
+  }
+
+  /**
+   * The position of `key` on the circle, as {@link HashRing.keyPosition}.
+   * @example `new BoundedLoadRing({ hash: 'seed' }).keyPosition('123456789'); // 3421780262 (= crc32)`
+   * @throws {TypeError} if `key` is not a string or `Uint8Array`.
+   */
+  keyPosition(key: Key): number | bigint {
+    const p = this.#raw.key_position(writeKey(key));
+    return this.#raw.position_bits === 32 ? Number(p) : p;
+  }
+
+  /**
+   * The clockwise walk of `key`: its position, the points it passes, the full
+   * nodes it skips, and the owner it ends at.
+   *
+   * Without `owner`, the walk {@link BoundedLoadRing.peek} takes now (with the
+   * current loads). With `owner`, the node {@link BoundedLoadRing.assign}
+   * returned for the key, the walk it took then: on from its position to the
+   * first point of `owner`; every node passed was full at that moment (the
+   * ring keeps no history, so this trusts `owner`).
+   *
+   * @example
+   * ```js
+   * const lb = new BoundedLoadRing({ epsilon: 0.5 }).add('a').add('b');
+   * for (let i = 0; i < 3; i++) lb.assign('hot-key');
+   * const w = lb.walk('hot-key');   // its first node holds 3, capacity ⌈1.5 × 4 / 2⌉ = 3
+   * w.skipped;                      // ["a"] (or ["b"]): full, passed by
+   * w.owner === lb.peek('hot-key'); // true
+   * lb.points().positions[w.points[0]] >= lb.keyPosition('hot-key'); // true (unless it wrapped)
+   * lb.walk('hot-key', { owner: 'a' }); // the walk of a key assign() sent to "a"
+   * ```
+   * @throws {TypeError} if `key` or `owner` is not a string or `Uint8Array`.
+   * @throws {RangeError} if `owner` is not on the ring.
+   * @throws {Error} if the ring is empty.
+   */
+  walk(key: Key, opts?: { owner?: N }): KeyWalk<N> {
+    const o = options('options', opts);
+    let v: Uint32Array;
+    if (o.owner === undefined) {
+      v = this.#raw.walk(writeKey(key));
+    } else {
+      const i = this.#raw.index_of(writeKey(o.owner, 'owner'));
+      if (i === NONE) {
+        const shown = typeof o.owner === 'string' ? o.owner : new TextDecoder().decode(o.owner);
+        throw new RangeError(`owner must be a name on the ring, got '${shown}'`);
+      }
+      v = this.#raw.walk_to(writeKey(key), i);
+    }
+    const bits = this.#raw.position_bits;
+    const big = BigInt(v[0]) | (BigInt(v[1]) << 32n);
+    const position = bits === 32 ? v[0] : big;
+    const skipped = v[3];
+    return {
+      position,
+      fraction: bits === 32 ? v[0] / 2 ** 32 : Number(big) / 2 ** 64,
+      points: v.slice(4 + skipped),
+      skipped: this.#names.list(v.subarray(4, 4 + skipped)),
+      owner: this.#names.byIndex[v[2]] as N,
+    };
+  }
+
+  /**
+   * What adding `node` would move, without adding it: `sampleKeys` (the keys
+   * as assigned, in order) are placed on the ring as it is and with `node`,
+   * both from no load (the current counts are not used), and compared. Gives
+   * the ideal (the node's weight share), what a plain ring would move, and
+   * which keys move, counting the cascades between old nodes
+   * ({@link BoundedMovement}).
+   *
+   * @example
+   * ```js
+   * const keys = Array.from({ length: 1000 }, (_, i) => `s:${i}`);
+   * const m = lb.movementOnAdd('backend-4', { sampleKeys: keys });
+   * m.idealFraction;       // 0.25 = 1/(N+1)
+   * m.keys.movedFraction;  // ≈ 0.27: the new node's share plus cascades
+   * m.keys.cascaded;       // keys that moved between two old nodes
+   * ```
+   * @throws {TypeError} / {RangeError} as {@link BoundedLoadRing.add}.
+   * @throws {Error} if the ring is empty.
+   */
+  movementOnAdd(node: N, opts?: NodeOptions & MovementOptions): BoundedMovement<N> {
+    const o = options('options', opts);
+    const [weight, vnodes] = nodeOpts(o);
+    const name = bytesOf(node, 'node');
+    const samples = o.sampleKeys;
+    const v = this.#raw.movement_on_add(name, weight, vnodes, sampleCount(samples));
+    const next = this.#names.nextIndex();
+    return boundedMovement(v, samples, (i) => (i === next ? node : (this.#names.byIndex[i] as N)));
+  }
+
+  /**
+   * What removing `node` would move, without removing it (as
+   * {@link BoundedLoadRing.movementOnAdd}; cascades are moved keys that were
+   * not on `node`).
+   *
+   * @example
+   * ```js
+   * const m = lb.movementOnRemove('backend-2', { sampleKeys: keys });
+   * m.keys.moved.filter((k) => k.from !== 'backend-2').length === m.keys.cascaded; // true
+   * ```
+   * @throws {RangeError} if `node` is not on the ring.
+   * @throws {Error} if it is the only node.
+   */
+  movementOnRemove(node: N, opts?: MovementOptions): BoundedMovement<N> {
+    const o = options('options', opts);
+    const name = bytesOf(node, 'node');
+    const samples = o.sampleKeys;
+    const v = this.#raw.movement_on_remove(name, sampleCount(samples));
+    return boundedMovement(v, samples, (i) => this.#names.byIndex[i] as N);
   }
 
   /** Frees the wasm memory; later calls throw. @example `lb.free();` */

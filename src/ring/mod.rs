@@ -77,6 +77,10 @@
 //! hash ranges that change owner ([`MovedArcs`]) with the moved fraction
 //! against the ideal (the node's weight share, `1/(N+1)` for equal weights);
 //! [`HashRing::key_movement`] lists which sample keys moved.
+//! [`BoundedLoadRing::movement_on_add`] / [`BoundedLoadRing::movement_on_remove`]
+//! replay keys in order before and after the change ([`BoundedMovement`],
+//! counting the cascades between nodes that stay), and
+//! [`BoundedLoadRing::walk`] gives a key's walk past full nodes ([`KeyWalk`]).
 //!
 //! # Tests
 //!
@@ -108,7 +112,7 @@ mod stats;
 
 use std::fmt;
 
-pub use bounded::BoundedLoadRing;
+pub use bounded::{BoundedLoadRing, BoundedMovement, KeyWalk};
 pub use hashring::{
     HashMode, HashRing, KetamaCompat, KetamaOptions, KeyMovement, MovedArcs, Movement, NodeOptions,
     PointPositions, RingPoints, SampleMovement, ShareFloat, DEFAULT_VNODES, KETAMA_VNODES,

@@ -19,9 +19,9 @@ use super::args;
 use super::errors::{arg_error, JsResult};
 use super::scratch::{with_batch, with_key, with_out_words};
 use crate::ring::{
-    jump_hash, jump_hash_bytes, jump_many, jump_movement, jump_stats, BoundedLoadRing, HashMode,
-    HashRing, LoadStats, Maglev, MovedArcs, Movement, NodeOptions, PointPositions, Rendezvous,
-    RingError, SampleMovement, MAX_VNODES,
+    jump_hash, jump_hash_bytes, jump_many, jump_movement, jump_stats, BoundedLoadRing,
+    BoundedMovement, HashMode, HashRing, KeyWalk, LoadStats, Maglev, MovedArcs, Movement,
+    NodeOptions, PointPositions, Rendezvous, RingError, SampleMovement, MAX_VNODES,
 };
 use crate::ArgError;
 use wasm_bindgen::prelude::*;
@@ -145,6 +145,41 @@ fn pack_sample_movement(m: &SampleMovement) -> Box<[f64]> {
         v.push(f64::from(k.from[i]));
         v.push(f64::from(k.to[i]));
     }
+    v.into_boxed_slice()
+}
+
+/// `[idealFraction, arcFraction, keyMovedFraction, movedCount, cascaded,
+/// …moved (index, from, to)]`.
+fn pack_bounded_movement(m: &BoundedMovement) -> Box<[f64]> {
+    let k = &m.keys;
+    let mut v = Vec::with_capacity(5 + 3 * k.moved.len());
+    v.extend_from_slice(&[
+        m.ideal_fraction,
+        m.arc_fraction,
+        k.moved_fraction,
+        k.moved.len() as f64,
+        f64::from(m.cascaded),
+    ]);
+    for i in 0..k.moved.len() {
+        v.push(f64::from(k.moved[i]));
+        v.push(f64::from(k.from[i]));
+        v.push(f64::from(k.to[i]));
+    }
+    v.into_boxed_slice()
+}
+
+/// `[positionLow, positionHigh, owner, skippedCount, …skipped, …points]`
+/// (the position's two 32-bit halves; points are indices into the ring's points).
+fn pack_walk(w: &KeyWalk) -> Box<[u32]> {
+    let mut v = Vec::with_capacity(4 + w.skipped.len() + w.points.len());
+    v.extend_from_slice(&[
+        w.position as u32,
+        (w.position >> 32) as u32,
+        w.owner,
+        w.skipped.len() as u32,
+    ]);
+    v.extend_from_slice(&w.skipped);
+    v.extend_from_slice(&w.points);
     v.into_boxed_slice()
 }
 
@@ -496,6 +531,77 @@ impl RawBoundedLoadRing {
     /// Statistics of the assigned keys (layout: see `pack_stats`).
     pub fn load_stats(&self) -> Box<[f64]> {
         pack_stats(&self.ring.load_stats())
+    }
+
+    /// Width of the ring's positions: 32 or 64.
+    #[wasm_bindgen(getter)]
+    pub fn position_bits(&self) -> u32 {
+        self.ring.ring().mode().position_bits()
+    }
+
+    /// Number of points on the ring.
+    #[wasm_bindgen(getter)]
+    pub fn point_count(&self) -> usize {
+        self.ring.ring().points().owners.len()
+    }
+
+    /// Pointer to the sorted positions (`u32` or `u64` by `position_bits`).
+    pub fn positions_ptr(&self) -> *const u8 {
+        match self.ring.ring().points().positions {
+            PointPositions::U32(p) => p.as_ptr().cast(),
+            PointPositions::U64(p) => p.as_ptr().cast(),
+        }
+    }
+
+    /// Pointer to the owner index of each point (`u32`).
+    pub fn owners_ptr(&self) -> *const u32 {
+        self.ring.ring().points().owners.as_ptr()
+    }
+
+    /// The ring position of the key in the key buffer, widened to `u64`.
+    pub fn key_position(&self, len: usize) -> u64 {
+        with_key(len, |key| self.ring.ring().mode().key_position(key))
+    }
+
+    /// The walk `peek` takes for the key now (layout: see `pack_walk`).
+    pub fn walk(&self, len: usize) -> JsResult<Box<[u32]>> {
+        with_key(len, |key| self.ring.walk(key))
+            .map(|w| pack_walk(&w))
+            .map_err(ring_error)
+    }
+
+    /// The walk the key took to node `owner` when it was assigned (layout:
+    /// see `pack_walk`).
+    pub fn walk_to(&self, len: usize, owner: u32) -> JsResult<Box<[u32]>> {
+        with_key(len, |key| self.ring.walk_to(key, owner))
+            .map(|w| pack_walk(&w))
+            .map_err(ring_error)
+    }
+
+    /// What adding `name` would move for `count` packed keys placed in order
+    /// (layout: see `pack_bounded_movement`).
+    pub fn movement_on_add(
+        &self,
+        name: &[u8],
+        weight: f64,
+        vnodes: Option<f64>,
+        count: usize,
+    ) -> JsResult<Box<[f64]>> {
+        let opts = node_options(weight, vnodes).map_err(arg_error)?;
+        with_batch(count, 0, |keys, ends, _| {
+            self.ring.movement_on_add(name, opts, keys, ends)
+        })?
+        .map(|m| pack_bounded_movement(&m))
+        .map_err(ring_error)
+    }
+
+    /// What removing `name` would move (as `movement_on_add`).
+    pub fn movement_on_remove(&self, name: &[u8], count: usize) -> JsResult<Box<[f64]>> {
+        with_batch(count, 0, |keys, ends, _| {
+            self.ring.movement_on_remove(name, keys, ends)
+        })?
+        .map(|m| pack_bounded_movement(&m))
+        .map_err(ring_error)
     }
 }
 

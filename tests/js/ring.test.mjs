@@ -289,6 +289,127 @@ test('movement on add goes only to the new node, near 1/(N+1); on remove only fr
   ring.free();
 });
 
+/**
+ * Naive bounded-load placement for the tests: keys in order from no load, a linear scan for the
+ * first point at or after the key, then a walk over the points to the first node under
+ * ⌈(1 + ε) m / N⌉ (equal weights, ε in millionths so the ceiling is exact). Each key's owner and
+ * the point indices its walk passed.
+ */
+function naiveBounded(lb, epsilon, keys) {
+  const { positions, owners, names } = lb.points();
+  const pos = Array.from(positions);
+  const own = Array.from(owners);
+  const n = lb.size;
+  const eps = Math.round(epsilon * 1e6);
+  const loads = new Map();
+  return keys.map((key, done) => {
+    const m = done + 1;
+    const cap = Math.ceil((m * (1e6 + eps)) / (n * 1e6));
+    const kp = lb.keyPosition(key);
+    let start = pos.findIndex((p) => p >= kp);
+    if (start < 0) start = 0;
+    const points = [];
+    for (let s = 0; s < pos.length; s++) {
+      const k = (start + s) % pos.length;
+      points.push(k);
+      const o = names[own[k]];
+      if ((loads.get(o) ?? 0) < cap) {
+        loads.set(o, (loads.get(o) ?? 0) + 1);
+        return { owner: o, points };
+      }
+    }
+    throw new Error('equal weights always leave room');
+  });
+}
+
+test('BoundedLoadRing.walk: the points passed and the full nodes skipped match a naive walk, key by key', () => {
+  for (const [hash, vnodes, epsilon, n] of [['seed', 5, 0.1, 4], ['xxh3', 20, 0.25, 6], ['ketama', 3, 0.05, 3], ['xxh64', 40, 1, 8]]) {
+    const lb = new BoundedLoadRing({ hash, vnodes, epsilon });
+    for (let i = 0; i < n; i++) lb.add(`node-${i}`);
+    const keys = randomKeys(400, 21);
+    const want = naiveBounded(lb, epsilon, keys);
+    const { owners, names } = lb.points();
+    const ownersCopy = owners.slice();
+    let skips = 0;
+    keys.forEach((key, i) => {
+      const w = lb.walk(key);
+      assert.equal(w.owner, want[i].owner, `${hash}: owner of ${key}`);
+      assert.deepEqual(Array.from(w.points), want[i].points, `${hash}: walk of ${key}`);
+      assert.equal(w.position, lb.keyPosition(key));
+      assert.equal(w.fraction, Number(w.position) / 2 ** (typeof w.position === 'bigint' ? 64 : 32));
+      assert.ok(w.fraction >= 0 && w.fraction < 1);
+      // Every point but the last belongs to a skipped node, and skipped lists each once, in order.
+      const passed = Array.from(w.points.subarray(0, -1), (k) => names[ownersCopy[k]]);
+      assert.deepEqual(w.skipped, [...new Set(passed)]);
+      assert.ok(!w.skipped.includes(w.owner));
+      assert.equal(w.owner, lb.peek(key));
+      assert.equal(lb.assign(key), w.owner);
+      // Afterwards, the walk to the owner it was given retraces the same points.
+      const again = lb.walk(key, { owner: w.owner });
+      assert.deepEqual([Array.from(again.points), again.skipped, again.owner], [Array.from(w.points), w.skipped, w.owner]);
+      skips += w.skipped.length;
+    });
+    if (epsilon < 1) assert.ok(skips > 0, `${hash}: some keys skip a full node`);
+    lb.free();
+  }
+});
+
+test('BoundedLoadRing.movementOnAdd/Remove: the moved keys and cascades equal two naive placements compared', () => {
+  let cascades = 0;
+  for (const [hash, vnodes, epsilon, n] of [['xxh3', 10, 0.1, 4], ['seed', 20, 0.25, 5], ['xxh64', 8, 0.05, 3]]) {
+    const make = (names) => {
+      const lb = new BoundedLoadRing({ hash, vnodes, epsilon });
+      for (const x of names) lb.add(x);
+      return lb;
+    };
+    const names = Array.from({ length: n }, (_, i) => `node-${i}`);
+    const lb = make(names);
+    lb.assignMany(['counted', 'before']); // the current loads are not used
+    const keys = randomKeys(500, 33);
+    const before = naiveBounded(lb, epsilon, keys).map((x) => x.owner);
+
+    const grown = make([...names, 'node-new']);
+    const after = naiveBounded(grown, epsilon, keys).map((x) => x.owner);
+    const add = lb.movementOnAdd('node-new', { sampleKeys: keys });
+    const moved = keys.flatMap((_, i) => (before[i] !== after[i] ? [i] : []));
+    assert.deepEqual(add.keys.moved.map((m) => m.index), moved, hash);
+    assert.deepEqual(add.keys.moved.map((m) => [m.key, m.from, m.to]), moved.map((i) => [keys[i], before[i], after[i]]));
+    assert.equal(add.keys.movedFraction, moved.length / keys.length);
+    assert.equal(add.keys.cascaded, moved.filter((i) => after[i] !== 'node-new').length);
+    assert.ok(Math.abs(add.idealFraction - 1 / (n + 1)) < 1e-12);
+    cascades += add.keys.cascaded;
+
+    const shrunk = make(names.filter((x) => x !== 'node-1'));
+    const after2 = naiveBounded(shrunk, epsilon, keys).map((x) => x.owner);
+    const rem = lb.movementOnRemove('node-1', { sampleKeys: keys });
+    const moved2 = keys.flatMap((_, i) => (before[i] !== after2[i] ? [i] : []));
+    assert.deepEqual(rem.keys.moved.map((m) => m.index), moved2);
+    assert.ok(rem.keys.moved.every((m) => m.to !== 'node-1'));
+    assert.equal(rem.keys.cascaded, rem.keys.moved.filter((m) => m.from !== 'node-1').length);
+    assert.ok(Math.abs(rem.idealFraction - 1 / n) < 1e-12);
+    cascades += rem.keys.cascaded;
+    // Without sample keys: the ideal and the plain ring's figure only.
+    const bare = lb.movementOnAdd('node-new');
+    assert.equal(bare.keys, undefined);
+    assert.equal(bare.arcFraction, add.arcFraction);
+    assert.ok(!lb.has('node-new') && lb.has('node-1') && lb.total === 2, 'nothing changed');
+    for (const x of [lb, grown, shrunk]) x.free();
+  }
+  assert.ok(cascades > 0, 'bounded loads cascade somewhere in these cases');
+});
+
+test('BoundedLoadRing.movementOnAdd: arcFraction is what the plain ring with the same points moves', () => {
+  const lb = new BoundedLoadRing({ hash: 'xxh3', vnodes: 30 });
+  const ring = new HashRing({ hash: 'xxh3', vnodes: 30 });
+  for (const x of ['a', 'b', 'c']) { lb.add(x); ring.add(x); }
+  assert.deepEqual(Array.from(lb.points().positions), Array.from(ring.points().positions));
+  assert.equal(lb.movementOnAdd('d', { weight: 2 }).arcFraction, ring.movementOnAdd('d', { weight: 2 }).movedFraction);
+  assert.equal(lb.movementOnAdd('d', { weight: 2 }).idealFraction, 0.4);
+  assert.equal(lb.movementOnRemove('b').arcFraction, ring.movementOnRemove('b').movedFraction);
+  lb.free();
+  ring.free();
+});
+
 test('BoundedLoadRing keeps peak/mean within 1 + ε; release frees capacity', () => {
   const lb = new BoundedLoadRing({ epsilon: 0.1 });
   for (let i = 0; i < 20; i++) lb.add(`b${i}`);
@@ -497,6 +618,16 @@ test('bad arguments: clear errors, and the module keeps working', () => {
   lb.add('x');
   throwsLike(() => lb.release('x'), RangeError, /^node must be the index of a node with assigned keys/);
   throwsLike(() => lb.release('y'), RangeError, /^node must be a name on the ring, got 'y'$/);
+  throwsLike(() => lb.walk('k', { owner: 'y' }), RangeError, /^owner must be a name on the ring, got 'y'$/);
+  throwsLike(() => lb.walk('k', { owner: 7 }), TypeError, /^owner must be a string or Uint8Array, got 7$/);
+  throwsLike(() => lb.walk(7), TypeError, /^key must be a string or Uint8Array, got 7$/);
+  throwsLike(() => lb.movementOnRemove('y'), RangeError, /^node must be a name on the ring, got 'y'$/);
+  throwsLike(() => lb.movementOnRemove('x'), Error, /ring is empty/);
+  throwsLike(() => lb.movementOnAdd('x'), RangeError, /already on the ring/);
+  throwsLike(() => lb.movementOnAdd('z', { weight: 0 }), RangeError, /^weight must be a finite number > 0, got 0$/);
+  throwsLike(() => lb.movementOnAdd('z', { sampleKeys: 'abc' }), TypeError, /^sampleKeys must be an array/);
+  throwsLike(() => new BoundedLoadRing().walk('k'), Error, /ring is empty/);
+  throwsLike(() => new BoundedLoadRing().movementOnAdd('a'), Error, /ring is empty/);
   throwsLike(() => new Maglev({ tableSize: 100 }), RangeError, /^tableSize must be a prime in 3\.\.=16777216, got 100$/);
   throwsLike(() => new Maglev({ tableSize: 2 ** 40 }), RangeError, /^tableSize must be an integer in 3\.\.=16777216/);
   const small = new Maglev({ tableSize: 3 });

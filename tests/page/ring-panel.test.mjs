@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { crc32, HashRing, Maglev, Rendezvous, jumpStats } from 'quorumkit';
+import { crc32, BoundedLoadRing, HashRing, Maglev, Rendezvous, jumpStats } from 'quorumkit';
 import { root } from '../../scripts/lib.mjs';
 import { launch, collectProblems } from '../helpers/browser.mjs';
 import { startPageServer } from '../helpers/page-server.mjs';
@@ -187,6 +187,54 @@ test('ring panel: "% moved" and the ideal come from the package for Rendezvous (
   m.free();
   assert.equal(Number(await page.getAttribute('#ring-moved', 'data-moved')), mv.tableFraction);
   assert.match(await page.textContent('#ring-moved'), /of the lookup table \(\d+\.\d % of the 300 keys\)/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('ring panel: the bounded-load "% moved", its cascades and the hover walk are the package\'s', async () => {
+  const { page, problems } = await open();
+  const names = ['node-A', 'node-B', 'node-C', 'node-D'];
+  const keys = Array.from({ length: 300 }, (_, i) => `user:${i}`);
+  const make = (nodes) => {
+    const lb = new BoundedLoadRing({ epsilon: 0.25, hash: 'xxh3', vnodes: 20 });
+    for (const n of nodes) lb.add(n);
+    return lb;
+  };
+  await page.selectOption('#ring-algo', 'bounded');
+  await page.click('#ring-add');
+  const lb = make(names);
+  const want = lb.movementOnAdd('node-E', { sampleKeys: keys });
+  lb.free();
+  assert.equal(Number(await page.getAttribute('#ring-moved', 'data-moved')), want.keys.movedFraction);
+  assert.equal(Number(await page.getAttribute('#ring-moved', 'data-ideal')), want.idealFraction);
+  assert.equal(Number(await page.getAttribute('#ring-moved', 'data-cascaded')), want.keys.cascaded);
+  assert.match(await page.textContent('#ring-moved'), new RegExp(`${want.keys.cascaded} of them moved between two nodes that stay`));
+  assert.match(await page.textContent('#ring-moved'), new RegExp(`would move ${(100 * want.arcFraction).toFixed(1)} % of the hash space`));
+
+  // Hover: the tooltip's hash, points passed and skipped nodes are BoundedLoadRing.walk of the key
+  // to the owner assignMany gave it, on the five-node ring.
+  const five = make([...names, 'node-E']);
+  const owners = five.assignMany(keys);
+  const tip = await hoverAKey(page);
+  assert.ok(tip, 'hovering near the keys shows a tooltip on the bounded-load ring');
+  const key = /^(user:\d+):/.exec(tip)[1];
+  const w = five.walk(key, { owner: owners[keys.indexOf(key)] });
+  assert.ok(tip.startsWith(`${key}: hash 0x${w.position.toString(16).padStart(16, '0')} = `), tip);
+  assert.equal(await page.getAttribute('#ring-tip', 'data-points'), Array.from(w.points).join(','));
+  assert.equal(await page.getAttribute('#ring-tip', 'data-skipped'), w.skipped.join(','));
+  assert.match(tip, new RegExp(`to a point of ${w.owner} at \\d+\\.\\d %$`));
+  // A key that skips a full node says so, in the lookup, from the package's walk now (peek's).
+  // The lookup of a key that was placed past a full node shows the walk peek takes now (the caps
+  // have grown since, so it may go straight to its first node).
+  const skipper = keys.find((k, i) => five.walk(k, { owner: owners[i] }).skipped.length > 0);
+  assert.ok(skipper, 'some key walked past a full node');
+  await page.fill('#ring-lookup', skipper);
+  const now = five.walk(skipper);
+  assert.equal(await page.getAttribute('#ring-lookup-out', 'data-points'), Array.from(now.points).join(','));
+  assert.equal(await page.getAttribute('#ring-lookup-out', 'data-skipped'), now.skipped.join(','));
+  assert.equal(await page.getAttribute('#ring-lookup-out', 'data-owner'), now.owner);
+  five.free();
+  await page.screenshot({ path: join(shots, 'ring-panel-bounded.png') });
   assert.deepEqual(problems, []);
   await page.close();
 });

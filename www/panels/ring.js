@@ -34,7 +34,9 @@ const EXPLAIN = {
     A weight gives a node proportionally more points.`,
   bounded: `A bounded-load ring places keys in order, and a node that already holds its cap of
     ⌈(1 + ε) × mean⌉ keys is skipped: the key walks on clockwise to the next node with room. No node exceeds the
-    cap, at the price of moving a few extra keys when membership changes.`,
+    cap, at the price of moving extra keys when membership changes: the caps depend on the node count, so a
+    node that was full may now have room, and keys placed after it follow (a <em>cascade</em> between two nodes
+    that stay). Hover a key to see its walk, with the full nodes it passed crossed out.`,
   rendezvous: `Rendezvous hashing has no circle: every node scores every key and the highest score wins. Adding a
     node moves only the keys it now wins. There is no drawing of positions, so this view shows loads only.`,
   jump: `Jump hash maps a key to a bucket number 0…N−1 with no table and no circle. Growing to N+1 buckets moves
@@ -96,7 +98,6 @@ export function mount(root) {
     ],
     keys: [],
     impl: null, // the package object for the current algorithm
-    shadow: null, // a HashRing with the same points, for drawing the bounded-load ring
     points: null, // { fracs: Float64Array, owners (names), bits }: what the circle draws
     owners: [], // owner name per key, from the package
     dots: [], // per key: { from, to, t0, moved }
@@ -118,26 +119,25 @@ export function mount(root) {
     if (state.algo === 'rendezvous') {
       const r = new Rendezvous();
       for (const n of nodes) r.add(n.name, { weight: n.weight });
-      return { impl: r, shadow: null };
+      return r;
     }
     if (state.algo === 'maglev') {
       const m = new Maglev({ tableSize: 65537 });
       m.addMany(nodes.map((n) => n.name));
-      return { impl: m, shadow: null };
+      return m;
     }
-    if (state.algo === 'jump') return { impl: { buckets: nodes.length, free() {} }, shadow: null };
+    if (state.algo === 'jump') return { buckets: nodes.length, free() {} };
     if (a.bounded) {
       const b = new BoundedLoadRing({ epsilon: state.epsilon, hash: a.hash, vnodes: state.vnodes });
-      const s = new HashRing({ hash: a.hash, vnodes: state.vnodes });
-      for (const n of nodes) { b.add(n.name, { weight: n.weight }); s.add(n.name, { weight: n.weight }); }
-      return { impl: b, shadow: s };
+      for (const n of nodes) b.add(n.name, { weight: n.weight });
+      return b;
     }
     const opts = { hash: a.hash };
     // The ketama modes count MD5 digests of 4 points each: a quarter of the slider keeps the picture comparable.
     opts.vnodes = a.hash === 'ketama' ? Math.max(1, Math.round(state.vnodes / 4)) : state.vnodes;
     const ring = new HashRing(opts);
     for (const n of nodes) ring.add(n.name, { weight: n.weight });
-    return { impl: ring, shadow: null };
+    return ring;
   }
 
   /** Owner of every key, from the package. */
@@ -149,9 +149,8 @@ export function mount(root) {
 
   function readPoints() {
     state.pointsVersion++;
-    const ring = state.shadow ?? state.impl;
     if (!algo().ring) return null;
-    const { positions, owners, bits, names } = ring.points();
+    const { positions, owners, bits, names } = state.impl.points();
     const scale = 2 ** bits;
     const n = owners.length;
     const fracs = new Float64Array(n);
@@ -161,20 +160,22 @@ export function mount(root) {
   }
 
   /**
-   * The walk of a key: its position and the point that owns it, both from the package
-   * (keyPosition, pointIndex). On a bounded-load ring the key walks on past nodes that were
-   * full when it was placed, to a point of the `owner` the package assigned it.
+   * The walk of a key, from the package: on a plain ring its position (keyPosition) and the
+   * point that owns it (pointIndex), the next one clockwise. On a bounded-load ring the package's
+   * walk: the points it passed and the full nodes it skipped, ending at a point of `owner` (the
+   * node assignMany gave it), or, for a key not placed (`owner` undefined), the walk peek takes now.
    */
   function walkOf(key, owner) {
-    const ring = state.shadow ?? state.impl;
+    const ring = state.impl;
     if (!algo().ring || !state.points || state.points.fracs.length === 0) return null;
+    if (algo().bounded) {
+      const w = ring.walk(key, owner === undefined ? undefined : { owner });
+      const end = w.points[w.points.length - 1];
+      return { pos: w.position, frac: w.fraction, point: end, to: state.points.fracs[end], passed: w.points.length - 1, points: w.points, skipped: w.skipped, owner: w.owner };
+    }
     const pos = ring.keyPosition(key);
-    const frac = Number(pos) / 2 ** state.points.bits;
-    let i = ring.pointIndex(key);
-    let steps = 0;
-    const n = state.points.owners.length;
-    while (state.points.owners[i] !== owner && steps < n) { i = (i + 1) % n; steps++; }
-    return { pos, frac, point: i, to: state.points.fracs[i], passed: steps };
+    const i = ring.pointIndex(key);
+    return { pos, frac: Number(pos) / 2 ** state.points.bits, point: i, to: state.points.fracs[i], passed: 0, skipped: [] };
   }
 
   function keyWalk(i) {
@@ -184,10 +185,8 @@ export function mount(root) {
   /** Recomputes everything from scratch (algorithm, vnodes, weights or keys changed). */
   function rebuild() {
     state.impl?.free();
-    state.shadow?.free();
-    const { impl, shadow } = build();
+    const impl = build();
     state.impl = impl;
-    state.shadow = shadow;
     state.keys = makeKeys();
     state.points = readPoints();
     state.owners = ownersOf(impl, state.keys);
@@ -208,16 +207,18 @@ export function mount(root) {
   /**
    * What a change moves, from the package's analytics, asked before the change: the moved share
    * of the circle (rings) or of the lookup table (Maglev), the sample keys that move, and the
-   * ideal (the node's weight share). The bounded-load ring has no such call: its ideal comes from
-   * the plain ring with the same nodes, and its moved keys from comparing the package's owners.
+   * ideal (the node's weight share). The bounded-load ring replays the keys in order before and
+   * after, and counts the keys that move between two nodes that stay (cascades).
    */
   function analyse(kind, name, weight) {
     const sampleKeys = state.keys;
     const a = algo();
     if (a.ring) {
-      const ring = state.shadow ?? state.impl;
+      const ring = state.impl;
       const m = kind === 'add' ? ring.movementOnAdd(name, { weight, sampleKeys }) : ring.movementOnRemove(name, { sampleKeys });
-      return a.bounded ? { ideal: m.idealFraction } : { ideal: m.idealFraction, arc: m.movedFraction, keys: m.keys };
+      return a.bounded
+        ? { ideal: m.idealFraction, plainArc: m.arcFraction, keys: m.keys, cascaded: m.keys.cascaded }
+        : { ideal: m.idealFraction, arc: m.movedFraction, keys: m.keys };
     }
     if (state.algo === 'jump') {
       const n = state.nodes.length;
@@ -231,7 +232,6 @@ export function mount(root) {
 
   /** Adds or removes a node, measuring what moves with the package's analytics. */
   function change(kind, name, weight) {
-    const before = state.owners;
     const isRing = algo().ring && !algo().bounded;
     const analytic = analyse(kind, name, weight);
     const oldN = state.nodes.length;
@@ -242,19 +242,14 @@ export function mount(root) {
       if (kind === 'add') state.impl.add(name, { weight }); else state.impl.remove(name);
     } else {
       state.impl?.free();
-      state.shadow?.free();
-      const b = build();
-      state.impl = b.impl;
-      state.shadow = b.shadow;
+      state.impl = build();
     }
     state.points = readPoints();
     state.owners = ownersOf(state.impl, state.keys);
-    const movedSet = analytic.keys ? new Set(analytic.keys.moved.map((m) => m.index)) : null;
-    let movedKeys = 0;
+    const movedSet = new Set(analytic.keys.moved.map((m) => m.index));
     const now = performance.now();
     state.dots = state.keys.map((_, i) => {
-      const moved = movedSet ? movedSet.has(i) : before[i] !== state.owners[i];
-      if (moved) movedKeys++;
+      const moved = movedSet.has(i);
       const old = state.dots[i];
       if (!moved && old && state.points) {
         const w = keyWalk(i);
@@ -266,7 +261,9 @@ export function mount(root) {
       kind, name,
       arcFraction: analytic.arc ?? null,
       tableFraction: analytic.table ?? null,
-      keyFraction: analytic.keys ? analytic.keys.movedFraction : movedKeys / state.keys.length,
+      keyFraction: analytic.keys.movedFraction,
+      cascaded: analytic.cascaded ?? null,
+      plainArc: analytic.plainArc ?? null,
       // The least any scheme must move: the joining or leaving node's share.
       ideal: analytic.ideal,
       n: oldN,
@@ -286,9 +283,12 @@ export function mount(root) {
     const of = m.arcFraction !== null ? 'of the hash space' : m.tableFraction !== null ? 'of the lookup table' : null;
     out.dataset.moved = String(moved);
     out.dataset.ideal = String(m.ideal);
+    if (m.cascaded !== null) out.dataset.cascaded = String(m.cascaded); else delete out.dataset.cascaded;
+    const bounded = m.cascaded === null ? '' : ` ${m.cascaded} of them moved between two nodes that stay (the caps changed, so
+      keys overflow differently); a ring without caps would move ${pct(m.plainArc)} of the hash space.`;
     out.innerHTML = `${verb} moved <strong id="ring-moved-pct">${pct(moved)}</strong>
       ${of ? `${of} (${pct(m.keyFraction)} of the ${state.keys.length} keys)` : `of the ${state.keys.length} keys`}
-      — ideal share: <strong>${pct(m.ideal)}</strong>${state.nodes.every((n) => n.weight === 1) ? ` (${idealLabel})` : ''}.
+      — ideal share: <strong>${pct(m.ideal)}</strong>${state.nodes.every((n) => n.weight === 1) ? ` (${idealLabel})` : ''}.${bounded}
       ${algo().ring ? 'Moved keys are outlined.' : ''}`;
   }
 
@@ -501,6 +501,20 @@ export function mount(root) {
       const [kx, ky] = at(w.frac, R + 16);
       ctx.fillStyle = '#ffffff'; ctx.strokeStyle = '#1b1b1f'; ctx.lineWidth = 2;
       ctx.beginPath(); ctx.arc(kx, ky, 5, 0, 2 * Math.PI); ctx.fill(); ctx.stroke();
+      // Bounded loads: the points of full nodes the key walked past, crossed out in their colour.
+      if (w.points && w.points.length > 1) {
+        ctx.lineWidth = 2;
+        for (let j = 0; j < w.points.length - 1; j++) {
+          const f = state.points.fracs[w.points[j]];
+          const [px, py] = at(f, R + 16);
+          ctx.strokeStyle = colourOf(state.points.owners[w.points[j]]);
+          ctx.beginPath();
+          ctx.moveTo(px - 4, py - 4); ctx.lineTo(px + 4, py + 4);
+          ctx.moveTo(px + 4, py - 4); ctx.lineTo(px - 4, py + 4);
+          ctx.stroke();
+        }
+        ctx.strokeStyle = '#1b1b1f';
+      }
       const [ox, oy] = at(w.to, R + 16);
       ctx.fillStyle = colourOf(owner);
       ctx.beginPath(); ctx.arc(ox, oy, 6, 0, 2 * Math.PI); ctx.fill(); ctx.stroke();
@@ -528,10 +542,18 @@ export function mount(root) {
 
   const hex = (pos) => `0x${pos.toString(16).padStart(state.points?.bits === 32 ? 8 : 16, '0')}`;
 
-  function describe(key, owner) {
+  /** Writes a key's hash and walk into `el` (the tooltip or the lookup output), with the walk's points as data. */
+  function describe(el, key, owner) {
     const w = walkOf(key, owner);
-    if (!w) return `${key} → ${owner}`;
-    return `${key}: hash ${hex(w.pos)} = ${pct(w.frac)} of the circle → walks clockwise ${w.passed ? `past ${w.passed} point${w.passed > 1 ? 's' : ''} ` : ''}to a point of ${owner} at ${pct(w.to)}`;
+    if (!w) {
+      el.textContent = `${key} → ${owner}`;
+      delete el.dataset.points; delete el.dataset.skipped;
+      return;
+    }
+    const skipping = w.skipped.length ? `(skipping full ${w.skipped.join(', ')}) ` : '';
+    el.textContent = `${key}: hash ${hex(w.pos)} = ${pct(w.frac)} of the circle → walks clockwise ${w.passed ? `past ${w.passed} point${w.passed > 1 ? 's' : ''} ${skipping}` : ''}to a point of ${owner} at ${pct(w.to)}`;
+    el.dataset.points = w.points ? Array.from(w.points).join(',') : String(w.point);
+    el.dataset.skipped = w.skipped.join(',');
   }
 
   // --- events --------------------------------------------------------------
@@ -557,7 +579,7 @@ export function mount(root) {
     if (best !== state.focus) {
       state.focus = best;
       state.focusKey = state.keys[best];
-      tip.textContent = describe(state.keys[best], state.owners[best]);
+      describe(tip, state.keys[best], state.owners[best]);
       tip.hidden = false;
       schedule();
     }
@@ -576,7 +598,7 @@ export function mount(root) {
     const out = $('#ring-lookup-out');
     if (!key) { out.textContent = ''; state.focusKey = null; schedule(); return; }
     const owner = lookupOwner(key);
-    out.textContent = describe(key, owner);
+    describe(out, key, owner);
     out.dataset.owner = owner;
     state.focus = -1;
     state.focusKey = key;
