@@ -125,7 +125,7 @@ impl KetamaOptions {
 /// | `Seed` | `crc32(name ++ decimal(i))` | `crc32(key)` | 32 |
 /// | `Ketama` | LE u32 slices of `md5(name ++ "-" ++ decimal(d))` | LE u32 of `md5(key)[0..4]` | 32 |
 /// | `Xxh64` | `xxh64(name, seed = i)` | `xxh64(key, 0)` | 64 |
-/// | `Xxh3` | `xxh3_64_with_seed(name, i)` | `xxh3_64(key)` | 64 |
+/// | `Xxh3` | `xxh3_64(name ‖ u32_le(i))` | `xxh3_64(key)` | 64 |
 ///
 /// # Examples
 /// ```
@@ -1294,11 +1294,21 @@ impl HashRing {
     }
 
     fn gen64(&self, node: &Node, out: &mut Vec<u64>) {
-        for i in 0..node.count {
-            out.push(match self.mode {
-                HashMode::Xxh3 => xxhash_rust::xxh3::xxh3_64_with_seed(&node.name, u64::from(i)),
-                _ => hash::xxh64(&node.name, u64::from(i)),
-            });
+        if self.mode == HashMode::Xxh3 {
+            // Not xxh3_64_with_seed(name, i): for inputs of 1-3 bytes XXH3 folds the
+            // seed into the same low bits as the input, so short names at small seeds
+            // collide (three 3-byte names, 100 vnodes each: 103 distinct points of 300).
+            let mut buf = node.name.to_vec();
+            let at = buf.len();
+            for i in 0..node.count {
+                buf.truncate(at);
+                buf.extend_from_slice(&i.to_le_bytes());
+                out.push(hash::xxh3_64(&buf));
+            }
+        } else {
+            for i in 0..node.count {
+                out.push(hash::xxh64(&node.name, u64::from(i)));
+            }
         }
     }
 
@@ -1808,6 +1818,37 @@ impl HashRing {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_names_get_distinct_points_in_every_64_bit_mode() {
+        // XXH3's seeded form folds a small seed into the same bits as a 1-3-byte
+        // input; points must not depend on it.
+        for mode in [HashMode::Xxh3, HashMode::Xxh64] {
+            for names in [
+                vec!["b-1", "b-2", "b-3"],
+                vec!["a", "b", "c", "d", "e", "f"],
+            ] {
+                let r = HashRing::build(
+                    mode,
+                    100,
+                    names.iter().map(|n| (*n, NodeOptions::default())),
+                )
+                .unwrap();
+                let Positions::P64(p) = &r.positions else {
+                    panic!("64-bit positions")
+                };
+                let mut distinct = p.clone();
+                distinct.dedup();
+                assert_eq!(distinct.len(), names.len() * 100, "{mode:?} {names:?}");
+                let s = r.arc_stats();
+                assert!(
+                    s.peak_to_mean < 1.5,
+                    "{mode:?} {names:?}: peak/mean {}",
+                    s.peak_to_mean
+                );
+            }
+        }
+    }
 
     #[test]
     fn merge_places_ties_by_rule() {

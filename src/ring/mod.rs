@@ -35,8 +35,10 @@
 //!   Since counts depend on the total weight, adding or removing a server of
 //!   unequal weight rebuilds the ring, as `hashring` does.
 //! - **`xxh64`** / **`xxh3`**: point `i` is `xxh64(name, seed = i)` (or
-//!   `xxh3_64_with_seed`), keys `xxh64(key, 0)` (`xxh3_64(key)`), 64-bit
-//!   positions. Equal points: the node added last wins, as in `seed`.
+//!   `xxh3_64` of the name followed by `i` as 4 little-endian bytes: XXH3's
+//!   seed is too weak on 1–3-byte names), keys `xxh64(key, 0)`
+//!   (`xxh3_64(key)`), 64-bit positions. Equal points: the node added last
+//!   wins, as in `seed`.
 //!
 //! Costs: `get` O(log P) for P points; `get_n` O(log P + points walked);
 //! `add` O(V log V + P) (merge of the new node's V sorted points);
@@ -57,7 +59,7 @@
 //! | algorithm | balance (peak/mean, N=100) | keys moved on add | lookup cost | memory |
 //! |---|---|---|---|---|
 //! | [`HashRing`] `seed`, 100 vnodes | 1.69 (arc), std dev 0.38/N | only to the new node, ≈ 1/(N+1) | O(1) expected (bucket index), O(log P) worst | 8 B/point + index ≤ 8 B/point |
-//! | [`HashRing`] `xxh64`/`xxh3`, 100 vnodes | 1.25 / 1.28 (arc), std dev 0.10/N | only to the new node, ≈ 1/(N+1) | O(1) expected (bucket index), O(log P) worst | 12 B/point + index ≤ 8 B/point |
+//! | [`HashRing`] `xxh64`/`xxh3`, 100 vnodes | 1.25 / 1.27 (arc), std dev 0.10/N | only to the new node, ≈ 1/(N+1) | O(1) expected (bucket index), O(log P) worst | 12 B/point + index ≤ 8 B/point |
 //! | [`HashRing`] `ketama`, 160 points | 1.17 (arc) | only to the new node with equal weights | O(1) expected + MD5 | 8 B/point + index ≤ 8 B/point |
 //! | [`jump_hash`] | 1.026 (1M keys) | exactly the new bucket's keys, 1/(N+1) | O(ln N), no state | none |
 //! | [`Rendezvous`] | 1.05 (200k keys) | only to the new node (its weight share) | O(N) | ≈ 40 B/node |
