@@ -382,3 +382,24 @@ fn transfer_and_membership_changes_and_their_errors() {
     );
     assert!(with_options(3.0, 1, None, None, Some(-1.0), None).is_err());
 }
+
+#[wasm_bindgen_test]
+fn progress_lists_the_leaders_match_and_next_per_member() {
+    let mut c = cluster(3.0, 1);
+    c.advance(1_000.0).unwrap();
+    let leader = c.leader();
+    assert_ne!(leader, 0);
+    let t = c.progress(f64::from(leader)).unwrap();
+    assert_eq!(t.len(), 6, "two members, three numbers each");
+    for p in t.chunks(3) {
+        assert_ne!(p[0], f64::from(leader));
+        assert_eq!(
+            p[2],
+            p[1] + 1.0,
+            "a caught-up member is sent from the entry after its match"
+        );
+    }
+    let follower = leader % 3 + 1;
+    assert!(c.progress(f64::from(follower)).unwrap().is_empty());
+    assert!(c.progress(4.0).is_err());
+}

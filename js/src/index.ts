@@ -71,6 +71,7 @@ export {
   type RaftMessage,
   type RaftMessageKind,
   type RaftNodeState,
+  type RaftPeerProgress,
   type RaftRole,
   type RaftViolation,
 } from './raft.js';

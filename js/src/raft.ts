@@ -158,6 +158,20 @@ export interface RaftFlight extends RaftMessage {
   readonly granted: boolean | null;
 }
 
+/**
+ * A leader's view of one follower or learner: `match` is the highest log index known to be
+ * replicated on `node`, `next` the index the leader sends from (Raft §5.3).
+ * @example
+ * ```js
+ * const [p] = c.progress(c.state().leader); // { node: 2, match: 7, next: 8 }
+ * ```
+ */
+export interface RaftPeerProgress {
+  readonly node: number;
+  readonly match: number;
+  readonly next: number;
+}
+
 /** Everything a visualizer draws in one frame. */
 export interface RaftClusterState {
   /** Virtual time, ms. */
@@ -504,6 +518,23 @@ export class RaftCluster {
    */
   heal(): void {
     this.#raw.heal();
+  }
+
+  /**
+   * What leader `id` knows of each other member (the leader's `matchIndex` and
+   * `nextIndex`, Raft §5.3): `match` is the highest entry known to be stored there, `next`
+   * the entry it sends from. Empty if `id` is down or not the leader.
+   * @example
+   * ```js
+   * c.progress(c.state().leader); // [{ node: 2, match: 7, next: 8 }, { node: 3, match: 5, next: 6 }, …]
+   * ```
+   * @throws {TypeError} if `id` is not a number. @throws {RangeError} for an unknown id.
+   */
+  progress(id: number): RaftPeerProgress[] {
+    const t = this.#raw.progress(nodeId('id', id));
+    const out: RaftPeerProgress[] = [];
+    for (let i = 0; i + 2 < t.length; i += 3) out.push({ node: t[i], match: t[i + 1], next: t[i + 2] });
+    return out;
   }
 
   /**

@@ -291,6 +291,26 @@ impl RawRaftCluster {
         self.c.leader().unwrap_or(0)
     }
 
+    /// What leader `id` knows of each other member's log, as (node, match
+    /// index, next index) triples: match is the highest index known to be
+    /// replicated there, next the index the leader sends from. Empty if `id`
+    /// is down or not leading.
+    pub fn progress(&self, id: f64) -> JsResult<Box<[f64]>> {
+        let id = self.id("id", id)?;
+        let mut out = Vec::new();
+        if let Some(n) = self.c.node(id) {
+            for peer in 1..=self.c.len() as NodeId {
+                if peer == id {
+                    continue;
+                }
+                if let Some((matched, next)) = n.progress(peer) {
+                    out.extend_from_slice(&[f64::from(peer), matched as f64, next as f64]);
+                }
+            }
+        }
+        Ok(out.into_boxed_slice())
+    }
+
     /// The number of nodes.
     #[wasm_bindgen(getter)]
     pub fn node_count(&self) -> u32 {

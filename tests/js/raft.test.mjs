@@ -155,6 +155,35 @@ function script(seed, extra = {}) {
   return r;
 }
 
+test("progress(): the leader's match and next index per member; empty for followers and crashed nodes", () => {
+  const c = new RaftCluster({ nodes: 5, seed: 9 });
+  until(c, (s) => s.leader !== 0);
+  const leader = c.state().leader;
+  const { index } = c.propose('x');
+  until(c, (s) => s.nodes.every((n) => n.commit >= index), 2_000);
+  c.advance(200);
+  const prs = c.progress(leader);
+  assert.deepEqual(prs.map((p) => p.node).sort(), [1, 2, 3, 4, 5].filter((id) => id !== leader));
+  for (const p of prs) {
+    // Every follower stores the whole log; the leader sends from the entry after it.
+    assert.equal(p.match, c.state().nodes[leader - 1].log.at(-1).index, `node ${p.node}`);
+    assert.equal(p.next, p.match + 1);
+  }
+  // A crashed follower falls behind: its match stays while the leader's log grows.
+  const down = prs[0].node;
+  c.crash(down);
+  const { index: later } = c.propose('y');
+  until(c, (s) => s.nodes[leader - 1].commit >= later, 2_000);
+  const lagging = c.progress(leader).find((p) => p.node === down);
+  assert.ok(lagging.match < later, `match ${lagging.match} < ${later}`);
+  const follower = [1, 2, 3, 4, 5].find((id) => id !== leader && id !== down);
+  assert.deepEqual(c.progress(follower), []);
+  assert.deepEqual(c.progress(down), []);
+  assert.throws(() => c.progress(6), { name: 'RangeError', message: 'id must be an integer in 1..=5, got 6' });
+  assert.throws(() => c.progress('1'), { name: 'TypeError', message: /^id must be a node id \(number\), got/ });
+  c.free();
+});
+
 test('determinism: the same seed and the same calls give identical events', () => {
   const a = script(2024);
   const b = script(2024);

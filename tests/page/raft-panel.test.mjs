@@ -110,7 +110,12 @@ test('raft panel: every control has a label, and the node controls work from the
   await setSpeed(page, 0);
   await playUntil(page, (x) => x.leader !== 0, 3_000);
   await pause(page);
-  const follower = ((await status(page)).leader % 5) + 1;
+  const { leader } = await status(page);
+  // The leader's box lists its match/next index for every other member (RaftCluster.progress).
+  await selectNode(page, leader);
+  const others = [1, 2, 3, 4, 5].filter((id) => id !== leader);
+  assert.match(await page.textContent('#rf-node-info'), new RegExp(`match/next: ${others.map((id) => `n${id} \\d+/\\d+`).join(', ')}$`));
+  const follower = (leader % 5) + 1;
   await page.focus('#rf-node');
   await page.selectOption('#rf-node', String(follower));
   await page.focus('#rf-crash');

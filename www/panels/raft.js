@@ -659,7 +659,10 @@ export function mount(root) {
       + `commit ${nd.commit}, log ${nd.snapshotIndex + nd.log.length} ${nd.snapshotIndex + nd.log.length === 1 ? 'entry' : 'entries'}`
       + `${nd.up && nd.role !== 'leader' ? `, timer ${nd.electionElapsed}/${nd.electionTimeout} ms` : ''}`
       + `${isLearner ? ' · learner' : isVoter ? '' : ' · not a member'}`;
-    setText($('#rf-node-info'), info);
+    // A leader's matchIndex / nextIndex per member, as the package reports them.
+    const prs = nd.up && nd.role === 'leader' ? c.progress(nd.id) : [];
+    const progress = prs.length ? ` · match/next: ${prs.map((p) => `n${p.node} ${p.match}/${p.next}`).join(', ')}` : '';
+    setText($('#rf-node-info'), info + progress);
     setText($('#rf-crash'), nd.up ? 'Crash' : 'Restart');
     $('#rf-timeout').disabled = !nd.up;
     $('#rf-transfer').disabled = !leader || nd.id === s.leader || !isVoter;
