@@ -15,7 +15,7 @@
  */
 import * as raw from './raw/quorumkit.js';
 import { writeKey } from './internal/keys.js';
-import { memoryBytes, wasm } from './internal/wasm.js';
+import { memoryBytes, memoryF64 } from './internal/wasm.js';
 import { options, rangeError, typeError } from './internal/errors.js';
 
 /** A node's role. */
@@ -267,14 +267,6 @@ class Entry implements RaftEntry {
   }
 }
 
-let f64 = new Float64Array(0);
-
-/** All of wasm memory as numbers, through one cached view rebuilt when memory grows. */
-function numbers(): Float64Array {
-  const buffer = wasm().memory.buffer;
-  if (f64.buffer !== buffer) f64 = new Float64Array(buffer);
-  return f64;
-}
 
 function toSeed(seed: unknown): bigint {
   if (typeof seed === 'bigint') {
@@ -706,7 +698,7 @@ export class RaftCluster {
     this.#raw.state(false);
     const base = this.#raw.nums_ptr() / 8;
     const bytesPtr = this.#raw.bytes_ptr();
-    const n = numbers();
+    const n = memoryF64();
     const bytes = memoryBytes();
     const count = n[base + 1];
     const flightCount = n[base + 2];
@@ -792,7 +784,7 @@ export class RaftCluster {
       const got = this.#raw.events(cursor, EVENT_CHUNK);
       if (got === 0) return out;
       const base = this.#raw.nums_ptr() / 8;
-      const n = numbers();
+      const n = memoryF64();
       const partitions: number[] = [];
       for (let k = 0; k < got; k++) {
         const at = base + k * EVENT_FIELDS;

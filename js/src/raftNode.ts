@@ -22,7 +22,7 @@
  */
 import * as raw from './raw/quorumkit.js';
 import { writeKey, writeKeys } from './internal/keys.js';
-import { memoryBytes, wasm } from './internal/wasm.js';
+import { memoryBytes, memoryF64 } from './internal/wasm.js';
 import { rangeError, typeError } from './internal/errors.js';
 import type { RaftRole } from './raft.js';
 
@@ -287,14 +287,6 @@ class LogEntry implements RaftLogEntry {
   }
 }
 
-let f64 = new Float64Array(0);
-
-/** All of wasm memory as numbers, through one cached view rebuilt when memory grows. */
-function numbers(): Float64Array {
-  const buffer = wasm().memory.buffer;
-  if (f64.buffer !== buffer) f64 = new Float64Array(buffer);
-  return f64;
-}
 
 /** Reads `count` entry records at number `at`, data from `bytesPtr + start`; returns the next position. */
 function readEntries(
@@ -643,7 +635,7 @@ export class RaftNode {
   compact(index: number, data: string | Uint8Array): RaftSnapshot {
     const i = num('index', index);
     this.#raw.compact(i, writeKey(bytesOrString('data', data), 'data'));
-    return readSnapshot(numbers(), this.#raw.nums_ptr() / 8, this.#raw.bytes_ptr(), 0);
+    return readSnapshot(memoryF64(), this.#raw.nums_ptr() / 8, this.#raw.bytes_ptr(), 0);
   }
 
   /**
@@ -665,7 +657,7 @@ export class RaftNode {
   ready(): RaftReady | null {
     const len = this.#raw.ready();
     if (len === 0) return null;
-    const n = numbers();
+    const n = memoryF64();
     const base = this.#raw.nums_ptr() / 8;
     const bp = this.#raw.bytes_ptr();
     const mem = memoryBytes();
@@ -883,7 +875,7 @@ export class RaftNode {
     const s = store();
     const count = s.decode_entries(writeKey(bytes, 'bytes'));
     const out: RaftLogEntry[] = [];
-    readEntries(numbers(), s.nums_ptr() / 8, count, s.bytes_ptr(), 0, out);
+    readEntries(memoryF64(), s.nums_ptr() / 8, count, s.bytes_ptr(), 0, out);
     return out;
   }
 
@@ -911,6 +903,6 @@ export class RaftNode {
     if (!(bytes instanceof Uint8Array)) throw typeError('bytes', 'a Uint8Array', bytes);
     const s = store();
     s.decode_snapshot(writeKey(bytes, 'bytes'));
-    return readSnapshot(numbers(), s.nums_ptr() / 8, s.bytes_ptr(), 0);
+    return readSnapshot(memoryF64(), s.nums_ptr() / 8, s.bytes_ptr(), 0);
   }
 }

@@ -207,16 +207,23 @@ pub fn jump_movement(
 mod tests {
     use super::*;
 
+    /// Keys packed back to back, with their end offsets.
+    fn pack(keys: &[String]) -> (Vec<u8>, Vec<u32>) {
+        let bytes: Vec<u8> = keys.iter().flat_map(|k| k.bytes()).collect();
+        let ends = keys
+            .iter()
+            .scan(0u32, |at, k| {
+                *at += k.len() as u32;
+                Some(*at)
+            })
+            .collect();
+        (bytes, ends)
+    }
+
     #[test]
     fn jump_stats_counts_the_buckets_jump_hash_chooses() {
         let keys: Vec<String> = (0..1000).map(|i| format!("user:{i}")).collect();
-        let bytes: Vec<u8> = keys.iter().flat_map(|k| k.bytes()).collect();
-        let mut ends = Vec::new();
-        let mut at = 0u32;
-        for k in &keys {
-            at += k.len() as u32;
-            ends.push(at);
-        }
+        let (bytes, ends) = pack(&keys);
         let s = jump_stats(&bytes, &ends, 7).unwrap();
         let mut counts = [0u64; 7];
         for k in &keys {
@@ -243,13 +250,7 @@ mod tests {
     #[test]
     fn jump_movement_moves_only_into_the_new_bucket_about_one_in_n_plus_one() {
         let keys: Vec<String> = (0..4000).map(|i| format!("user:{i}")).collect();
-        let bytes: Vec<u8> = keys.iter().flat_map(|k| k.bytes()).collect();
-        let mut ends = Vec::new();
-        let mut at = 0u32;
-        for k in &keys {
-            at += k.len() as u32;
-            ends.push(at);
-        }
+        let (bytes, ends) = pack(&keys);
         let grow = jump_movement(&bytes, &ends, 4, 5).unwrap();
         assert!(grow.keys.to.iter().all(|&b| b == 4));
         assert!(

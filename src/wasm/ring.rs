@@ -120,13 +120,16 @@ fn pack_movement(m: &Movement, bits: u32, keys: Option<&crate::ring::KeyMovement
         v.push(f64::from(to[i]));
     }
     if let Some(km) = keys {
-        for i in 0..k {
-            v.push(f64::from(km.moved[i]));
-            v.push(f64::from(km.from[i]));
-            v.push(f64::from(km.to[i]));
-        }
+        push_moved(&mut v, km);
     }
     v.into_boxed_slice()
+}
+
+/// Appends each moved key as (index, from, to).
+fn push_moved(v: &mut Vec<f64>, k: &crate::ring::KeyMovement) {
+    for ((&i, &from), &to) in k.moved.iter().zip(&k.from).zip(&k.to) {
+        v.extend_from_slice(&[f64::from(i), f64::from(from), f64::from(to)]);
+    }
 }
 
 /// `[idealFraction, tableFraction, keyMovedFraction, movedCount, …moved
@@ -140,11 +143,7 @@ fn pack_sample_movement(m: &SampleMovement) -> Box<[f64]> {
         k.moved_fraction,
         k.moved.len() as f64,
     ]);
-    for i in 0..k.moved.len() {
-        v.push(f64::from(k.moved[i]));
-        v.push(f64::from(k.from[i]));
-        v.push(f64::from(k.to[i]));
-    }
+    push_moved(&mut v, k);
     v.into_boxed_slice()
 }
 
@@ -160,11 +159,7 @@ fn pack_bounded_movement(m: &BoundedMovement) -> Box<[f64]> {
         k.moved.len() as f64,
         f64::from(m.cascaded),
     ]);
-    for i in 0..k.moved.len() {
-        v.push(f64::from(k.moved[i]));
-        v.push(f64::from(k.from[i]));
-        v.push(f64::from(k.to[i]));
-    }
+    push_moved(&mut v, k);
     v.into_boxed_slice()
 }
 

@@ -45,3 +45,15 @@ export function memoryMayHaveGrown(): void {
     bytes = new Uint8Array(wasm().memory.buffer);
   }
 }
+
+let f64 = new Float64Array(0);
+
+/**
+ * All of wasm memory as `f64`s, through one cached view rebuilt when memory has grown.
+ * @internal
+ */
+export function memoryF64(): Float64Array {
+  const buffer = wasm().memory.buffer;
+  if (f64.buffer !== buffer) f64 = new Float64Array(buffer);
+  return f64;
+}
