@@ -77,6 +77,23 @@ test('batch results equal per-key results, including after memory growth', () =>
   assert.equal(huge[1], crc32('y'));
 });
 
+test('string batches spanning several native chunks equal per-key results, whatever breaks the ASCII fast path and where', () => {
+  const ascii = Array.from({ length: 5_000 }, (_, i) => `user:${i}`);
+  const variants = [
+    ascii,
+    ascii.map((k, i) => (i === 4_999 ? 'é-last' : k)), // non-ASCII in the last chunk
+    ascii.map((k, i) => (i === 2_048 ? '東京' : k)), // first key of the second chunk
+    ascii.map((k, i) => (i === 3_000 ? utf8(k) : k)), // a byte key among strings
+    ascii.map((k, i) => (i === 10 ? '\ud800' : k)), // a lone surrogate
+    Array.from({ length: 2_048 }, (_, i) => `k${i}`), // exactly one chunk
+  ];
+  for (const keys of variants) {
+    const many = crc32Many(keys);
+    assert.equal(many.length, keys.length);
+    keys.forEach((k, i) => assert.equal(many[i], refCrc32(typeof k === 'string' ? utf8(k) : k)));
+  }
+});
+
 test('wrong types get a TypeError naming the parameter, and the module keeps working', () => {
   for (const bad of [42, null, undefined, {}, [1], 10n, Symbol('k')]) {
     assert.throws(() => crc32(bad), (e) => e instanceof TypeError && /^key must be a string or Uint8Array, got /.test(e.message));
