@@ -71,6 +71,20 @@ function put(key: unknown, at: number, param: string): number {
  * @internal
  */
 export function writeKey(key: unknown, param = 'key'): number {
+  // The per-call hot path, kept small enough for V8 to inline: a short string
+  // is copied code unit by code unit (the buffer holds at least 1 KiB), and
+  // kept if every unit was ASCII; anything else is rewritten by `put`.
+  if (typeof key === 'string' && key.length <= ASCII_LOOP_MAX && keyCap !== 0) {
+    const mem = memoryBytes();
+    const n = key.length;
+    let units = 0;
+    for (let i = 0; i < n; i++) {
+      const c = key.charCodeAt(i);
+      units |= c;
+      mem[keyPtr + i] = c;
+    }
+    if (units < 0x80) return n;
+  }
   if (keyCap === 0) reserve(0);
   return put(key, 0, param);
 }
