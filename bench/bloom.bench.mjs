@@ -11,7 +11,10 @@
 // once per key; batch rows pass the chunk as one array (addMany/hasMany).
 // Then: false-positive rate measured on 100,000 absent keys, memory of the
 // bit array against m/8, and bits per key against the 1.44·log2(1/p) bound.
-import { BloomFilter, SplitBlockBloomFilter } from 'quorumkit';
+// The `crc32` rows are the floor of any keyed call into wasm (the key copied
+// or packed into wasm memory, one call, a few ns of hashing), for reading how
+// much of each filter's time is the boundary and how much its memory probes.
+import { BloomFilter, SplitBlockBloomFilter, crc32, crc32Many } from 'quorumkit';
 import { BloomFilter as JasonBloom } from 'bloomfilter';
 import BloomFilters from 'bloom-filters';
 import { compare, userKeys } from './harness.mjs';
@@ -49,6 +52,7 @@ export async function run() {
     cycling('quorumkit SplitBlockBloomFilter.add', (ks) => { for (const k of ks) sbbf.add(k); }),
     cycling('bloom-filters add', (ks) => { for (const k of ks) bf.add(k); }, smallChunks),
     cycling('bloomfilter add', (ks) => { for (const k of ks) jason.add(k); }),
+    cycling('floor: quorumkit crc32 per key (copy + call)', (ks) => { for (const k of ks) sink += crc32(k); }),
   ], { reference: 'bloomfilter add', unit: 'keys/s' });
 
   // Every contender holds all n keys before the queries.
@@ -61,18 +65,21 @@ export async function run() {
     cycling('quorumkit SplitBlockBloomFilter.has', (ks) => { for (const k of ks) sink += sbbf.has(k); }),
     cycling('bloom-filters has', (ks) => { for (const k of ks) sink += bf.has(k); }, smallChunks),
     cycling('bloomfilter test', (ks) => { for (const k of ks) sink += jason.test(k); }),
+    cycling('floor: quorumkit crc32 per key (copy + call)', (ks) => { for (const k of ks) sink += crc32(k); }),
   ], { reference: 'bloomfilter test', unit: 'keys/s' });
 
   await compare(`Bloom addMany (one call per ${CHUNK} keys) against per-key add`, [
     cycling('quorumkit BloomFilter.addMany', (ks) => { sink += qkBatch.addMany(ks); }),
     cycling('quorumkit SplitBlockBloomFilter.addMany', (ks) => { sink += sbbfBatch.addMany(ks); }),
     cycling('bloomfilter add', (ks) => { for (const k of ks) jason.add(k); }),
+    cycling('floor: quorumkit crc32Many (pack + call)', (ks) => { sink += crc32Many(ks)[0]; }),
   ], { reference: 'bloomfilter add', unit: 'keys/s' });
 
   await compare(`Bloom hasMany (one call per ${CHUNK} keys) against per-key test`, [
     cycling('quorumkit BloomFilter.hasMany', (ks) => { sink += qkBatch.hasMany(ks)[0]; }),
     cycling('quorumkit SplitBlockBloomFilter.hasMany', (ks) => { sink += sbbfBatch.hasMany(ks)[0]; }),
     cycling('bloomfilter test', (ks) => { for (const k of ks) sink += jason.test(k); }),
+    cycling('floor: quorumkit crc32Many (pack + call)', (ks) => { sink += crc32Many(ks)[0]; }),
   ], { reference: 'bloomfilter test', unit: 'keys/s' });
 
   // Accuracy and memory, same filters, same keys.

@@ -7,9 +7,14 @@
 // Goals (from the issue): per-call `.get` ≥ 1.5× the fastest peer; ketama mode
 // ≥ 20× `hashring`; `.getMany` ≥ 3× the fastest peer. Also: building a ring
 // of 1,000 servers.
+//
+// The `crc32` rows are the floor of any keyed call into wasm: the key's bytes
+// copied into wasm memory, one call, and a CRC-32 (a few ns of work). A
+// lookup cannot beat its own floor, so where the floor is itself close to a
+// peer's whole lookup, the floor row says so in the same run.
 import ConsistentHash from 'consistent-hash';
 import HashRingPeer from 'hashring';
-import { HashRing, Maglev, Rendezvous, jumpHashMany, jumpHash } from 'quorumkit';
+import { HashRing, Maglev, Rendezvous, jumpHashMany, jumpHash, crc32, crc32Many } from 'quorumkit';
 import { compare, fmt } from './harness.mjs';
 
 const KEYS = 1_000_000;
@@ -70,6 +75,14 @@ export async function run() {
     const next = cycler(parts);
     return { name, ops: CHUNK, fn: () => { for (const k of next()) sink += get(k).length; } };
   };
+  const floorPerCall = () => {
+    const next = cycler(parts);
+    return { name: 'floor: quorumkit crc32 per key (copy + call)', ops: CHUNK, fn: () => { for (const k of next()) sink += crc32(k); } };
+  };
+  const floorBatch = () => {
+    const next = cycler(parts);
+    return { name: 'floor: quorumkit crc32Many (pack + call)', ops: CHUNK, fn: () => { sink += crc32Many(next())[0]; } };
+  };
   const batch = (name, r) => {
     const next = cycler(parts);
     return { name, ops: CHUNK, fn: () => { sink += r.getMany(next()).length; } };
@@ -80,6 +93,7 @@ export async function run() {
     perCall('quorumkit HashRing.get (seed)', (k) => seed.get(k)),
     perCall('consistent-hash get', (k) => ch.get(k)),
     perCall('hashring get', (k) => hr.get(k)),
+    floorPerCall(),
   ], { reference: 'consistent-hash get', unit: 'keys/s' });
   goal('per-call get', rates, 'quorumkit HashRing.get (xxh3)', ['consistent-hash get', 'hashring get'], 1.5);
 
@@ -88,6 +102,7 @@ export async function run() {
     batch('quorumkit HashRing.getMany (seed)', seed),
     perCall('consistent-hash get', (k) => ch.get(k)),
     perCall('hashring get', (k) => hr.get(k)),
+    floorBatch(),
   ], { reference: 'consistent-hash get', unit: 'keys/s' });
   goal('getMany', rates, 'quorumkit HashRing.getMany (xxh3)', ['consistent-hash get', 'hashring get'], 3);
 
