@@ -11,13 +11,13 @@
 // once per key; batch rows pass the chunk as one array (addMany/hasMany).
 // Then: false-positive rate measured on 100,000 absent keys, memory of the
 // bit array against m/8, and bits per key against the 1.44·log2(1/p) bound.
-// The `crc32` rows are the floor of any keyed call into wasm (the key copied
-// or packed into wasm memory, one call, a few ns of hashing), for reading how
-// much of each filter's time is the boundary and how much its memory probes.
-import { BloomFilter, SplitBlockBloomFilter, crc32, crc32Many } from 'quorumkit';
+// The floor rows are the cost of any keyed call into wasm with no work in it
+// (see `floorPerKey` in harness.mjs), for reading how much of each filter's
+// time is the boundary and how much its hashing and memory probes.
+import { BloomFilter, SplitBlockBloomFilter } from 'quorumkit';
 import { BloomFilter as JasonBloom } from 'bloomfilter';
 import BloomFilters from 'bloom-filters';
-import { compare, userKeys } from './harness.mjs';
+import { compare, goal, userKeys, floorPerKey, floorBatch, FLOOR_PER_KEY, FLOOR_BATCH } from './harness.mjs';
 
 const N = 1_000_000;
 const P = 0.01;
@@ -47,40 +47,44 @@ export async function run() {
   };
   let sink = 0;
 
-  await compare('Bloom add, one key per call (n = 1 M, p = 1%)', [
+  let rates = await compare('Bloom add, one key per call (n = 1 M, p = 1%)', [
     cycling('quorumkit BloomFilter.add', (ks) => { for (const k of ks) qk.add(k); }),
     cycling('quorumkit SplitBlockBloomFilter.add', (ks) => { for (const k of ks) sbbf.add(k); }),
     cycling('bloom-filters add', (ks) => { for (const k of ks) bf.add(k); }, smallChunks),
     cycling('bloomfilter add', (ks) => { for (const k of ks) jason.add(k); }),
-    cycling('floor: quorumkit crc32 per key (copy + call)', (ks) => { for (const k of ks) sink += crc32(k); }),
+    cycling(FLOOR_PER_KEY, (ks) => { for (const k of ks) sink += floorPerKey(k); }),
   ], { reference: 'bloomfilter add', unit: 'keys/s' });
+  goal('per-call add', rates, 'quorumkit BloomFilter.add', ['bloomfilter add'], 1.5);
 
   // Every contender holds all n keys before the queries.
   qkBatch.addMany(keys);
   sbbfBatch.addMany(keys);
   for (const k of keys) { qk.add(k); sbbf.add(k); jason.add(k); bf.add(k); }
 
-  await compare('Bloom has, one key per call (all keys present)', [
+  rates = await compare('Bloom has, one key per call (all keys present)', [
     cycling('quorumkit BloomFilter.has', (ks) => { for (const k of ks) sink += qk.has(k); }),
     cycling('quorumkit SplitBlockBloomFilter.has', (ks) => { for (const k of ks) sink += sbbf.has(k); }),
     cycling('bloom-filters has', (ks) => { for (const k of ks) sink += bf.has(k); }, smallChunks),
     cycling('bloomfilter test', (ks) => { for (const k of ks) sink += jason.test(k); }),
-    cycling('floor: quorumkit crc32 per key (copy + call)', (ks) => { for (const k of ks) sink += crc32(k); }),
+    cycling(FLOOR_PER_KEY, (ks) => { for (const k of ks) sink += floorPerKey(k); }),
   ], { reference: 'bloomfilter test', unit: 'keys/s' });
+  goal('per-call has', rates, 'quorumkit BloomFilter.has', ['bloomfilter test'], 1.5);
 
-  await compare(`Bloom addMany (one call per ${CHUNK} keys) against per-key add`, [
+  rates = await compare(`Bloom addMany (one call per ${CHUNK} keys) against per-key add`, [
     cycling('quorumkit BloomFilter.addMany', (ks) => { sink += qkBatch.addMany(ks); }),
     cycling('quorumkit SplitBlockBloomFilter.addMany', (ks) => { sink += sbbfBatch.addMany(ks); }),
     cycling('bloomfilter add', (ks) => { for (const k of ks) jason.add(k); }),
-    cycling('floor: quorumkit crc32Many (pack + call)', (ks) => { sink += crc32Many(ks)[0]; }),
+    cycling(FLOOR_BATCH, (ks) => { sink += floorBatch(ks); }),
   ], { reference: 'bloomfilter add', unit: 'keys/s' });
+  goal('addMany', rates, 'quorumkit BloomFilter.addMany', ['bloomfilter add'], 2.5);
 
-  await compare(`Bloom hasMany (one call per ${CHUNK} keys) against per-key test`, [
+  rates = await compare(`Bloom hasMany (one call per ${CHUNK} keys) against per-key test`, [
     cycling('quorumkit BloomFilter.hasMany', (ks) => { sink += qkBatch.hasMany(ks)[0]; }),
     cycling('quorumkit SplitBlockBloomFilter.hasMany', (ks) => { sink += sbbfBatch.hasMany(ks)[0]; }),
     cycling('bloomfilter test', (ks) => { for (const k of ks) sink += jason.test(k); }),
-    cycling('floor: quorumkit crc32Many (pack + call)', (ks) => { sink += crc32Many(ks)[0]; }),
+    cycling(FLOOR_BATCH, (ks) => { sink += floorBatch(ks); }),
   ], { reference: 'bloomfilter test', unit: 'keys/s' });
+  goal('hasMany', rates, 'quorumkit BloomFilter.hasMany', ['bloomfilter test'], 2.5);
 
   // Accuracy and memory, same filters, same keys.
   const bound = 1.44 * Math.log2(1 / P);

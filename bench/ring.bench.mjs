@@ -8,14 +8,14 @@
 // ≥ 20× `hashring`; `.getMany` ≥ 3× the fastest peer. Also: building a ring
 // of 1,000 servers.
 //
-// The `crc32` rows are the floor of any keyed call into wasm: the key's bytes
-// copied into wasm memory, one call, and a CRC-32 (a few ns of work). A
-// lookup cannot beat its own floor, so where the floor is itself close to a
-// peer's whole lookup, the floor row says so in the same run.
+// The floor rows are the cost of any keyed call into wasm with no work in it
+// (see `floorPerKey` in harness.mjs): a lookup cannot beat its floor, so
+// where the floor is itself close to a peer's whole lookup, that row shows it
+// in the same run.
 import ConsistentHash from 'consistent-hash';
 import HashRingPeer from 'hashring';
-import { HashRing, Maglev, Rendezvous, jumpHashMany, jumpHash, crc32, crc32Many } from 'quorumkit';
-import { compare, fmt } from './harness.mjs';
+import { HashRing, Maglev, Rendezvous, jumpHashMany, jumpHash } from 'quorumkit';
+import { compare, fmt, goal, floorPerKey, floorBatch, FLOOR_PER_KEY, FLOOR_BATCH } from './harness.mjs';
 
 const KEYS = 1_000_000;
 const CHUNK = 5_000;
@@ -45,13 +45,6 @@ function cycler(parts) {
   return () => parts[i++ % parts.length];
 }
 
-function goal(label, rates, ours, peers, want) {
-  const best = Math.max(...peers.map((p) => rates.get(p)));
-  const bestName = peers.find((p) => rates.get(p) === best);
-  const ratio = rates.get(ours) / best;
-  console.log(`\n${ratio >= want ? '✓' : '✗'} ${label}: ${ratio.toFixed(2)}× ${bestName} (goal ${want}×)`);
-}
-
 export async function run() {
   const keys = randomUserKeys(KEYS);
   const parts = chunks(keys);
@@ -75,13 +68,13 @@ export async function run() {
     const next = cycler(parts);
     return { name, ops: CHUNK, fn: () => { for (const k of next()) sink += get(k).length; } };
   };
-  const floorPerCall = () => {
+  const floorPerCallRow = () => {
     const next = cycler(parts);
-    return { name: 'floor: quorumkit crc32 per key (copy + call)', ops: CHUNK, fn: () => { for (const k of next()) sink += crc32(k); } };
+    return { name: FLOOR_PER_KEY, ops: CHUNK, fn: () => { for (const k of next()) sink += floorPerKey(k); } };
   };
-  const floorBatch = () => {
+  const floorBatchRow = () => {
     const next = cycler(parts);
-    return { name: 'floor: quorumkit crc32Many (pack + call)', ops: CHUNK, fn: () => { sink += crc32Many(next())[0]; } };
+    return { name: FLOOR_BATCH, ops: CHUNK, fn: () => { sink += floorBatch(next()); } };
   };
   const batch = (name, r) => {
     const next = cycler(parts);
@@ -93,7 +86,7 @@ export async function run() {
     perCall('quorumkit HashRing.get (seed)', (k) => seed.get(k)),
     perCall('consistent-hash get', (k) => ch.get(k)),
     perCall('hashring get', (k) => hr.get(k)),
-    floorPerCall(),
+    floorPerCallRow(),
   ], { reference: 'consistent-hash get', unit: 'keys/s' });
   goal('per-call get', rates, 'quorumkit HashRing.get (xxh3)', ['consistent-hash get', 'hashring get'], 1.5);
 
@@ -102,7 +95,7 @@ export async function run() {
     batch('quorumkit HashRing.getMany (seed)', seed),
     perCall('consistent-hash get', (k) => ch.get(k)),
     perCall('hashring get', (k) => hr.get(k)),
-    floorBatch(),
+    floorBatchRow(),
   ], { reference: 'consistent-hash get', unit: 'keys/s' });
   goal('getMany', rates, 'quorumkit HashRing.getMany (xxh3)', ['consistent-hash get', 'hashring get'], 3);
 
@@ -127,8 +120,8 @@ export async function run() {
   ], { reference: 'consistent-hash get', unit: 'keys/s' });
 
   // One-by-one `add` merges each node into the ring (O(P) per add, about 1 s
-  // for 1,000 servers here); tinybench's minimum of 64 iterations would make
-  // it dominate the run, so only the batch builds are timed.
+  // for 1,000 servers here), which would dominate the run; only the batch
+  // builds are timed.
   const many = Array.from({ length: 1000 }, (_, i) => `10.${i >> 8}.${i & 255}.1:11211`);
   await compare('Building a ring of 1,000 servers', [
     { name: 'quorumkit HashRing.addMany (xxh3, 100 vnodes)', ops: 1, fn: () => { const r = new HashRing(); r.addMany(many); sink += r.size; r.free(); } },
