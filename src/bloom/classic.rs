@@ -3,7 +3,7 @@
 use std::f64::consts::LN_2;
 
 use super::format::{self, BloomError, Reader, Writer};
-use super::{check_fp_rate, check_out, check_packed, packed, swamidass_baldi, Probes};
+use super::{check_fp_rate, for_each_packed, swamidass_baldi, Probes};
 use super::{MAX_BITS, MAX_HASHES};
 use crate::ArgError;
 
@@ -289,17 +289,9 @@ impl BloomFilter {
         ends: &[u32],
         out: &mut [u8],
     ) -> Result<usize, ArgError> {
-        check_packed(keys, ends)?;
-        check_out(out.len(), ends.len(), true)?;
-        let mut count = 0;
-        for (i, key) in packed(keys, ends).enumerate() {
-            let new = self.insert(key);
-            count += usize::from(new);
-            if let Some(o) = out.get_mut(i) {
-                *o = u8::from(new);
-            }
-        }
-        Ok(count)
+        for_each_packed(keys, ends, out, true, |key| {
+            Ok::<_, ArgError>(self.insert(key))
+        })
     }
 
     /// Tests a packed batch of keys, writing 1 (possibly present) or 0
@@ -323,15 +315,9 @@ impl BloomFilter {
         ends: &[u32],
         out: &mut [u8],
     ) -> Result<usize, ArgError> {
-        check_packed(keys, ends)?;
-        check_out(out.len(), ends.len(), false)?;
-        let mut count = 0;
-        for (o, key) in out.iter_mut().zip(packed(keys, ends)) {
-            let hit = self.contains(key);
-            count += usize::from(hit);
-            *o = u8::from(hit);
-        }
-        Ok(count)
+        for_each_packed(keys, ends, out, false, |key| {
+            Ok::<_, ArgError>(self.contains(key))
+        })
     }
 
     /// Removes every key.

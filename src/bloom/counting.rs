@@ -2,7 +2,7 @@
 
 use super::classic::{check_bits, check_hashes};
 use super::format::{self, BloomError, Reader, Writer};
-use super::{check_out, check_packed, packed, swamidass_baldi, BloomFilter, Probes};
+use super::{for_each_packed, swamidass_baldi, BloomFilter, Probes};
 use crate::ArgError;
 
 /// The largest value of a counter; a counter that reaches it stays there.
@@ -260,17 +260,9 @@ impl CountingBloomFilter {
         ends: &[u32],
         out: &mut [u8],
     ) -> Result<usize, ArgError> {
-        check_packed(keys, ends)?;
-        check_out(out.len(), ends.len(), true)?;
-        let mut count = 0;
-        for (i, key) in packed(keys, ends).enumerate() {
-            let new = self.insert(key);
-            count += usize::from(new);
-            if let Some(o) = out.get_mut(i) {
-                *o = u8::from(new);
-            }
-        }
-        Ok(count)
+        for_each_packed(keys, ends, out, true, |key| {
+            Ok::<_, ArgError>(self.insert(key))
+        })
     }
 
     /// Removes a packed batch, writing 1 into `out[i]` if key `i` was removed
@@ -294,17 +286,9 @@ impl CountingBloomFilter {
         ends: &[u32],
         out: &mut [u8],
     ) -> Result<usize, ArgError> {
-        check_packed(keys, ends)?;
-        check_out(out.len(), ends.len(), true)?;
-        let mut count = 0;
-        for (i, key) in packed(keys, ends).enumerate() {
-            let removed = self.remove(key);
-            count += usize::from(removed);
-            if let Some(o) = out.get_mut(i) {
-                *o = u8::from(removed);
-            }
-        }
-        Ok(count)
+        for_each_packed(keys, ends, out, true, |key| {
+            Ok::<_, ArgError>(self.remove(key))
+        })
     }
 
     /// Tests a packed batch (see [`BloomFilter::contains_many`]).
@@ -327,15 +311,9 @@ impl CountingBloomFilter {
         ends: &[u32],
         out: &mut [u8],
     ) -> Result<usize, ArgError> {
-        check_packed(keys, ends)?;
-        check_out(out.len(), ends.len(), false)?;
-        let mut count = 0;
-        for (o, key) in out.iter_mut().zip(packed(keys, ends)) {
-            let hit = self.contains(key);
-            count += usize::from(hit);
-            *o = u8::from(hit);
-        }
-        Ok(count)
+        for_each_packed(keys, ends, out, false, |key| {
+            Ok::<_, ArgError>(self.contains(key))
+        })
     }
 
     /// Resets every counter to 0.

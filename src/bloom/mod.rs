@@ -267,6 +267,31 @@ pub(crate) fn packed<'a>(keys: &'a [u8], ends: &'a [u32]) -> impl Iterator<Item 
     })
 }
 
+/// Runs `op` on every key of a packed batch and returns how many keys it
+/// answered `true` for. Writes each answer (1 or 0) to `out[i]`; with
+/// `out_optional`, an empty `out` skips the report. The batch and `out` are
+/// checked first, so `op` never runs on a malformed batch. An `op` error
+/// stops the batch there (the keys before it stay done).
+pub(crate) fn for_each_packed<E: From<ArgError>>(
+    keys: &[u8],
+    ends: &[u32],
+    out: &mut [u8],
+    out_optional: bool,
+    mut op: impl FnMut(&[u8]) -> Result<bool, E>,
+) -> Result<usize, E> {
+    check_packed(keys, ends)?;
+    check_out(out.len(), ends.len(), out_optional)?;
+    let mut count = 0;
+    for (i, key) in packed(keys, ends).enumerate() {
+        let yes = op(key)?;
+        count += usize::from(yes);
+        if let Some(o) = out.get_mut(i) {
+            *o = u8::from(yes);
+        }
+    }
+    Ok(count)
+}
+
 /// The probe sequence of hash id 1 (see the module docs for the formula).
 #[derive(Clone, Debug)]
 pub(crate) struct Probes {

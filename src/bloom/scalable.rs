@@ -3,7 +3,7 @@
 
 use super::classic::BloomFilter;
 use super::format::{self, BloomError, Reader, Writer};
-use super::{check_fp_rate, check_out, check_packed, packed, MAX_BITS, MAX_STAGES, MIN_FP_RATE};
+use super::{check_fp_rate, for_each_packed, MAX_BITS, MAX_STAGES, MIN_FP_RATE};
 use crate::ArgError;
 
 /// For a set of unknown size: a chain of classic filters that grows, keeping
@@ -395,17 +395,7 @@ impl ScalableBloomFilter {
         ends: &[u32],
         out: &mut [u8],
     ) -> Result<usize, BloomError> {
-        check_packed(keys, ends)?;
-        check_out(out.len(), ends.len(), true)?;
-        let mut count = 0;
-        for (i, key) in packed(keys, ends).enumerate() {
-            let new = self.insert(key)?;
-            count += usize::from(new);
-            if let Some(o) = out.get_mut(i) {
-                *o = u8::from(new);
-            }
-        }
-        Ok(count)
+        for_each_packed(keys, ends, out, true, |key| self.insert(key))
     }
 
     /// Tests a packed batch (see [`BloomFilter::contains_many`]).
@@ -428,15 +418,9 @@ impl ScalableBloomFilter {
         ends: &[u32],
         out: &mut [u8],
     ) -> Result<usize, ArgError> {
-        check_packed(keys, ends)?;
-        check_out(out.len(), ends.len(), false)?;
-        let mut count = 0;
-        for (o, key) in out.iter_mut().zip(packed(keys, ends)) {
-            let hit = self.contains(key);
-            count += usize::from(hit);
-            *o = u8::from(hit);
-        }
-        Ok(count)
+        for_each_packed(keys, ends, out, false, |key| {
+            Ok::<_, ArgError>(self.contains(key))
+        })
     }
 
     /// Removes every key and every stage after the first.
