@@ -9,7 +9,7 @@
 //!
 //! - default: 1,000 seeds (CI), 6 operations per client;
 //! - `QUORUMKIT_LONG=1`: 100,000 seeds, 20 operations per client;
-//! - `QUORUMKIT_SEEDS=N`: N seeds;
+//! - `QUORUMKIT_SEEDS=N`: seeds 0..N; `QUORUMKIT_SEEDS=A..B`: seeds A..B;
 //! - `QUORUMKIT_SEED=S`: replay seed S alone, printing its actions.
 //!
 //! A failure prints the seed, the report and the command that replays it.
@@ -158,15 +158,15 @@ fn seeds() -> Vec<u64> {
         }
         return vec![seed];
     }
-    let n = match std::env::var("QUORUMKIT_SEEDS") {
-        Ok(s) => s
-            .trim()
-            .parse()
-            .expect("QUORUMKIT_SEEDS must be an integer"),
-        Err(_) if long() => 100_000,
-        Err(_) => 1_000,
-    };
-    (0..n).collect()
+    let bad = "QUORUMKIT_SEEDS must be a count N or a range A..B";
+    match std::env::var("QUORUMKIT_SEEDS") {
+        Ok(s) => match s.trim().split_once("..") {
+            Some((a, b)) => (a.parse().expect(bad)..b.parse().expect(bad)).collect(),
+            None => (0..s.trim().parse().expect(bad)).collect(),
+        },
+        Err(_) if long() => (0..100_000).collect(),
+        Err(_) => (0..1_000).collect(),
+    }
 }
 
 #[test]
@@ -174,8 +174,14 @@ fn randomized_mixed_faults_zero_violations() {
     let seeds = seeds();
     let mut committed = 0u64;
     let mut ops = 0usize;
+    let mut slowest = (0u64, std::time::Duration::ZERO);
     for &seed in &seeds {
-        match run(seed) {
+        let started = std::time::Instant::now();
+        let result = run(seed);
+        if started.elapsed() > slowest.1 {
+            slowest = (seed, started.elapsed());
+        }
+        match result {
             Ok((c, done)) => {
                 committed += c;
                 ops += done;
@@ -187,8 +193,11 @@ fn randomized_mixed_faults_zero_violations() {
     }
     eprintln!(
         "{} seeded runs, zero violations, {committed} entries committed in total, \
-         {ops} key-value operations answered, every history linearizable",
-        seeds.len()
+         {ops} key-value operations answered, every history linearizable; \
+         slowest: seed {} in {:.2} s",
+        seeds.len(),
+        slowest.0,
+        slowest.1.as_secs_f64()
     );
     assert!(
         committed >= seeds.len() as u64,
