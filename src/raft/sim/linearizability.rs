@@ -38,6 +38,11 @@
 //!    operations on different partitions never interact. For a key-value
 //!    store every key is its own register, so [`check_kv`] checks one key
 //!    at a time.
+//! 5. Unobserved unknown writes: the cost grows exponentially with
+//!    concurrent writes of unknown outcome, and most are never seen. Since
+//!    such a write may be linearized last, [`check_kv`] first checks each
+//!    key without the unknown writes whose value no completed operation
+//!    observed; only if that fails does it search the full history.
 //!
 //! # Cost and limits
 //!
