@@ -1,35 +1,15 @@
 // Playwright tier for the Bloom panel: what the page shows must be what the
 // package computes. Each test rebuilds the same filter in Node (the same
 // quorumkit package, from pkg/) with the same keys and compares.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { BloomFilter, CountingBloomFilter, ScalableBloomFilter } from 'quorumkit';
-import { root } from '../../scripts/lib.mjs';
-import { launch, collectProblems } from '../helpers/browser.mjs';
-import { startPageServer } from '../helpers/page-server.mjs';
+import { pageSuite } from '../helpers/page-suite.mjs';
 
-const shots = join(root, 'test-results');
-let server, browser;
+const suite = pageSuite();
 
-before(async () => {
-  mkdirSync(shots, { recursive: true });
-  server = await startPageServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function openPanel(viewport = { width: 1200, height: 900 }) {
-  const page = await browser.newPage({ viewport });
-  const problems = collectProblems(page);
-  await page.goto(`${server.url}#bloom`);
-  await page.waitForSelector('body[data-ready=true]', { state: 'attached', timeout: 15_000 });
-  return { page, problems };
-}
+const openPanel = (viewport = { width: 1200, height: 900 }) => suite.open('#bloom', viewport);
 
 /** The keys the page lists as added, in order. */
 async function addedKeys(page) {
@@ -81,7 +61,7 @@ test('bloom panel: added keys report "probably yes" and the set-bit count matche
   assert.match(await page.textContent('#bl-measured'), /^After 34 keys: measured \d+(\.\d+)? % false positives, estimated/);
   assert.equal(Number(await page.getAttribute('#bl-est', 'data-value')), ref.estimatedFpRate());
   ref.free();
-  await page.locator('#panel-bloom').screenshot({ path: join(shots, 'bloom-panel.png') });
+  await page.locator('#panel-bloom').screenshot({ path: join(suite.shots, 'bloom-panel.png') });
   assert.deepEqual(problems, []);
   await page.close();
 });

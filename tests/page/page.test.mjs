@@ -1,30 +1,17 @@
 // Playwright tier: the page as a visitor sees it, served by Vite as `npm start` does.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { root } from '../../scripts/lib.mjs';
-import { launch, collectProblems } from '../helpers/browser.mjs';
-import { startPageServer } from '../helpers/page-server.mjs';
+import { collectProblems } from '../helpers/browser.mjs';
+import { pageSuite } from '../helpers/page-suite.mjs';
 
 const PANELS = ['ring', 'bloom', 'raft', 'snowflake', 'hashing'];
-const shots = join(root, 'test-results');
-let server, browser;
-
-before(async () => {
-  mkdirSync(shots, { recursive: true });
-  server = await startPageServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const suite = pageSuite();
 
 test('the page loads with no console errors or warnings and every panel renders', async () => {
-  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  const page = await suite.browser.newPage({ viewport: { width: 1200, height: 900 } });
   const problems = collectProblems(page);
-  await page.goto(server.url);
+  await page.goto(suite.server.url);
   await page.waitForSelector('body[data-ready=true]', { state: 'attached', timeout: 15_000 });
 
   const meta = await page.textContent('#meta');
@@ -35,15 +22,15 @@ test('the page loads with no console errors or warnings and every panel renders'
     const panel = page.locator(`#panel-${id}`);
     assert.equal(await panel.isVisible(), true, `${id} panel visible`);
     assert.ok((await panel.locator('h2').textContent()).length > 0, `${id} panel has a heading`);
-    await page.screenshot({ path: join(shots, `panel-${id}.png`) });
+    await page.screenshot({ path: join(suite.shots, `panel-${id}.png`) });
   }
   assert.deepEqual(problems, []);
   await page.close();
 });
 
 test('the hashes panel computes with the wasm module as the user types', async () => {
-  const page = await browser.newPage();
-  await page.goto(`${server.url}#hashing`);
+  const page = await suite.browser.newPage();
+  await page.goto(`${suite.server.url}#hashing`);
   await page.waitForSelector('body[data-ready=true]', { state: 'attached' });
   await page.fill('#hash-key', '123456789');
   assert.equal(await page.textContent('#hash-crc32'), '0xcbf43926');
@@ -53,8 +40,8 @@ test('the hashes panel computes with the wasm module as the user types', async (
 });
 
 test('the tabs are keyboard-operable', async () => {
-  const page = await browser.newPage();
-  await page.goto(server.url);
+  const page = await suite.browser.newPage();
+  await page.goto(suite.server.url);
   await page.waitForSelector('body[data-ready=true]', { state: 'attached' });
   await page.focus(`#tab-${PANELS[0]}`);
   await page.keyboard.press('ArrowRight');
@@ -64,9 +51,9 @@ test('the tabs are keyboard-operable', async () => {
 });
 
 test('snowflake panel: a known Discord ID decodes to its known timestamp; IDs are drawn bit by bit', async () => {
-  const page = await browser.newPage();
+  const page = await suite.browser.newPage();
   const problems = collectProblems(page);
-  await page.goto(`${server.url}#snowflake`);
+  await page.goto(`${suite.server.url}#snowflake`);
   await page.waitForSelector('body[data-ready=true]', { state: 'attached' });
   await page.fill('#sf-decode-id', '175928847299117063');
   await page.selectOption('#sf-decode-layout', 'discord');

@@ -2,34 +2,14 @@
 // a crashed leader is replaced within bounded virtual time, the timeline
 // rewinds to exactly the state first seen at a time, a shared link replays the
 // same moment, and the part 2 controls (transfer, membership) act on the cluster.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { root } from '../../scripts/lib.mjs';
-import { launch, collectProblems } from '../helpers/browser.mjs';
-import { startPageServer } from '../helpers/page-server.mjs';
+import { pageSuite } from '../helpers/page-suite.mjs';
 
-const shots = join(root, 'test-results');
-let server, browser;
+const suite = pageSuite();
 
-before(async () => {
-  mkdirSync(shots, { recursive: true });
-  server = await startPageServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function open(hash = '#raft', viewport = { width: 1280, height: 1300 }) {
-  const page = await browser.newPage({ viewport });
-  const problems = collectProblems(page);
-  await page.goto(`${server.url}${hash}`);
-  await page.waitForSelector('body[data-ready=true]', { state: 'attached', timeout: 15_000 });
-  return { page, problems };
-}
+const open = (hash = '#raft', viewport = { width: 1280, height: 1300 }) => suite.open(hash, viewport);
 
 const status = async (page) => {
   const d = await page.$eval('#rf-status', (e) => ({ ...e.dataset }));
@@ -95,7 +75,7 @@ test('raft panel draws the cluster, its logs and a green safety checker, at desk
     const rules = await page.$$eval('#rf-monitor li', (lis) => lis.map((li) => `${li.className} ${li.dataset.rule}`));
     assert.deepEqual(rules, ['Election Safety', 'Leader Append-Only', 'Log Matching', 'Leader Completeness', 'State Machine Safety'].map((r) => `rf-ok ${r}`));
     assert.ok((await page.$$('#rf-story li')).length > 0, 'the story tells what happened');
-    await page.screenshot({ path: join(shots, `raft-panel-${name}.png`), fullPage: true });
+    await page.screenshot({ path: join(suite.shots, `raft-panel-${name}.png`), fullPage: true });
     assert.deepEqual(problems, []);
     await page.close();
   }

@@ -1,34 +1,14 @@
 // Playwright tier for the ring panel: it draws, adding a node reports a sane
 // "% moved" against the ideal, and the load chart shows peak/mean.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32, BoundedLoadRing, HashRing, Maglev, Rendezvous, jumpStats } from 'quorumkit';
-import { root } from '../../scripts/lib.mjs';
-import { launch, collectProblems } from '../helpers/browser.mjs';
-import { startPageServer } from '../helpers/page-server.mjs';
+import { pageSuite } from '../helpers/page-suite.mjs';
 
-const shots = join(root, 'test-results');
-let server, browser;
+const suite = pageSuite();
 
-before(async () => {
-  mkdirSync(shots, { recursive: true });
-  server = await startPageServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function open(viewport = { width: 1200, height: 1000 }) {
-  const page = await browser.newPage({ viewport });
-  const problems = collectProblems(page);
-  await page.goto(`${server.url}#ring`);
-  await page.waitForSelector('body[data-ready=true]', { state: 'attached', timeout: 15_000 });
-  return { page, problems };
-}
+const open = (viewport = { width: 1200, height: 1000 }) => suite.open('#ring', viewport);
 
 /** The moved fraction shown, read from the text (and cross-checked with the data attribute). */
 async function movedPercent(page) {
@@ -61,7 +41,7 @@ test('ring panel renders the circle, the node list and a load chart with peak/me
   assert.match(peak, /mean 25\.0 %/);
   const ratio = Number(await page.getAttribute('#ring-peak', 'data-peak-to-mean'));
   assert.ok(ratio >= 1 && ratio < 3, `peak/mean ${ratio} is plausible`);
-  await page.screenshot({ path: join(shots, 'ring-panel.png'), fullPage: true });
+  await page.screenshot({ path: join(suite.shots, 'ring-panel.png'), fullPage: true });
   assert.deepEqual(problems, []);
   await page.close();
 });
@@ -145,7 +125,7 @@ test('ring panel: ketama keys sit on the circle at the package\'s MD5 position, 
   assert.ok(tip, 'hovering near the keys shows a tooltip in ketama mode');
   assert.match(tip, /^user:\d+: hash 0x[0-9a-f]{8} = \d+\.\d % of the circle → walks clockwise/);
   // Keys animate on the circle: the canvas has the dots' ink, not only the ring.
-  await page.screenshot({ path: join(shots, 'ring-panel-ketama.png') });
+  await page.screenshot({ path: join(suite.shots, 'ring-panel-ketama.png') });
   assert.deepEqual(problems, []);
   await page.close();
 });
@@ -234,7 +214,7 @@ test('ring panel: the bounded-load "% moved", its cascades and the hover walk ar
   assert.equal(await page.getAttribute('#ring-lookup-out', 'data-skipped'), now.skipped.join(','));
   assert.equal(await page.getAttribute('#ring-lookup-out', 'data-owner'), now.owner);
   five.free();
-  await page.screenshot({ path: join(shots, 'ring-panel-bounded.png') });
+  await page.screenshot({ path: join(suite.shots, 'ring-panel-bounded.png') });
   assert.deepEqual(problems, []);
   await page.close();
 });
@@ -243,7 +223,7 @@ test('ring panel fits a phone-width screen', async () => {
   const { page, problems } = await open({ width: 390, height: 900 });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `no horizontal scroll (${overflow}px)`);
-  await page.screenshot({ path: join(shots, 'ring-panel-phone.png'), fullPage: true });
+  await page.screenshot({ path: join(suite.shots, 'ring-panel-phone.png'), fullPage: true });
   assert.deepEqual(problems, []);
   await page.close();
 });
