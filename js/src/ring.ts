@@ -258,6 +258,15 @@ class Names<N> {
     return i < 0 ? this.byIndex.length : i;
   }
 
+  /** Node by index, for reading movements. */
+  at = (i: number): N => this.byIndex[i] as N;
+
+  /** {@link Names.at} as it will be once `node` is added (it takes {@link Names.nextIndex}). */
+  withNext(node: N): (i: number) => N {
+    const next = this.nextIndex();
+    return (i) => (i === next ? node : this.at(i));
+  }
+
   list(indices: ArrayLike<number>): N[] {
     return Array.from(indices, (i) => this.byIndex[i] as N);
   }
@@ -582,8 +591,7 @@ export class HashRing<N extends Key = string> {
     const samples = o.sampleKeys;
     const count = sampleCount(samples);
     const packed = this.#raw.movement_on_add(name, weight, vnodes, count);
-    const next = this.#names.nextIndex();
-    return this.#movement(packed, samples, (i) => (i === next ? node : (this.#names.byIndex[i] as N)));
+    return this.#movement(packed, samples, this.#names.withNext(node));
   }
 
   /**
@@ -602,7 +610,7 @@ export class HashRing<N extends Key = string> {
     const samples = o.sampleKeys;
     const count = sampleCount(samples);
     const packed = this.#raw.movement_on_remove(name, count);
-    return this.#movement(packed, samples, (i) => this.#names.byIndex[i] as N);
+    return this.#movement(packed, samples, this.#names.at);
   }
 
   #movement(v: Float64Array, samples: readonly Key[] | undefined, name: (i: number) => N): Movement<N> {
@@ -943,8 +951,7 @@ export class BoundedLoadRing<N extends Key = string> {
     const name = bytesOf(node, 'node');
     const samples = o.sampleKeys;
     const v = this.#raw.movement_on_add(name, weight, vnodes, sampleCount(samples));
-    const next = this.#names.nextIndex();
-    return boundedMovement(v, samples, (i) => (i === next ? node : (this.#names.byIndex[i] as N)));
+    return boundedMovement(v, samples, this.#names.withNext(node));
   }
 
   /**
@@ -965,7 +972,7 @@ export class BoundedLoadRing<N extends Key = string> {
     const name = bytesOf(node, 'node');
     const samples = o.sampleKeys;
     const v = this.#raw.movement_on_remove(name, sampleCount(samples));
-    return boundedMovement(v, samples, (i) => this.#names.byIndex[i] as N);
+    return boundedMovement(v, samples, this.#names.at);
   }
 
   /** Frees the wasm memory; later calls throw. @example `lb.free();` */
@@ -1081,8 +1088,7 @@ export class Rendezvous<N extends Key = string> {
     const name = bytesOf(node, 'node');
     const samples = o.sampleKeys;
     const v = this.#raw.movement_on_add(name, weight, sampleCount(samples));
-    const next = this.#names.nextIndex();
-    return sampleMovement(v, samples, (i) => (i === next ? node : (this.#names.byIndex[i] as N)));
+    return sampleMovement(v, samples, this.#names.withNext(node));
   }
 
   /**
@@ -1100,7 +1106,7 @@ export class Rendezvous<N extends Key = string> {
     const name = bytesOf(node, 'node');
     const samples = o.sampleKeys;
     const v = this.#raw.movement_on_remove(name, sampleCount(samples));
-    return sampleMovement(v, samples, (i) => this.#names.byIndex[i] as N);
+    return sampleMovement(v, samples, this.#names.at);
   }
 
   /**
@@ -1256,8 +1262,7 @@ export class Maglev<N extends Key = string> {
     const name = bytesOf(node, 'node');
     const samples = o.sampleKeys;
     const v = this.#raw.movement_on_add(name, sampleCount(samples));
-    const next = this.#names.nextIndex();
-    return sampleMovement(v, samples, (i) => (i === next ? node : (this.#names.byIndex[i] as N)));
+    return sampleMovement(v, samples, this.#names.withNext(node));
   }
 
   /**
@@ -1271,7 +1276,7 @@ export class Maglev<N extends Key = string> {
     const name = bytesOf(node, 'node');
     const samples = o.sampleKeys;
     const v = this.#raw.movement_on_remove(name, sampleCount(samples));
-    return sampleMovement(v, samples, (i) => this.#names.byIndex[i] as N);
+    return sampleMovement(v, samples, this.#names.at);
   }
 
   /**
