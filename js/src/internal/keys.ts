@@ -72,8 +72,9 @@ function put(key: unknown, at: number, param: string): number {
  */
 export function writeKey(key: unknown, param = 'key'): number {
   // The per-call hot path, kept small enough for V8 to inline: a short string
-  // is copied code unit by code unit (the buffer holds at least 1 KiB), and
-  // kept if every unit was ASCII; anything else is rewritten by `put`.
+  // is copied code unit by code unit (the buffer holds at least 1 KiB, more
+  // than 3 bytes per unit), and kept if every unit was ASCII; otherwise it is
+  // re-encoded in place by `encodeInto`. Anything else goes through `put`.
   if (typeof key === 'string' && key.length <= ASCII_LOOP_MAX && keyCap !== 0) {
     const mem = memoryBytes();
     const n = key.length;
@@ -84,6 +85,7 @@ export function writeKey(key: unknown, param = 'key'): number {
       mem[keyPtr + i] = c;
     }
     if (units < 0x80) return n;
+    return encoder.encodeInto(key, mem.subarray(keyPtr, keyPtr + keyCap)).written;
   }
   if (keyCap === 0) reserve(0);
   return put(key, 0, param);
