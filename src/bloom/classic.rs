@@ -215,18 +215,20 @@ impl BloomFilter {
     /// ```
     #[inline]
     pub fn insert_hash(&mut self, hash: u64) -> bool {
-        let mut new = false;
+        // Branch-free: whether a bit was clear is data the CPU cannot
+        // predict, and a mispredicted branch would wait on that probe's
+        // cache miss before the next probe's load could start.
+        let mut set = 0u64;
         for p in Probes::from_hash(hash, self.bits, self.hashes) {
             let mask = 1u64 << (p & 63);
             if let Some(w) = self.words.get_mut((p >> 6) as usize) {
-                if *w & mask == 0 {
-                    *w |= mask;
-                    self.ones += 1;
-                    new = true;
-                }
+                let was_clear = (!*w & mask) >> (p & 63);
+                *w |= mask;
+                set += was_clear;
             }
         }
-        new
+        self.ones += set;
+        set != 0
     }
 
     /// Whether `key` is possibly present (`false` means certainly absent).
@@ -618,6 +620,24 @@ pub(crate) fn check_hashes(hashes: u32) -> Result<(), ArgError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn insert_counts_each_new_bit_once() {
+        // Small filters make probes of one key share words and bits, and
+        // repeated keys set nothing: the running count must still equal the
+        // bits actually set, and `insert` report exactly whether any was new.
+        for (m, k) in [(1, 1), (7, 5), (64, 9), (200, 7), (1000, 3)] {
+            let mut f = BloomFilter::new(m, k).unwrap();
+            for i in 0..300u32 {
+                let key = (i % 97).to_le_bytes();
+                let before: Vec<u64> = f.words().to_vec();
+                let new = f.insert(&key);
+                assert_eq!(new, before != f.words(), "m={m} k={k} key {i}");
+                let ones: u64 = f.words().iter().map(|w| u64::from(w.count_ones())).sum();
+                assert_eq!(f.count_ones(), ones, "m={m} k={k} key {i}");
+            }
+        }
+    }
 
     #[test]
     fn sizing_matches_the_formulas() {
