@@ -16,7 +16,7 @@
 //! | [`BloomFilter`] | the classic filter, sized from `n` and `p` | `m` bits |
 //! | [`CountingBloomFilter`] | supports [`remove`](CountingBloomFilter::remove) | 4 bits per counter |
 //! | [`ScalableBloomFilter`] | unknown `n`, keeps its overall FP bound | grows in stages |
-//! | [`SplitBlockBloomFilter`] | fastest; bit-exact with Apache Parquet | `m` bits |
+//! | [`SplitBlockBloomFilter`] | one cache line per key; bit-exact with Apache Parquet | `m` bits |
 //!
 //! # Sizing
 //!

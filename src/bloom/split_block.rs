@@ -27,10 +27,12 @@ const BLOCK_BITS: u64 = 256;
 /// little-endian. A key's hash is `h = XXH64(key, seed 0)`; its block is
 /// `((h >> 32) · blocks) >> 32`, and within it the key sets, for `i` in
 /// `0..8`, bit `(low32(h) · SALT[i] mod 2^32) >> 27` of word `i`. Every
-/// lookup therefore touches one 32-byte block (one cache line): this is the
-/// fastest variant. Parquet hashes a value's plain encoding, so a byte-array
-/// column's value is hashed as its bytes and an `INT64` as its 8
-/// little-endian bytes; feed those bytes as the key.
+/// lookup therefore touches one 32-byte block (one cache line) where the
+/// classic filter touches `k` lines; natively (criterion, n = 1 M) a single
+/// `contains` runs about 1.4× as fast as the classic filter's. Parquet
+/// hashes a value's plain encoding, so a byte-array column's value is hashed
+/// as its bytes and an `INT64` as its 8 little-endian bytes; feed those bytes
+/// as the key.
 ///
 /// [`SplitBlockBloomFilter::from_parquet_bitset`] loads the raw bitset that
 /// follows a column chunk's `BloomFilterHeader`, and
