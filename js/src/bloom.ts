@@ -652,7 +652,9 @@ export interface ScalableBloomFilterStage {
  * `tightening` times smaller false-positive rate, so the overall rate stays
  * below `fpRate` however many keys arrive. Stage `i` uses rate
  * `fpRate · (1 − tightening) · tightening^i`; the defaults (growth 2,
- * tightening 0.9) are the paper's recommendation for fast growth.
+ * tightening 0.9) are the paper's "slow growth" factor, which keeps memory
+ * within about twice a filter sized for the final count, and the upper end of
+ * its recommended tightening range.
  *
  * @example
  * ```js

@@ -310,7 +310,7 @@ function outList<N>(names: Names<N>, n: number): N[] {
  * const ring = new HashRing({ hash: 'xxh3', vnodes: 160 });
  * ring.addMany(['cache-a', 'cache-b', 'cache-c']);
  * ring.get('user:1');                     // "cache-b"
- * ring.getN('user:1', 2);                 // ["cache-b", "cache-a"]: replicas, distinct
+ * ring.getN('user:1', 2);                 // ["cache-b", "cache-c"]: replicas, distinct
  * ring.getMany(['user:1', 'user:2']);     // one wasm call for the whole batch
  * ring.movementOnAdd('cache-d').movedFraction; // ≈ 0.25 = 1/(N+1)
  * ring.free();
@@ -436,7 +436,7 @@ export class HashRing<N extends Key = string> {
    *
    * @example
    * ```js
-   * ring.getMany(['user:1', 'user:2', 'user:3']); // ["cache-a", "cache-c", "cache-a"]
+   * ring.getMany(['user:1', 'user:2', 'user:3']); // ["cache-b", "cache-a", "cache-a"]
    * ```
    * @throws {TypeError} if `keys` is not an array of strings or `Uint8Array`s.
    * @throws {Error} if the ring is empty (and `keys` is not).
@@ -451,7 +451,7 @@ export class HashRing<N extends Key = string> {
    *
    * @example
    * ```js
-   * ring.getN('user:42', 3); // ["cache-b", "cache-a", "cache-c"]
+   * ring.getN('user:42', 3); // ["cache-c", "cache-a", "cache-b"]
    * ```
    * @throws {TypeError} if `key` is not a string or `Uint8Array`, or `n` is not a number.
    * @throws {RangeError} if `n` is not an integer or exceeds the node count.

@@ -140,7 +140,7 @@
 //! native fixtures (`tests/bloom_format.rs`, fixtures in
 //! `tests/testdata/bloom/`), and seeded false-positive measurements at
 //! `n = 10^5` and `10^6` (`tests/bloom_fp.rs`, print them with
-//! `-- --nocapture`). `QUORUMKIT_LONG=1` turns on the long modes: the full
+//! `-- --nocapture`). `QUORUMKIT_LONG=1` turns on the long modes: twice the
 //! query sample for the `n = 10^6` checks, and 200 000 cases per target for
 //! the proptest-driven `from_bytes` fuzz corpus:
 //!

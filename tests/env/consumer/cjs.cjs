@@ -1,2 +1,4 @@
-const { crc32, xxh64, version } = require('quorumkit');
-console.log(JSON.stringify({ version: version(), crc32: crc32('123456789'), xxh64: xxh64('').toString(16) }));
+const { readFileSync } = require('node:fs');
+const q = require('quorumkit');
+
+import('./workload.mjs').then(({ run }) => console.log(JSON.stringify(run(q, readFileSync(process.argv[2])))));

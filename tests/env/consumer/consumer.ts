@@ -23,3 +23,22 @@ console.log(when, filled.length, gen.nextString);
 new Snowflake({});
 // @ts-expect-error unknown policy
 new Snowflake({ machineId: 1, onClockBackwards: 'skip' });
+
+import { HashRing, BloomFilter, type RingHash } from 'quorumkit';
+const mode: RingHash = 'ketama';
+const ring = new HashRing({ hash: mode, vnodes: 160 });
+ring.add('10.0.0.1:11211', { weight: 2 });
+const owner: string = ring.get('user:1');
+const owners: string[] = ring.getMany(['user:1', key]);
+const replicas: string[] = ring.getN('user:1', 1);
+ring.free();
+const filter = BloomFilter.withRate(1000, 0.01);
+filter.addMany(['alice', key]);
+const hits: Uint8Array = filter.hasMany(['alice', 'bob']);
+const shipped: BloomFilter = BloomFilter.fromBytes(filter.toBytes());
+const present: boolean = shipped.has('alice');
+console.log(owner, owners.length, replicas, hits, present);
+// @ts-expect-error unknown hash mode
+new HashRing({ hash: 'sha1' });
+// @ts-expect-error weights are numbers
+ring.add('b', { weight: '2' });

@@ -1,2 +1,5 @@
-import { crc32, xxh64, version } from 'quorumkit';
-console.log(JSON.stringify({ version: version(), crc32: crc32('123456789'), xxh64: xxh64('').toString(16) }));
+import { readFileSync } from 'node:fs';
+import * as q from 'quorumkit';
+import { run } from './workload.mjs';
+
+console.log(JSON.stringify(run(q, readFileSync(process.argv[2]))));
