@@ -44,18 +44,9 @@ function put(key: unknown, at: number, param: string): number {
     const n = key.length;
     // UTF-8 needs at most 3 bytes per UTF-16 code unit.
     if (at + n * 3 > keyCap) reserve(Math.max(at + n * 3, keyCap * 2));
-    const mem = memoryBytes();
-    const base = keyPtr + at;
-    if (n <= ASCII_LOOP_MAX) {
-      let i = 0;
-      for (; i < n; i++) {
-        const c = key.charCodeAt(i);
-        if (c >= 0x80) break;
-        mem[base + i] = c;
-      }
-      if (i === n) return n;
-    }
-    return encoder.encodeInto(key, mem.subarray(base, keyPtr + keyCap)).written;
+    // Only strings longer than ASCII_LOOP_MAX get here (writeKey copies shorter
+    // ones inline, writeKeys every string); encodeInto is the faster for them.
+    return encoder.encodeInto(key, memoryBytes().subarray(keyPtr + at, keyPtr + keyCap)).written;
   }
   if (key instanceof Uint8Array) {
     if (at + key.length > keyCap) reserve(Math.max(at + key.length, keyCap * 2));
@@ -75,7 +66,8 @@ export function writeKey(key: unknown, param = 'key'): number {
   // is copied code unit by code unit (the buffer holds at least 1 KiB, more
   // than 3 bytes per unit), and kept if every unit was ASCII; otherwise it is
   // re-encoded in place by `encodeInto`. Anything else goes through `put`.
-  if (typeof key === 'string' && key.length <= ASCII_LOOP_MAX && keyCap !== 0) {
+  if (keyCap === 0) reserve(0);
+  if (typeof key === 'string' && key.length <= ASCII_LOOP_MAX) {
     const mem = memoryBytes();
     const n = key.length;
     let units = 0;
@@ -87,7 +79,6 @@ export function writeKey(key: unknown, param = 'key'): number {
     if (units < 0x80) return n;
     return encoder.encodeInto(key, mem.subarray(keyPtr, keyPtr + keyCap)).written;
   }
-  if (keyCap === 0) reserve(0);
   return put(key, 0, param);
 }
 
