@@ -2,17 +2,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { collectProblems } from '../helpers/browser.mjs';
 import { pageSuite } from '../helpers/page-suite.mjs';
 
 const PANELS = ['ring', 'bloom', 'raft', 'snowflake', 'hashing'];
 const suite = pageSuite();
 
 test('the page loads with no console errors or warnings and every panel renders', async () => {
-  const page = await suite.browser.newPage({ viewport: { width: 1200, height: 900 } });
-  const problems = collectProblems(page);
-  await page.goto(suite.server.url);
-  await page.waitForSelector('body[data-ready=true]', { state: 'attached', timeout: 15_000 });
+  const { page, problems } = await suite.open();
 
   const meta = await page.textContent('#meta');
   assert.match(meta, /^quorumkit \d+\.\d+\.\d+ · wasm \d+(\.\d)? KiB/);
@@ -29,9 +25,7 @@ test('the page loads with no console errors or warnings and every panel renders'
 });
 
 test('the hashes panel computes with the wasm module as the user types', async () => {
-  const page = await suite.browser.newPage();
-  await page.goto(`${suite.server.url}#hashing`);
-  await page.waitForSelector('body[data-ready=true]', { state: 'attached' });
+  const { page } = await suite.open('#hashing');
   await page.fill('#hash-key', '123456789');
   assert.equal(await page.textContent('#hash-crc32'), '0xcbf43926');
   await page.fill('#hash-key', '');
@@ -40,9 +34,7 @@ test('the hashes panel computes with the wasm module as the user types', async (
 });
 
 test('the tabs are keyboard-operable', async () => {
-  const page = await suite.browser.newPage();
-  await page.goto(suite.server.url);
-  await page.waitForSelector('body[data-ready=true]', { state: 'attached' });
+  const { page } = await suite.open();
   await page.focus(`#tab-${PANELS[0]}`);
   await page.keyboard.press('ArrowRight');
   assert.equal(await page.getAttribute(`#tab-${PANELS[1]}`, 'aria-selected'), 'true');
@@ -51,10 +43,7 @@ test('the tabs are keyboard-operable', async () => {
 });
 
 test('snowflake panel: a known Discord ID decodes to its known timestamp; IDs are drawn bit by bit', async () => {
-  const page = await suite.browser.newPage();
-  const problems = collectProblems(page);
-  await page.goto(`${suite.server.url}#snowflake`);
-  await page.waitForSelector('body[data-ready=true]', { state: 'attached' });
+  const { page, problems } = await suite.open('#snowflake');
   await page.fill('#sf-decode-id', '175928847299117063');
   await page.selectOption('#sf-decode-layout', 'discord');
   assert.match(await page.textContent('[data-field="timestamp"]'), /^1462015105796 \(2016-04-30T11:18:25\.796Z\)/);
