@@ -16,8 +16,8 @@
  * Four filters share one shape: {@link BloomFilter} (classic),
  * {@link CountingBloomFilter} (supports `remove`), {@link ScalableBloomFilter}
  * (for an unknown number of keys) and {@link SplitBlockBloomFilter} (one
- * cache line per key; bit-exact with Apache Parquet). Keys are strings (hashed as their UTF-8
- * bytes) or `Uint8Array`s. The hashing and the byte format are documented in
+ * cache line per key; bit-exact with Apache Parquet). Keys are strings
+ * (hashed as their UTF-8 bytes) or `Uint8Array`s. The hashing and the byte format are documented in
  * the Rust crate (`quorumkit::bloom`) and never change within a format version.
  * @module
  */
@@ -912,8 +912,10 @@ const ADD_FAILED = 2;
  * bit in each of its words. Every lookup touches one 32-byte block, so it
  * takes one cache miss where the classic filter takes k, at about 10.5 bits
  * per key for 1% (a little more than the classic filter's 9.6). From
- * JavaScript the boundary and the hashing weigh more than the misses, and the
- * two filters measure about the same (`npm run bench -- --js bloom`). It reads and writes Parquet column filters
+ * JavaScript it measures a little slower than the classic filter: its hash,
+ * XXH64 as Parquet requires, costs more than the classic filter's XXH3 on
+ * short keys, and the classic filter's misses overlap
+ * (`npm run bench -- --js bloom`). It reads and writes Parquet column filters
  * ({@link SplitBlockBloomFilter.fromParquetBitset}).
  *
  * @example

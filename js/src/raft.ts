@@ -267,7 +267,6 @@ class Entry implements RaftEntry {
   }
 }
 
-
 function toSeed(seed: unknown): bigint {
   if (typeof seed === 'bigint') {
     if (seed < 0n || seed > MAX_U64) throw rangeError('seed', 'a bigint in 0..=2^64-1', seed);

@@ -287,7 +287,6 @@ class LogEntry implements RaftLogEntry {
   }
 }
 
-
 /** Reads `count` entry records at number `at`, data from `bytesPtr + start`; returns the next position. */
 function readEntries(
   n: Float64Array, at: number, count: number, bytesPtr: number, start: number, out: RaftLogEntry[],
