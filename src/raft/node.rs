@@ -317,11 +317,14 @@ pub struct Ready<'a> {
     /// Committed entries to apply, in order, after persisting. Borrowed
     /// from the node's log.
     pub committed_entries: &'a [Entry],
-    /// A snapshot received from the leader (§7) that replaces the log up
-    /// to its index. Persist it **first** (discarding the stored log unless
-    /// it holds the snapshot's last entry), and restore the state machine
-    /// from its `data` before applying `committed_entries`, which then
-    /// start after `snapshot.index`.
+    /// A snapshot received from the leader (§7) that replaces the node's
+    /// whole log. A node hands one out only when its log lacks the
+    /// snapshot's last entry (else it keeps its log and just commits up to
+    /// it), and then none of the entries it held can follow the snapshot:
+    /// it has dropped them all. Persist it **first**, discarding every
+    /// stored entry, and restore the state machine from its `data` before
+    /// applying `committed_entries`, which then start after
+    /// `snapshot.index`.
     pub snapshot: Option<Snapshot>,
     /// Linearizable reads confirmed since the last `Ready`
     /// ([`RawNode::read_index`]): answer each from the state machine once it
@@ -1163,9 +1166,12 @@ impl RawNode {
         if m.from == self.id || m.from == NONE {
             return Err(RaftError::UnknownPeer { from: m.from });
         }
-        // Requests from outside the configuration are served (a leader or
-        // candidate added by an entry this node lacks yet, thesis §4.1), but
-        // answers only count from members.
+        // Requests from outside this node's latest configuration are served
+        // as from members (thesis §4.1): a server votes for such a candidate
+        // and follows such a leader, whose log may hold a configuration this
+        // node lacks yet, or whose configuration this node's uncommitted
+        // entries will lose. Refusing them can leave a healed cluster with no
+        // electable node. Answers only count from members.
         let from_idx = self.peer_index(m.from);
         let Some(from_idx) = from_idx.or(if m.kind.is_response() {
             None
@@ -1174,20 +1180,19 @@ impl RawNode {
         }) else {
             return Err(RaftError::UnknownPeer { from: m.from });
         };
-        if from_idx == usize::MAX && matches!(m.kind, MsgKind::Vote | MsgKind::PreVote) {
-            // §4.2.3: a removed server does not know it; its elections must
-            // not disturb the cluster. Not voting is always safe.
-            return Ok(());
-        }
         if m.term > self.term {
-            if self.check_quorum
+            // Minimum election timeout (§4.2.3): a leader was heard from
+            // within it, so this candidate is disruptive (removed, or cut
+            // off and back): ignore it, term unchanged. Always for a
+            // candidate outside the configuration (a removed server that
+            // never learnt it was removed campaigns forever otherwise); for
+            // members, only with check-quorum, whose leader steps down when
+            // it loses its quorum and so lets the lease lapse.
+            if (self.check_quorum || from_idx == usize::MAX)
                 && matches!(m.kind, MsgKind::Vote | MsgKind::PreVote)
                 && m.context != CAMPAIGN_TRANSFER
                 && self.leader_is_fresh()
             {
-                // Leader lease (§4.2.3): a leader was heard from within the
-                // minimum election timeout, so this candidate is disruptive
-                // (removed, or cut off and back): ignore it, term unchanged.
                 return Ok(());
             }
             match m.kind {
@@ -1203,7 +1208,15 @@ impl RawNode {
                         MsgKind::Append | MsgKind::Heartbeat | MsgKind::Snapshot => m.from,
                         _ => NONE,
                     };
+                    let elapsed = self.election_elapsed;
                     self.become_follower(m.term, leader);
+                    if m.kind == MsgKind::Vote {
+                        // Figure 2: only a leader's append or a granted
+                        // vote restarts the election timer. A candidate
+                        // whose log is behind must not keep one whose log
+                        // is up to date from ever timing out.
+                        self.election_elapsed = elapsed;
+                    }
                 }
             }
         } else if m.term < self.term {
