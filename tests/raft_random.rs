@@ -2,7 +2,11 @@
 //! event, then healed and checked for liveness. Each seed also turns on, at
 //! random, pre-vote, check-quorum, leadership transfers, log compaction
 //! (every 2–13 entries) and membership churn (a smaller initial
-//! configuration, random learner additions, promotions and removals).
+//! configuration, random learner additions, promotions and removals, half of
+//! them asked of any node, so a leader cut off by a partition makes changes
+//! too). After the last fault every link heals and every node restarts; the
+//! cluster must then elect one leader and bring every member's applied
+//! index to everything committed within 20 election timeouts (liveness).
 //! Throughout, 3–5 key-value clients issue gets (ReadIndex), puts and
 //! compare-and-sets with timeouts; once they finish, their history must be
 //! linearizable.
@@ -16,12 +20,15 @@
 
 use quorumkit::raft::sim::linearizability::check_kv;
 use quorumkit::raft::sim::{Action, Cluster, KvConfig, Latency, SimConfig};
-use quorumkit::raft::NodeId;
+use quorumkit::raft::{ConfChange, ConfChangeKind, NodeId};
 use rand_core::{Rng, SeedableRng};
 use rand_pcg::Pcg32;
 
-/// Virtual time allowed for a leader and full apply once faults heal.
-const LIVENESS_MS: u64 = 10_000;
+/// Liveness bound, in election timeouts: once every fault is healed and
+/// every node restarted, one leader of the highest term must exist and every
+/// member must have applied everything committed within this many base
+/// election timeouts (150 ms each in these runs).
+const LIVENESS_TIMEOUTS: u64 = 20;
 
 fn pick(rng: &mut Pcg32, n: u32) -> u32 {
     rng.next_u32() % n
@@ -61,11 +68,23 @@ fn plan(seed: u64) -> (SimConfig, Vec<Action>) {
     let steps = 20 + pick(&mut rng, 30);
     for k in 0..steps {
         let a = match pick(&mut rng, 20) {
-            5 | 9 | 16 | 17 if churn => match pick(&mut rng, 3) {
-                0 => Action::AddLearner(id(&mut rng)),
-                1 => Action::Promote(id(&mut rng)),
-                _ => Action::Remove(id(&mut rng)),
-            },
+            5 | 9 | 16 | 17 if churn => {
+                let node = id(&mut rng);
+                let kind = [
+                    ConfChangeKind::AddLearner,
+                    ConfChangeKind::AddVoter,
+                    ConfChangeKind::Remove,
+                ][pick(&mut rng, 3) as usize];
+                // Half go to the leader of the highest term, half to any
+                // node: a leader cut off by a partition takes them too, so
+                // both sides of a partition change their membership.
+                match (pick(&mut rng, 2), kind) {
+                    (0, ConfChangeKind::AddLearner) => Action::AddLearner(node),
+                    (0, ConfChangeKind::AddVoter) => Action::Promote(node),
+                    (0, _) => Action::Remove(node),
+                    _ => Action::ConfChangeTo(id(&mut rng), ConfChange { kind, node }),
+                }
+            }
             0..=5 => Action::Advance(u64::from(10 + pick(&mut rng, 300))),
             6..=9 => Action::Propose(k.to_le_bytes().to_vec()),
             10 | 11 => Action::Crash(id(&mut rng)),
@@ -93,7 +112,10 @@ fn plan(seed: u64) -> (SimConfig, Vec<Action>) {
     actions.push(Action::DropRate(0.0));
     actions.push(Action::DupRate(0.0));
     actions.push(Action::ReorderRate(0.0));
+    // Restart every node: a crashed one comes back, a live one loses what
+    // it held only in memory.
     for x in 1..=n {
+        actions.push(Action::Crash(x as NodeId));
         actions.push(Action::Restart(x as NodeId));
     }
     actions.push(Action::Propose(b"final".to_vec()));
@@ -117,10 +139,20 @@ fn clients(seed: u64) -> KvConfig {
     k
 }
 
-/// Runs one seed; `Err` carries a readable report. Returns the highest
-/// commit index and the number of completed operations.
-fn run(seed: u64) -> Result<(u64, usize), String> {
+/// What one seed's run gives.
+struct Outcome {
+    /// The highest commit index.
+    committed: u64,
+    /// Key-value operations answered.
+    answered: usize,
+    /// Virtual ms from the last restart to a converged leader.
+    recovery_ms: u64,
+}
+
+/// Runs one seed; `Err` carries a readable report.
+fn run(seed: u64) -> Result<Outcome, String> {
     let (cfg, actions) = plan(seed);
+    let bound = LIVENESS_TIMEOUTS * cfg.election_timeout;
     let mut c = Cluster::new(cfg).map_err(|e| e.to_string())?;
     c.start_kv(clients(seed)).map_err(|e| e.to_string())?;
     for a in &actions {
@@ -129,7 +161,30 @@ fn run(seed: u64) -> Result<(u64, usize), String> {
     if let Some(v) = c.violations().first() {
         return Err(v.to_string());
     }
-    c.check_liveness(LIVENESS_MS).map_err(|v| v.to_string())?;
+    let healed = c.now();
+    if std::env::var("DBG").is_ok() {
+        for k in 0..10 {
+            for id in 1..=c.len() as NodeId {
+                if let Some(n) = c.node(id) {
+                    let log: Vec<(u64, u64, bool)> = n
+                        .entries()
+                        .iter()
+                        .map(|e| {
+                            (
+                                e.index,
+                                e.term,
+                                e.kind == quorumkit::raft::EntryKind::ConfChange,
+                            )
+                        })
+                        .collect();
+                    eprintln!("{k} {id}: {:?} term {} vote {} lead {} commit {} conf {:?} snap {} log {:?}", n.role(), n.term(), n.vote(), n.leader(), n.commit(), n.conf_state(), n.snapshot_index(), &log[log.len().saturating_sub(4)..]);
+                }
+            }
+            c.advance(500);
+        }
+    }
+    c.check_liveness(bound).map_err(|v| v.to_string())?;
+    let recovery_ms = c.now() - healed;
     // Let the clients finish: every operation answers or times out.
     for _ in 0..600 {
         if c.kv_idle() {
@@ -144,8 +199,11 @@ fn run(seed: u64) -> Result<(u64, usize), String> {
         return Err("the key-value clients did not finish".to_string());
     }
     check_kv(c.kv_history()).map_err(|e| e.to_string())?;
-    let done = c.kv_history().iter().filter(|o| o.output.is_some()).count();
-    Ok((c.max_commit(), done))
+    Ok(Outcome {
+        committed: c.max_commit(),
+        answered: c.kv_history().iter().filter(|o| o.output.is_some()).count(),
+        recovery_ms,
+    })
 }
 
 fn seeds() -> Vec<u64> {
@@ -174,6 +232,7 @@ fn randomized_mixed_faults_zero_violations() {
     let seeds = seeds();
     let mut committed = 0u64;
     let mut ops = 0usize;
+    let mut recovery = Vec::with_capacity(seeds.len());
     let mut slowest = (0u64, std::time::Duration::ZERO);
     for &seed in &seeds {
         let started = std::time::Instant::now();
@@ -182,20 +241,28 @@ fn randomized_mixed_faults_zero_violations() {
             slowest = (seed, started.elapsed());
         }
         match result {
-            Ok((c, done)) => {
-                committed += c;
-                ops += done;
+            Ok(o) => {
+                committed += o.committed;
+                ops += o.answered;
+                recovery.push((o.recovery_ms, seed));
             }
             Err(report) => panic!(
                 "seed {seed} failed:\n{report}\nreplay: QUORUMKIT_SEED={seed} cargo test --test raft_random"
             ),
         }
     }
+    recovery.sort_unstable();
+    let at = |q: f64| recovery[((recovery.len() - 1) as f64 * q) as usize];
     eprintln!(
         "{} seeded runs, zero violations, {committed} entries committed in total, \
          {ops} key-value operations answered, every history linearizable; \
-         slowest: seed {} in {:.2} s",
+         every healed cluster converged within {LIVENESS_TIMEOUTS} election timeouts \
+         (median {} ms, p99 {} ms, max {} ms at seed {}); slowest: seed {} in {:.2} s",
         seeds.len(),
+        at(0.5).0,
+        at(0.99).0,
+        at(1.0).0,
+        at(1.0).1,
         slowest.0,
         slowest.1.as_secs_f64()
     );

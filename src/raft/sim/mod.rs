@@ -119,8 +119,8 @@ use self::checker::{Chain, Checker, Fail};
 use self::kv::{Clients, Current, Wait};
 use self::linearizability::{KvInput, KvOp, KvOutput};
 use crate::raft::{
-    ConfChange, ConfChangeKind, Config, Entry, EntryKind, MemStorage, Message, NodeId, RaftError,
-    RawNode, ReadState, Role, Storage, NONE,
+    ConfChange, ConfChangeKind, ConfState, Config, Entry, EntryKind, MemStorage, Message, NodeId,
+    RaftError, RawNode, ReadState, Role, Storage, NONE,
 };
 use crate::ArgError;
 
@@ -342,6 +342,14 @@ pub enum SimError {
     Stopped,
     /// A membership change is already in progress.
     ConfChangePending,
+    /// The node leads but is handing leadership to `to`
+    /// ([`Cluster::transfer_leader`]); it refuses proposals until that ends.
+    TransferInProgress {
+        /// The node asked.
+        id: NodeId,
+        /// The node taking over.
+        to: NodeId,
+    },
 }
 
 impl fmt::Display for SimError {
@@ -356,6 +364,10 @@ impl fmt::Display for SimError {
             SimError::AlreadyUp { id } => write!(f, "node {id} is already up"),
             SimError::Stopped => write!(f, "the run stopped at an invariant violation"),
             SimError::ConfChangePending => write!(f, "a membership change is in progress"),
+            SimError::TransferInProgress { id, to } => write!(
+                f,
+                "leader {id} is handing leadership to node {to}: it takes no proposals until that ends"
+            ),
         }
     }
 }
@@ -365,6 +377,20 @@ impl std::error::Error for SimError {
         match self {
             SimError::Arg(e) => Some(e),
             _ => None,
+        }
+    }
+}
+
+impl SimError {
+    /// What node `id` refusing a call with `e` means.
+    fn refused(id: NodeId, e: RaftError) -> SimError {
+        match e {
+            RaftError::Arg(a) => SimError::Arg(a),
+            RaftError::ConfChangePending => SimError::ConfChangePending,
+            RaftError::TransferInProgress { to } => SimError::TransferInProgress { id, to },
+            RaftError::NotLeader { leader } => SimError::NotLeader { id, leader },
+            // Not reachable from a local call: the message errors.
+            _ => SimError::NotLeader { id, leader: NONE },
         }
     }
 }
@@ -419,6 +445,9 @@ pub enum Action {
     Promote(NodeId),
     /// [`Cluster::remove`].
     Remove(NodeId),
+    /// [`Cluster::conf_change_to`]: a change asked of one node, which may
+    /// be a leader cut off from the cluster.
+    ConfChangeTo(NodeId, ConfChange),
 }
 
 /// A node as the page draws it, borrowed from the cluster (no copying).
@@ -457,6 +486,9 @@ pub struct NodeState<'a> {
     pub election_elapsed: u64,
     /// Its current randomized election timeout in ms.
     pub election_timeout: u64,
+    /// Its latest configuration (as of its crash if down: what it last
+    /// knew, which is also what it restarts with).
+    pub conf: &'a ConfState,
 }
 
 /// A message in flight, with how far along it is.
@@ -511,6 +543,8 @@ struct SimNode {
     /// Confirmed reads waiting for `applied` to reach their index
     /// (volatile).
     read_wait: Vec<ReadState>,
+    /// The configuration it last knew while up.
+    conf: ConfState,
 }
 
 /// A read a node confirmed ([`Cluster::read_index`], or a client's).
@@ -605,6 +639,7 @@ impl Cluster {
                 boots: 0,
                 kv: BTreeMap::new(),
                 read_wait: Vec::new(),
+                conf: ConfState::default(),
             });
         }
         let mut c = Cluster {
@@ -692,6 +727,9 @@ impl Cluster {
             }
             Action::Remove(id) => {
                 self.remove(*id)?;
+            }
+            Action::ConfChangeTo(id, cc) => {
+                self.conf_change_to(*id, *cc)?;
             }
         }
         Ok(())
@@ -832,9 +870,10 @@ impl Cluster {
     /// already down.
     pub fn crash(&mut self, id: NodeId) -> Result<(), SimError> {
         let i = self.index(id)?;
-        if self.nodes[i].raw.take().is_none() {
+        let Some(raw) = self.nodes[i].raw.take() else {
             return Err(SimError::NodeDown { id });
-        }
+        };
+        self.nodes[i].conf = raw.conf_state().clone();
         self.nodes[i].applied = 0;
         self.nodes[i].kv.clear();
         self.nodes[i].read_wait.clear();
@@ -1060,8 +1099,9 @@ impl Cluster {
     /// ```
     ///
     /// # Errors
-    /// [`SimError::NoLeader`] if no live node leads, [`SimError::Stopped`]
-    /// after a violation.
+    /// [`SimError::NoLeader`] if no live node leads,
+    /// [`SimError::TransferInProgress`] while it hands leadership over,
+    /// [`SimError::Stopped`] after a violation.
     pub fn propose(&mut self, data: impl Into<Bytes>) -> Result<(NodeId, u64), SimError> {
         self.running()?;
         let id = self.leader().ok_or(SimError::NoLeader)?;
@@ -1080,7 +1120,8 @@ impl Cluster {
     ///
     /// # Errors
     /// [`SimError::Arg`] for an unknown id, [`SimError::NodeDown`],
-    /// [`SimError::NotLeader`], [`SimError::Stopped`].
+    /// [`SimError::NotLeader`], [`SimError::TransferInProgress`] (the
+    /// leader is handing over), [`SimError::Stopped`].
     pub fn propose_to(&mut self, id: NodeId, data: impl Into<Bytes>) -> Result<u64, SimError> {
         let i = self.index(id)?;
         self.running()?;
@@ -1088,10 +1129,7 @@ impl Cluster {
         let Some(raw) = self.nodes[i].raw.as_mut() else {
             return Err(SimError::NodeDown { id });
         };
-        let leader = raw.leader();
-        let index = raw
-            .propose(data)
-            .map_err(|_| SimError::NotLeader { id, leader })?;
+        let index = raw.propose(data).map_err(|e| SimError::refused(id, e))?;
         self.steps += 1;
         self.record(EventKind::Propose { node: id, index });
         self.process(i, before);
@@ -1213,16 +1251,43 @@ impl Cluster {
         self.index(cc.node)?;
         self.running()?;
         let id = self.leader().ok_or(SimError::NoLeader)?;
+        self.conf_change_to(id, cc)
+    }
+
+    /// Asks node `id`, which must believe it leads, for membership change
+    /// `cc` ([`RawNode::propose_conf_change`]). Unlike
+    /// [`Cluster::add_learner`], [`Cluster::promote`] and
+    /// [`Cluster::remove`], which ask the leader of the highest term, this
+    /// reaches a leader cut off in a minority too, so a run can make
+    /// changes on both sides of a partition.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::sim::{Cluster, SimConfig};
+    /// use quorumkit::raft::{ConfChange, ConfChangeKind};
+    /// let mut c = Cluster::new(SimConfig::new(3, 1)).unwrap();
+    /// c.advance(1_000);
+    /// let l = c.leader().unwrap();
+    /// c.isolate(l).unwrap();
+    /// let cc = ConfChange { kind: ConfChangeKind::Remove, node: l % 3 + 1 };
+    /// assert!(c.conf_change_to(l, cc).is_ok()); // logged, never committed
+    /// ```
+    ///
+    /// # Errors
+    /// [`SimError::Arg`] for an unknown id or a change the node refuses,
+    /// [`SimError::NodeDown`], [`SimError::NotLeader`],
+    /// [`SimError::ConfChangePending`], [`SimError::Stopped`].
+    pub fn conf_change_to(&mut self, id: NodeId, cc: ConfChange) -> Result<u64, SimError> {
+        self.index(cc.node)?;
         let i = self.index(id)?;
+        self.running()?;
         let before = self.lead_term(i);
         let Some(raw) = self.nodes[i].raw.as_mut() else {
-            return Err(SimError::NoLeader);
+            return Err(SimError::NodeDown { id });
         };
-        let index = raw.propose_conf_change(cc).map_err(|e| match e {
-            crate::raft::RaftError::Arg(a) => SimError::Arg(a),
-            crate::raft::RaftError::ConfChangePending => SimError::ConfChangePending,
-            _ => SimError::NoLeader,
-        })?;
+        let index = raw
+            .propose_conf_change(cc)
+            .map_err(|e| SimError::refused(id, e))?;
         self.steps += 1;
         self.record(EventKind::ConfChange {
             leader: id,
@@ -1261,10 +1326,7 @@ impl Cluster {
         let Some(raw) = self.nodes[i].raw.as_mut() else {
             return Err(SimError::NodeDown { id });
         };
-        raw.read_index(ctx).map_err(|e| match e {
-            RaftError::NotLeader { leader } => SimError::NotLeader { id, leader },
-            _ => SimError::NoLeader,
-        })?;
+        raw.read_index(ctx).map_err(|e| SimError::refused(id, e))?;
         self.steps += 1;
         self.process(i, before);
         Ok(())
@@ -1512,6 +1574,7 @@ impl Cluster {
                     snapshot_index: r.snapshot_index(),
                     election_elapsed: u64::from(r.election_elapsed()) * tick + since_tick,
                     election_timeout: u64::from(r.election_timeout()) * tick,
+                    conf: r.conf_state(),
                 }
             }
             None => {
@@ -1529,6 +1592,7 @@ impl Cluster {
                     snapshot_index: n.storage.first_index() - 1,
                     election_elapsed: 0,
                     election_timeout: self.cfg.election_ticks() * tick,
+                    conf: &n.conf,
                 }
             }
         })
