@@ -62,6 +62,8 @@ export {
 } from './ring.js';
 export {
   RaftCluster,
+  type RaftClientOp,
+  type RaftClientOptions,
   type RaftClusterOptions,
   type RaftClusterState,
   type RaftDropReason,
@@ -71,7 +73,9 @@ export {
   type RaftMessage,
   type RaftMessageKind,
   type RaftNodeState,
+  type RaftLinearizability,
   type RaftPeerProgress,
+  type RaftRead,
   type RaftRole,
   type RaftViolation,
 } from './raft.js';

@@ -222,7 +222,65 @@ export interface RaftViolation {
   readonly report: string;
 }
 
+/** A linearizable read a node confirmed ({@link RaftCluster.readIndex}, or a client's get). */
+export interface RaftRead {
+  /** The node that confirmed it. */
+  readonly node: number;
+  /** The read's tag. */
+  readonly ctx: number;
+  /** Its read index: the read sees every write up to it. */
+  readonly index: number;
+  /** When it was confirmed (virtual ms). */
+  readonly time: number;
+}
+
+/** Options of {@link RaftCluster.startClients}. Times are virtual milliseconds. */
+export interface RaftClientOptions {
+  /** How many clients run at once, 1..=16; each has one operation outstanding at a time. */
+  clients: number;
+  /** Keys are drawn from `0..keys`, 1..=1000 (default 3). */
+  keys?: number;
+  /** Operations each client issues before it stops, 0..=1000000 (default 10). */
+  opsPerClient?: number;
+  /** A client gives up on an operation after this long: its outcome is then unknown (default 1000). */
+  timeout?: number;
+  /** The most a client waits between operations, and before retrying a refused one (default 40). */
+  think?: number;
+  /** Whether clients also issue compare-and-set operations (default true). */
+  cas?: boolean;
+  /** Seeds the clients' choices (default: the cluster's seed). */
+  seed?: number | bigint;
+}
+
+/** One operation of a simulated key-value client, as recorded for the linearizability check. */
+export interface RaftClientOp {
+  /** The client, from 0. */
+  readonly client: number;
+  /** A get (ReadIndex), a put, or a compare-and-set (both proposed as log entries). */
+  readonly type: 'get' | 'put' | 'cas';
+  readonly key: number;
+  /** The value a put or compare-and-set writes (absent for a get). */
+  readonly value?: number;
+  /** The value a compare-and-set expects, or null for "the key is absent" (absent otherwise). */
+  readonly expect?: number | null;
+  /** When the client issued it (virtual ms). */
+  readonly invoked: number;
+  /** When the answer came back, or null if the client timed out: the outcome is unknown. */
+  readonly completed: number | null;
+  /**
+   * The answer: for a get the value read (null: absent), for a put true, for a
+   * compare-and-set whether it wrote. Absent when the outcome is unknown.
+   */
+  readonly result?: number | null | boolean;
+}
+
+/** The verdict of {@link RaftCluster.checkLinearizable}. */
+export type RaftLinearizability =
+  | { readonly linearizable: true; readonly operations: number }
+  | { readonly linearizable: false; readonly operations: number; readonly key: number; readonly report: string };
+
 const CHANGES = ['add-learner', 'promote', 'remove'] as const;
+const OPS = ['get', 'put', 'cas'] as const;
 const ROLES: readonly RaftRole[] = ['follower', 'candidate', 'leader', 'precandidate'];
 const KINDS: readonly RaftMessageKind[] = [
   'Vote',
@@ -246,6 +304,8 @@ const NODE_FIELDS = 15;
 const FLIGHT_FIELDS = 10;
 const ENTRY_FIELDS = 3;
 const EVENT_FIELDS = 11;
+const READ_FIELDS = 4;
+const OP_FIELDS = 8;
 const EVENT_CHUNK = 4096;
 const MAX_U64 = (1n << 64n) - 1n;
 const EMPTY: readonly RaftEntry[] = Object.freeze([]);
@@ -549,7 +609,8 @@ export class RaftCluster {
    * const { leader, index } = c.propose('x=1');
    * ```
    * @throws {TypeError} if `data` is not a string or `Uint8Array`.
-   * @throws {Error} if no live node leads (advance time first), or the run stopped.
+   * @throws {Error} if no live node leads (advance time first), the leader is handing
+   *   leadership over ({@link transferLeader}: retry once it ends), or the run stopped.
    */
   propose(data: string | Uint8Array): { leader: number; index: number } {
     const index = this.#raw.propose(writeKey(data, 'data'));
@@ -638,6 +699,153 @@ export class RaftCluster {
   setRates(rates: { dropRate?: number; dupRate?: number; reorderRate?: number }): void {
     const { dropRate, dupRate, reorderRate } = options('rates', rates);
     this.#raw.set_rates(num('dropRate', dropRate), num('dupRate', dupRate), num('reorderRate', reorderRate));
+  }
+
+  /**
+   * Asks node `id` for a linearizable read tagged `ctx` (ReadIndex, thesis §6.4): the leader
+   * confirms with a heartbeat round that a majority still follows it, then the read is served
+   * once the node has applied up to the read index. A follower forwards it to the leader; a new
+   * leader holds it until it has committed an entry of its term. A read is never answered by a
+   * leader lease (the simulator has none), so it stays linearizable through clock-free faults.
+   * Confirmed reads appear in {@link reads}.
+   * @example
+   * ```js
+   * c.advance(1000);
+   * c.readIndex(2, 7);       // node 2 forwards it to the leader
+   * c.advance(200);
+   * c.reads().at(-1);        // { node: 2, ctx: 7, index: 1, time: … }
+   * ```
+   * @throws {TypeError} if `id` or `ctx` is not a number. @throws {RangeError} for an unknown
+   *   id, or a `ctx` outside 0..=2^53-1. @throws {Error} if the node is down, knows no leader
+   *   (a candidate, or between terms: retry later), or the run stopped.
+   */
+  readIndex(id: number, ctx: number): void {
+    if (typeof ctx !== 'number') throw typeError('ctx', 'a number', ctx);
+    this.#raw.read_index(nodeId('id', id), ctx);
+  }
+
+  /**
+   * The reads confirmed so far, in order, from position `since` on (pass the length of an
+   * earlier result to get only the new ones). Client gets ({@link startClients}) are among them.
+   * @example
+   * ```js
+   * const seen = c.reads().length;
+   * c.advance(100);
+   * c.reads(seen); // confirmed in the last 100 ms
+   * ```
+   * @throws {TypeError} if `since` is not a number.
+   */
+  reads(since = 0): RaftRead[] {
+    if (typeof since !== 'number') throw typeError('since', 'a number', since);
+    const n = this.#raw.reads(since);
+    const out: RaftRead[] = [];
+    for (let at = 0; at < n.length; at += READ_FIELDS) {
+      out.push({ node: n[at], ctx: n[at + 1], index: n[at + 2], time: n[at + 3] });
+    }
+    return out;
+  }
+
+  /**
+   * Starts simulated key-value clients (replacing any earlier ones), as a Jepsen test runs
+   * them: each issues gets (ReadIndex), puts and compare-and-sets one at a time to the node it
+   * believes leads, retries a refused call elsewhere, and records an operation it gets no answer
+   * to within `timeout` as of unknown outcome (and never sends it again). Their history ({@link clientHistory}) is what {@link checkLinearizable} checks.
+   * @example
+   * ```js
+   * const c = new RaftCluster({ nodes: 3, seed: 1, dropRate: 0.05 });
+   * c.startClients({ clients: 4, keys: 2, opsPerClient: 20 });
+   * while (!c.clientsIdle) c.advance(100);
+   * c.checkLinearizable(); // { linearizable: true, operations: 80 }
+   * ```
+   * @throws {TypeError} if an option has the wrong type. @throws {RangeError} if `clients` is
+   *   outside 1..=16, `keys` outside 1..=1000, `opsPerClient` outside 0..=1000000, or
+   *   `timeout` or `think` outside 1..=3600000.
+   */
+  startClients(opts: RaftClientOptions): void {
+    if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) {
+      throw typeError('options', 'an options object with clients', opts);
+    }
+    const { clients, keys, opsPerClient, timeout, think, cas, seed } = opts;
+    if (typeof clients !== 'number') throw typeError('clients', 'a number', clients);
+    this.#raw.start_clients(
+      clients, num('keys', keys), num('opsPerClient', opsPerClient), num('timeout', timeout),
+      num('think', think), bool('cas', cas), seed === undefined ? undefined : toSeed(seed),
+    );
+  }
+
+  /**
+   * Whether every client has finished: each operation answered or timed out (true if no
+   * clients were started).
+   * @example
+   * ```js
+   * while (!c.clientsIdle) c.advance(100);
+   * ```
+   */
+  get clientsIdle(): boolean {
+    return this.#raw.clients_idle;
+  }
+
+  /**
+   * The clients' history: every operation a node accepted, in the order issued.
+   * @example
+   * ```js
+   * const unknown = c.clientHistory().filter((op) => op.completed === null).length;
+   * ```
+   */
+  clientHistory(): RaftClientOp[] {
+    const n = this.#raw.client_history();
+    const out: RaftClientOp[] = [];
+    for (let at = 0; at < n.length; at += OP_FIELDS) {
+      const type = OPS[n[at + 1]];
+      if (type === undefined) throw new Error(`unknown client operation code ${n[at + 1]}`);
+      const op: {
+        client: number; type: RaftClientOp['type']; key: number; value?: number;
+        expect?: number | null; invoked: number; completed: number | null; result?: number | null | boolean;
+      } = { client: n[at], type, key: n[at + 2], invoked: n[at + 5], completed: n[at + 6] < 0 ? null : n[at + 6] };
+      if (type !== 'get') op.value = n[at + 3];
+      if (type === 'cas') op.expect = n[at + 4] < 0 ? null : n[at + 4];
+      const r = n[at + 7];
+      if (r !== -2) op.result = type === 'get' ? (r < 0 ? null : r) : type === 'put' ? true : r === 1;
+      out.push(op);
+    }
+    return out;
+  }
+
+  /**
+   * Checks the clients' history for linearizability (Wing & Gong's search with Lowe's
+   * memoization, one key at a time): whether every operation can be given one instant between
+   * its invocation and its answer at which it took effect, in an order a single register per
+   * key explains. Operations of unknown outcome may have taken effect at any point after their
+   * invocation, or never.
+   * @example
+   * ```js
+   * const v = c.checkLinearizable();
+   * if (!v.linearizable) console.error(v.report);
+   * ```
+   */
+  checkLinearizable(): RaftLinearizability {
+    const operations = this.#raw.client_history().length / OP_FIELDS;
+    const r = this.#raw.check_linearizable();
+    if (r.length === 0) return { linearizable: true, operations };
+    return { linearizable: false, operations, key: Number(r[0]), report: r[1] };
+  }
+
+  /**
+   * Liveness, checked: runs until one leader of the highest term exists and every live member
+   * has applied everything committed, for at most `withinMs`. Returns that leader, or null if it
+   * did not happen in time; the run then stops with a `'Liveness'` violation
+   * ({@link violations}). Call it once the faults are healed.
+   * @example
+   * ```js
+   * c.heal();
+   * c.checkLiveness(3000); // the leader's id, within 20 election timeouts
+   * ```
+   * @throws {TypeError} if `withinMs` is not a number. @throws {RangeError} if it is negative,
+   *   fractional, or takes virtual time past 2^53-1.
+   */
+  checkLiveness(withinMs: number): number | null {
+    if (typeof withinMs !== 'number') throw typeError('withinMs', 'a number', withinMs);
+    return this.#raw.check_liveness(withinMs) || null;
   }
 
   /**

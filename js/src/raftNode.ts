@@ -232,7 +232,12 @@ export interface RaftReady {
   readonly hardState: RaftHardState | null;
   /** Committed entries to apply, in order: they never change. */
   readonly committed: readonly RaftLogEntry[];
-  /** A snapshot from the leader that replaces the log up to its index: persist it first, restore from it. */
+  /**
+   * A snapshot from the leader that replaces the node's whole log: it comes only when the
+   * node's log lacks the snapshot's last entry, and the node then drops every entry it held
+   * (none can follow the snapshot). Persist it first, discarding every stored entry, then
+   * restore the state machine from its `data`.
+   */
   readonly snapshot?: RaftSnapshot;
   /**
    * Reads asked for with {@link RaftNode.readIndex} that are now confirmed: serve the read

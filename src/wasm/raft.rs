@@ -21,7 +21,10 @@ use super::args;
 use super::errors::{arg_error, JsResult};
 use super::scratch::with_key;
 use crate::raft::loopback::Loopback;
-use crate::raft::sim::{Cluster, DropReason, EventKind, Latency, MsgInfo, SimConfig, SimError};
+use crate::raft::sim::linearizability::{check_kv, KvInput, KvOutput};
+use crate::raft::sim::{
+    Cluster, DropReason, EventKind, KvConfig, Latency, MsgInfo, SimConfig, SimError,
+};
 use crate::raft::{MsgKind, NodeId};
 use wasm_bindgen::prelude::*;
 
@@ -49,6 +52,11 @@ pub const EVENT_FIELDS: usize = 11;
 
 /// The largest virtual time, so that every time crosses as an exact number.
 const MAX_TIME: u64 = (1 << 53) - 1;
+/// Numbers per confirmed read: node, ctx, read index, time.
+pub const READ_FIELDS: usize = 4;
+/// Numbers per key-value client operation (see
+/// [`RawRaftCluster::client_history`]).
+pub const OP_FIELDS: usize = 8;
 
 fn sim_error(e: SimError) -> JsValue {
     match e {
@@ -68,9 +76,6 @@ pub struct RawRaftCluster {
     synced: Vec<Vec<u64>>,
     /// Per node, the snapshot index of the log as last reported.
     synced_from: Vec<u64>,
-    /// Per node, the voter and learner masks it last reported (kept for
-    /// when it is down).
-    members: Vec<(u32, u32)>,
 }
 
 #[wasm_bindgen]
@@ -132,7 +137,6 @@ impl RawRaftCluster {
         Ok(RawRaftCluster {
             synced: vec![Vec::new(); n],
             synced_from: vec![0; n],
-            members: vec![(0, 0); n],
             c,
             nums: Vec::new(),
             bytes: Vec::new(),
@@ -279,6 +283,127 @@ impl RawRaftCluster {
             .map_err(|e| sim_error(name_node(e, "id", id)))
     }
 
+    /// Asks node `id` for a linearizable read tagged `ctx` (ReadIndex).
+    pub fn read_index(&mut self, id: f64, ctx: f64) -> JsResult<()> {
+        let id = self.id("id", id)?;
+        let ctx = args::int("ctx", ctx, 0, MAX_TIME).map_err(arg_error)?;
+        self.c.read_index(id, ctx).map_err(sim_error)
+    }
+
+    /// The reads confirmed from position `since` on, as [`READ_FIELDS`]
+    /// numbers each: node, ctx, read index, virtual time.
+    pub fn reads(&self, since: f64) -> Box<[f64]> {
+        let all = self.c.reads();
+        let from = (since.max(0.0) as usize).min(all.len());
+        all[from..]
+            .iter()
+            .flat_map(|r| {
+                [
+                    f64::from(r.node),
+                    r.ctx as f64,
+                    r.index as f64,
+                    r.time as f64,
+                ]
+            })
+            .collect()
+    }
+
+    /// Starts simulated key-value clients (see `Cluster::start_kv`);
+    /// absent options keep `KvConfig::new`'s defaults.
+    #[allow(clippy::too_many_arguments)]
+    pub fn start_clients(
+        &mut self,
+        clients: f64,
+        keys: Option<f64>,
+        ops_per_client: Option<f64>,
+        timeout: Option<f64>,
+        think: Option<f64>,
+        cas: Option<bool>,
+        seed: Option<u64>,
+    ) -> JsResult<()> {
+        let n = args::int("clients", clients, 1, 16).map_err(arg_error)?;
+        let mut k = KvConfig::new(n as u32);
+        let opt = |param, v: Option<f64>, min, max, default| match v {
+            Some(v) => args::int(param, v, min, max).map_err(arg_error),
+            None => Ok(default),
+        };
+        k.keys = opt("keys", keys, 1, 1_000, k.keys)?;
+        k.ops_per_client = opt(
+            "opsPerClient",
+            ops_per_client,
+            0,
+            1_000_000,
+            u64::from(k.ops_per_client),
+        )? as u32;
+        k.timeout = opt("timeout", timeout, 1, 3_600_000, k.timeout)?;
+        k.think = opt("think", think, 1, 3_600_000, k.think)?;
+        k.cas = cas.unwrap_or(k.cas);
+        k.seed = seed.unwrap_or(self.c.config().seed);
+        self.c.start_kv(k).map_err(sim_error)
+    }
+
+    /// Whether every key-value client has finished (true if none started).
+    #[wasm_bindgen(getter)]
+    pub fn clients_idle(&self) -> bool {
+        self.c.kv_idle()
+    }
+
+    /// The clients' history as [`OP_FIELDS`] numbers per operation: client,
+    /// kind (0 get, 1 put, 2 compare-and-set), key, value written (-1 for a
+    /// get), value expected by a compare-and-set (-1 for none: the key
+    /// absent), invoked at, answered at (-1: unknown outcome), then the
+    /// output: for a get the value read (-1: absent), for a put 1, for a
+    /// compare-and-set 1 if it wrote and 0 if not; -2 when unknown.
+    pub fn client_history(&self) -> Box<[f64]> {
+        let num = |v: Option<u64>| v.map_or(-1.0, |v| v as f64);
+        self.c
+            .kv_history()
+            .iter()
+            .flat_map(|op| {
+                let (kind, key, value, expect) = match op.input {
+                    KvInput::Get { key } => (0.0, key, None, None),
+                    KvInput::Put { key, value } => (1.0, key, Some(value), None),
+                    KvInput::Cas { key, expect, value } => (2.0, key, Some(value), expect),
+                };
+                let (ret, out) = match op.output {
+                    None => (-1.0, -2.0),
+                    Some(KvOutput::Value(v)) => (op.ret as f64, num(v)),
+                    Some(KvOutput::Ok) => (op.ret as f64, 1.0),
+                    Some(KvOutput::Cas(hit)) => (op.ret as f64, f64::from(u8::from(hit))),
+                };
+                [
+                    f64::from(op.client),
+                    kind,
+                    key as f64,
+                    num(value),
+                    num(expect),
+                    op.call as f64,
+                    ret,
+                    out,
+                ]
+            })
+            .collect()
+    }
+
+    /// Checks the clients' history for linearizability: empty if it is,
+    /// else the key whose history is not and the readable report.
+    pub fn check_linearizable(&self) -> Vec<String> {
+        match check_kv(self.c.kv_history()) {
+            Ok(()) => Vec::new(),
+            Err(e) => vec![e.key.to_string(), e.to_string()],
+        }
+    }
+
+    /// Runs until a leader of the highest term exists and every live
+    /// member applied everything committed, for at most `within` ms;
+    /// returns the leader, or 0 if it did not happen (the run then stops
+    /// at a liveness violation).
+    pub fn check_liveness(&mut self, within: f64) -> JsResult<u32> {
+        let room = MAX_TIME - self.c.now().min(MAX_TIME);
+        let within = args::int("withinMs", within, 0, room).map_err(arg_error)?;
+        Ok(self.c.check_liveness(within).unwrap_or(0))
+    }
+
     /// Virtual time in ms.
     #[wasm_bindgen(getter)]
     pub fn now(&self) -> f64 {
@@ -366,7 +491,6 @@ impl RawRaftCluster {
             bytes,
             synced,
             synced_from,
-            members,
             ..
         } = self;
         nums.clear();
@@ -402,11 +526,7 @@ impl RawRaftCluster {
                 old.clear();
                 synced_from[i] = s.snapshot_index;
             }
-            if let Some(raw) = c.node(i as NodeId + 1) {
-                let cs = raw.conf_state();
-                let mask = |ids: &[NodeId]| ids.iter().fold(0u32, |m, &id| m | (1 << id));
-                members[i] = (mask(&cs.voters), mask(&cs.learners));
-            }
+            let mask = |ids: &[NodeId]| ids.iter().fold(0u32, |m, &id| m | (1 << id));
             // Log Matching: an entry equal in index and term to one reported
             // earlier carries the same data and prefix.
             let mut from = old.len().min(log.len());
@@ -434,8 +554,8 @@ impl RawRaftCluster {
                 from as f64,
                 (log.len() - from) as f64,
                 s.snapshot_index as f64,
-                f64::from(members[i].0),
-                f64::from(members[i].1),
+                f64::from(mask(&s.conf.voters)),
+                f64::from(mask(&s.conf.learners)),
             ]);
         }
         nums.len()

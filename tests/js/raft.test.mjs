@@ -602,3 +602,119 @@ test('part 2 bad inputs: TypeError for types, RangeError for ranges, Error for r
   assert.deepEqual(c.violations(), []);
   c.free();
 });
+
+test('removals made on both sides of a partition: the healed cluster elects a leader again', () => {
+  // A cut-off leader logs "remove 1" (its view: {2, 3}); the majority's new leader logs
+  // "remove 2" (view {1, 3}). A node votes for, and follows, a candidate outside its own
+  // latest configuration (thesis §4.1), so the healed cluster recovers.
+  for (const seed of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]) {
+    const c = new RaftCluster({ nodes: 3, seed, checkQuorum: true });
+    c.advance(1000); // a leader, with its first entry committed
+    const old = c.state().leader;
+    const [a, b] = [1, 2, 3].filter((id) => id !== old);
+    c.partition([[a, b], [old]]);
+    c.remove(a); // the highest term still belongs to the cut-off leader
+    c.timeout(b);
+    until(c, (s) => s.leader !== 0 && s.leader !== old);
+    const fresh = c.state().leader;
+    for (let tries = 0; ; tries++) {
+      try {
+        c.remove(fresh);
+        break;
+      } catch (e) {
+        assert.match(e.message, /membership change/); // its first entry is not committed yet
+        assert.ok(tries < 100);
+        c.advance(10);
+      }
+    }
+    c.advance(1000);
+    c.heal();
+    for (const id of [1, 2, 3]) {
+      c.crash(id);
+      c.restart(id);
+    }
+    const leader = c.checkLiveness(20 * 150);
+    assert.ok(leader !== null, `seed ${seed}: ${c.violations()[0]?.report}`);
+    assert.equal(c.state().leader, leader);
+    assert.deepEqual(c.violations(), []);
+    c.free();
+  }
+});
+
+test('a crashed node reports the configuration it last knew, even if state() never ran while it was up', () => {
+  const c = new RaftCluster({ nodes: 3, seed: 1 });
+  c.crash(2);
+  assert.deepEqual(c.state().nodes[1].voters, [1, 2, 3]);
+  c.free();
+});
+
+test('propose() during a leadership transfer says so, on the leader itself', () => {
+  const c = new RaftCluster({ nodes: 3, seed: 1 });
+  until(c, (s) => s.leader !== 0);
+  const l = c.state().leader;
+  const to = (l % 3) + 1;
+  c.crash(to); // the transfer waits for a target that never answers
+  c.transferLeader(to);
+  assert.throws(() => c.propose('x'), (e) => e instanceof Error && e.message.includes(`leader ${l} is handing leadership to node ${to}`));
+  c.free();
+});
+
+test('readIndex(): a read confirmed through a follower and the leader; reads(since) returns only new ones', () => {
+  const c = new RaftCluster({ nodes: 3, seed: 4 });
+  until(c, (s) => s.leader !== 0);
+  const l = c.state().leader;
+  c.propose('x');
+  c.advance(200);
+  const follower = (l % 3) + 1;
+  c.readIndex(follower, 7);
+  c.readIndex(l, 8);
+  c.advance(200);
+  const reads = c.reads();
+  assert.deepEqual(reads.map((r) => [r.node, r.ctx, r.index]).sort(), [[follower, 7, 2], [l, 8, 2]].sort());
+  for (const r of reads) assert.ok(r.time > 0 && r.time <= c.now);
+  assert.deepEqual(c.reads(reads.length), []);
+  assert.throws(() => c.readIndex(1, -1), (e) => e instanceof RangeError && /ctx/.test(e.message));
+  assert.throws(() => c.readIndex(1, 'a'), (e) => e instanceof TypeError && /ctx/.test(e.message));
+  assert.throws(() => c.readIndex(4, 1), (e) => e instanceof RangeError && /\bid\b/.test(e.message));
+  c.crash(follower);
+  assert.throws(() => c.readIndex(follower, 9), /down/);
+  c.free();
+});
+
+test('simulated clients under faults: a linearizable history, recorded with unknown outcomes', () => {
+  const c = new RaftCluster({ nodes: 5, seed: 11, dropRate: 0.05, dupRate: 0.02, reorderRate: 0.05 });
+  c.startClients({ clients: 4, keys: 2, opsPerClient: 15, timeout: 500, seed: 3n });
+  assert.equal(c.clientsIdle, false);
+  c.advance(600);
+  c.crash(c.state().leader || 1);
+  c.advance(600);
+  for (let i = 1; i <= 5; i++) if (!c.state().nodes[i - 1].up) c.restart(i);
+  while (!c.clientsIdle) c.advance(100);
+  const h = c.clientHistory();
+  assert.equal(h.length, 60);
+  for (const op of h) {
+    assert.ok(['get', 'put', 'cas'].includes(op.type));
+    assert.ok(op.key === 0 || op.key === 1);
+    if (op.completed === null) assert.equal('result' in op, false);
+    else assert.ok(op.completed >= op.invoked);
+    if (op.type === 'put' && op.completed !== null) assert.equal(op.result, true);
+  }
+  const v = c.checkLinearizable();
+  assert.deepEqual(v, { linearizable: true, operations: 60 });
+  assert.ok(c.reads().length > 0, 'client gets are ReadIndex reads');
+  assert.throws(() => c.startClients({ clients: 0 }), (e) => e instanceof RangeError && /clients/.test(e.message));
+  assert.throws(() => c.startClients({ clients: 2, keys: 'x' }), (e) => e instanceof TypeError && /keys/.test(e.message));
+  assert.throws(() => c.startClients(null), TypeError);
+  c.free();
+});
+
+test('checkLiveness(): null and a Liveness violation when no leader can be elected in time', () => {
+  const c = new RaftCluster({ nodes: 3, seed: 2 });
+  c.partition([[1], [2], [3]]);
+  assert.equal(c.checkLiveness(2000), null);
+  const [v] = c.violations();
+  assert.equal(v.rule, 'Liveness');
+  assert.match(v.detail, /no leader within 2000 ms/);
+  assert.throws(() => c.checkLiveness(-1), RangeError);
+  c.free();
+});
