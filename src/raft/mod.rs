@@ -72,9 +72,14 @@
 //!   committed an entry of its term; new nodes join as learners, which
 //!   receive the log but neither vote nor count, and are promoted only once
 //!   their log reaches the commit index; a removed leader steps down when
-//!   its removal commits; vote requests from outside a node's configuration
-//!   are ignored (§4.2.3). A node may campaign if it votes in its latest or
-//!   its committed configuration;
+//!   its removal commits. A node votes for, and follows, a candidate or
+//!   leader outside its latest configuration (§4.1): after changes made on
+//!   both sides of a partition the members hold different configurations,
+//!   and refusing outsiders can leave no electable node. A removed server
+//!   that never learnt of its removal is held off by the minimum election
+//!   timeout instead (§4.2.3): its vote requests are ignored while a leader
+//!   was heard from within `election_tick` ticks. A node may campaign if it
+//!   votes in its latest or its committed configuration;
 //! - **linearizable reads** ([`RawNode::read_index`], thesis §6.4, etcd's
 //!   ReadOnlySafe): a leader that has committed an entry of its term records
 //!   its commit index as the read index, confirms that it still leads with a
@@ -145,8 +150,11 @@
 //! (random cluster sizes 1–9, latency, drops, duplicates, reordering,
 //! partitions, one-way cuts, crashes, restarts, forced timeouts and
 //! proposals; per seed, at random, pre-vote, check-quorum, leadership
-//! transfers, log compaction and membership churn; then a healed network
-//! and a liveness check). Throughout each run 3–5 simulated key-value
+//! transfers, log compaction and membership churn, half of the changes
+//! asked of any node, so that a leader cut off in a minority makes them
+//! too; then a healed network, every node restarted, and a liveness check:
+//! one leader of the highest term and every member's applied index at
+//! everything committed within 20 election timeouts). Throughout each run 3–5 simulated key-value
 //! clients ([`sim::Cluster::start_kv`]) issue gets through ReadIndex and
 //! puts and compare-and-sets through the log, with timeouts; once they
 //! finish, their history (timed-out operations as unknown outcomes) must
