@@ -119,8 +119,15 @@ fn s6_4_reads_between_two_readies_share_one_round() {
     );
     // An acknowledgement claiming a round never sent confirms nothing new.
     n.read_index(4).unwrap();
-    heartbeat_ack(&mut n, 3, u64::MAX);
+    heartbeat_ack(&mut n, 3, quorumkit::raft::MAX_INDEX);
     assert!(drain(&mut n).1.is_empty());
+    // A context beyond 2^53-1 is refused outright.
+    let mut m = Message::new(MsgKind::HeartbeatResp, 3, 1, n.term());
+    m.context = u64::MAX;
+    assert_eq!(
+        n.step(m).unwrap_err().to_string().split(' ').next(),
+        Some("message.context")
+    );
 }
 
 #[test]

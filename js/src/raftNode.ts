@@ -534,8 +534,12 @@ export class RaftNode {
    * Feeds a message received from a peer (the `bytes` of another node's `ready().messages`).
    * @throws {TypeError} if `bytes` is not a `Uint8Array`.
    * @throws {Error} if the bytes are not a valid message (wrong version, truncated, trailing
-   *   bytes, unknown kind…: the message says which), hold a term or index above 2^53-1, are
-   *   addressed to another node, or come from an unknown one. The node is unchanged then.
+   *   bytes, unknown kind…: the message says which), are addressed to another node, or come from
+   *   an unknown one. @throws {RangeError} (`message.…`) for a message no correct peer sends: a
+   *   term above 2^53-2 (a node must be able to start one more election), an index, commit or
+   *   read context above 2^53-1, entries that do not follow one by one, a snapshot without
+   *   voters or with a repeated or zero id, a membership change its configuration does not
+   *   allow. The node is unchanged then, and keeps working.
    * @example
    * ```js
    * socket.on('message', (bytes) => {
@@ -841,8 +845,11 @@ export class RaftNode {
   }
 
   /**
-   * Decodes what {@link encodeHardState} wrote.
-   * @throws {TypeError} if `bytes` is not a `Uint8Array`. @throws {Error} if it is not an encoded hard state.
+   * Decodes what {@link encodeHardState} wrote. Bytes from disk are untrusted: what decodes is a
+   * hard state {@link encodeHardState} accepts (term and commit at most 2^53-1) and encodes
+   * again to the same bytes; decoding allocates a fixed few bytes.
+   * @throws {TypeError} if `bytes` is not a `Uint8Array`. @throws {Error} if it is not an encoded
+   *   hard state. @throws {RangeError} (`bytes`) if its term or commit exceeds 2^53-1.
    * @example
    * ```js
    * const hs = RaftNode.decodeHardState(bytes); // { term, vote, commit }
@@ -867,8 +874,13 @@ export class RaftNode {
   }
 
   /**
-   * Decodes what {@link encodeEntries} wrote.
-   * @throws {TypeError} if `bytes` is not a `Uint8Array`. @throws {Error} if it is not an encoded entry list.
+   * Decodes what {@link encodeEntries} wrote. Bytes from disk are untrusted: what decodes is a
+   * list {@link encodeEntries} accepts (indexes in 1..=2^53-1, terms at most 2^53-1) and encodes
+   * again to the same bytes; every count is checked against the bytes that remain before
+   * anything is allocated, so the memory taken is at most 15 times `bytes.length` in wasm
+   * (one 56-byte entry per 4 encoded bytes at worst, plus the data) before the copy into JS.
+   * @throws {TypeError} if `bytes` is not a `Uint8Array`. @throws {Error} if it is not an encoded
+   *   entry list. @throws {RangeError} (`bytes`) if an index or term lies outside those ranges.
    * @example
    * ```js
    * const entries = RaftNode.decodeEntries(bytes);
@@ -896,8 +908,12 @@ export class RaftNode {
   }
 
   /**
-   * Decodes what {@link encodeSnapshot} wrote.
-   * @throws {TypeError} if `bytes` is not a `Uint8Array`. @throws {Error} if it is not an encoded snapshot.
+   * Decodes what {@link encodeSnapshot} wrote. Bytes from disk are untrusted: what decodes is a
+   * snapshot {@link encodeSnapshot} accepts (index and term at most 2^53-1; 1..=255 voters and
+   * any learners, distinct non-zero ids) and encodes again to the same bytes; the memory taken
+   * is at most 4 times `bytes.length` plus a fixed few bytes.
+   * @throws {TypeError} if `bytes` is not a `Uint8Array`. @throws {Error} if it is not an encoded
+   *   snapshot. @throws {RangeError} (`bytes`) if it breaks those rules.
    * @example
    * ```js
    * const snapshot = RaftNode.decodeSnapshot(fs.readFileSync(snapFile));

@@ -73,10 +73,20 @@
 //!
 //! [`decode_message`] and its siblings never panic and never allocate more
 //! than the input can justify: every length and count is checked against the
-//! bytes that remain before anything is reserved. A wrong version, a
+//! bytes that remain before anything is reserved. An entry takes at least 4
+//! encoded bytes and one [`Entry`] (56 bytes natively, 40 in wasm) plus a
+//! copy of its data; an id at least 1 byte and 4 in memory; so decoding
+//! allocates at most 15 times the input's length. A wrong version, a
 //! truncation, bytes left over, an unknown kind, tag or flag, an overlong or
 //! overflowing varint, or a flag set for a zero field are each a
 //! [`CodecError`] whose message names the problem and its byte offset.
+//!
+//! The codec checks form, not meaning: what it decodes re-encodes to the same
+//! bytes, but only [`RawNode::step`](super::RawNode::step) and
+//! [`RawNode::new`](super::RawNode::new) check that a message or stored state
+//! is one a correct node could have written (terms up to
+//! [`MAX_TERM`](super::MAX_TERM), membership changes its configuration
+//! allows…), before anything changes.
 //!
 //! # Examples
 //! ```

@@ -180,5 +180,5 @@ pub use node::{Config, RaftError, RawNode, Ready, MAX_PEERS};
 pub use storage::{MemStorage, Storage, StorageError};
 pub use types::{
     ConfChange, ConfChangeKind, ConfState, Entry, EntryKind, HardState, Message, MsgKind, NodeId,
-    ReadState, Role, Snapshot, SoftState, CAMPAIGN_TRANSFER, NONE,
+    ReadState, Role, Snapshot, SoftState, CAMPAIGN_TRANSFER, MAX_INDEX, MAX_TERM, NONE,
 };

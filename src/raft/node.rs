@@ -13,7 +13,7 @@ use super::progress::{Progress, ProgressState};
 use super::storage::{Storage, StorageError};
 use super::types::{
     ConfChange, ConfChangeKind, ConfState, Entry, EntryKind, HardState, Message, MsgKind, NodeId,
-    ReadState, Role, Snapshot, SoftState, CAMPAIGN_TRANSFER, NONE,
+    ReadState, Role, Snapshot, SoftState, CAMPAIGN_TRANSFER, MAX_INDEX, MAX_TERM, NONE,
 };
 use crate::ArgError;
 
@@ -207,6 +207,8 @@ pub enum RaftError {
     /// committed an entry of its own term: one change at a time (thesis
     /// §4.1).
     ConfChangePending,
+    /// The log has reached [`MAX_INDEX`]: no entry can be added.
+    LogFull,
     /// The persisted commit index lies beyond the persisted log.
     CommitBeyondLog {
         /// The persisted commit index.
@@ -238,6 +240,10 @@ impl fmt::Display for RaftError {
                 write!(f, "leadership is being transferred to node {to}")
             }
             RaftError::Storage(e) => write!(f, "storage: {e}"),
+            RaftError::LogFull => write!(
+                f,
+                "the log has reached index 2^53-1, the largest a node keeps: no entry can be added"
+            ),
             RaftError::CommitBeyondLog { commit, last } => write!(
                 f,
                 "persisted commit index {commit} is beyond the persisted log (last index {last})"
@@ -477,10 +483,13 @@ impl RawNode {
     /// ```
     ///
     /// # Errors
-    /// [`RaftError::Arg`] if the configuration is invalid,
-    /// [`RaftError::Storage`] if the log cannot be read, and
-    /// [`RaftError::CommitBeyondLog`] if the persisted commit index lies
-    /// beyond the persisted log.
+    /// [`RaftError::Arg`] if the configuration is invalid, or storage holds
+    /// what this node never persists (`storage.…`: a term above
+    /// [`MAX_TERM`], an index above [`MAX_INDEX`], a snapshot configuration
+    /// with a zero or repeated id, a membership change its configuration
+    /// does not allow); [`RaftError::Storage`] if the log cannot be read,
+    /// and [`RaftError::CommitBeyondLog`] if the persisted commit index
+    /// lies beyond the persisted log.
     pub fn new<S: Storage + ?Sized>(
         config: Config,
         storage: &S,
@@ -500,6 +509,7 @@ impl RawNode {
                 last,
             });
         }
+        check_stored(&hs, &snap, last)?;
         let applied = config.applied.min(hs.commit).max(offset);
         let log = RaftLog {
             entries,
@@ -556,6 +566,11 @@ impl RawNode {
             reads_waiting: Vec::new(),
             read_states: Vec::new(),
         };
+        check_conf_entries(
+            node.conf_base.clone(),
+            node.log.entries.iter(),
+            "storage.entries",
+        )?;
         node.sync_conf();
         node.reset_randomized_timeout();
         node.prev_hs = node.hard_state();
@@ -625,7 +640,9 @@ impl RawNode {
     /// assert_eq!((n.role(), n.term(), n.vote()), (Role::Candidate, 1, 1));
     /// ```
     pub fn campaign(&mut self) {
-        if self.role == Role::Leader || !self.promotable() {
+        // A node at MAX_TERM has no term left to campaign in; it can still
+        // follow a leader of that term.
+        if self.role == Role::Leader || !self.promotable() || self.term >= MAX_TERM {
             return;
         }
         if self.pre_vote {
@@ -681,7 +698,8 @@ impl RawNode {
     ///
     /// # Errors
     /// [`RaftError::NotLeader`] unless this node is the leader,
-    /// [`RaftError::TransferInProgress`] while it hands leadership over.
+    /// [`RaftError::TransferInProgress`] while it hands leadership over,
+    /// [`RaftError::LogFull`] once its log has reached [`MAX_INDEX`].
     pub fn propose(&mut self, data: impl Into<Bytes>) -> Result<u64, RaftError> {
         if self.role != Role::Leader {
             return Err(RaftError::NotLeader {
@@ -692,6 +710,9 @@ impl RawNode {
             return Err(RaftError::TransferInProgress {
                 to: self.lead_transferee,
             });
+        }
+        if self.log.last_index() >= MAX_INDEX {
+            return Err(RaftError::LogFull);
         }
         let index = self.log.last_index() + 1;
         self.append_own(Entry {
@@ -1063,9 +1084,10 @@ impl RawNode {
     ///
     /// # Errors
     /// [`RaftError::NotLeader`], [`RaftError::TransferInProgress`],
-    /// [`RaftError::ConfChangePending`], and [`RaftError::Arg`] (`change`)
-    /// for a change that does nothing or is not allowed: adding a member
-    /// twice, promoting a node that is not a caught-up learner, removing a
+    /// [`RaftError::ConfChangePending`], [`RaftError::LogFull`], and
+    /// [`RaftError::Arg`] (`change`) for a change that does nothing or is
+    /// not allowed ([`ConfChange::check`]): adding a member twice or node 0,
+    /// promoting a node that is not a caught-up learner, removing a
     /// non-member or the last voter.
     pub fn propose_conf_change(&mut self, change: ConfChange) -> Result<u64, RaftError> {
         if self.role != Role::Leader {
@@ -1083,29 +1105,23 @@ impl RawNode {
         {
             return Err(RaftError::ConfChangePending);
         }
-        let conf = self.conf();
-        let id = change.node;
-        let bad = |why: &str| -> RaftError {
-            ArgError::range("change", why.to_string(), format!("{change:?}")).into()
-        };
-        match change.kind {
-            ConfChangeKind::AddLearner if conf.contains(id) || id == NONE => {
-                return Err(bad("a node that is not a member yet"));
-            }
-            ConfChangeKind::AddVoter => {
-                let caught_up = self
+        if change.kind == ConfChangeKind::AddVoter
+            && !(self.conf().learners.contains(&change.node)
+                && self
                     .prs
                     .iter()
-                    .find(|p| p.id == id)
-                    .is_some_and(|p| p.matched >= self.log.committed);
-                if !conf.learners.contains(&id) || !caught_up {
-                    return Err(bad("a learner whose log has reached the commit index"));
-                }
-            }
-            ConfChangeKind::Remove if !conf.contains(id) || conf.voters == [id] => {
-                return Err(bad("a member other than the last voter"));
-            }
-            _ => {}
+                    .any(|p| p.id == change.node && p.matched >= self.log.committed))
+        {
+            return Err(ArgError::range(
+                "change",
+                "a learner whose log has reached the commit index",
+                format!("{change:?}"),
+            )
+            .into());
+        }
+        let next = change.check(self.conf())?;
+        if self.log.last_index() >= MAX_INDEX {
+            return Err(RaftError::LogFull);
         }
         let index = self.log.last_index() + 1;
         self.append_own(Entry {
@@ -1114,7 +1130,6 @@ impl RawNode {
             data: Bytes::copy_from_slice(&change.encode()),
             kind: EntryKind::ConfChange,
         });
-        let next = change.apply(self.conf());
         self.confs.push((index, self.term, next));
         self.rebuild_progress();
         self.pending_bcast = true;
@@ -1156,15 +1171,34 @@ impl RawNode {
     /// ```
     ///
     /// # Errors
-    /// [`RaftError::WrongRecipient`] if `msg.to` is not this node and
-    /// [`RaftError::UnknownPeer`] if `msg.from` is not a peer; the message is
-    /// then ignored.
+    /// The message is then ignored, and the node is unchanged:
+    /// [`RaftError::WrongRecipient`] if `msg.to` is not this node,
+    /// [`RaftError::UnknownPeer`] if `msg.from` is this node or 0, or an
+    /// answer comes from outside the configuration, and [`RaftError::Arg`]
+    /// (`message.…`) for a message no correct peer sends: a term above
+    /// [`MAX_TERM`] − 1 (a node must be able to start one more election),
+    /// an index, commit, hint or context above [`MAX_INDEX`], entries that
+    /// do not follow `index` one by one or whose terms go down, a snapshot without voters or with a zero or repeated id,
+    /// and membership changes the configuration they change does not allow
+    /// ([`ConfChange::check`]).
     pub fn step(&mut self, m: Message) -> Result<(), RaftError> {
         if m.to != self.id {
             return Err(RaftError::WrongRecipient { to: m.to });
         }
         if m.from == self.id || m.from == NONE {
             return Err(RaftError::UnknownPeer { from: m.from });
+        }
+        check_message(&m)?;
+        if m.kind == MsgKind::Append
+            && m.term >= self.term
+            && self.log.match_term(m.index, m.log_term)
+        {
+            // Where the log matches the leader's, its membership changes
+            // apply to the configuration this node has there: check them
+            // as the leader did, before anything is appended.
+            let base = m.index.max(self.log.offset);
+            let entries = m.entries.iter().filter(|e| e.index > base);
+            check_conf_entries(self.conf_at(base), entries, "message.entries")?;
         }
         // Requests from outside this node's latest configuration are served
         // as from members (thesis §4.1): a server votes for such a candidate
@@ -1710,7 +1744,9 @@ impl RawNode {
     }
 
     fn become_candidate(&mut self) {
-        let term = self.term.saturating_add(1);
+        // Below MAX_TERM: campaign() and TimeoutNow check, and no message
+        // brings a term above MAX_TERM - 1.
+        let term = self.term + 1;
         self.reset(term);
         self.vote = self.id;
         self.role = Role::Candidate;
@@ -1824,7 +1860,7 @@ impl RawNode {
                 self.leader = m.from;
                 self.handle_snapshot(m);
             }
-            MsgKind::TimeoutNow if self.promotable() => {
+            MsgKind::TimeoutNow if self.promotable() && self.term < MAX_TERM => {
                 // §3.10: the leader hands over; campaign now, for real.
                 self.become_candidate();
                 self.request_votes(MsgKind::Vote, CAMPAIGN_TRANSFER);
@@ -2087,4 +2123,92 @@ impl RawNode {
             self.msgs.push(m);
         }
     }
+}
+
+/// `v` if it is at most `max`, else an argument error naming `param`.
+fn at_most(param: &'static str, v: u64, max: u64) -> Result<(), ArgError> {
+    if v <= max {
+        return Ok(());
+    }
+    let allowed = if max == MAX_TERM - 1 {
+        "at most 2^53-2 (a node must be able to start one more election)"
+    } else {
+        "at most 2^53-1"
+    };
+    Err(ArgError::range(param, allowed, v))
+}
+
+/// What every message from a correct peer satisfies (see [`RawNode::step`]).
+fn check_message(m: &Message) -> Result<(), ArgError> {
+    at_most("message.term", m.term, MAX_TERM - 1)?;
+    at_most("message.logTerm", m.log_term, MAX_TERM)?;
+    at_most("message.index", m.index, MAX_INDEX)?;
+    at_most("message.commit", m.commit, MAX_INDEX)?;
+    at_most("message.rejectHint", m.reject_hint, MAX_INDEX)?;
+    at_most("message.context", m.context, MAX_INDEX)?;
+    let mut prev = (m.index, m.log_term);
+    for e in &m.entries {
+        if e.index != prev.0.wrapping_add(1) || e.term < prev.1 {
+            return Err(ArgError::range(
+                "message.entries",
+                "entries that follow the message's index one by one, with terms that never go down",
+                format!(
+                    "index {} term {} after index {} term {}",
+                    e.index, e.term, prev.0, prev.1
+                ),
+            ));
+        }
+        at_most("message.entries.index", e.index, MAX_INDEX)?;
+        at_most("message.entries.term", e.term, MAX_TERM)?;
+        prev = (e.index, e.term);
+    }
+    if let Some(s) = &m.snapshot {
+        at_most("message.snapshot.index", s.index, MAX_INDEX)?;
+        at_most("message.snapshot.term", s.term, MAX_TERM)?;
+        s.conf.check("message.snapshot.conf")?;
+    }
+    Ok(())
+}
+
+/// What this node's own storage can hold: terms up to [`MAX_TERM`],
+/// indexes up to [`MAX_INDEX`], a snapshot configuration (if any) with
+/// distinct non-zero ids.
+fn check_stored(hs: &HardState, snap: &Snapshot, last: u64) -> Result<(), ArgError> {
+    at_most("storage.hardState.term", hs.term, MAX_TERM)?;
+    at_most("storage.entries.index", last, MAX_INDEX)?;
+    at_most("storage.snapshot.term", snap.term, MAX_TERM)?;
+    if !snap.conf.voters.is_empty() {
+        snap.conf.check("storage.snapshot.conf")?;
+    }
+    Ok(())
+}
+
+/// Checks the membership changes among `entries`, in order, starting from
+/// configuration `conf`: each must decode and be allowed
+/// ([`ConfChange::check`]) in the configuration before it.
+fn check_conf_entries<'a>(
+    mut conf: ConfState,
+    entries: impl Iterator<Item = &'a Entry>,
+    param: &'static str,
+) -> Result<(), ArgError> {
+    for e in entries.filter(|e| e.kind == EntryKind::ConfChange) {
+        let Some(cc) = ConfChange::decode(&e.data) else {
+            return Err(ArgError::range(
+                param,
+                "membership-change entries in ConfChange's encoding",
+                format!("index {}: {} bytes", e.index, e.data.len()),
+            ));
+        };
+        conf = cc.check(&conf).map_err(|err| {
+            ArgError::range(
+                param,
+                format!(
+                    "membership changes the configuration before each allows (here: {})",
+                    err.allowed
+                ),
+                format!("index {}: {cc:?}", e.index),
+            )
+        })?;
+    }
+    Ok(())
 }

@@ -11,6 +11,27 @@ pub type NodeId = u32;
 /// leader of a node that knows none.
 pub const NONE: NodeId = 0;
 
+/// The largest term a node holds or persists: 2⁵³ − 1, so that every term is
+/// an exact JavaScript number. A node takes in terms up to `MAX_TERM − 1`
+/// only (from a peer's message or from storage that is not its own term),
+/// so it can always start one more election; a node at `MAX_TERM` never
+/// campaigns again.
+///
+/// # Examples
+/// ```
+/// assert_eq!(quorumkit::raft::MAX_TERM, (1 << 53) - 1);
+/// ```
+pub const MAX_TERM: u64 = (1 << 53) - 1;
+
+/// The largest log index: 2⁵³ − 1. A leader whose log reaches it refuses
+/// further proposals; no message or storage may carry a larger index.
+///
+/// # Examples
+/// ```
+/// assert_eq!(quorumkit::raft::MAX_INDEX, quorumkit::raft::MAX_TERM);
+/// ```
+pub const MAX_INDEX: u64 = (1 << 53) - 1;
+
 /// One log entry.
 ///
 /// `data` is reference-counted ([`Bytes`]): handing the same entry to storage,
@@ -81,7 +102,7 @@ pub struct ConfChange {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConfChangeKind {
-    /// Add a non-voting member that receives the log (or demote a voter).
+    /// Add a non-voting member that receives the log.
     AddLearner,
     /// Make a learner a voter.
     AddVoter,
@@ -133,8 +154,48 @@ impl ConfChange {
         })
     }
 
+    /// The configuration after this change, if the change is one a leader
+    /// may make in configuration `c`: adding a node that is not a member
+    /// (never node 0) as a learner, making a learner a voter (up to
+    /// [`MAX_PEERS`](super::MAX_PEERS) voters), removing a member other than
+    /// the last voter. Whether a learner has caught up before its promotion
+    /// is the leader's own check.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::{ConfChange, ConfChangeKind, ConfState};
+    /// let c = ConfState { voters: vec![1, 2], learners: vec![3] };
+    /// let add = |node| ConfChange { kind: ConfChangeKind::AddVoter, node };
+    /// assert_eq!(add(3).check(&c).unwrap().voters, vec![1, 2, 3]);
+    /// assert_eq!(add(4).check(&c).unwrap_err().param, "change");
+    /// ```
+    ///
+    /// # Errors
+    /// An [`ArgError`](crate::ArgError) (`change`) saying what the change
+    /// must be instead.
+    pub fn check(&self, c: &ConfState) -> Result<ConfState, crate::ArgError> {
+        let id = self.node;
+        let why = match self.kind {
+            ConfChangeKind::AddLearner if c.contains(id) || id == NONE => {
+                "a node that is not a member yet"
+            }
+            ConfChangeKind::AddVoter if !c.learners.contains(&id) => {
+                "a learner (a node added by AddLearner)"
+            }
+            ConfChangeKind::AddVoter if c.voters.len() >= super::MAX_PEERS => {
+                "a learner, with fewer than 255 voters"
+            }
+            ConfChangeKind::Remove if !c.contains(id) || c.voters == [id] => {
+                "a member other than the last voter"
+            }
+            _ => return Ok(self.apply(c)),
+        };
+        Err(crate::ArgError::range("change", why, format!("{self:?}")))
+    }
+
     /// The configuration after this change: the node leaves both lists,
-    /// then joins the one its kind names.
+    /// then joins the one its kind names. Use [`ConfChange::check`] for a
+    /// change that may be invalid.
     ///
     /// # Examples
     /// ```
@@ -417,6 +478,36 @@ pub struct ConfState {
 }
 
 impl ConfState {
+    /// Checks that this is a configuration a cluster can have: 1..=255
+    /// voters ([`MAX_PEERS`](super::MAX_PEERS)) and any learners, all
+    /// distinct non-zero ids.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::ConfState;
+    /// assert!(ConfState { voters: vec![1, 2], learners: vec![3] }.check("conf").is_ok());
+    /// let e = ConfState { voters: vec![1, 0], learners: vec![] }.check("conf").unwrap_err();
+    /// assert_eq!(e.param, "conf");
+    /// ```
+    ///
+    /// # Errors
+    /// An [`ArgError`](crate::ArgError) naming `param`.
+    pub fn check(&self, param: &'static str) -> Result<(), crate::ArgError> {
+        let all: Vec<NodeId> = self.voters.iter().chain(&self.learners).copied().collect();
+        let distinct = all
+            .iter()
+            .enumerate()
+            .all(|(i, id)| *id != NONE && !all[..i].contains(id));
+        if self.voters.is_empty() || self.voters.len() > super::MAX_PEERS || !distinct {
+            return Err(crate::ArgError::range(
+                param,
+                "1..=255 voters and any learners, all distinct non-zero node ids",
+                format!("{self:?}"),
+            ));
+        }
+        Ok(())
+    }
+
     /// Whether `id` votes.
     ///
     /// # Examples

@@ -11,24 +11,25 @@
 //! copies out what it keeps.
 //!
 //! Terms and indices cross as JavaScript numbers. That is exact because the
-//! binding rejects any term or index above 2⁵³ − 1 ([`MAX_SAFE`]) in a
-//! received message or in restored storage, and a node only moves past the
-//! largest value it was given by one per election or per proposal.
+//! core never holds a term above [`MAX_TERM`] nor an index above
+//! [`MAX_INDEX`] (both 2⁵³ − 1): it refuses larger ones in messages and in
+//! storage, takes in terms only up to `MAX_TERM − 1` so that it can always
+//! campaign once more, and refuses proposals once its log is full. The
+//! encoders and decoders here hold stored values to one rule
+//! ([`check_entry`], [`check_snapshot`]), so what decodes encodes again, to
+//! the same bytes.
 
 use super::args;
 use super::errors::{arg_error, JsResult};
 use super::scratch::{with_batch, with_key};
 use crate::raft::codec::{self, CodecError};
 use crate::raft::{
-    ConfChange, ConfChangeKind, Config, Entry, EntryKind, HardState, MemStorage, Message,
-    RaftError, RawNode, Snapshot, Storage,
+    ConfChange, ConfChangeKind, Config, Entry, EntryKind, HardState, MemStorage, RaftError,
+    RawNode, Snapshot, Storage, MAX_INDEX, MAX_TERM,
 };
 use crate::ArgError;
 use rand_core::SeedableRng;
 use wasm_bindgen::prelude::*;
-
-/// The largest term or index that crosses the boundary: 2⁵³ − 1.
-pub const MAX_SAFE: u64 = (1 << 53) - 1;
 
 /// Numbers at the start of a `ready` record: whether the hard state
 /// changed, its term, vote and commit, the role code and leader, the
@@ -55,40 +56,44 @@ fn codec_error(e: CodecError) -> JsValue {
     js_sys::Error::new(&e.to_string()).into()
 }
 
-/// `Ok(v)` if `v` is an exact JavaScript number, else an `Error` naming `what`.
-fn safe(what: &str, v: u64) -> JsResult<u64> {
-    if v <= MAX_SAFE {
-        Ok(v)
-    } else {
-        Err(js_sys::Error::new(&format!(
-            "{what} {v} is beyond 2^53-1, the largest term or index this binding accepts"
-        ))
-        .into())
-    }
-}
-
-fn check_entries(what: &str, es: &[Entry]) -> JsResult<()> {
-    for e in es {
-        safe(what, e.index)?;
-        safe(what, e.term)?;
+/// What a stored entry must be, encoded or decoded: index in
+/// 1..=[`MAX_INDEX`], term at most [`MAX_TERM`].
+fn check_entry(param: &'static str, e: &Entry) -> Result<(), ArgError> {
+    if e.index == 0 || e.index > MAX_INDEX || e.term > MAX_TERM {
+        return Err(ArgError::range(
+            param,
+            "entries with an index in 1..=2^53-1 and a term in 0..=2^53-1",
+            format!("index {} term {}", e.index, e.term),
+        ));
     }
     Ok(())
 }
 
-fn check_snapshot(s: &Snapshot) -> JsResult<()> {
-    safe("snapshot index", s.index)?;
-    safe("snapshot term", s.term).map(|_| ())
+/// What a stored snapshot must be, encoded or decoded: index at most
+/// [`MAX_INDEX`], term at most [`MAX_TERM`], a configuration a cluster can
+/// have ([`crate::raft::ConfState::check`]).
+fn check_snapshot(param: &'static str, s: &Snapshot) -> Result<(), ArgError> {
+    if s.index > MAX_INDEX || s.term > MAX_TERM {
+        return Err(ArgError::range(
+            param,
+            "an index and a term in 0..=2^53-1",
+            format!("index {} term {}", s.index, s.term),
+        ));
+    }
+    s.conf.check(param)
 }
 
-/// Every term and index of a received message within [`MAX_SAFE`].
-fn check_message(m: &Message) -> JsResult<()> {
-    safe("message term", m.term)?;
-    safe("message log term", m.log_term)?;
-    safe("message index", m.index)?;
-    safe("message commit", m.commit)?;
-    safe("message reject hint", m.reject_hint)?;
-    check_entries("message entry index or term", &m.entries)?;
-    m.snapshot.as_ref().map_or(Ok(()), check_snapshot)
+/// What a stored hard state must be: term at most [`MAX_TERM`], commit at
+/// most [`MAX_INDEX`].
+fn check_hard_state(param: &'static str, hs: &HardState) -> Result<(), ArgError> {
+    if hs.term > MAX_TERM || hs.commit > MAX_INDEX {
+        return Err(ArgError::range(
+            param,
+            "a term and a commit index in 0..=2^53-1",
+            format!("term {} commit {}", hs.term, hs.commit),
+        ));
+    }
+    Ok(())
 }
 
 /// The number and byte buffers results are written to.
@@ -198,8 +203,7 @@ impl RawRaftStore {
     /// term, vote, commit.
     pub fn decode_hard_state(&mut self, len: usize) -> JsResult<Box<[f64]>> {
         let hs = with_key(len, codec::decode_hard_state).map_err(codec_error)?;
-        safe("hard state term", hs.term)?;
-        safe("hard state commit", hs.commit)?;
+        check_hard_state("bytes", &hs).map_err(arg_error)?;
         Ok(Box::new([
             hs.term as f64,
             f64::from(hs.vote),
@@ -211,7 +215,9 @@ impl RawRaftStore {
     /// into the buffers ([`ENTRY_FIELDS`] numbers each); returns the count.
     pub fn decode_entries(&mut self, len: usize) -> JsResult<usize> {
         let es = with_key(len, codec::decode_entries).map_err(codec_error)?;
-        check_entries("entry index or term", &es)?;
+        for e in &es {
+            check_entry("bytes", e).map_err(arg_error)?;
+        }
         self.out.clear();
         for e in &es {
             self.out.entry(e);
@@ -223,7 +229,7 @@ impl RawRaftStore {
     /// the buffers (one snapshot record).
     pub fn decode_snapshot(&mut self, len: usize) -> JsResult<()> {
         let s = with_key(len, codec::decode_snapshot).map_err(codec_error)?;
-        check_snapshot(&s)?;
+        check_snapshot("bytes", &s).map_err(arg_error)?;
         self.out.clear();
         self.out.snapshot(&s);
         Ok(())
@@ -269,9 +275,9 @@ impl RawRaftStore {
 
 fn hard_state(term: f64, vote: f64, commit: f64) -> JsResult<HardState> {
     Ok(HardState {
-        term: args::int("hardState.term", term, 0, MAX_SAFE).map_err(arg_error)?,
+        term: args::int("hardState.term", term, 0, MAX_TERM).map_err(arg_error)?,
         vote: args::int("hardState.vote", vote, 0, u64::from(u32::MAX)).map_err(arg_error)? as u32,
-        commit: args::int("hardState.commit", commit, 0, MAX_SAFE).map_err(arg_error)?,
+        commit: args::int("hardState.commit", commit, 0, MAX_INDEX).map_err(arg_error)?,
     })
 }
 
@@ -282,24 +288,17 @@ fn snapshot(
     learners: &[u32],
     len: usize,
 ) -> JsResult<Snapshot> {
-    let index = args::int("snapshot.index", index, 0, MAX_SAFE).map_err(arg_error)?;
-    let term = args::int("snapshot.term", term, 0, MAX_SAFE).map_err(arg_error)?;
-    if voters.contains(&0) || learners.contains(&0) {
-        return Err(arg_error(ArgError::range(
-            "snapshot.voters",
-            "non-zero node ids",
-            0,
-        )));
-    }
-    Ok(Snapshot {
-        index,
-        term,
+    let s = Snapshot {
+        index: args::int("snapshot.index", index, 0, MAX_INDEX).map_err(arg_error)?,
+        term: args::int("snapshot.term", term, 0, MAX_TERM).map_err(arg_error)?,
         conf: crate::raft::ConfState {
             voters: voters.to_vec(),
             learners: learners.to_vec(),
         },
         data: with_key(len, bytes::Bytes::copy_from_slice),
-    })
+    };
+    check_snapshot("snapshot", &s).map_err(arg_error)?;
+    Ok(s)
 }
 
 /// `count` entries: data packed in the key buffer (ends in the offsets
@@ -319,8 +318,8 @@ fn entries(count: usize, indexes: &[f64], terms: &[f64], kinds: &[u8]) -> JsResu
         for i in 0..count {
             let end = ends[i] as usize;
             out.push(Entry {
-                index: args::int("entries.index", indexes[i], 1, MAX_SAFE).map_err(arg_error)?,
-                term: args::int("entries.term", terms[i], 0, MAX_SAFE).map_err(arg_error)?,
+                index: args::int("entries.index", indexes[i], 1, MAX_INDEX).map_err(arg_error)?,
+                term: args::int("entries.term", terms[i], 0, MAX_TERM).map_err(arg_error)?,
                 data: bytes::Bytes::copy_from_slice(&keys[start..end]),
                 kind: if kinds[i] == 1 {
                     EntryKind::ConfChange
@@ -429,7 +428,6 @@ impl RawRaftNode {
     /// steps it. Nothing changes if it fails.
     pub fn step(&mut self, len: usize) -> JsResult<()> {
         let m = with_key(len, codec::decode_message).map_err(codec_error)?;
-        check_message(&m)?;
         self.n.step(m).map_err(raft_error)
     }
 
@@ -442,7 +440,7 @@ impl RawRaftNode {
     /// Asks for a linearizable read tagged `ctx` (ReadIndex): answered by a
     /// read state in a later `ready`.
     pub fn read_index(&mut self, ctx: f64) -> JsResult<()> {
-        let ctx = args::int("ctx", ctx, 0, MAX_SAFE).map_err(arg_error)?;
+        let ctx = args::int("ctx", ctx, 0, MAX_INDEX).map_err(arg_error)?;
         self.n.read_index(ctx).map_err(raft_error)
     }
 
@@ -480,7 +478,7 @@ impl RawRaftNode {
     /// Compacts the log up to `index` with the first `len` bytes of the key
     /// buffer as the snapshot's data; writes the snapshot record.
     pub fn compact(&mut self, index: f64, len: usize) -> JsResult<()> {
-        let index = args::int("index", index, 1, MAX_SAFE).map_err(arg_error)?;
+        let index = args::int("index", index, 1, MAX_INDEX).map_err(arg_error)?;
         let data = with_key(len, bytes::Bytes::copy_from_slice);
         let s = self.n.compact(index, data).map_err(raft_error)?;
         self.out.clear();

@@ -276,12 +276,13 @@ test('garbage bytes are rejected with the codec message, and the node keeps work
     [valid.subarray(0, 5), 'truncated input: term at byte 5 runs past the end'],
     [new Uint8Array([...valid, 0]), '1 unexpected trailing bytes at byte 6'],
     [new Uint8Array([1, 42, 0, 2, 1, 4]), 'unknown message kind 42'],
-    [heartbeat(1n << 53n), 'message term 9007199254740992 is beyond 2^53-1, the largest term or index this binding accepts'],
   ];
   for (const [bytes, message] of cases) {
     assert.throws(() => n.step(bytes), { name: 'Error', message }, message);
     assert.equal(n.term, 0, 'a rejected message changes nothing');
   }
+  const tooBig = 'message.term must be at most 2^53-2 (a node must be able to start one more election), got 9007199254740992';
+  assert.throws(() => n.step(heartbeat(1n << 53n)), { name: 'RangeError', message: tooBig });
   // Random garbage: always an Error, never a crash.
   let seed = 12345;
   const rand = () => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 16;
@@ -291,7 +292,7 @@ test('garbage bytes are rejected with the codec message, and the node keeps work
     try {
       n.step(b);
     } catch (e) {
-      assert.equal(e.constructor, Error);
+      assert.ok(e.constructor === Error || e.constructor === RangeError, e.message);
     }
   }
   assert.throws(() => n.step('not bytes'), { name: 'TypeError', message: 'bytes must be a Uint8Array, got "not bytes"' });
@@ -432,4 +433,135 @@ test('free() releases the node; [Symbol.dispose] does the same', () => {
   assert.throws(() => m.role);
   // Many nodes created and freed: memory is reused.
   for (let i = 0; i < 200; i++) new RaftNode({ id: 1, peers: [1, 2, 3] }).free();
+});
+
+/** A message's bytes: version, kind, flags, from, to, term (a bigint), then `rest`. */
+function message(kind, flags, term, rest = []) {
+  const out = [1, kind, flags, 1, 2];
+  for (let v = term; ; v >>= 7n) {
+    if (v < 128n) {
+      out.push(Number(v));
+      break;
+    }
+    out.push(Number(v & 127n) | 128);
+  }
+  return Uint8Array.from([...out, ...rest]);
+}
+
+test('terms at the end of the range: 2^53-2 is taken in, 2^53-1 is refused where it enters, never persisted', () => {
+  const MAX = 2n ** 53n - 1n;
+  for (const [term, ok] of [[MAX - 2n, true], [MAX - 1n, true], [MAX, false], [MAX + 1n, false]]) {
+    const n = new RaftNode({ id: 2, peers: [1, 2, 3] });
+    const hb = message(4, 0, term);
+    if (ok) {
+      n.step(hb);
+      assert.equal(n.term, Number(term));
+    } else {
+      assert.throws(() => n.step(hb), (e) => e instanceof RangeError && e.message.startsWith('message.term must be at most 2^53-2'));
+      assert.equal(n.term, 0);
+      assert.equal(n.ready(), null, 'nothing to persist');
+    }
+    n.free();
+  }
+  // The reported case: a TimeoutNow at 2^53-1 made the node persist 2^53, which its own
+  // storage loader refused on restart.
+  const n = new RaftNode({ id: 2, peers: [1, 2, 3] });
+  assert.throws(() => n.step(Uint8Array.of(1, 8, 0, 1, 2, 255, 255, 255, 255, 255, 255, 255, 15)), RangeError);
+  // The largest term taken in still leaves one election; the node restarts from what it persisted.
+  n.step(message(8, 0, MAX - 1n));
+  const rd = n.ready();
+  assert.equal(rd.hardState.term, 2 ** 53 - 1);
+  const again = new RaftNode({ id: 2, peers: [1, 2, 3], storage: { hardState: rd.hardState, entries: rd.entries } });
+  assert.equal(again.term, 2 ** 53 - 1);
+  for (let i = 0; i < 50; i++) again.tick();
+  assert.equal(again.role, 'follower', 'no term left to campaign in');
+  assert.throws(
+    () => new RaftNode({ id: 2, peers: [1, 2, 3], storage: { hardState: { term: 2 ** 53, vote: 0, commit: 0 }, entries: [] } }),
+    (e) => e instanceof RangeError && /hardState\.term/.test(e.message),
+  );
+  n.free();
+  again.free();
+});
+
+test('indexes and read contexts at the end of the range; readStates carry exact numbers', () => {
+  const MAX = 2 ** 53 - 1;
+  // An index in storage: 2^53-1 is kept, 2^53 refused.
+  const store = (index) => RaftNode.encodeEntries([{ index, term: 1, data: '' }]);
+  assert.equal(RaftNode.decodeEntries(store(MAX))[0].index, MAX);
+  assert.throws(() => store(MAX + 1), RangeError);
+  // A read context from a peer: at most 2^53-1, so it always comes back exact.
+  const n = new RaftNode({ id: 2, peers: [1, 2, 3] });
+  n.step(message(4, 0, 1n)); // leader 1, term 1
+  n.ready();
+  n.advance();
+  const ctx = (v) => [...(function* () { for (let x = v; ; x >>= 7n) { if (x < 128n) { yield Number(x); return; } yield Number(x & 127n) | 128; } })()];
+  // A ReadIndexResp (kind 11) with index 1 (flag 0x04) and context (flag 0x20).
+  n.step(message(11, 0x24, 1n, [1, ...ctx(2n ** 53n - 1n)]));
+  assert.deepEqual(n.ready().readStates, [{ index: 1, ctx: MAX }]);
+  n.advance();
+  assert.throws(() => n.step(message(11, 0x24, 1n, [1, ...ctx(2n ** 64n - 1n)])), (e) => e instanceof RangeError && /message\.context/.test(e.message));
+  assert.throws(() => n.readIndex(MAX + 1), RangeError);
+  n.free();
+});
+
+test('membership changes from a peer are checked as the leader checks them', () => {
+  // The reported case: "add voter 0" in a leader's Append was applied.
+  const n = new RaftNode({ id: 2, peers: [1, 2, 3] });
+  assert.throws(
+    () => n.step(Uint8Array.of(1, 2, 0x40, 1, 2, 1, 1, 0, 1, 1, 6, 1, 1, 0, 0, 0, 0)),
+    (e) => e instanceof RangeError && e.message.startsWith('message.entries must be membership changes'),
+  );
+  assert.deepEqual(n.conf(), { voters: [1, 2, 3], learners: [] });
+  assert.equal(n.lastIndex, 0);
+  // The same from storage.
+  const entries = [{ index: 1, term: 1, kind: 'confChange', data: Uint8Array.of(1, 2, 9, 0, 0, 0) }]; // remove 9
+  assert.throws(() => new RaftNode({ id: 2, peers: [1, 2, 3], storage: { entries } }), (e) => e instanceof RangeError && /storage\.entries/.test(e.message));
+  n.free();
+});
+
+test('decoders accept only what the encoders write: whatever decodes encodes again to the same bytes', () => {
+  // The reported case: an entry at index 0 decoded, then could not be encoded.
+  assert.throws(
+    () => RaftNode.decodeEntries(Uint8Array.of(1, 0x81, 1, 255, 255, 255, 255, 255, 255, 255, 255, 255, 1, 0, 0, 0)),
+    (e) => e instanceof RangeError && /^bytes must be entries with an index in 1\.\.=2\^53-1/.test(e.message),
+  );
+  // A snapshot with no voters: refused by both sides.
+  const noVoters = Uint8Array.of(1, 0x82, 3, 1, 0, 0, 0);
+  assert.throws(() => RaftNode.decodeSnapshot(noVoters), RangeError);
+  assert.throws(() => RaftNode.encodeSnapshot({ index: 3, term: 1, voters: [], data: '' }), RangeError);
+  assert.throws(() => RaftNode.encodeSnapshot({ index: 3, term: 1, voters: [1, 1], data: '' }), RangeError);
+  // Round trips, at the ends of the ranges.
+  const MAX = 2 ** 53 - 1;
+  const snap = RaftNode.encodeSnapshot({ index: MAX, term: MAX, voters: [1, 2], learners: [3], data: 'x' });
+  assert.deepEqual(RaftNode.encodeSnapshot(RaftNode.decodeSnapshot(snap)), snap);
+  const es = RaftNode.encodeEntries([{ index: MAX - 1, term: MAX, data: 'a' }, { index: MAX, term: MAX, data: 'b' }]);
+  assert.deepEqual(RaftNode.encodeEntries(RaftNode.decodeEntries(es)), es);
+  const hs = RaftNode.encodeHardState({ term: MAX, vote: 2 ** 32 - 1, commit: MAX });
+  assert.deepEqual(RaftNode.encodeHardState(RaftNode.decodeHardState(hs)), hs);
+  assert.throws(() => RaftNode.encodeHardState({ term: MAX + 1, vote: 0, commit: 0 }), RangeError);
+  // Valid encodings with one byte changed at random: each either fails to decode, or
+  // decodes to a value that encodes back to the very same bytes.
+  let seed = 99;
+  const rand = () => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 16;
+  const kinds = [
+    [RaftNode.decodeHardState, RaftNode.encodeHardState, () => ({ term: rand(), vote: rand() % 4, commit: rand() % 300 })],
+    [RaftNode.decodeEntries, RaftNode.encodeEntries, () => Array.from({ length: rand() % 4 }, (_, k) => ({ index: 5 + k, term: 2, kind: k === 1 ? 'confChange' : 'normal', data: 'ab'.slice(0, rand() % 3) }))],
+    [RaftNode.decodeSnapshot, RaftNode.encodeSnapshot, () => ({ index: rand() % 500, term: rand() % 9, voters: [1, 2 + (rand() % 3)], learners: rand() % 2 ? [7] : [], data: 'xyz'.slice(0, rand() % 4) })],
+  ];
+  let decoded = 0;
+  for (let i = 0; i < 3000; i++) {
+    const [decode, encode, make] = kinds[i % 3];
+    const b = encode(make());
+    if (i % 4 !== 0) b[2 + (rand() % (b.length - 2))] = rand() & 0xff;
+    let v;
+    try {
+      v = decode(b);
+    } catch (e) {
+      assert.ok(e.constructor === Error || e.constructor === RangeError, e.message);
+      continue;
+    }
+    decoded++;
+    assert.deepEqual(encode(v), b);
+  }
+  assert.ok(decoded > 1000, `only ${decoded} inputs decoded`);
 });
