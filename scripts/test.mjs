@@ -4,12 +4,15 @@
 //
 //   tiers: fmt, clippy (native and wasm32), cargo test (native), build of pkg/,
 //          wasm-bindgen-test in Node and in headless Chromium, node:test
-//          (package API, the four load environments, the page in Playwright)
+//          (package API, the four load environments, the page in Playwright),
+//          and every fuzz target for 30 s (`npm run fuzz` has the long mode;
+//          skipped, and said so, where no nightly toolchain can be installed)
 //   QUORUMKIT_LONG=1 npm test   also runs the long randomized modes.
 //   npm test -- --only=cargo,node   runs the named tiers only.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { root, runTee, ensureToolchain, CHROMEDRIVER } from './lib.mjs';
+import { ensureFuzzer, fuzz, report, targets } from './fuzz.mjs';
 
 const onlyArg = process.argv.find((a) => a.startsWith('--only='));
 const only = onlyArg ? onlyArg.slice(7).split(',') : null;
@@ -72,6 +75,20 @@ if (built || (only && !only.includes('build'))) {
   ], { counts: nodeCounts });
 } else {
   results.push({ name: 'node:test (package, environments, page): skipped, pkg/ did not build', passed: 0, failed: 1, secs: 0 });
+}
+
+if (!only || only.includes('fuzz')) {
+  const why = ensureFuzzer();
+  if (why) {
+    results.push({ name: `fuzz: SKIPPED, ${why}`, passed: 0, failed: 0, secs: 0 });
+  } else {
+    const t = Date.now();
+    const runs = [];
+    for (const target of targets()) runs.push(await fuzz(target, 30));
+    report(runs);
+    const failed = runs.filter((r) => !r.ok).length;
+    results.push({ name: `fuzz (${runs.length} targets, 30 s each)`, passed: runs.length - failed, failed, secs: (Date.now() - t) / 1000 });
+  }
 }
 
 const passed = results.reduce((s, r) => s + r.passed, 0);

@@ -228,3 +228,16 @@ fn every_preset_decodes_its_own_extremes() {
         assert_eq!(decode(0, &l).unwrap().timestamp, l.epoch(), "{name}");
     }
 }
+
+/// Found by fuzzing: "0234567891023456…" parsed to an ID that prints without
+/// its leading zero. IDs parse only from the text they print as.
+#[test]
+fn parse_id_takes_only_the_text_an_id_prints_as() {
+    for text in ["02345678910234567889", "00", "07", "0000000000000000001"] {
+        assert_eq!(parse_id(text.as_bytes()).unwrap_err().param, "id", "{text}");
+    }
+    for id in [0, 7, 175_928_847_299_117_063, MAX_ID] {
+        let text = id.to_string();
+        assert_eq!(parse_id(text.as_bytes()), Ok(id));
+    }
+}

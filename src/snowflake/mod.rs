@@ -177,7 +177,8 @@ pub fn compose(parts: &Parts, layout: &Layout) -> Result<u64, ArgError> {
 }
 
 /// Parses an ID from its decimal string (the UTF-8 bytes): ASCII digits
-/// only, no sign, no spaces, at most [`MAX_ID`].
+/// only, no sign, no spaces, no leading zero, at most [`MAX_ID`]. That is
+/// exactly how IDs print, so what parses prints back to the same text.
 ///
 /// # Examples
 /// ```
@@ -185,6 +186,7 @@ pub fn compose(parts: &Parts, layout: &Layout) -> Result<u64, ArgError> {
 /// assert_eq!(parse_id(b"175928847299117063"), Ok(175_928_847_299_117_063));
 /// assert_eq!(parse_id(b"9223372036854775808").unwrap_err().param, "id");
 /// assert!(parse_id(b"-1").is_err() && parse_id(b"").is_err() && parse_id(b"1e3").is_err());
+/// assert!(parse_id(b"0").is_ok() && parse_id(b"07").is_err());
 /// ```
 ///
 /// # Errors
@@ -193,11 +195,11 @@ pub fn parse_id(text: &[u8]) -> Result<u64, ArgError> {
     let bad = || {
         ArgError::range(
             "id",
-            "a decimal string of an integer in 0..=9223372036854775807",
+            "a decimal string of an integer in 0..=9223372036854775807, without leading zeros",
             format!("{:?}", String::from_utf8_lossy(&text[..text.len().min(40)])),
         )
     };
-    if text.is_empty() {
+    if text.is_empty() || (text.len() > 1 && text[0] == b'0') {
         return Err(bad());
     }
     let mut value: u64 = 0;
