@@ -94,6 +94,12 @@ export {
   type RaftSnapshotInput,
   type RaftStorage,
 } from './raftNode.js';
+export {
+  ClientSessions,
+  type ClientSessionsJSON,
+  type ClientSessionsOptions,
+  type SessionResult,
+} from './clientSessions.js';
 import * as raw from './raw/quorumkit.js';
 
 /**

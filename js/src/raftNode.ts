@@ -555,7 +555,10 @@ export class RaftNode {
   /**
    * Proposes a command (a string, stored as UTF-8, or bytes); returns its log index. Only
    * the leader accepts; the entry is committed once a quorum stores it and then comes
-   * back in `ready().committed` on every node. Until then it may be lost with leadership.
+   * back in `ready().committed` on every node. Until then it may be lost with leadership,
+   * or committed by the next leader although this one never answered: a client that
+   * retries may then be in the log twice, so apply client requests through
+   * `ClientSessions`.
    * @throws {TypeError} if `data` is not a string or `Uint8Array`.
    * @throws {Error} if this node is not the leader (the message names the leader it knows),
    *   or is handing leadership over.
