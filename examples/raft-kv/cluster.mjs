@@ -1,30 +1,36 @@
 // The main thread: starts one worker per replica and is their network, routing each
 // { to, bytes } message to the worker it is addressed to (and dropping those for a
-// worker that is down, as a real network would). Also a small client: put, status.
+// worker that is down, as a real network would). Also the clients: put, get, status.
 import { Worker } from 'node:worker_threads';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 
 const NODE = new URL('./node.mjs', import.meta.url);
 
 export class Cluster {
+  #client;
+
   /**
-   * @param {{ dir: string, ids?: number[], tickMs?: number }} opts  `dir` holds one
-   *   write-ahead log file per node (`node-<id>.wal`).
+   * @param {{ dir: string, ids?: number[], tickMs?: number, expireAfter?: number }} opts
+   *   `dir` holds one write-ahead log file per node (`node-<id>.wal`); a client session
+   *   unused for `expireAfter` log entries expires.
    */
-  constructor({ dir, ids = [1, 2, 3], tickMs = 20 }) {
+  constructor({ dir, ids = [1, 2, 3], tickMs = 20, expireAfter = 100_000 }) {
     this.dir = dir;
     this.ids = ids;
     this.tickMs = tickMs;
+    this.expireAfter = expireAfter;
     this.workers = new Map();
     this.calls = new Map();
     this.nextCall = 1;
-    this.nextReq = 1;
   }
 
   /** Starts (or restarts, from its file) the worker of node `id`; resolves once it runs. */
   start(id) {
     const file = join(this.dir, `node-${id}.wal`);
-    const w = new Worker(NODE, { workerData: { id, peers: this.ids, file, tickMs: this.tickMs } });
+    const w = new Worker(NODE, {
+      workerData: { id, peers: this.ids, file, tickMs: this.tickMs, expireAfter: this.expireAfter },
+    });
     this.workers.set(id, w);
     return new Promise((resolve, reject) => {
       w.once('error', reject);
@@ -98,25 +104,34 @@ export class Cluster {
     throw new Error('no leader elected in time');
   }
 
+  /** A new client, with its own session: clients that run concurrently need one each. */
+  client() {
+    return new KvClient((msg, end) => this.#toLeader(msg, end), (key, opts) => this.get(key, opts));
+  }
+
+  /** `put` through this cluster's own client (calls run one at a time). */
+  put(key, value, opts) {
+    return (this.#client ??= this.client()).put(key, value, opts);
+  }
+
   /**
-   * Sets `key` to `value`; resolves with the entry's index once the leader has applied
-   * it (so it is committed). Retries on the leader the nodes name, until `timeoutMs`.
+   * Sends `msg` to the leader, following the leader the nodes name and moving on from
+   * nodes that are down or do not answer within a second, until it is answered or the
+   * time `end` passes (then resolves with undefined).
    */
-  async put(key, value, { timeoutMs = 10_000 } = {}) {
-    const req = `${process.pid}:${this.nextReq++}`;
-    const end = Date.now() + timeoutMs;
+  async #toLeader(msg, end) {
     let target = this.ids.find((id) => this.workers.has(id));
     while (Date.now() < end) {
-      const r = await this.#call(target, { type: 'put', key, value, req });
-      if (r.ok) return r.index;
+      const r = await this.#call(target, msg, Math.max(1, Math.min(1000, end - Date.now())));
+      if (r.ok || r.expired) return r;
+      const live = [...this.workers.keys()];
       if (r.leader && this.workers.has(r.leader)) target = r.leader;
       else {
-        const live = [...this.workers.keys()];
         target = live[(live.indexOf(target) + 1) % live.length];
         await sleep(this.tickMs * 2);
       }
     }
-    throw new Error(`put ${key}: no leader accepted it in time`);
+    return undefined;
   }
 
   /**
@@ -139,6 +154,66 @@ export class Cluster {
 
   async close() {
     await Promise.all([...this.workers.keys()].map((id) => this.kill(id)));
+  }
+}
+
+/**
+ * A client of the store. Its puts apply exactly once however often they are retried
+ * (Raft thesis §6.3): it registers a session on first use (its id is the log index of
+ * the registration), numbers its puts 1, 2, 3… and sends a retry with the same number;
+ * the replicas apply a number once and answer a repeat from the session's record. Calls
+ * run one at a time, since a session keeps only its last reply.
+ */
+export class KvClient {
+  #send;
+  #read;
+  #id = 0;
+  #seq = 0;
+  #tail = Promise.resolve();
+
+  constructor(send, read) {
+    this.#send = send;
+    this.#read = read;
+  }
+
+  /** This client's session id (0 until its first put registers one). */
+  get id() {
+    return this.#id;
+  }
+
+  /**
+   * Sets `key` to `value`; resolves with the log index at which it applied, once the
+   * leader has applied it (so it is committed). Retried on the leader the nodes name,
+   * until `timeoutMs`. If that runs out, it rejects and the put may still apply, once.
+   */
+  put(key, value, { timeoutMs = 10_000 } = {}) {
+    return this.#serial(async () => {
+      const end = Date.now() + timeoutMs;
+      if (this.#id === 0) {
+        const r = await this.#send({ type: 'register', nonce: randomUUID() }, end);
+        if (!r?.ok) throw new Error(`put ${key}: no leader registered the client in time`);
+        [this.#id, this.#seq] = [r.client, 0];
+      }
+      const seq = ++this.#seq;
+      const r = await this.#send({ type: 'put', client: this.#id, seq, key, value }, end);
+      if (r?.ok) return r.index;
+      if (r?.expired) {
+        this.#id = 0; // the next put registers a new session
+        throw new Error(`put ${key}: the client's session expired; the put may have applied or not`);
+      }
+      throw new Error(`put ${key}: no leader answered in time; the put may still apply, once`);
+    });
+  }
+
+  /** Reads `key` linearizably, as {@link Cluster.get} does (reads need no session). */
+  get(key, opts) {
+    return this.#serial(() => this.#read(key, opts));
+  }
+
+  #serial(fn) {
+    const run = this.#tail.then(fn);
+    this.#tail = run.catch(() => {});
+    return run;
   }
 }
 

@@ -1,13 +1,14 @@
 // One replica of the key-value store, run in a worker thread: a RaftNode, a write-ahead
-// log file, and the key-value map it applies committed commands to.
+// log file, and the state it applies committed commands to: the key-value map and the
+// client sessions that make a retried put apply once.
 //
 // The main thread is this node's network: it sends { type: 'step', bytes } for every
 // message addressed to it, and forwards the { type: 'send', messages } this node posts.
 import { parentPort, workerData } from 'node:worker_threads';
 import { closeSync, fsyncSync, openSync, readFileSync, existsSync, ftruncateSync, writeSync } from 'node:fs';
-import { RaftNode } from 'quorumkit';
+import { ClientSessions, RaftNode } from 'quorumkit';
 
-const { id, peers, file, tickMs = 20 } = workerData;
+const { id, peers, file, tickMs = 20, expireAfter = 100_000 } = workerData;
 
 // ----- the write-ahead log ---------------------------------------------------------
 // Append-only records: a type byte (1 hard state, 2 entries), a u32 little-endian
@@ -55,11 +56,48 @@ const restored = { entries: storage.entries.length, term: storage.hardState?.ter
 const node = new RaftNode({ id, peers, seed: id * 7919 + Date.now(), preVote: true, storage });
 const wal = openSync(file, 'a');
 const kv = new Map();
-/** Client requests this node proposed, by request id, waiting for their entry to apply. */
+/**
+ * Per client, the last put applied and its reply (Raft thesis §6.3). A client retries a
+ * put that got no answer, and the first attempt may be in the log already (its leader
+ * died after replicating it; the next leader committed it): the retry is then answered
+ * from this record instead of being applied again. Rebuilt with the map from the log on
+ * restart; a snapshot would have to carry it beside the map.
+ */
+const sessions = new ClientSessions({ expireAfter });
+/**
+ * Client requests this node proposed, waiting for their entry to apply: puts by
+ * `client:seq`, registrations by the client's nonce.
+ */
 const pending = new Map();
 /** Linearizable reads by ReadIndex tag: waiting for confirmation, then for the apply index. */
 const reads = new Map();
 let nextRead = 1;
+
+/** Answers the request waiting on `key`, if this node has one. */
+function answer(key, reply) {
+  const call = pending.get(key);
+  if (call === undefined) return;
+  pending.delete(key);
+  parentPort.postMessage({ type: 'reply', call, ...reply });
+}
+
+/** Applies one committed command to the map and the sessions, answering its client. */
+function apply(e) {
+  const cmd = JSON.parse(e.text);
+  if (cmd.op === 'register') {
+    // The session's id is the index of this entry: unique, and the same on every replica.
+    answer(`register:${cmd.nonce}`, { ok: true, client: sessions.register(e.index) });
+    return;
+  }
+  const key = `${cmd.client}:${cmd.seq}`;
+  const r = sessions.apply(cmd.client, cmd.seq, e.index, () => {
+    kv.set(cmd.key, cmd.value);
+    return e.index;
+  });
+  if (r.status === 'applied' || r.status === 'duplicate') answer(key, { ok: true, index: r.reply });
+  else if (r.status === 'expired') answer(key, { ok: false, expired: true });
+  else pending.delete(key); // stale: the client gave up on it long ago
+}
 
 /** Answers the confirmed reads whose index this replica has applied. */
 function serveReads() {
@@ -87,13 +125,7 @@ function handleReady() {
     // 3. Apply.
     for (const e of rd.committed) {
       if (e.kind !== 'normal' || e.data.length === 0) continue; // membership change, leader no-op
-      const cmd = JSON.parse(e.text);
-      kv.set(cmd.key, cmd.value);
-      const waiting = pending.get(cmd.req);
-      if (waiting !== undefined) {
-        pending.delete(cmd.req);
-        parentPort.postMessage({ type: 'reply', call: waiting, ok: true, index: e.index });
-      }
+      apply(e);
     }
     // 4. Confirmed reads: served once applied up to their index.
     for (const { index, ctx } of rd.readStates) {
@@ -115,6 +147,7 @@ function status() {
     applied: node.applied,
     restored,
     kv: Object.fromEntries(kv),
+    sessions: sessions.toJSON().sessions,
   };
 }
 
@@ -127,13 +160,21 @@ parentPort.on('message', (msg) => {
         // Not for us, or garbage: a real network drops it too.
       }
       break;
+    case 'register':
     case 'put':
       if (node.role !== 'leader') {
         parentPort.postMessage({ type: 'reply', call: msg.call, ok: false, leader: node.leader });
         return;
       }
-      pending.set(msg.req, msg.call);
-      node.propose(JSON.stringify({ key: msg.key, value: msg.value, req: msg.req }));
+      // Proposed even if this request is in the log already (a retry): applying it then
+      // answers from the client's session, which every replica decides the same way.
+      if (msg.type === 'register') {
+        pending.set(`register:${msg.nonce}`, msg.call);
+        node.propose(JSON.stringify({ op: 'register', nonce: msg.nonce }));
+      } else {
+        pending.set(`${msg.client}:${msg.seq}`, msg.call);
+        node.propose(JSON.stringify({ op: 'put', client: msg.client, seq: msg.seq, key: msg.key, value: msg.value }));
+      }
       break;
     case 'get': {
       // ReadIndex: a read that sees every write committed before it began, without
