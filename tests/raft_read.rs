@@ -677,6 +677,97 @@ fn s6_4_kv_clients_under_drops_and_crashes_stay_linearizable() {
     }
 }
 
+// ----- writes apply once (thesis §6.3) --------------------------------------
+
+/// The value a committed key-value write carries, read from the simulator's
+/// documented 35-byte command format (`'K'`, kind, tag, key, value, …).
+fn written_value(data: &[u8]) -> Option<u64> {
+    (data.len() == 35 && data[0] == b'K')
+        .then(|| u64::from_le_bytes(data[18..26].try_into().unwrap()))
+}
+
+/// How often each written value occurs in the committed log of node `id`
+/// (whole logs: no compaction in these runs).
+fn committed_writes(c: &Cluster, id: NodeId) -> std::collections::BTreeMap<u64, u32> {
+    let s = c.node_state(id).unwrap();
+    assert_eq!(s.snapshot_index, 0);
+    let mut n = std::collections::BTreeMap::new();
+    for e in s.log.iter().take_while(|e| e.index <= s.commit) {
+        if let Some(v) = written_value(&e.data) {
+            *n.entry(v).or_insert(0) += 1;
+        }
+    }
+    n
+}
+
+/// The leader dies again and again while the clients write; a write whose
+/// answer died with its leader is often committed by the next one. The
+/// simulated clients re-send only a proposal that was refused (nothing was
+/// appended) and never one that a node accepted: once accepted, they wait for
+/// the answer and, without one, record the outcome as unknown and move on. So
+/// no write is committed twice, not even one whose answer was lost, and the
+/// key-value replicas need no client sessions. (Clients that re-sent an
+/// accepted write after their timeout make this test fail: a write comes back
+/// after it was overwritten, and the history is not linearizable.)
+#[test]
+fn s6_3_a_write_whose_answer_was_lost_is_committed_at_most_once() {
+    let (mut lost_but_committed, mut lost) = (0, 0);
+    for seed in 0..10 {
+        let mut c = sim(if seed % 2 == 0 { 3 } else { 5 }, seed, |cfg| {
+            cfg.pre_vote = true;
+            cfg.drop_rate = 0.02;
+            cfg.dup_rate = 0.05;
+            cfg.reorder_rate = 0.05;
+        });
+        leader(&mut c);
+        let mut k = KvConfig::new(4);
+        k.seed = seed;
+        k.keys = 2;
+        k.ops_per_client = 40;
+        k.timeout = 300;
+        k.think = 10;
+        c.start_kv(k).unwrap();
+        for round in 0..8 {
+            c.advance(150 + 20 * round);
+            if let Some(l) = c.leader() {
+                c.crash(l).unwrap();
+                c.advance(100);
+                c.restart(l).unwrap();
+            }
+        }
+        finish_and_check(&mut c);
+        let l = c.check_liveness(5_000).unwrap();
+        let applied = committed_writes(&c, l);
+        assert!(
+            applied.values().all(|&n| n == 1),
+            "seed {seed}: a write was committed twice"
+        );
+        for op in c.kv_history() {
+            let (KvInput::Put { value, .. } | KvInput::Cas { value, .. }) = op.input else {
+                continue;
+            };
+            let times = applied.get(&value).copied().unwrap_or(0);
+            if op.output.is_some() {
+                // Answered: applied, once.
+                assert_eq!(times, 1, "seed {seed}: {op:?}");
+            } else {
+                lost += 1;
+                lost_but_committed += times;
+            }
+        }
+        // Every replica holds the same committed writes.
+        for id in 1..=c.state().nodes.len() as NodeId {
+            assert_eq!(committed_writes(&c, id), applied, "seed {seed}: node {id}");
+        }
+    }
+    // The case that matters happened: writes whose answer was lost, yet
+    // committed (once) by a later leader.
+    assert!(
+        lost_but_committed > 0 && lost > lost_but_committed,
+        "{lost_but_committed} of {lost}"
+    );
+}
+
 // ----- the checker against brute force ----------------------------------------
 
 use proptest::prelude::*;

@@ -48,6 +48,10 @@
 //! retried at the named leader or a random node; an operation not answered
 //! within [`KvConfig::timeout`] is recorded with an unknown outcome (it may
 //! or may not have taken effect) and the client moves on to another node.
+//! A write is therefore accepted by a node at most once and never committed
+//! twice, even when its answer is lost with its leader, so the replicas need
+//! no client sessions (thesis §6.3); clients that retry an unanswered request,
+//! as real ones must, do (see `ClientSessions` in the JavaScript package).
 //! [`Cluster::kv_history`] feeds [`linearizability::check_kv`]. The clients
 //! draw from their own generator, so a run without them is unchanged.
 //!
