@@ -80,7 +80,9 @@ impl BloomFilter {
         }
         check_fp_rate(fp_rate)?;
         let n = expected_items as f64;
-        let m = (-n * fp_rate.ln() / (LN_2 * LN_2)).ceil();
+        // libm's log, not the platform's: native and wasm builds must size a
+        // filter identically, since a decoder checks the sizes it reads.
+        let m = (-n * libm::log(fp_rate) / (LN_2 * LN_2)).ceil();
         if m.is_nan() || m > MAX_BITS as f64 {
             return Err(ArgError::range(
                 "expectedItems",
