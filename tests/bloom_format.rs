@@ -288,3 +288,51 @@ fn native_fixture_loads_and_answers() {
         decode(&std::fs::read(testdata(name)).unwrap()).unwrap();
     }
 }
+
+/// Rewrites the trailing CRC-32 after an edit, so the edit itself is judged.
+fn fix_crc(bytes: &mut [u8]) {
+    let n = bytes.len();
+    let crc = quorumkit::hash::crc32(&bytes[..n - 4]);
+    bytes[n - 4..].copy_from_slice(&crc.to_le_bytes());
+}
+
+fn put_u64(bytes: &mut [u8], at: usize, v: u64) {
+    bytes[at..at + 8].copy_from_slice(&v.to_le_bytes());
+}
+
+fn corrupt_reason(r: Result<ScalableBloomFilter, BloomError>) -> String {
+    match r {
+        Err(BloomError::Corrupt(why)) => why,
+        other => panic!("expected Corrupt, got {other:?}"),
+    }
+}
+
+#[test]
+fn scalable_initial_capacity_is_capped_like_the_constructor() {
+    use quorumkit::bloom::MAX_ITEMS;
+    // Only a bound close to 1 sizes 2^53 - 1 keys in a first stage.
+    let (p, r) = (1.0 - 1e-12, 1e-12);
+    for n0 in [MAX_ITEMS - 1, MAX_ITEMS] {
+        let f = ScalableBloomFilter::with_options(n0, p, 2.0, r).unwrap();
+        let bytes = f.to_bytes();
+        let g = ScalableBloomFilter::from_bytes(&bytes).unwrap();
+        assert_eq!(g.initial_capacity(), n0);
+        assert_eq!(g.to_bytes(), bytes);
+    }
+    let e = ScalableBloomFilter::with_options(MAX_ITEMS + 1, p, 2.0, r).unwrap_err();
+    assert_eq!(e.param, "expectedItems");
+    let mut b = ScalableBloomFilter::with_options(MAX_ITEMS, p, 2.0, r)
+        .unwrap()
+        .to_bytes();
+    for n0 in [MAX_ITEMS + 1, u64::MAX] {
+        put_u64(&mut b, 8, n0);
+        put_u64(&mut b, 48, n0);
+        fix_crc(&mut b);
+        assert_eq!(
+            corrupt_reason(ScalableBloomFilter::from_bytes(&b)),
+            format!(
+                "invalid parameter: expectedItems must be an integer in 1..=9007199254740991, got {n0}"
+            )
+        );
+    }
+}

@@ -146,7 +146,7 @@ export class BloomFilter {
    * f.hashes; // 7
    * ```
    * @throws {TypeError} if an argument is not a number.
-   * @throws {RangeError} if `expectedItems` is not a positive integer or needs more than
+   * @throws {RangeError} if `expectedItems` is not an integer in 1..=2^53-1 or needs more than
    *   2^32 bits, or `fpRate` is not in [1e-19, 1).
    */
   static withRate(expectedItems: number, fpRate: number): BloomFilter {
@@ -673,7 +673,7 @@ export class ScalableBloomFilter {
    * overall false-positive rate below `fpRate`.
    * @example `new ScalableBloomFilter(1000, 0.001, { growth: 4 });`
    * @throws {TypeError} if an argument or option has the wrong type.
-   * @throws {RangeError} if `expectedItems` is not a positive integer, `fpRate` is not in
+   * @throws {RangeError} if `expectedItems` is not an integer in 1..=2^53-1, `fpRate` is not in
    *   [1e-19, 1), `growth` not in [1, 16] or `tightening` not in (0, 1).
    */
   constructor(expectedItems: number, fpRate: number, opts?: ScalableBloomFilterOptions) {

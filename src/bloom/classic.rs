@@ -3,7 +3,7 @@
 use std::f64::consts::LN_2;
 
 use super::format::{self, BloomError, Reader, Writer};
-use super::{check_fp_rate, for_each_packed, swamidass_baldi, Probes};
+use super::{check_expected_items, check_fp_rate, for_each_packed, swamidass_baldi, Probes};
 use super::{MAX_BITS, MAX_HASHES};
 use crate::ArgError;
 
@@ -52,8 +52,9 @@ impl BloomFilter {
     /// ```
     ///
     /// # Errors
-    /// [`ArgError`] naming `expectedItems` if it is 0 or needs more than
-    /// [`MAX_BITS`] bits, or `fpRate` if it is not in `[1e-19, 1)`.
+    /// [`ArgError`] naming `expectedItems` if it is not in
+    /// `1..=`[`MAX_ITEMS`](super::MAX_ITEMS) or needs more than [`MAX_BITS`]
+    /// bits, or `fpRate` if it is not in `[1e-19, 1)`.
     pub fn with_rate(expected_items: u64, fp_rate: f64) -> Result<BloomFilter, ArgError> {
         let (bits, hashes) = Self::optimal_params(expected_items, fp_rate)?;
         BloomFilter::new(bits, hashes)
@@ -71,13 +72,7 @@ impl BloomFilter {
     /// # Errors
     /// As [`BloomFilter::with_rate`].
     pub fn optimal_params(expected_items: u64, fp_rate: f64) -> Result<(u64, u32), ArgError> {
-        if expected_items == 0 {
-            return Err(ArgError::range(
-                "expectedItems",
-                "a positive integer",
-                expected_items,
-            ));
-        }
+        check_expected_items(expected_items)?;
         check_fp_rate(fp_rate)?;
         let n = expected_items as f64;
         // libm's log, not the platform's: native and wasm builds must size a
@@ -670,9 +665,11 @@ mod tests {
             BloomFilter::with_rate(10, f64::NAN).unwrap_err().param,
             "fpRate"
         );
-        let huge = BloomFilter::with_rate(u64::MAX, 0.01).unwrap_err();
+        let huge = BloomFilter::with_rate(1_000_000_000_000_000, 0.01).unwrap_err();
         assert_eq!(huge.param, "expectedItems");
         assert!(huge.to_string().contains("bits"));
+        let inexact = BloomFilter::with_rate(u64::MAX, 0.01).unwrap_err();
+        assert!(inexact.to_string().contains("1..=9007199254740991"));
         assert_eq!(BloomFilter::new(0, 1).unwrap_err().param, "bits");
         assert_eq!(BloomFilter::new(MAX_BITS + 1, 1).unwrap_err().param, "bits");
         assert_eq!(BloomFilter::new(10, 0).unwrap_err().param, "hashes");

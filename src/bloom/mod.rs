@@ -131,7 +131,8 @@
 //!
 //! At most [`MAX_BITS`] bits (512 MiB) per filter, so every bit index fits in
 //! a `u32`; at most [`MAX_HASHES`] probes; `fpRate` in
-//! `[`[`MIN_FP_RATE`]`, 1)`.
+//! `[`[`MIN_FP_RATE`]`, 1)`; `expectedItems` in `1..=`[`MAX_ITEMS`]
+//! (2^53 − 1).
 //!
 //! # Tests
 //!
@@ -207,6 +208,20 @@ pub const MAX_HASHES: u32 = 64;
 /// ```
 pub const MIN_FP_RATE: f64 = 1e-19;
 
+/// The most keys a filter may be sized for: 2^53 − 1, the largest integer a
+/// JavaScript number holds exactly, so every count a filter reports is exact
+/// on both sides of the boundary.
+///
+/// # Examples
+/// ```
+/// use quorumkit::bloom::{BloomFilter, MAX_ITEMS};
+/// // Only a false-positive rate close to 1 sizes this many keys within MAX_BITS.
+/// assert!(BloomFilter::optimal_params(MAX_ITEMS, 0.999_999_999).is_ok());
+/// let e = BloomFilter::optimal_params(MAX_ITEMS + 1, 0.999_999_999).unwrap_err();
+/// assert_eq!(e.to_string(), "expectedItems must be an integer in 1..=9007199254740991, got 9007199254740992");
+/// ```
+pub const MAX_ITEMS: u64 = (1 << 53) - 1;
+
 /// The most stages a [`ScalableBloomFilter`] may grow to.
 ///
 /// # Examples
@@ -221,6 +236,19 @@ pub(crate) fn check_fp_rate(p: f64) -> Result<(), ArgError> {
         Ok(())
     } else {
         Err(ArgError::range("fpRate", "a number in [1e-19, 1)", p))
+    }
+}
+
+/// Checks `expectedItems`: an integer in `1..=MAX_ITEMS`.
+pub(crate) fn check_expected_items(n: u64) -> Result<(), ArgError> {
+    if (1..=MAX_ITEMS).contains(&n) {
+        Ok(())
+    } else {
+        Err(ArgError::range(
+            "expectedItems",
+            format!("an integer in 1..={MAX_ITEMS}"),
+            n,
+        ))
     }
 }
 

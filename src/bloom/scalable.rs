@@ -3,7 +3,8 @@
 
 use super::classic::BloomFilter;
 use super::format::{self, BloomError, Reader, Writer};
-use super::{check_fp_rate, for_each_packed, MAX_BITS, MAX_STAGES, MIN_FP_RATE};
+use super::{check_expected_items, check_fp_rate, for_each_packed};
+use super::{MAX_BITS, MAX_STAGES, MIN_FP_RATE};
 use crate::ArgError;
 
 /// For a set of unknown size: a chain of classic filters that grows, keeping
@@ -99,7 +100,8 @@ impl ScalableBloomFilter {
     /// ```
     ///
     /// # Errors
-    /// [`ArgError`] naming `expectedItems` (0 or too large), `fpRate` (not in
+    /// [`ArgError`] naming `expectedItems` (not in `1..=`[`MAX_ITEMS`](super::MAX_ITEMS),
+    /// or too many keys for the first stage's bits), `fpRate` (not in
     /// `[1e-19, 1)`, or too small for the first stage's `P·(1-r)`), `growth`
     /// (not in `[1, 16]`) or `tightening` (not in `(0, 1)`).
     pub fn with_options(
@@ -567,9 +569,7 @@ impl ScalableBloomFilter {
 }
 
 fn check_options(n0: u64, p: f64, growth: f64, tightening: f64) -> Result<(), ArgError> {
-    if n0 == 0 {
-        return Err(ArgError::range("expectedItems", "a positive integer", n0));
-    }
+    check_expected_items(n0)?;
     check_fp_rate(p)?;
     if !(1.0..=16.0).contains(&growth) {
         return Err(ArgError::range("growth", "a number in [1, 16]", growth));

@@ -1,7 +1,7 @@
 //! The split-block Bloom filter of the Apache Parquet specification.
 
 use super::format::{self, BloomError, Reader, Writer};
-use super::{check_fp_rate, for_each_packed, swamidass_baldi, MAX_BITS};
+use super::{check_expected_items, check_fp_rate, for_each_packed, swamidass_baldi, MAX_BITS};
 use crate::ArgError;
 
 /// The eight odd constants of the Parquet specification that pick one bit per
@@ -79,7 +79,8 @@ impl SplitBlockBloomFilter {
     /// ```
     ///
     /// # Errors
-    /// [`ArgError`] naming `expectedItems` (0, or too many bits) or `fpRate`
+    /// [`ArgError`] naming `expectedItems` (not in
+    /// `1..=`[`MAX_ITEMS`](super::MAX_ITEMS), or too many bits) or `fpRate`
     /// (not in `[1e-19, 1)`).
     pub fn with_rate(expected_items: u64, fp_rate: f64) -> Result<SplitBlockBloomFilter, ArgError> {
         Self::new(Self::optimal_bits(expected_items, fp_rate)?)
@@ -97,9 +98,7 @@ impl SplitBlockBloomFilter {
     /// # Errors
     /// As [`SplitBlockBloomFilter::with_rate`].
     pub fn optimal_bits(expected_items: u64, fp_rate: f64) -> Result<u64, ArgError> {
-        if expected_items == 0 {
-            return Err(ArgError::range("expectedItems", "a positive integer", 0));
-        }
+        check_expected_items(expected_items)?;
         check_fp_rate(fp_rate)?;
         let n = expected_items as f64;
         let max_blocks = MAX_BITS / BLOCK_BITS;

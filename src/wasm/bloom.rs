@@ -20,16 +20,13 @@ use super::errors::{arg_error, JsResult};
 use super::scratch::{with_batch, with_key};
 use crate::bloom::{
     BloomError, BloomFilter, CountingBloomFilter, ScalableBloomFilter, SplitBlockBloomFilter,
-    MAX_BITS, MAX_HASHES,
+    MAX_BITS, MAX_HASHES, MAX_ITEMS,
 };
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 /// Returned by [`RawScalableBloomFilter::add`] when the filter could not grow.
 pub const ADD_FAILED: u8 = 2;
-
-/// The largest exact integer a JavaScript number holds, 2^53 - 1.
-const MAX_SAFE: u64 = (1 << 53) - 1;
 
 /// Converts a core error: argument errors to `RangeError` / `TypeError`, the
 /// rest (corrupt bytes, a full scalable filter) to `Error`.
@@ -56,7 +53,7 @@ fn reserve(bytes: u64) -> JsResult<()> {
 }
 
 fn expected_items(v: f64) -> JsResult<u64> {
-    args::int("expectedItems", v, 1, MAX_SAFE).map_err(arg_error)
+    args::int("expectedItems", v, 1, MAX_ITEMS).map_err(arg_error)
 }
 
 fn bits_arg(param: &'static str, v: f64) -> JsResult<u64> {

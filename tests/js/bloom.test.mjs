@@ -44,6 +44,17 @@ function stillWorks() {
   f.free();
 }
 
+/** Rewrites the trailing CRC-32 of a serialization after an edit, so the edit itself is judged. */
+function fixCrc(bytes) {
+  new DataView(bytes.buffer, bytes.byteOffset, bytes.length).setUint32(bytes.length - 4, crc32(bytes.subarray(0, -4)), true);
+  return bytes;
+}
+
+/** Sets the little-endian u64 at `at` (a bigint). */
+function putU64(bytes, at, v) {
+  new DataView(bytes.buffer, bytes.byteOffset, bytes.length).setBigUint64(at, v, true);
+}
+
 test('JS loads the Rust-written fixture and answers every probe exactly', () => {
   const bytes = read('native_v1.bin');
   const f = BloomFilter.fromBytes(bytes);
@@ -384,4 +395,30 @@ test('free() releases the filter; a freed filter throws; using-declarations work
     assert.throws(() => g.add('x'));
   }
   stillWorks();
+});
+
+test('a scalable filter decodes an initial capacity up to 2^53 - 1, the constructor\'s cap, and no more', () => {
+  // Only a bound close to 1 sizes that many keys in a first stage.
+  const [p, opts] = [1 - 1e-12, { tightening: 1e-12 }];
+  for (const n of [2 ** 53 - 2, 2 ** 53 - 1]) {
+    const f = new ScalableBloomFilter(n, p, opts);
+    const bytes = f.toBytes();
+    const g = ScalableBloomFilter.fromBytes(bytes);
+    assert.equal(g.initialCapacity, n);
+    assert.deepEqual(g.toBytes(), bytes);
+    f.free();
+    g.free();
+  }
+  throwsExactly(() => new ScalableBloomFilter(2 ** 53, p, opts), RangeError, /^expectedItems must be an integer in 1\.\.=9007199254740991, got 9007199254740992$/);
+  const bytes = new ScalableBloomFilter(2 ** 53 - 1, p, opts).toBytes();
+  for (const n0 of [2n ** 53n, 2n ** 64n - 1n]) {
+    putU64(bytes, 8, n0); // the initial capacity
+    putU64(bytes, 48, n0); // stage 0's capacity
+    throwsExactly(
+      () => ScalableBloomFilter.fromBytes(fixCrc(bytes)),
+      Error,
+      new RegExp(`^bloom filter bytes are corrupted: invalid parameter: expectedItems must be an integer in 1\\.\\.=9007199254740991, got ${n0}$`),
+    );
+    stillWorks();
+  }
 });
