@@ -336,3 +336,103 @@ fn scalable_initial_capacity_is_capped_like_the_constructor() {
         );
     }
 }
+
+/// Offsets of each stage's record (capacity, items, then its filter block)
+/// in a scalable filter's serialization.
+fn stage_offsets(bytes: &[u8]) -> Vec<usize> {
+    let count = u32::from_le_bytes(bytes[40..44].try_into().unwrap()) as usize;
+    let mut at = 48;
+    let mut out = Vec::new();
+    for _ in 0..count {
+        out.push(at);
+        let bits = u64::from_le_bytes(bytes[at + 16..at + 24].try_into().unwrap());
+        at += 32 + 8 * bits.div_ceil(64) as usize;
+    }
+    out
+}
+
+#[test]
+fn scalable_stage_capacities_must_follow_the_options() {
+    // 92 bytes whose first stage claims capacity 1 under an initial capacity
+    // of 2^28: the next add() would have allocated a 2^28-key stage (467 MiB).
+    let bomb = "UUtCRgEDAQAAAAAQAAAAAHsUrkfheoQ/AAAAAAAA8D/NzMzMzMzsPwEAAAAAAAAAAQAAAAAAAAABAAAAAAAAAEAAAAAAAAAAAQAAAAAAAAABAAAAAAAAAMWuct0=";
+    let why = corrupt_reason(ScalableBloomFilter::from_base64(bomb));
+    assert_eq!(
+        why,
+        "stage 0 has capacity 1, but the options give 268435456"
+    );
+
+    let mut f = ScalableBloomFilter::with_options(3, 0.05, 2.0, 0.9).unwrap();
+    for i in 0..40u32 {
+        f.insert(&i.to_le_bytes()).unwrap();
+    }
+    assert!(f.stage_count() >= 3);
+    let good = f.to_bytes();
+    let stages = stage_offsets(&good);
+    for (i, &at) in stages.iter().enumerate() {
+        let cap = f.stage_capacity(i).unwrap();
+        for wrong in [cap - 1, cap + 1, cap * 2, u64::MAX] {
+            let mut b = good.clone();
+            put_u64(&mut b, at, wrong);
+            fix_crc(&mut b);
+            let why = corrupt_reason(ScalableBloomFilter::from_bytes(&b));
+            assert!(
+                why.starts_with(&format!("stage {i} has capacity {wrong}")),
+                "{why}"
+            );
+        }
+        // One probe more or less than the options give.
+        let k = f.stage(i).unwrap().hashes();
+        let mut b = good.clone();
+        b[at + 24..at + 28].copy_from_slice(&(k + 1).to_le_bytes());
+        fix_crc(&mut b);
+        let why = corrupt_reason(ScalableBloomFilter::from_bytes(&b));
+        assert!(why.contains("hashes, but the options give"), "{why}");
+    }
+    // Another initial capacity makes every recorded capacity wrong.
+    let mut b = good.clone();
+    put_u64(&mut b, 8, 4);
+    fix_crc(&mut b);
+    assert!(
+        corrupt_reason(ScalableBloomFilter::from_bytes(&b)).starts_with("stage 0 has capacity 3")
+    );
+}
+
+#[test]
+fn scalable_stages_claim_no_more_items_than_set_bits() {
+    // Each accepted key sets at least one bit of the newest stage, so a stage
+    // with more items than set bits was not written by this crate.
+    let mut f = ScalableBloomFilter::with_rate(1000, 0.01).unwrap();
+    f.insert(b"only").unwrap();
+    let ones = f.stage(0).unwrap().count_ones();
+    let mut b = f.to_bytes();
+    for items in [ones, ones + 1, 1000] {
+        put_u64(&mut b, 56, items);
+        fix_crc(&mut b);
+        let r = ScalableBloomFilter::from_bytes(&b);
+        if items <= ones {
+            assert_eq!(r.unwrap().stage_len(0), Some(items));
+        } else {
+            let why = corrupt_reason(r);
+            assert!(
+                why.starts_with(&format!("stage 0 claims {items} items")),
+                "{why}"
+            );
+        }
+    }
+}
+
+#[test]
+fn decoded_filters_reencode_to_the_loaded_bytes() {
+    for (name, bytes, _) in all_serializations() {
+        let again = match name {
+            "classic" => BloomFilter::from_bytes(&bytes).unwrap().to_bytes(),
+            "counting" => CountingBloomFilter::from_bytes(&bytes).unwrap().to_bytes(),
+            "scalable" => ScalableBloomFilter::from_bytes(&bytes).unwrap().to_bytes(),
+            _ => SplitBlockBloomFilter::from_bytes(&bytes)
+                .unwrap()
+                .to_bytes(),
+        };
+        assert_eq!(again, bytes, "{name}");
+    }
+}

@@ -119,6 +119,21 @@ impl BloomFilter {
         })
     }
 
+    /// An empty filter of validated `bits` and `hashes`, or `None` if its
+    /// words cannot be allocated.
+    pub(crate) fn try_empty(bits: u64, hashes: u32) -> Option<BloomFilter> {
+        let n = word_count(bits);
+        let mut words = Vec::new();
+        words.try_reserve_exact(n).ok()?;
+        words.resize(n, 0);
+        Some(BloomFilter {
+            bits,
+            hashes,
+            words,
+            ones: 0,
+        })
+    }
+
     /// A filter from validated parts (`words.len() == ceil(bits / 64)`).
     pub(crate) fn from_words(bits: u64, hashes: u32, words: Vec<u64>) -> BloomFilter {
         let ones = words.iter().map(|w| u64::from(w.count_ones())).sum();

@@ -90,6 +90,11 @@ pub enum BloomError {
         /// Bits in the filter.
         bits: u64,
     },
+    /// A scalable filter's new stage could not be allocated.
+    OutOfMemory {
+        /// Bytes the stage needs.
+        bytes: u64,
+    },
 }
 
 impl fmt::Display for BloomError {
@@ -130,6 +135,10 @@ impl fmt::Display for BloomError {
             BloomError::CapacityExceeded { stages, bits } => write!(
                 f,
                 "scalable bloom filter cannot grow past {stages} stages and {bits} bits"
+            ),
+            BloomError::OutOfMemory { bytes } => write!(
+                f,
+                "cannot allocate {bytes} bytes for the scalable bloom filter's new stage"
             ),
         }
     }

@@ -332,7 +332,8 @@ impl ScalableBloomFilter {
     /// # Errors
     /// [`BloomError::CapacityExceeded`] if a new stage is needed but would pass
     /// [`MAX_STAGES`], [`MAX_BITS`] in total, or a stage rate below
-    /// [`MIN_FP_RATE`]. The filter is unchanged then.
+    /// [`MIN_FP_RATE`]; [`BloomError::OutOfMemory`] if the new stage cannot
+    /// be allocated. The filter is unchanged then.
     pub fn insert(&mut self, key: &[u8]) -> Result<bool, BloomError> {
         let h = crate::hash::xxh3_64(key);
         if self.contains_hash(h) {
@@ -350,30 +351,48 @@ impl ScalableBloomFilter {
 
     fn grow(&mut self) -> Result<(), BloomError> {
         let i = self.stages.len() as u32;
-        let full = BloomError::CapacityExceeded {
-            stages: i,
-            bits: self.bits(),
-        };
-        if i >= MAX_STAGES {
+        let bits = self.bits();
+        let full = BloomError::CapacityExceeded { stages: i, bits };
+        let (capacity, m, k) = self.stage_shape(i).ok_or_else(|| full.clone())?;
+        if bits.saturating_add(m) > MAX_BITS {
             return Err(full);
         }
-        let capacity = (self.initial_capacity as f64 * self.growth.powi(i as i32)).ceil();
-        let p = self.stage_fp_rate(i);
-        if capacity.is_nan() || capacity >= MAX_BITS as f64 || p < MIN_FP_RATE {
-            return Err(full);
-        }
-        let capacity = capacity as u64;
-        let (m, k) = BloomFilter::optimal_params(capacity, p).map_err(|_| full.clone())?;
-        if self.bits().saturating_add(m) > MAX_BITS {
-            return Err(full);
-        }
-        let filter = BloomFilter::new(m, k).map_err(|_| full)?;
+        // Fallible: a stage that does not fit in memory is an error, not an abort.
+        let filter = BloomFilter::try_empty(m, k).ok_or(BloomError::OutOfMemory {
+            bytes: m.div_ceil(64) * 8,
+        })?;
         self.stages.push(Stage {
             filter,
             capacity,
             count: 0,
         });
         Ok(())
+    }
+
+    /// The capacity, bits and hashes of stage `i` as the options make it: the
+    /// constructor's first stage for `i = 0`, then `ceil(n0 · s^i)` keys at
+    /// rate `p_i`. `None` if no such stage can exist (past [`MAX_STAGES`], a
+    /// capacity of [`MAX_BITS`] or more, `p_i` below [`MIN_FP_RATE`], or more
+    /// than [`MAX_BITS`] bits).
+    fn stage_shape(&self, i: u32) -> Option<(u64, u64, u32)> {
+        if i >= MAX_STAGES {
+            return None;
+        }
+        let capacity = if i == 0 {
+            self.initial_capacity
+        } else {
+            let c = (self.initial_capacity as f64 * self.growth.powi(i as i32)).ceil();
+            if c.is_nan() || c >= MAX_BITS as f64 {
+                return None;
+            }
+            c as u64
+        };
+        let p = self.stage_fp_rate(i);
+        if p < MIN_FP_RATE {
+            return None;
+        }
+        let (m, k) = BloomFilter::optimal_params(capacity, p).ok()?;
+        Some((capacity, m, k))
     }
 
     /// Inserts a packed batch (see [`BloomFilter::insert_many`]).
@@ -476,19 +495,37 @@ impl ScalableBloomFilter {
 
     /// Decodes the version-1 byte format.
     ///
+    /// What decodes is a filter the constructor and [`insert`](Self::insert)
+    /// could have made, and it re-encodes to the same bytes: the options pass
+    /// [`with_options`](Self::with_options)'s checks; stage `i` has exactly
+    /// the capacity, bits and hashes the options give it; every stage but the
+    /// newest is full; no stage claims more keys than its capacity or than it
+    /// has bits set (each new key sets at least one).
+    ///
+    /// Memory: the stages' bit arrays are the payload, and each stage's
+    /// bookkeeping (64 bytes) is less than twice its 40 or more encoded bytes
+    /// of record and header, so a decoded filter holds at most 2 bytes per
+    /// encoded byte. It grows only through [`insert`](Self::insert) and
+    /// [`insert_many`](Self::insert_many), one stage when the newest is
+    /// full, sized as above: about 2.1 times the newest stage's bytes at the
+    /// defaults, and at most 1,640 times its encoded bytes with `growth` 16
+    /// and the smallest `tightening`.
+    ///
     /// # Examples
     /// ```
     /// use quorumkit::bloom::ScalableBloomFilter;
     /// let mut f = ScalableBloomFilter::with_rate(2, 0.01)?;
     /// for k in [&b"a"[..], b"b", b"c"] { f.insert(k)?; }
-    /// assert_eq!(ScalableBloomFilter::from_bytes(&f.to_bytes())?, f);
+    /// let bytes = f.to_bytes();
+    /// let g = ScalableBloomFilter::from_bytes(&bytes)?;
+    /// assert_eq!(g, f);
+    /// assert_eq!(g.to_bytes(), bytes);
     /// # Ok::<(), quorumkit::bloom::BloomError>(())
     /// ```
     ///
     /// # Errors
     /// As [`BloomFilter::from_bytes`]; also [`BloomError::Corrupt`] if the
-    /// stages are inconsistent (an earlier stage not full, more keys than
-    /// capacity, too many stages or bits).
+    /// options are invalid or a stage differs from what they give (see above).
     pub fn from_bytes(bytes: &[u8]) -> Result<ScalableBloomFilter, BloomError> {
         let mut r = Reader::open(bytes, format::KIND_SCALABLE, format::HASH_XXH3_KM)?;
         let initial_capacity = r.u64()?;
@@ -504,38 +541,61 @@ impl ScalableBloomFilter {
                 "stage count {count} is not in 1..={MAX_STAGES}"
             )));
         }
-        let mut stages: Vec<Stage> = Vec::new();
+        let mut f = ScalableBloomFilter {
+            initial_capacity,
+            fp_rate,
+            growth,
+            tightening,
+            stages: Vec::with_capacity(count as usize),
+        };
         let mut total_bits = 0u64;
         for i in 0..count {
             let capacity = r.u64()?;
             let inserted = r.u64()?;
-            let filter = BloomFilter::read_block(&mut r, false)?;
-            total_bits = total_bits.saturating_add(filter.bits());
-            if capacity == 0 || inserted > capacity || total_bits > MAX_BITS {
+            let Some((want_capacity, want_bits, want_hashes)) = f.stage_shape(i) else {
                 return Err(BloomError::Corrupt(format!(
-                    "stage {i} is inconsistent (capacity {capacity}, items {inserted})"
+                    "stage {i} cannot exist with these options"
+                )));
+            };
+            if capacity != want_capacity {
+                return Err(BloomError::Corrupt(format!(
+                    "stage {i} has capacity {capacity}, but the options give {want_capacity}"
                 )));
             }
-            if stages.last().is_some_and(|s| s.count != s.capacity) {
+            let filter = BloomFilter::read_block(&mut r, false)?;
+            if (filter.bits(), filter.hashes()) != (want_bits, want_hashes) {
+                return Err(BloomError::Corrupt(format!(
+                    "stage {i} has {} bits and {} hashes, but the options give {want_bits} and {want_hashes}",
+                    filter.bits(),
+                    filter.hashes()
+                )));
+            }
+            total_bits += want_bits;
+            if total_bits > MAX_BITS {
+                return Err(BloomError::Corrupt(format!(
+                    "the stages hold {total_bits} bits, more than {MAX_BITS}"
+                )));
+            }
+            if inserted > capacity || inserted > filter.count_ones() {
+                return Err(BloomError::Corrupt(format!(
+                    "stage {i} claims {inserted} items, more than its capacity ({capacity}) or its set bits ({})",
+                    filter.count_ones()
+                )));
+            }
+            if f.stages.last().is_some_and(|s| s.count != s.capacity) {
                 return Err(BloomError::Corrupt(format!(
                     "stage {} is not full but stage {i} follows it",
                     i - 1
                 )));
             }
-            stages.push(Stage {
+            f.stages.push(Stage {
                 filter,
                 capacity,
                 count: inserted,
             });
         }
         r.finish()?;
-        Ok(ScalableBloomFilter {
-            initial_capacity,
-            fp_rate,
-            growth,
-            tightening,
-            stages,
-        })
+        Ok(f)
     }
 
     /// [`ScalableBloomFilter::to_bytes`] as standard padded base64.
@@ -649,6 +709,12 @@ mod tests {
         let before = f.clone();
         assert!(f.insert(b"another new key").is_err());
         assert_eq!(f, before);
+    }
+
+    #[test]
+    fn stage_bookkeeping_fits_the_documented_bound() {
+        // from_bytes documents 64 bytes per stage besides its bit array.
+        assert!(std::mem::size_of::<Stage>() <= 64);
     }
 
     #[test]

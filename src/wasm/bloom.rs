@@ -12,8 +12,10 @@
 //! without a copy.
 //!
 //! Sizes arrive as `f64` and are checked with [`args::int`]; a filter's
-//! memory is reserved with `try_reserve` before the core allocates it, so an
-//! absurd size is an `Error`, never an out-of-memory trap.
+//! memory (or a decoded filter's, at most its encoded length) is reserved with
+//! `try_reserve` before the core allocates it, and a scalable filter's new
+//! stage is allocated fallibly by the core, so an absurd size is an `Error`,
+//! never an out-of-memory trap.
 
 use super::args;
 use super::errors::{arg_error, JsResult};
@@ -23,7 +25,6 @@ use crate::bloom::{
     MAX_BITS, MAX_HASHES, MAX_ITEMS,
 };
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
 /// Returned by [`RawScalableBloomFilter::add`] when the filter could not grow.
 pub const ADD_FAILED: u8 = 2;
@@ -113,7 +114,9 @@ macro_rules! common {
             }
 
             /// Decodes the byte format (`Error` with the reason if corrupt).
+            /// The filter takes at most as many bytes as its encoding.
             pub fn from_bytes(bytes: &[u8]) -> JsResult<$raw> {
+                reserve(bytes.len() as u64)?;
                 $core::from_bytes(bytes)
                     .map(|inner| $raw { inner })
                     .map_err(bloom_error)
@@ -482,8 +485,10 @@ impl RawScalableBloomFilter {
         })
     }
 
-    /// Decodes the byte format.
+    /// Decodes the byte format. The stages take at most as many bytes as
+    /// their encoding.
     pub fn from_bytes(bytes: &[u8]) -> JsResult<RawScalableBloomFilter> {
+        reserve(bytes.len() as u64)?;
         ScalableBloomFilter::from_bytes(bytes)
             .map(|inner| RawScalableBloomFilter {
                 inner,
@@ -502,21 +507,9 @@ impl RawScalableBloomFilter {
     }
 
     /// Adds the key in the key buffer: 1 if new, 0 if possibly present,
-    /// [`ADD_FAILED`] if a new stage was needed and could not be made (see
-    /// `error_message`; nothing changed).
+    /// [`ADD_FAILED`] if a new stage was needed and could not be made or
+    /// allocated (see `error_message`; nothing changed).
     pub fn add(&mut self, len: usize) -> u8 {
-        if self.needs_growth() {
-            // A new stage may be allocated: make sure it can be. Each stage
-            // holds `growth` times the keys of the last at a tighter rate, so
-            // twice `growth` times the last stage's bytes is ample.
-            if let Err(e) = reserve(self.next_stage_bound()) {
-                self.error = e
-                    .dyn_ref::<js_sys::Error>()
-                    .map(|e| String::from(e.message()))
-                    .unwrap_or_default();
-                return ADD_FAILED;
-            }
-        }
         match with_key(len, |k| self.inner.insert(k)) {
             Ok(new) => u8::from(new),
             Err(e) => {
@@ -524,26 +517,6 @@ impl RawScalableBloomFilter {
                 ADD_FAILED
             }
         }
-    }
-
-    /// Whether the last stage is full (the next new key adds a stage).
-    fn needs_growth(&self) -> bool {
-        let last = self.inner.stage_count().saturating_sub(1);
-        match (self.inner.stage_len(last), self.inner.stage_capacity(last)) {
-            (Some(len), Some(cap)) => len >= cap,
-            _ => true,
-        }
-    }
-
-    /// An upper bound on the bytes of the next stage.
-    fn next_stage_bound(&self) -> u64 {
-        let last = self.inner.stage_count().saturating_sub(1);
-        let bytes = self
-            .inner
-            .stage(last)
-            .map_or(0, |f| f.words().len() as u64 * 8);
-        let factor = 2.0 * self.inner.growth();
-        ((bytes as f64 * factor) as u64 + 1024).min(MAX_BITS / 8)
     }
 
     /// Why the last `add` returned [`ADD_FAILED`].

@@ -422,3 +422,30 @@ test('a scalable filter decodes an initial capacity up to 2^53 - 1, the construc
     stillWorks();
   }
 });
+
+test('a scalable filter whose stages differ from what its options give is refused, before any add() can allocate', () => {
+  // 92 bytes whose first stage claims capacity 1 under an initial capacity of
+  // 2^28: one add() used to allocate a 2^28-key stage (467 MiB of wasm memory).
+  const bomb = 'UUtCRgEDAQAAAAAQAAAAAHsUrkfheoQ/AAAAAAAA8D/NzMzMzMzsPwEAAAAAAAAAAQAAAAAAAAABAAAAAAAAAEAAAAAAAAAAAQAAAAAAAAABAAAAAAAAAMWuct0=';
+  throwsExactly(
+    () => ScalableBloomFilter.fromBase64(bomb).add('x'),
+    Error,
+    /^bloom filter bytes are corrupted: stage 0 has capacity 1, but the options give 268435456$/,
+  );
+  stillWorks();
+  // A filter that decodes grows exactly as the one that was encoded.
+  const f = new ScalableBloomFilter(3, 0.05);
+  for (let i = 0; i < 40; i++) f.add(`k${i}`);
+  const g = ScalableBloomFilter.fromBytes(f.toBytes());
+  for (let i = 40; i < 200; i++) assert.equal(g.add(`k${i}`), f.add(`k${i}`));
+  assert.ok(g.stages > 3);
+  assert.deepEqual(g.toBytes(), f.toBytes());
+  // A stage claiming more keys than it has bits set cannot come from add().
+  const one = new ScalableBloomFilter(1000, 0.01);
+  one.add('only');
+  const bytes = one.toBytes();
+  putU64(bytes, 56, BigInt(one.stage(0).ones + 1)); // stage 0's item count
+  throwsExactly(() => ScalableBloomFilter.fromBytes(fixCrc(bytes)), Error, /^bloom filter bytes are corrupted: stage 0 claims \d+ items, more than its capacity \(1000\) or its set bits/);
+  for (const y of [f, g, one]) y.free();
+  stillWorks();
+});
