@@ -436,3 +436,45 @@ fn decoded_filters_reencode_to_the_loaded_bytes() {
         assert_eq!(again, bytes, "{name}");
     }
 }
+
+#[test]
+fn base64_with_stray_low_bits_is_rejected() {
+    // Sizes whose serializations end in "=" and in "==". A last data
+    // character with its unused low bits set decodes to the same bytes under
+    // a lax decoder, so it must be refused for to_base64 to give back the text.
+    let texts = [
+        BloomFilter::new(128, 3).unwrap().to_base64(),
+        BloomFilter::new(192, 3).unwrap().to_base64(),
+        CountingBloomFilter::new(32, 3).unwrap().to_base64(),
+        CountingBloomFilter::new(48, 3).unwrap().to_base64(),
+        ScalableBloomFilter::with_rate(1, 0.01).unwrap().to_base64(),
+        ScalableBloomFilter::with_rate(5, 0.01).unwrap().to_base64(),
+        SplitBlockBloomFilter::new(512).unwrap().to_base64(),
+        SplitBlockBloomFilter::new(768).unwrap().to_base64(),
+    ];
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut pads = Vec::new();
+    for text in &texts {
+        let pad = text.bytes().rev().take_while(|&c| c == b'=').count();
+        pads.push(pad);
+        let at = text.len() - pad - 1;
+        let v = ALPHABET
+            .iter()
+            .position(|&c| c == text.as_bytes()[at])
+            .unwrap();
+        let stray = if pad == 2 { 0b1111 } else { 0b11 };
+        assert_eq!(v & stray, 0, "canonical text has no stray bits");
+        let mut bad = text.clone().into_bytes();
+        bad[at] = ALPHABET[v | 1];
+        let bad = String::from_utf8(bad).unwrap();
+        for r in [
+            BloomFilter::from_base64(&bad).map(drop),
+            CountingBloomFilter::from_base64(&bad).map(drop),
+            ScalableBloomFilter::from_base64(&bad).map(drop),
+            SplitBlockBloomFilter::from_base64(&bad).map(drop),
+        ] {
+            assert!(matches!(r, Err(BloomError::Base64(_))), "{bad}: {r:?}");
+        }
+    }
+    assert_eq!(pads, [1, 2, 1, 2, 1, 2, 1, 2]);
+}

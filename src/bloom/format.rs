@@ -416,7 +416,9 @@ pub(crate) fn encode_base64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
-/// Decodes standard, padded base64.
+/// Decodes standard, padded base64, canonical only: the engine refuses set
+/// bits in the unused low bits of the last character, so exactly one text
+/// decodes to given bytes and `encode_base64` gives it back.
 pub(crate) fn decode_base64(text: &str) -> Result<Vec<u8>, BloomError> {
     base64::engine::general_purpose::STANDARD
         .decode(text)

@@ -449,3 +449,37 @@ test('a scalable filter whose stages differ from what its options give is refuse
   for (const y of [f, g, one]) y.free();
   stillWorks();
 });
+
+test('fromBase64 accepts only canonical base64, so toBase64() gives back the text loaded', () => {
+  const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  // Sizes whose serializations end in "=" and in "==".
+  const filters = [
+    new BloomFilter(128, 3), new BloomFilter(192, 3),
+    new CountingBloomFilter(32, 3), new CountingBloomFilter(48, 3),
+    new ScalableBloomFilter(1, 0.01), new ScalableBloomFilter(5, 0.01),
+    new SplitBlockBloomFilter(512), new SplitBlockBloomFilter(768),
+  ];
+  const pads = [];
+  for (const f of filters) {
+    const C = f.constructor;
+    const text = f.toBase64();
+    assert.equal(C.fromBase64(text).toBase64(), text);
+    const pad = text.length - text.replace(/=+$/, '').length;
+    pads.push(pad);
+    // The character before the padding carries 6 - 2·pad unused low bits; set the lowest.
+    const at = text.length - pad - 1;
+    const v = ALPHABET.indexOf(text[at]);
+    const bad = text.slice(0, at) + ALPHABET[v | 1] + text.slice(at + 1);
+    assert.notEqual(bad, text);
+    for (const D of [BloomFilter, CountingBloomFilter, ScalableBloomFilter, SplitBlockBloomFilter]) {
+      throwsExactly(
+        () => D.fromBase64(bad),
+        Error,
+        new RegExp(`^bloom filter base64 is invalid: character "${ALPHABET[v | 1]}" at offset ${at} sets bits that encode no data \\(the canonical text has "${text[at].replace(/[+/]/, '\\$&')}"\\)$`),
+      );
+    }
+    f.free();
+    stillWorks();
+  }
+  assert.deepEqual(pads, [1, 2, 1, 2, 1, 2, 1, 2]);
+});
