@@ -135,6 +135,67 @@ fn run(layout: &Layout, policy: ClockPolicy, mode: Mode, script: &Script, want: 
     out
 }
 
+/// A clock that reads `T0` twice, then one ms earlier at every reading while
+/// `falling` is set, and `T0 + 1` once it is cleared.
+fn falling_clock<'a>(reads: &'a Cell<u64>, falling: &'a Cell<bool>) -> impl FnMut() -> u64 + 'a {
+    move || {
+        let i = reads.get();
+        reads.set(i + 1);
+        if falling.get() {
+            T0 - i.saturating_sub(1)
+        } else {
+            T0 + 1
+        }
+    }
+}
+
+#[test]
+fn a_clock_that_keeps_falling_back_fails_under_every_policy() {
+    // The docs: a step back beyond max_backwards_ms fails under every policy.
+    // The blocking calls check every reading, so they stop once the clock is
+    // that far behind instead of waiting for it forever.
+    for policy in POLICIES {
+        for max_back in [0, 1, 1000] {
+            for fill in [false, true] {
+                let (reads, falling) = (Cell::new(0), Cell::new(true));
+                let mut g = Generator::new(&Layout::DEFAULT, 1, falling_clock(&reads, &falling))
+                    .unwrap()
+                    .on_clock_backwards(policy)
+                    .max_backwards_ms(max_back);
+                let first = g.next().unwrap();
+                let mut out = vec![0u64; 10_000];
+                let r = if fill {
+                    g.fill(&mut out).map(|()| out[0])
+                } else {
+                    // Logical spends the rest of the tick's sequence first.
+                    (0..4096)
+                        .map(|_| g.next())
+                        .find(|r| r.is_err())
+                        .unwrap_or(Ok(0))
+                };
+                let ctx = format!("{policy:?}, max {max_back}, fill {fill}: {r:?}");
+                match r {
+                    Err(GenerateError::ClockBackwards { behind_ms }) => match policy {
+                        ClockPolicy::Error => assert_eq!(behind_ms, 1, "{ctx}"),
+                        _ => assert!(behind_ms > max_back, "{ctx}"),
+                    },
+                    _ => panic!("{ctx}"),
+                }
+                // Bounded: one reading per ms of the allowed step back, plus
+                // one per ID that Logical issues from the last tick.
+                assert!(
+                    reads.get() <= max_back + 4100,
+                    "{ctx}: {} readings",
+                    reads.get()
+                );
+                // Once the clock is back, the generator carries on.
+                falling.set(false);
+                assert!(g.next().unwrap() > first, "{ctx}");
+            }
+        }
+    }
+}
+
 fn all_modes(
     layout: &Layout,
     script: impl Fn() -> Script,

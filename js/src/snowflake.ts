@@ -91,6 +91,8 @@ export interface LayoutOptions {
 
 const PRESETS: readonly SnowflakeLayoutName[] = ['default', 'twitter', 'discord', 'sonyflake', 'instagram'];
 const NO_ID = 0xffff_ffff_ffff_ffffn;
+/** The core's default `maxBackwardsMs`. */
+const DEFAULT_MAX_BACKWARDS_MS = 1000;
 const MAX_ID = (1n << 63n) - 1n;
 const FILL_CHUNK = 1 << 16;
 
@@ -222,8 +224,14 @@ function toId(param: string, id: unknown): bigint {
  * - `'wait'`: issue nothing until the clock is back (up to `maxBackwardsMs`).
  * - `'error'`: throw at once, like Twitter's original.
  *
- * Waiting is a busy wait on the clock (JavaScript has no blocking sleep); it
- * lasts at most one tick for a used-up sequence.
+ * Waiting is a busy wait on the clock (JavaScript has no blocking sleep). It
+ * re-reads the clock and asks the generator again at every reading, so a
+ * clock that keeps stepping back throws once it is more than `maxBackwardsMs`
+ * behind, under every policy. A wait also ends: if the clock has not reached
+ * the time the generator asked for after that many ms plus `maxBackwardsMs`
+ * plus one second, measured by `performance.now()`, the call throws (a
+ * stopped clock, such as a fake timer). For a used-up sequence a wait lasts
+ * about one tick.
  *
  * @example
  * ```js
@@ -239,6 +247,7 @@ function toId(param: string, id: unknown): bigint {
 export class Snowflake {
   #raw: raw.RawSnowflake;
   #clock: () => number;
+  #maxBackwardsMs: number;
   /** The layout IDs are made with. */
   readonly layout: SnowflakeLayout;
   /** This generator's machine ID. */
@@ -266,18 +275,25 @@ export class Snowflake {
       describeLayout(name, r),
     ] as const);
     this.#clock = clock;
+    this.#maxBackwardsMs = maxBackwardsMs ?? DEFAULT_MAX_BACKWARDS_MS;
     this.machineId = machineId;
   }
 
   /**
-   * The next ID, as a `bigint`. Waits (busy) when the current tick's sequence is used up.
-   * @throws {Error} if the clock moved backwards beyond what the policy allows, or the
+   * The next ID, as a `bigint`. Waits (busy) when the current tick's sequence is used up,
+   * or, under `'wait'`, until a clock that stepped back is back.
+   * @example
+   * ```js
+   * const id = gen.next(); // 175928847299117063n
+   * ```
+   * @throws {Error} if the clock moved backwards beyond what the policy allows (at any
+   *   reading, waiting included), did not come back within the wait's bound, or the
    *   layout's timestamp field is exhausted. Nothing is issued; later calls work again
    *   once the clock recovers.
    */
   next(): bigint {
     const id = this.#raw.next_at(this.#clock());
-    return id !== NO_ID ? id : this.#nextSlow();
+    return id !== NO_ID ? id : this.#waitFor(() => this.#raw.next_at(this.#clock()), NO_ID);
   }
 
   /**
@@ -313,12 +329,8 @@ export class Snowflake {
     let done = 0;
     while (done < out.length) {
       const want = Math.min(out.length - done, FILL_CHUNK);
-      const n = this.#raw.fill_at(this.#clock(), want);
-      if (n === 0) {
-        this.#throwIfFailed();
-        this.#waitForClock();
-        continue;
-      }
+      let n = this.#raw.fill_at(this.#clock(), want);
+      if (n === 0) n = this.#waitFor(() => this.#raw.fill_at(this.#clock(), want), 0);
       memoryMayHaveGrown();
       const ptr = raw.out_buffer_ptr();
       out.set(new BigUint64Array(memoryBytes().buffer, ptr, n), done);
@@ -337,25 +349,27 @@ export class Snowflake {
     this.free();
   }
 
-  #nextSlow(): bigint {
+  /**
+   * Busy-waits until `attempt` (one clock reading given to the generator) issues something
+   * other than `none`. Every reading goes through the generator, which throws on a clock
+   * that is too far behind; the wait itself is bounded by the platform's monotonic clock.
+   */
+  #waitFor<T>(attempt: () => T, none: T): T {
+    this.#throwIfFailed();
+    const bound = this.#raw.retry_after_ms + this.#maxBackwardsMs + 1000;
+    const deadline = performance.now() + bound;
     for (;;) {
+      const got = attempt();
+      if (got !== none) return got;
       this.#throwIfFailed();
-      this.#waitForClock();
-      const id = this.#raw.next_at(this.#clock());
-      if (id !== NO_ID) return id;
+      if (performance.now() > deadline) {
+        throw new Error(`the clock did not reach the time an ID needs within ${bound} ms of waiting; no ID was issued`);
+      }
     }
   }
 
   #throwIfFailed(): void {
     if (this.#raw.status === 2) throw new Error(this.#raw.error_message);
-  }
-
-  /** Spins until the clock reaches the time the generator asked for. */
-  #waitForClock(): void {
-    const until = this.#clock() + this.#raw.retry_after_ms;
-    while (this.#clock() < until) {
-      // busy wait: JavaScript has no blocking sleep on the main thread
-    }
   }
 
   /**

@@ -463,8 +463,12 @@ impl Sequencer {
 ///
 /// `next` and `fill` block by re-reading the clock until it advances (the
 /// core owns no timer, so waiting is a spin on the injected clock);
-/// `try_next` and `try_fill` never block. A clock that never advances makes
-/// the blocking calls spin forever: use the `try_` calls with such a clock.
+/// `try_next` and `try_fill` never block. Every reading goes through the
+/// policy, so a clock that keeps falling back fails with
+/// [`GenerateError::ClockBackwards`] once it is more than `max_backwards_ms`
+/// behind, under every policy. A clock that never advances makes the blocking
+/// calls spin forever: use the `try_` calls with such a clock. (The
+/// JavaScript facade also bounds a wait by the platform's monotonic clock.)
 ///
 /// # Examples
 /// ```

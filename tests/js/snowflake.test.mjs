@@ -121,6 +121,57 @@ test('the error policy throws, and the generator recovers with the clock', () =>
   assert.ok(g.next() > a);
 });
 
+test("a clock that keeps falling back throws under every policy instead of spinning forever", () => {
+  // The exact reproducer: under 'wait', next() used to spin on this clock forever.
+  let t = 1.7e12;
+  let r = 0;
+  const g = new Snowflake({ machineId: 1, onClockBackwards: 'wait', clock: () => (++r > 2 ? --t : t) });
+  g.next();
+  assert.throws(() => g.next(), (e) => e.constructor === Error && e.message === 'the clock moved backwards by 1001 ms; no ID was issued');
+  assert.ok(r <= 1004, `${r} readings`);
+  for (const policy of ['wait', 'error', 'logical']) {
+    for (const maxBackwardsMs of [0, 1, 1000]) {
+      for (const call of ['next', 'fill']) {
+        // T0 twice (construction, first ID), then 1 ms earlier per reading until the clock is fixed.
+        let falling = true;
+        let reads = 0;
+        const clock = () => (++reads, falling ? T0 - Math.max(0, reads - 2) : T0 + 1);
+        const h = new Snowflake({ machineId: 1, onClockBackwards: policy, maxBackwardsMs, clock });
+        const first = h.next();
+        const run = call === 'next'
+          ? () => { for (let i = 0; i < 4096; i++) h.next(); }
+          : () => h.fill(new BigUint64Array(10_000));
+        assert.throws(run, (e) => e.constructor === Error && /^the clock moved backwards by \d+ ms/.test(e.message), `${policy} ${maxBackwardsMs} ${call}`);
+        // At most one reading per ms of the allowed step back, plus the IDs 'logical' issues meanwhile.
+        assert.ok(reads <= maxBackwardsMs + 4100, `${policy} ${maxBackwardsMs} ${call}: ${reads} readings`);
+        falling = false;
+        assert.ok(h.next() > first);
+        h.free();
+      }
+    }
+  }
+});
+
+test('a wait on a clock that stopped ends with an error after a bounded time', () => {
+  // Behind and stopped, under 'wait': the clock never comes back.
+  let reads = 0;
+  const behind = new Snowflake({ machineId: 1, onClockBackwards: 'wait', maxBackwardsMs: 50, clock: () => (reads++ < 2 ? T0 : T0 - 5) });
+  behind.next();
+  let start = performance.now();
+  assert.throws(() => behind.next(), (e) => e.constructor === Error && e.message === 'the clock did not reach the time an ID needs within 1055 ms of waiting; no ID was issued');
+  let took = performance.now() - start;
+  assert.ok(took >= 1055 && took < 5_000, `${took} ms`);
+  // A used-up sequence on a stopped clock (a fake timer), under the default policy.
+  const stopped = new Snowflake({ machineId: 1, layout: 'instagram', maxBackwardsMs: 0, clock: () => T0 });
+  stopped.fill(new BigUint64Array(1024));
+  start = performance.now();
+  assert.throws(() => stopped.fill(new BigUint64Array(1)), (e) => e.constructor === Error && /^the clock did not reach the time an ID needs within 1001 ms/.test(e.message));
+  took = performance.now() - start;
+  assert.ok(took >= 1001 && took < 5_000, `${took} ms`);
+  assert.equal(stopped.tryNext(), undefined);
+  assert.ok(new Snowflake({ machineId: 2 }).next() > 0n);
+});
+
 test('an exhausted timestamp field is an error', () => {
   const l = layouts.default;
   const g = new Snowflake({ machineId: 1, clock: scriptedClock([l.endMs - 1, l.endMs + 10]) });
