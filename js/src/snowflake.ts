@@ -77,7 +77,7 @@ export interface SnowflakeOptions {
   onClockBackwards?: ClockBackwardsPolicy;
   /** How far back the clock may jump before `'wait'` and `'logical'` give up (default 1000 ms). */
   maxBackwardsMs?: number;
-  /** The clock, Unix ms (default `Date.now`). Inject one to test clock behaviour. */
+  /** The clock: a function returning Unix ms as a number (default `Date.now`). Inject one to test clock behaviour. */
   clock?: () => number;
 }
 
@@ -109,7 +109,7 @@ function withLayout<T>(param: string, layout: unknown, epoch: unknown, f: (r: ra
   const key = cacheKey(param, layout, epoch as number | undefined);
   const cached = rawLayouts.get(key);
   if (cached !== undefined) return f(cached);
-  const r = buildLayout(param, layout, epoch as number | undefined);
+  const r = buildLayout(layout, epoch as number | undefined);
   if (rawLayouts.size < MAX_CACHED_LAYOUTS) {
     rawLayouts.set(key, r);
     return f(r);
@@ -126,30 +126,41 @@ function cacheKey(param: string, layout: unknown, epoch: number | undefined): st
   if (typeof layout !== 'object' || layout === null) {
     throw typeError(param, `a preset name (${PRESETS.join(', ')}) or a layout object`, layout);
   }
-  const l = layout as Partial<SnowflakeLayout>;
-  if (typeof l.name === 'string' && l.name !== 'custom') return `${l.name}@${epoch ?? l.epoch}`;
+  // Checked before the key is built, so a value JSON cannot hold (a bigint)
+  // or a wrong type gets an error naming its field.
+  const l = checkSpec(param, layout as Partial<SnowflakeLayout>);
+  if (isPreset(l)) return `${l.name}@${epoch ?? l.epoch}`;
   return JSON.stringify([l.timestampBits, l.machineBits, l.sequenceBits, epoch ?? l.epoch, l.timeUnit, l.order]);
 }
 
-function buildLayout(param: string, layout: unknown, epoch: number | undefined): raw.RawLayout {
-  if (layout === undefined || typeof layout === 'string') return raw.RawLayout.preset(layout ?? 'default', epoch);
-  const spec = layout as Partial<SnowflakeLayout>;
-  if (typeof spec.name === 'string' && spec.name !== 'custom') {
-    return raw.RawLayout.preset(spec.name, epoch ?? spec.epoch);
+function isPreset(l: Partial<SnowflakeLayout>): boolean {
+  return typeof l.name === 'string' && l.name !== 'custom';
+}
+
+/** Checks the types of a layout object's fields (their ranges are the core's to check). */
+function checkSpec(param: string, l: Partial<SnowflakeLayout>): Partial<SnowflakeLayout> {
+  const custom = !isPreset(l);
+  for (const k of ['timestampBits', 'machineBits', 'sequenceBits', 'epoch', 'timeUnit'] as const) {
+    const required = custom && k !== 'epoch' && k !== 'timeUnit';
+    if ((required || l[k] !== undefined) && typeof l[k] !== 'number') {
+      throw typeError(`${param}.${k}`, k === 'epoch' ? 'a number (Unix ms)' : 'a number', l[k]);
+    }
   }
-  for (const k of ['timestampBits', 'machineBits', 'sequenceBits'] as const) {
-    if (typeof spec[k] !== 'number') throw typeError(`${param}.${k}`, 'a number', spec[k]);
-  }
-  for (const k of ['epoch', 'timeUnit'] as const) {
-    if (spec[k] !== undefined && typeof spec[k] !== 'number') throw typeError(`${param}.${k}`, 'a number', spec[k]);
-  }
-  const order = spec.order ?? 'machine-sequence';
-  if (order !== 'machine-sequence' && order !== 'sequence-machine') {
+  const order = l.order ?? 'machine-sequence';
+  if (custom && order !== 'machine-sequence' && order !== 'sequence-machine') {
     throw rangeError(`${param}.order`, '"machine-sequence" or "sequence-machine"', order);
   }
+  return l;
+}
+
+function buildLayout(layout: unknown, epoch: number | undefined): raw.RawLayout {
+  if (layout === undefined || typeof layout === 'string') return raw.RawLayout.preset(layout ?? 'default', epoch);
+  // cacheKey has checked the fields' types.
+  const spec = layout as Partial<SnowflakeLayout>;
+  if (isPreset(spec)) return raw.RawLayout.preset(spec.name!, epoch ?? spec.epoch);
   return raw.RawLayout.custom(
     spec.timestampBits!, spec.machineBits!, spec.sequenceBits!,
-    epoch ?? spec.epoch, spec.timeUnit, order === 'sequence-machine',
+    epoch ?? spec.epoch, spec.timeUnit, spec.order === 'sequence-machine',
   );
 }
 
@@ -254,7 +265,8 @@ export class Snowflake {
   readonly machineId: number;
 
   /**
-   * @throws {TypeError} if `machineId` is missing or not a number, or an option has the wrong type.
+   * @throws {TypeError} if `machineId` is missing or not a number, an option or layout field has
+   *   the wrong type (a bigint included), or `clock()` returns something other than a number.
    * @throws {RangeError} if `machineId` does not fit the layout, the epoch is in the future or
    *   invalid, the layout's widths do not sum to 63, or `onClockBackwards` is unknown.
    */
@@ -269,12 +281,12 @@ export class Snowflake {
       throw typeError('maxBackwardsMs', 'a number', maxBackwardsMs);
     }
     if (typeof clock !== 'function') throw typeError('clock', 'a function returning Unix ms', clock);
+    this.#clock = clock;
     const name = (typeof layout === 'string' ? layout : (layout as Partial<SnowflakeLayout> | undefined)?.name ?? (layout ? 'custom' : 'default')) as SnowflakeLayout['name'];
     [this.#raw, this.layout] = withLayout('layout', layout, epoch, (r) => [
-      new raw.RawSnowflake(r, machineId, clock(), onClockBackwards, maxBackwardsMs),
+      new raw.RawSnowflake(r, machineId, this.#now(), onClockBackwards, maxBackwardsMs),
       describeLayout(name, r),
     ] as const);
-    this.#clock = clock;
     this.#maxBackwardsMs = maxBackwardsMs ?? DEFAULT_MAX_BACKWARDS_MS;
     this.machineId = machineId;
   }
@@ -286,14 +298,15 @@ export class Snowflake {
    * ```js
    * const id = gen.next(); // 175928847299117063n
    * ```
+   * @throws {TypeError} if the clock returns something other than a number.
    * @throws {Error} if the clock moved backwards beyond what the policy allows (at any
    *   reading, waiting included), did not come back within the wait's bound, or the
    *   layout's timestamp field is exhausted. Nothing is issued; later calls work again
    *   once the clock recovers.
    */
   next(): bigint {
-    const id = this.#raw.next_at(this.#clock());
-    return id !== NO_ID ? id : this.#waitFor(() => this.#raw.next_at(this.#clock()), NO_ID);
+    const id = this.#raw.next_at(this.#now());
+    return id !== NO_ID ? id : this.#waitFor(() => this.#raw.next_at(this.#now()), NO_ID);
   }
 
   /**
@@ -312,7 +325,7 @@ export class Snowflake {
    * @throws {Error} as {@link Snowflake.next}, for failures other than waiting.
    */
   tryNext(): bigint | undefined {
-    const id = this.#raw.next_at(this.#clock());
+    const id = this.#raw.next_at(this.#now());
     if (id !== NO_ID) return id;
     this.#throwIfFailed();
     return undefined;
@@ -329,8 +342,8 @@ export class Snowflake {
     let done = 0;
     while (done < out.length) {
       const want = Math.min(out.length - done, FILL_CHUNK);
-      let n = this.#raw.fill_at(this.#clock(), want);
-      if (n === 0) n = this.#waitFor(() => this.#raw.fill_at(this.#clock(), want), 0);
+      let n = this.#raw.fill_at(this.#now(), want);
+      if (n === 0) n = this.#waitFor(() => this.#raw.fill_at(this.#now(), want), 0);
       memoryMayHaveGrown();
       const ptr = raw.out_buffer_ptr();
       out.set(new BigUint64Array(memoryBytes().buffer, ptr, n), done);
@@ -347,6 +360,13 @@ export class Snowflake {
   /** Same as {@link Snowflake.free}, for `using` declarations. */
   [Symbol.dispose](): void {
     this.free();
+  }
+
+  /** Reads the injected clock; anything but a number is a `TypeError` naming it. */
+  #now(): number {
+    const t = this.#clock();
+    if (typeof t !== 'number') throw typeError('clock()', 'a number (Unix ms)', t);
+    return t;
   }
 
   /**

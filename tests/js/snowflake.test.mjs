@@ -211,6 +211,36 @@ test('bad arguments get TypeError or RangeError naming the parameter, and the mo
   assert.ok(new Snowflake({ machineId: 1 }).next() > 0n);
 });
 
+test('a bigint or other odd value in a layout or from the clock is a TypeError naming it', () => {
+  const spec = { timestampBits: 41, machineBits: 10, sequenceBits: 12 };
+  const show = (v) => (typeof v === 'bigint' ? `${v}n` : typeof v === 'symbol' ? 'a symbol' : v === null ? 'null' : typeof v === 'string' ? JSON.stringify(v) : 'an object \\(Object\\)');
+  for (const v of [41n, Symbol('s'), '41', null, {}]) {
+    for (const k of ['timestampBits', 'machineBits', 'sequenceBits', 'epoch', 'timeUnit']) {
+      const layout = { ...spec, [k]: v };
+      const what = k === 'epoch' ? 'a number \\(Unix ms\\)' : 'a number';
+      const re = new RegExp(`^layout\\.${k} must be ${what}, got ${show(v)}$`);
+      assert.throws(() => new Snowflake({ machineId: 1, layout }), (e) => e.constructor === TypeError && re.test(e.message), `${k}`);
+      assert.throws(() => Snowflake.decode(1n, { layout }), (e) => e.constructor === TypeError && re.test(e.message), `${k}`);
+    }
+    const re = new RegExp(`^layout\\.epoch must be a number \\(Unix ms\\), got ${show(v)}$`);
+    assert.throws(() => Snowflake.decode(1n, { layout: { name: 'twitter', epoch: v } }), (e) => e.constructor === TypeError && re.test(e.message));
+  }
+  // The clock: at construction, and at any later reading.
+  const clockError = (e) => e.constructor === TypeError && e.message === 'clock() must be a number (Unix ms), got 1700000000000n';
+  assert.throws(() => new Snowflake({ machineId: 1, clock: () => BigInt(T0) }), clockError);
+  let big = false;
+  const g = new Snowflake({ machineId: 1, clock: () => (big ? BigInt(T0) : T0) });
+  const a = g.next();
+  big = true;
+  assert.throws(() => g.next(), clockError);
+  assert.throws(() => g.tryNext(), clockError);
+  assert.throws(() => g.fill(new BigUint64Array(2)), clockError);
+  assert.throws(() => new Snowflake({ machineId: 1, clock: () => undefined }), (e) => e.constructor === TypeError && e.message === 'clock() must be a number (Unix ms), got undefined');
+  big = false;
+  assert.ok(g.next() > a);
+  g.free();
+});
+
 test('custom layouts, epochs and dates', () => {
   const layout = { timestampBits: 42, machineBits: 8, sequenceBits: 13, epoch: 1_600_000_000_000, timeUnit: 2 };
   const g = new Snowflake({ machineId: 200, layout });
