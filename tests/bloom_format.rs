@@ -478,3 +478,82 @@ fn base64_with_stray_low_bits_is_rejected() {
     }
     assert_eq!(pads, [1, 2, 1, 2, 1, 2, 1, 2]);
 }
+
+#[test]
+fn decoded_filters_hold_at_most_the_documented_bytes_per_encoded_byte() {
+    use std::mem::size_of;
+    // The smallest filters are the worst case: fixed costs weigh most there.
+    for bits in [1u64, 64, 65, 1000, 1 << 20] {
+        let b = BloomFilter::new(bits, 3).unwrap().to_bytes();
+        let f = BloomFilter::from_bytes(&b).unwrap();
+        let held = size_of::<BloomFilter>() + 8 * f.words().len();
+        assert!(
+            held <= 2 * b.len(),
+            "classic {bits}: {held} > 2 × {}",
+            b.len()
+        );
+        let b = CountingBloomFilter::new(bits, 3).unwrap().to_bytes();
+        let f = CountingBloomFilter::from_bytes(&b).unwrap();
+        let held = size_of::<CountingBloomFilter>() + 8 * f.words().len();
+        assert!(
+            held <= 2 * b.len(),
+            "counting {bits}: {held} > 2 × {}",
+            b.len()
+        );
+        let b = SplitBlockBloomFilter::new(bits.next_multiple_of(256))
+            .unwrap()
+            .to_bytes();
+        let f = SplitBlockBloomFilter::from_bytes(&b).unwrap();
+        let held = size_of::<SplitBlockBloomFilter>() + 4 * f.words().len();
+        assert!(held <= b.len(), "split-block {bits}: {held} > {}", b.len());
+    }
+    // A stage's bookkeeping is at most 64 bytes (checked where it is defined).
+    for (n0, keys) in [(1u64, 0u32), (1, 40), (3, 500), (1000, 5000)] {
+        let mut s = ScalableBloomFilter::with_rate(n0, 0.01).unwrap();
+        for i in 0..keys {
+            s.insert(&i.to_le_bytes()).unwrap();
+        }
+        let b = s.to_bytes();
+        let f = ScalableBloomFilter::from_bytes(&b).unwrap();
+        let stages = f.stage_count();
+        let held = size_of::<ScalableBloomFilter>()
+            + (0..stages)
+                .map(|i| 64 + 8 * f.stage(i).unwrap().words().len())
+                .sum::<usize>();
+        assert!(
+            held <= 2 * b.len(),
+            "scalable {n0}/{keys}: {held} > 2 × {}",
+            b.len()
+        );
+    }
+}
+
+#[test]
+fn a_scalable_stage_added_by_insert_is_bounded_by_the_newest_stage() {
+    // from_bytes documents: the stage an insert adds is about 2.1 times the
+    // newest stage's bytes at the defaults, and at most 1,640 times its
+    // encoded bytes (growth 16, the smallest tightening, a rate near 1 that
+    // still gives every key a bit).
+    for n0 in [1u64, 1000, 50_000] {
+        for (p, s, r) in [(0.01, 2.0, 0.9), (0.6, 16.0, 2e-19), (0.01, 16.0, 1.1e-17)] {
+            let mut f = ScalableBloomFilter::with_options(n0, p, s, r).unwrap();
+            let mut i = 0u64;
+            while f.stage_count() == 1 {
+                f.insert(&i.to_le_bytes()).unwrap();
+                i += 1;
+                assert!(i < 50 * n0 + 1000, "stage 0 never filled");
+            }
+            let enc0 = 32 + 8 * f.stage(0).unwrap().words().len();
+            let new = 8 * f.stage(1).unwrap().words().len();
+            let ratio = new as f64 / enc0 as f64;
+            assert!(ratio <= 1640.0, "n0 {n0}, p {p}, s {s}, r {r}: {ratio}");
+            if (s, r) == (2.0, 0.9) {
+                let bytes0 = 8 * f.stage(0).unwrap().words().len();
+                assert!(
+                    new as f64 <= 2.2 * bytes0 as f64 + 16.0,
+                    "defaults: {new} vs {bytes0}"
+                );
+            }
+        }
+    }
+}

@@ -157,6 +157,11 @@ export class BloomFilter {
   /**
    * Loads bytes written by {@link BloomFilter.toBytes} (in JS or in Rust).
    *
+   * Untrusted bytes are safe: what loads is a filter the constructor could have made
+   * (`size` in 1..=2^32, `hashes` in 1..=64, no bit set past the last), and `toBytes()`
+   * gives back exactly these bytes. It takes at most 2 bytes of wasm memory per byte
+   * loaded (the bit array is the payload) and never grows.
+   *
    * @example
    * ```js
    * const f = BloomFilter.fromBytes(new Uint8Array(await (await fetch('/taken.bin')).arrayBuffer()));
@@ -171,7 +176,9 @@ export class BloomFilter {
   }
 
   /**
-   * Loads the base64 text written by {@link BloomFilter.toBase64}.
+   * Loads the base64 text written by {@link BloomFilter.toBase64}: canonical padded
+   * base64 only (3 bytes per 4 characters), so `toBase64()` gives back exactly this
+   * text; then as {@link BloomFilter.fromBytes}.
    *
    * @example
    * ```js
@@ -420,7 +427,10 @@ export class CountingBloomFilter {
   }
 
   /**
-   * Loads bytes written by {@link CountingBloomFilter.toBytes}.
+   * Loads bytes written by {@link CountingBloomFilter.toBytes}. What loads is a filter the
+   * constructor could have made (`size` in 1..=2^32, `hashes` in 1..=64, no counter set
+   * past the last), `toBytes()` gives back exactly these bytes, and it takes at most 2
+   * bytes of wasm memory per byte loaded and never grows.
    * @example `CountingBloomFilter.fromBytes(bytes);`
    * @throws {TypeError} if `bytes` is not a `Uint8Array`.
    * @throws {Error} if the bytes are not a valid counting filter (the message says why).
@@ -431,7 +441,8 @@ export class CountingBloomFilter {
   }
 
   /**
-   * Loads base64 written by {@link CountingBloomFilter.toBase64}.
+   * Loads base64 written by {@link CountingBloomFilter.toBase64}: canonical padded base64
+   * only (3 bytes per 4 characters), then as {@link CountingBloomFilter.fromBytes}.
    * @example `CountingBloomFilter.fromBase64(text);`
    * @throws {TypeError} if `text` is not a string.
    * @throws {Error} if the text is not base64 of a valid counting filter.
@@ -700,7 +711,15 @@ export class ScalableBloomFilter {
   }
 
   /**
-   * Loads bytes written by {@link ScalableBloomFilter.toBytes}.
+   * Loads bytes written by {@link ScalableBloomFilter.toBytes}. What loads is a filter the
+   * constructor and `add()` could have made: its options pass the constructor's checks,
+   * stage `i` has exactly the capacity (`ceil(initialCapacity · growth^i)`), bits and
+   * hashes they give, every stage but the newest is full, and no stage claims more keys
+   * than it has bits set; `toBytes()` gives back exactly these bytes. It takes at most 2
+   * bytes of wasm memory per byte loaded, and grows only through `add()`/`addMany()`, one
+   * stage when the newest is full: about 2.1 times the newest stage at the default
+   * options, at most 1,640 times its encoded bytes with `growth` 16 and the smallest
+   * `tightening`.
    * @example `ScalableBloomFilter.fromBytes(bytes);`
    * @throws {TypeError} if `bytes` is not a `Uint8Array`.
    * @throws {Error} if the bytes are not a valid scalable filter (the message says why).
@@ -711,7 +730,8 @@ export class ScalableBloomFilter {
   }
 
   /**
-   * Loads base64 written by {@link ScalableBloomFilter.toBase64}.
+   * Loads base64 written by {@link ScalableBloomFilter.toBase64}: canonical padded base64
+   * only (3 bytes per 4 characters), then as {@link ScalableBloomFilter.fromBytes}.
    * @example `ScalableBloomFilter.fromBase64(text);`
    * @throws {TypeError} if `text` is not a string.
    * @throws {Error} if the text is not base64 of a valid scalable filter.
@@ -953,7 +973,10 @@ export class SplitBlockBloomFilter {
   }
 
   /**
-   * Loads bytes written by {@link SplitBlockBloomFilter.toBytes}.
+   * Loads bytes written by {@link SplitBlockBloomFilter.toBytes}. What loads is a filter
+   * the constructor could have made (`size` a positive multiple of 256, at most 2^32),
+   * `toBytes()` gives back exactly these bytes, and it takes at most 1 byte of wasm memory
+   * per byte loaded and never grows.
    * @example `SplitBlockBloomFilter.fromBytes(bytes);`
    * @throws {TypeError} if `bytes` is not a `Uint8Array`.
    * @throws {Error} if the bytes are not a valid split-block filter (the message says why).
@@ -964,7 +987,8 @@ export class SplitBlockBloomFilter {
   }
 
   /**
-   * Loads base64 written by {@link SplitBlockBloomFilter.toBase64}.
+   * Loads base64 written by {@link SplitBlockBloomFilter.toBase64}: canonical padded base64
+   * only (3 bytes per 4 characters), then as {@link SplitBlockBloomFilter.fromBytes}.
    * @example `SplitBlockBloomFilter.fromBase64(text);`
    * @throws {TypeError} if `text` is not a string.
    * @throws {Error} if the text is not base64 of a valid split-block filter.

@@ -393,7 +393,9 @@ export class Snowflake {
   }
 
   /**
-   * Splits an ID into its parts.
+   * Splits an ID into its parts. Every ID up to 2^63-1 (a bigint, or a decimal string of
+   * at most 19 digits) decodes to one small object, and {@link Snowflake.compose} of its
+   * parts gives the ID back.
    *
    * @example
    * ```js

@@ -541,6 +541,12 @@ impl BloomFilter {
 
     /// Decodes the version-1 byte format.
     ///
+    /// What decodes is a filter [`BloomFilter::new`] could have made (bits in
+    /// `1..=`[`MAX_BITS`], hashes in `1..=`[`MAX_HASHES`], no bit set past
+    /// the last), and it re-encodes to exactly `bytes`. It holds at most 2
+    /// bytes of memory per encoded byte (the bit array is the payload) and
+    /// never grows.
+    ///
     /// # Examples
     /// ```
     /// use quorumkit::bloom::{BloomError, BloomFilter};
@@ -584,7 +590,8 @@ impl BloomFilter {
         format::encode_base64(&self.to_bytes())
     }
 
-    /// Decodes [`BloomFilter::to_base64`] output.
+    /// Decodes [`BloomFilter::to_base64`] output: canonical padded base64 (3
+    /// bytes per 4 characters), then as [`BloomFilter::from_bytes`].
     ///
     /// # Examples
     /// ```

@@ -453,6 +453,12 @@ impl CountingBloomFilter {
 
     /// Decodes the version-1 byte format.
     ///
+    /// What decodes is a filter [`CountingBloomFilter::new`] could have made
+    /// (counters in `1..=`[`MAX_BITS`](super::MAX_BITS), hashes in
+    /// `1..=`[`MAX_HASHES`](super::MAX_HASHES), no counter set past the last),
+    /// and it re-encodes to exactly `bytes`. It holds at most 2 bytes of
+    /// memory per encoded byte (the counters are the payload) and never grows.
+    ///
     /// # Examples
     /// ```
     /// use quorumkit::bloom::CountingBloomFilter;
@@ -499,7 +505,9 @@ impl CountingBloomFilter {
         format::encode_base64(&self.to_bytes())
     }
 
-    /// Decodes [`CountingBloomFilter::to_base64`] output.
+    /// Decodes [`CountingBloomFilter::to_base64`] output: canonical padded
+    /// base64 (3 bytes per 4 characters), then as
+    /// [`CountingBloomFilter::from_bytes`].
     ///
     /// # Examples
     /// ```

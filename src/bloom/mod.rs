@@ -113,9 +113,16 @@
 //!
 //! Decoding checks, in order: length of the header, magic, version, kind,
 //! hash id, reserved bytes, parameters, exact total length, checksum, and
-//! padding bits. It returns a [`BloomError`] for any failure, never panics, and
-//! allocates nothing beyond what the input's own length justifies. The
-//! `*_base64` helpers wrap the same bytes in standard, padded base64 for JSON.
+//! padding bits. It returns a [`BloomError`] for any failure and never panics.
+//! What decodes is a filter the constructors (and, for the scalable filter,
+//! `insert`) could have made, and it re-encodes to exactly the bytes it came
+//! from. A decoded filter holds at most 2 bytes of memory per encoded byte
+//! (its bit array is the payload); only a scalable filter grows later, one
+//! stage per `insert` that finds the newest full, sized as its constructor's
+//! would be (see [`ScalableBloomFilter::from_bytes`]). The `*_base64` helpers
+//! wrap the same bytes in standard, padded, canonical base64 for JSON (3
+//! bytes per 4 characters; set bits in the unused low bits of the last
+//! character are refused).
 //!
 //! # Costs
 //!

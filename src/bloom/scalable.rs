@@ -610,7 +610,9 @@ impl ScalableBloomFilter {
         format::encode_base64(&self.to_bytes())
     }
 
-    /// Decodes [`ScalableBloomFilter::to_base64`] output.
+    /// Decodes [`ScalableBloomFilter::to_base64`] output: canonical padded
+    /// base64 (3 bytes per 4 characters), then as
+    /// [`ScalableBloomFilter::from_bytes`].
     ///
     /// # Examples
     /// ```

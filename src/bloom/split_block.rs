@@ -529,6 +529,11 @@ impl SplitBlockBloomFilter {
 
     /// Decodes the version-1 byte format.
     ///
+    /// What decodes is a filter [`SplitBlockBloomFilter::new`] could have made
+    /// (bits a positive multiple of 256, at most [`MAX_BITS`], 8 hashes), and
+    /// it re-encodes to exactly `bytes`. It holds at most 1 byte of memory per
+    /// encoded byte (the Parquet bitset is the payload) and never grows.
+    ///
     /// # Examples
     /// ```
     /// use quorumkit::bloom::SplitBlockBloomFilter;
@@ -569,7 +574,9 @@ impl SplitBlockBloomFilter {
         format::encode_base64(&self.to_bytes())
     }
 
-    /// Decodes [`SplitBlockBloomFilter::to_base64`] output.
+    /// Decodes [`SplitBlockBloomFilter::to_base64`] output: canonical padded
+    /// base64 (3 bytes per 4 characters), then as
+    /// [`SplitBlockBloomFilter::from_bytes`].
     ///
     /// # Examples
     /// ```

@@ -670,7 +670,9 @@ impl Layout {
     /// Splits an ID into its parts; the timestamp is Unix ms.
     ///
     /// `timestamp = epoch + (id >> (machineBits + sequenceBits)) × timeUnit`;
-    /// machine and sequence are the masked fields at their positions.
+    /// machine and sequence are the masked fields at their positions. Every
+    /// `id` up to [`MAX_ID`] decodes, nothing is allocated, and
+    /// [`Layout::compose`] of the parts gives `id` back.
     ///
     /// # Examples
     /// ```
