@@ -483,3 +483,107 @@ test('fromBase64 accepts only canonical base64, so toBase64() gives back the tex
   }
   assert.deepEqual(pads, [1, 2, 1, 2, 1, 2, 1, 2]);
 });
+
+const f64 = new Float64Array(1);
+const u64 = new BigUint64Array(f64.buffer);
+/** The next representable double above / below `x` (x > 0). */
+const nextUp = (x) => ((f64[0] = x), (u64[0] += 1n), f64[0]);
+const nextDown = (x) => ((f64[0] = x), (u64[0] -= 1n), f64[0]);
+
+/** Bytes of kind `kind` announcing `m` and `k` with no payload behind them (valid CRC). */
+function headerOnly(kind, hash, m, k) {
+  const b = new Uint8Array(28);
+  b.set([0x51, 0x4b, 0x42, 0x46, 1, kind, hash, 0]);
+  putU64(b, 8, BigInt(m));
+  new DataView(b.buffer).setUint32(16, k, true);
+  return fixCrc(b);
+}
+
+test('range ends of sizes and probes: max - 1 and max load, max + 1 is refused', () => {
+  // A valid size with no payload is "truncated"; an invalid one names the parameter.
+  const MAX = 2 ** 32;
+  for (const [C, kind, hash, name] of [[BloomFilter, 1, 1, 'bits'], [CountingBloomFilter, 2, 1, 'bits'], [SplitBlockBloomFilter, 4, 2, 'bits']]) {
+    const step = C === SplitBlockBloomFilter ? 256 : 1;
+    const k = C === SplitBlockBloomFilter ? 8 : 3;
+    const allowed = C === SplitBlockBloomFilter ? 'a positive multiple of 256, at most 4294967296' : 'an integer in 1\\.\\.=4294967296';
+    for (const [m, ok] of [[0, false], [step, true], [2 * step, true], [MAX - step, true], [MAX, true], [MAX + step, false]]) {
+      const re = ok ? /truncated/ : new RegExp(`^bloom filter bytes are corrupted: invalid parameter: ${name} must be ${allowed}, got ${m}$`);
+      throwsExactly(() => C.fromBytes(headerOnly(kind, hash, m, k)), Error, re);
+    }
+    if (C !== SplitBlockBloomFilter) {
+      for (const [h, ok] of [[0, false], [1, true], [2, true], [63, true], [64, true], [65, false]]) {
+        const re = ok ? /truncated/ : new RegExp(`invalid parameter: hashes must be an integer in 1\\.\\.=64, got ${h}$`);
+        throwsExactly(() => C.fromBytes(headerOnly(kind, hash, 64, h)), Error, re);
+      }
+    }
+  }
+  // The constructors at the same ends. The largest classic filter takes 512 MiB of wasm
+  // memory (once: the second reuses the first's).
+  for (const bits of [MAX - 1, MAX]) {
+    const f = new BloomFilter(bits, 64);
+    assert.equal(f.size, bits);
+    assert.equal(f.byteLength, MAX / 8);
+    f.free();
+  }
+  throwsExactly(() => new BloomFilter(MAX + 1, 1), RangeError, /^bits must be an integer in 1\.\.=4294967296, got 4294967297$/);
+  throwsExactly(() => new BloomFilter(1, 65), RangeError, /^hashes must be an integer in 1\.\.=64, got 65$/);
+  assert.equal(new BloomFilter(1, 64).hashes, 64);
+  throwsExactly(() => new CountingBloomFilter(MAX + 1, 1), RangeError, /^counters must be an integer in 1\.\.=4294967296/);
+  throwsExactly(() => new SplitBlockBloomFilter(MAX + 256), RangeError, /^bits must be an integer in 1\.\.=4294967296, got 4294967552$/);
+  assert.equal(new SplitBlockBloomFilter(256).size, 256);
+  stillWorks();
+});
+
+test('range ends of expectedItems, fpRate, growth and tightening', () => {
+  // expectedItems: 1..=2^53-1 (a rate close to 1 sizes that many keys in few bits).
+  for (const [n, ok] of [[0, false], [1, true], [2, true], [2 ** 53 - 2, true], [2 ** 53 - 1, true], [2 ** 53, false]]) {
+    const make = () => BloomFilter.withRate(n, 0.999999999);
+    if (ok) assert.equal(make().hashes, 1);
+    else throwsExactly(make, RangeError, new RegExp(`^expectedItems must be an integer in 1\\.\\.=9007199254740991, got ${n}$`));
+  }
+  // fpRate: [1e-19, 1).
+  for (const [p, ok] of [[nextDown(1e-19), false], [1e-19, true], [nextUp(1e-19), true], [nextDown(1), true], [1, false], [nextUp(1), false]]) {
+    for (const C of [BloomFilter, CountingBloomFilter, SplitBlockBloomFilter]) {
+      if (ok) C.withRate(1, p).free();
+      else throwsExactly(() => C.withRate(1, p), RangeError, /^fpRate must be a number in \[1e-19, 1\), got /);
+    }
+  }
+  // growth: [1, 16]; tightening: (0, 1).
+  for (const [growth, ok] of [[nextDown(1), false], [1, true], [nextUp(1), true], [nextDown(16), true], [16, true], [nextUp(16), false]]) {
+    const make = () => new ScalableBloomFilter(10, 0.01, { growth });
+    if (ok) assert.equal(make().growth, growth);
+    else throwsExactly(make, RangeError, new RegExp(`^growth must be a number in \\[1, 16\\], got ${growth}$`));
+  }
+  for (const [tightening, ok] of [[0, false], [Number.MIN_VALUE, true], [nextDown(1), true], [1, false], [nextUp(1), false]]) {
+    const make = () => new ScalableBloomFilter(10, 0.01, { tightening });
+    if (ok) assert.equal(make().tightening, tightening);
+    else throwsExactly(make, RangeError, /^tightening must be a number in \(0, 1\), got /);
+  }
+  // A scalable filter's fpRate must leave its first stage at least 1e-19 at tightening 0.9.
+  throwsExactly(() => new ScalableBloomFilter(1, 1e-18), RangeError, /^fpRate must be at least 1e-19 \/ \(1 - tightening\)/);
+  assert.equal(new ScalableBloomFilter(1, 1.0000000000000002e-18).stages, 1);
+  stillWorks();
+});
+
+test('range ends of the stage count: 63 and 64 stages load, a 65th is refused', () => {
+  const f = new ScalableBloomFilter(1, 0.5, { growth: 1, tightening: 0.9 });
+  const snapshots = [];
+  let i = 0;
+  assert.throws(() => {
+    for (;;) {
+      f.add(`k${i++}`);
+      const s = f.stage(f.stages - 1);
+      if (s.count === s.capacity && f.stages + 1 >= 64 + snapshots.length) snapshots.push(f.toBytes());
+    }
+  }, (e) => e.constructor === Error && /^scalable bloom filter cannot grow past 64 stages/.test(e.message));
+  assert.deepEqual(snapshots.map((b) => {
+    const g = ScalableBloomFilter.fromBytes(b);
+    assert.deepEqual(g.toBytes(), b);
+    return g.stages;
+  }), [63, 64]);
+  const b = snapshots[1];
+  new DataView(b.buffer, b.byteOffset).setUint32(40, 65, true);
+  throwsExactly(() => ScalableBloomFilter.fromBytes(fixCrc(b)), Error, /^bloom filter bytes are corrupted: stage count 65 is not in 1\.\.=64$/);
+  f.free();
+  stillWorks();
+});

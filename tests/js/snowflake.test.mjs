@@ -289,3 +289,83 @@ test('free() releases the generator; using it afterwards throws, other objects k
   assert.ok(h.next() > 0n);
   h[Symbol.dispose]();
 });
+
+test('range ends: machine IDs, sequences, timestamps, IDs: max - 1 and max work, max + 1 is a RangeError', () => {
+  const rangeError = (fn, re) => assert.throws(fn, (e) => e.constructor === RangeError && re.test(e.message), String(fn));
+  for (const name of Object.keys(layouts)) {
+    const l = layouts[name];
+    const mm = l.maxMachineId;
+    const ms = 2 ** l.sequenceBits - 1;
+    for (const m of [mm - 1, mm]) assert.equal(new Snowflake({ machineId: m, layout: name }).machineId, m);
+    rangeError(() => new Snowflake({ machineId: mm + 1, layout: name }), new RegExp(`^machineId must be an integer in 0\\.\\.=${mm}, got ${mm + 1}$`));
+    const at = l.epoch + 1_000_000;
+    for (const q of [ms - 1, ms]) {
+      const id = Snowflake.compose({ timestamp: at, machineId: 0, sequence: q }, { layout: name });
+      assert.equal(Snowflake.decode(id, { layout: name }).sequence, q);
+    }
+    rangeError(() => Snowflake.compose({ timestamp: at, machineId: 0, sequence: ms + 1 }, { layout: name }), /^sequence must be an integer in 0\.\.=/);
+    // Timestamps: epoch ..= endMs.
+    for (const ts of [l.epoch, l.endMs - 1, l.endMs]) {
+      const id = Snowflake.compose({ timestamp: ts, machineId: mm, sequence: ms }, { layout: name });
+      assert.ok(Snowflake.decode(id, { layout: name }).timestamp <= ts);
+    }
+    rangeError(() => Snowflake.compose({ timestamp: l.endMs + 1 }, { layout: name }), /^timestamp must be/);
+    rangeError(() => Snowflake.compose({ timestamp: l.epoch - 1 }, { layout: name }), /^timestamp must be/);
+  }
+  // A generator's clock: the epoch up to the layout's end, and Unix ms up to 2^53 - 1.
+  const l = layouts.default;
+  for (const t of [l.epoch, l.epoch + 1, l.endMs - 1, l.endMs]) {
+    const g = new Snowflake({ machineId: 1, clock: () => t });
+    assert.equal(Snowflake.decode(g.next()).timestamp, t);
+    g.free();
+  }
+  rangeError(() => new Snowflake({ machineId: 1, clock: () => l.epoch - 1 }), /^epoch must be at most the current time/);
+  rangeError(() => new Snowflake({ machineId: 1, clock: () => l.endMs + 1 }), /^epoch/);
+  rangeError(() => new Snowflake({ machineId: 1, clock: () => 2 ** 53 }), /^clock\(\) must be an integer in 0\.\.=9007199254740991, got 9007199254740992$/);
+  const last = new Snowflake({ machineId: 1, clock: () => l.endMs });
+  last.fill(new BigUint64Array(4096));
+  assert.throws(() => last.next(), (e) => e.constructor === Error && /timestamp field is exhausted/.test(e.message));
+  // IDs: 0 ..= 2^63 - 1.
+  const MAX_ID = (1n << 63n) - 1n;
+  for (const id of [MAX_ID - 1n, MAX_ID]) {
+    assert.equal(Snowflake.decode(id).id, id);
+    assert.equal(Snowflake.decode(String(id)).id, id);
+  }
+  rangeError(() => Snowflake.decode(MAX_ID + 1n), /^id must be an ID in 0\.\.=2\^63-1/);
+  rangeError(() => Snowflake.decode(String(MAX_ID + 1n)), /^id must be a decimal string/);
+  // maxBackwardsMs: 0 ..= 86400000.
+  for (const maxBackwardsMs of [0, 1, 86_399_999, 86_400_000]) new Snowflake({ machineId: 1, maxBackwardsMs }).free();
+  rangeError(() => new Snowflake({ machineId: 1, maxBackwardsMs: 86_400_001 }), /^maxBackwardsMs must be an integer in 0\.\.=86400000, got 86400001$/);
+  rangeError(() => new Snowflake({ machineId: 1, maxBackwardsMs: -1 }), /^maxBackwardsMs must be/);
+});
+
+test('range ends of layout fields: widths, time unit and epoch', () => {
+  const rangeError = (fn, re) => assert.throws(fn, (e) => e.constructor === RangeError && re.test(e.message), String(fn));
+  const decodeWith = (layout) => Snowflake.decode(0n, { layout });
+  // In ms, the timestamp field spans a year (2^35 ms) to 2^53 ms.
+  for (const [t, ok] of [[34, false], [35, true], [36, true], [52, true], [53, true], [54, false]]) {
+    const layout = { timestampBits: t, machineBits: 1, sequenceBits: 62 - t, epoch: 0 };
+    if (ok) assert.equal(decodeWith(layout).timestamp, 0);
+    else rangeError(() => decodeWith(layout), /^timestampBits must be/);
+  }
+  // Machine and sequence fields hold exact numbers: 1..=53 bits (53 needs day-long ticks).
+  const day = 86_400_000;
+  for (const [m, s, ok, field] of [[1, 53, true], [2, 52, true], [1, 54, false, 'sequenceBits'], [53, 1, true], [52, 2, true], [54, 1, false, 'machineBits'], [0, 54, false, 'machineBits']]) {
+    const layout = { timestampBits: 63 - m - s, machineBits: m, sequenceBits: s, timeUnit: day, epoch: 0 };
+    if (ok) assert.equal(decodeWith(layout).machineId, 0);
+    else rangeError(() => decodeWith(layout), new RegExp(`^${field} must be an integer in 1\\.\\.=53`));
+  }
+  rangeError(() => decodeWith({ timestampBits: 41, machineBits: 10, sequenceBits: 13 }), /^layout must be bit widths with timestampBits \+ machineBits \+ sequenceBits = 63, got 64$/);
+  rangeError(() => decodeWith({ timestampBits: 41, machineBits: 10, sequenceBits: 11 }), /^layout must be .*, got 62$/);
+  // timeUnit: 1..=86400000 ms (41 bits for the low end, 20 bits of days for the high end).
+  for (const [t, unit, ok] of [[41, 0, false], [41, 1, true], [41, 2, true], [20, day - 1, true], [20, day, true], [20, day + 1, false]]) {
+    const layout = { timestampBits: t, machineBits: 21, sequenceBits: 42 - t, timeUnit: unit };
+    if (ok) assert.equal(decodeWith(layout).sequence, 0);
+    else rangeError(() => decodeWith(layout), /^timeUnit must be an integer in 1\.\.=86400000/);
+  }
+  // epoch: the default layout's field must end by 2^53 - 1 ms.
+  const last = 2 ** 53 - 2 ** 41;
+  for (const epoch of [last - 1, last]) assert.equal(Snowflake.decode(0n, { epoch }).timestamp, epoch);
+  rangeError(() => Snowflake.decode(0n, { epoch: last + 1 }), new RegExp(`^epoch must be at most ${last} `));
+  rangeError(() => Snowflake.decode(0n, { epoch: -1 }), /^epoch must be an integer in 0\.\.=9007199254740991, got -1$/);
+});
