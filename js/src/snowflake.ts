@@ -215,8 +215,9 @@ function toId(param: string, id: unknown): bigint {
     return id;
   }
   if (typeof id === 'string') {
-    if (!/^[0-9]{1,19}$/.test(id) || BigInt(id) > MAX_ID) {
-      throw rangeError(param, 'a decimal string of an ID in 0..=2^63-1', id);
+    // Canonical text only (no leading zero), so what parses prints back the same.
+    if (!/^(?:0|[1-9][0-9]{0,18})$/.test(id) || BigInt(id) > MAX_ID) {
+      throw rangeError(param, 'a decimal string of an ID in 0..=2^63-1, without leading zeros', id);
     }
     return BigInt(id);
   }

@@ -30,6 +30,16 @@ test('Discord vector decodes exactly and composes back', () => {
   assert.equal(Snowflake.compose({ timestamp: d.date, machineId: d.machineId, sequence: 7 }, { layout: layouts.discord }), 175928847299117063n);
 });
 
+test('an ID parses only from the text it prints as: no leading zeros', () => {
+  for (const text of ['07', '00', '0175928847299117063']) {
+    assert.throws(() => Snowflake.decode(text, { layout: 'discord' }), (e) => e instanceof RangeError && /without leading zeros/.test(e.message), text);
+  }
+  for (const text of ['0', '7', '175928847299117063', '9223372036854775807']) {
+    const d = Snowflake.decode(text, { layout: 'discord' });
+    assert.equal(String(Snowflake.compose({ timestamp: d.timestamp, machineId: d.machineId, sequence: d.sequence }, { layout: 'discord' })), text);
+  }
+});
+
 test('Twitter IDs decode to their creation time', () => {
   // The Tweet object example of Twitter's developer docs:
   // "id": 1050118621198921728, "created_at": "Wed Oct 10 20:19:24 +0000 2018".
