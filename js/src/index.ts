@@ -88,11 +88,14 @@ export {
   type RaftLogEntryInput,
   type RaftNodeOptions,
   type RaftOutMessage,
+  type RaftProgress,
   type RaftReadState,
   type RaftReady,
   type RaftSnapshot,
   type RaftSnapshotInput,
   type RaftStorage,
+  type RaftWireMessage,
+  type RaftWireMessageInput,
 } from './raftNode.js';
 export {
   ClientSessions,

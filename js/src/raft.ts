@@ -17,6 +17,7 @@ import * as raw from './raw/quorumkit.js';
 import { writeKey } from './internal/keys.js';
 import { memoryBytes, memoryF64 } from './internal/wasm.js';
 import { options, rangeError, typeError } from './internal/errors.js';
+import { MESSAGE_KINDS } from './raftNode.js';
 
 /** A node's role. */
 export type RaftRole = 'follower' | 'candidate' | 'leader' | 'precandidate';
@@ -282,20 +283,6 @@ export type RaftLinearizability =
 const CHANGES = ['add-learner', 'promote', 'remove'] as const;
 const OPS = ['get', 'put', 'cas'] as const;
 const ROLES: readonly RaftRole[] = ['follower', 'candidate', 'leader', 'precandidate'];
-const KINDS: readonly RaftMessageKind[] = [
-  'Vote',
-  'VoteResp',
-  'Append',
-  'AppendResp',
-  'Heartbeat',
-  'HeartbeatResp',
-  'PreVote',
-  'PreVoteResp',
-  'TimeoutNow',
-  'Snapshot',
-  'ReadIndex',
-  'ReadIndexResp',
-];
 const REASONS: readonly RaftDropReason[] = ['lost', 'partition', 'crashed'];
 const SIMPLE: readonly ('timeout' | 'crash' | 'restart')[] = ['timeout', 'crash', 'restart'];
 // The record layout of src/wasm/raft.rs.
@@ -373,7 +360,7 @@ function nodeId(param: string, v: unknown): number {
 function message(n: Float64Array, at: number): RaftMessage {
   return {
     id: n[at],
-    kind: KINDS[n[at + 1]],
+    kind: MESSAGE_KINDS[n[at + 1]],
     from: n[at + 2],
     to: n[at + 3],
     term: n[at + 4],
@@ -952,7 +939,7 @@ export class RaftCluster {
       const at = flightsAt + k * FLIGHT_FIELDS;
       messages[k] = {
         id: n[at],
-        kind: KINDS[n[at + 1]],
+        kind: MESSAGE_KINDS[n[at + 1]],
         from: n[at + 2],
         to: n[at + 3],
         term: n[at + 4],

@@ -24,7 +24,7 @@ import * as raw from './raw/quorumkit.js';
 import { writeKey, writeKeys } from './internal/keys.js';
 import { memoryBytes, memoryF64 } from './internal/wasm.js';
 import { rangeError, typeError } from './internal/errors.js';
-import type { RaftRole } from './raft.js';
+import type { RaftMessageKind, RaftRole } from './raft.js';
 
 /**
  * The kind of a log entry: an application command, or a membership change the node applies itself.
@@ -262,6 +262,73 @@ export interface RaftConfChange {
   readonly node: number;
 }
 
+/**
+ * A message as {@link RaftNode.decodeMessage} reads it from the wire, and as
+ * {@link RaftNode.encodeMessage} writes it: for transports that log, route or test messages.
+ * Fields a kind does not use are 0 (or false, or empty).
+ * @example
+ * ```js
+ * const m = RaftNode.decodeMessage(bytes);
+ * console.log(`${m.kind} ${m.from}→${m.to} term ${m.term}, ${m.entries.length} entries`);
+ * ```
+ */
+export interface RaftWireMessage {
+  readonly kind: RaftMessageKind;
+  readonly from: number;
+  readonly to: number;
+  readonly term: number;
+  /** The term of the entry at `index` (Append), or of the sender's last entry (votes). */
+  readonly logTerm: number;
+  /** The entry the message's entries follow (Append), the sender's last index (votes), an answer's index. */
+  readonly index: number;
+  readonly commit: number;
+  readonly reject: boolean;
+  readonly rejectHint: number;
+  /** A read's context, or a read-index round. */
+  readonly context: number;
+  readonly entries: readonly RaftLogEntry[];
+  readonly snapshot?: RaftSnapshot;
+}
+
+/** A message to encode: {@link RaftWireMessage}, with every field but `kind`, `from`, `to` and `term` optional. */
+export interface RaftWireMessageInput {
+  kind: RaftMessageKind;
+  from: number;
+  to: number;
+  term: number;
+  logTerm?: number;
+  index?: number;
+  commit?: number;
+  reject?: boolean;
+  rejectHint?: number;
+  context?: number;
+  entries?: readonly RaftLogEntryInput[];
+  snapshot?: RaftSnapshotInput;
+}
+
+/**
+ * What a leader knows of one member's log ({@link RaftNode.progress}): the Raft paper's
+ * `matchIndex` and `nextIndex`, and how it is sending: `'probe'` (match point unknown, one
+ * Append at a time), `'replicate'` (in sync, streaming) or `'snapshot'` (a snapshot is on its way).
+ * @example
+ * ```js
+ * leader.progress(); // [{ node: 1, match: 9, next: 10, state: 'replicate', voter: true }, …]
+ * ```
+ */
+export interface RaftProgress {
+  readonly node: number;
+  readonly match: number;
+  readonly next: number;
+  readonly state: 'probe' | 'replicate' | 'snapshot';
+  readonly voter: boolean;
+}
+
+/** Message kinds by wire code (`MsgKind::code` in the core). */
+export const MESSAGE_KINDS: readonly RaftMessageKind[] = [
+  'Vote', 'VoteResp', 'Append', 'AppendResp', 'Heartbeat', 'HeartbeatResp',
+  'PreVote', 'PreVoteResp', 'TimeoutNow', 'Snapshot', 'ReadIndex', 'ReadIndexResp',
+];
+const PROGRESS_STATES = ['probe', 'replicate', 'snapshot'] as const;
 const ROLES: readonly RaftRole[] = ['follower', 'candidate', 'leader', 'precandidate'];
 const CHANGE_TYPES = ['addLearner', 'addVoter', 'remove'] as const;
 const MAX_U64 = (1n << 64n) - 1n;
@@ -271,6 +338,8 @@ const READY_HEADER = 11;
 const MESSAGE_FIELDS = 2;
 const ENTRY_FIELDS = 4;
 const SNAPSHOT_HEADER = 5;
+const MESSAGE_HEADER = 10;
+const PROGRESS_FIELDS = 5;
 
 const decoder = new TextDecoder();
 const NO_IDS = new Uint32Array(0);
@@ -820,6 +889,66 @@ export class RaftNode {
   }
 
   /**
+   * The log entries with indexes in `lo..hi` (`hi` exclusive), from memory: what the node
+   * holds after its latest snapshot, persisted or not.
+   * @throws {TypeError} if `lo` or `hi` is not a number. @throws {RangeError} unless
+   *   `snapshotIndex + 1 <= lo <= hi <= lastIndex + 1`.
+   * @example
+   * ```js
+   * node.entries(1, node.lastIndex + 1); // the whole log (without compaction)
+   * ```
+   */
+  entries(lo: number, hi: number): RaftLogEntry[] {
+    const count = this.#raw.entries(num('lo', lo), num('hi', hi));
+    const out: RaftLogEntry[] = [];
+    readEntries(memoryF64(), this.#raw.nums_ptr() / 8, count, this.#raw.bytes_ptr(), 0, out);
+    return out;
+  }
+
+  /**
+   * The leader's view of every member (voters, then learners, itself included): empty unless
+   * this node leads.
+   * @example
+   * ```js
+   * const lagging = leader.progress().filter((p) => p.match < leader.commit);
+   * ```
+   */
+  progress(): RaftProgress[] {
+    const n = this.#raw.progress();
+    const out: RaftProgress[] = [];
+    for (let at = 0; at < n.length; at += PROGRESS_FIELDS) {
+      const state = PROGRESS_STATES[n[at + 3]];
+      if (state === undefined) throw new Error(`unknown progress state code ${n[at + 3]}`);
+      out.push({ node: n[at], match: n[at + 1], next: n[at + 2], state, voter: n[at + 4] === 1 });
+    }
+    return out;
+  }
+
+  /**
+   * Ticks since the election timer was last reset (by a leader's message, a granted vote, or a
+   * new term of this node's own); a follower campaigns once it reaches {@link electionTimeout}.
+   * @example
+   * ```js
+   * const progress = node.electionElapsed / node.electionTimeout; // 0..1, for a timer bar
+   * ```
+   */
+  get electionElapsed(): number {
+    return this.#raw.election_elapsed;
+  }
+
+  /**
+   * The current randomized election timeout, in ticks: drawn from
+   * `[electionTick, 2 × electionTick)` at each reset.
+   * @example
+   * ```js
+   * node.electionTimeout; // 10..19 with the default electionTick
+   * ```
+   */
+  get electionTimeout(): number {
+    return this.#raw.election_timeout;
+  }
+
+  /**
    * Frees the node's wasm memory. The object must not be used afterwards.
    * @example
    * ```js
@@ -845,6 +974,72 @@ export class RaftNode {
    */
   static encodeHardState(hardState: RaftHardState): Uint8Array {
     return raw.raft_encode_hard_state(...hardStateArgs('hardState', hardState));
+  }
+
+  /**
+   * Encodes a message in the wire format {@link step} reads: for tests, proxies and tools
+   * that make or rewrite messages. Only a message a correct peer could send encodes (the
+   * rules {@link step} applies).
+   * @throws {TypeError} for a field of the wrong type. @throws {RangeError} for an unknown
+   *   kind, a field out of range, entries that do not follow `index` one by one, both entries
+   *   and a snapshot, or a snapshot configuration a cluster cannot have.
+   * @example
+   * ```js
+   * const bytes = RaftNode.encodeMessage({ kind: 'Heartbeat', from: 1, to: 2, term: 3, commit: 5 });
+   * node2.step(bytes);
+   * ```
+   */
+  static encodeMessage(message: RaftWireMessageInput): Uint8Array {
+    if (!isObject(message)) throw typeError('message', 'an object { kind, from, to, term, … }', message);
+    const m = message;
+    const kind = MESSAGE_KINDS.indexOf(m.kind as RaftMessageKind);
+    if (kind < 0) throw rangeError('message.kind', `one of ${MESSAGE_KINDS.join(', ')}`, m.kind);
+    const opt = (k: string) => optNum(`message.${k}`, m[k]) ?? 0;
+    const header = new Float64Array([
+      kind, num('message.from', m.from), num('message.to', m.to), num('message.term', m.term),
+      opt('logTerm'), opt('index'), opt('commit'), optBool('message.reject', m.reject) ? 1 : 0,
+      opt('rejectHint'), opt('context'),
+    ]);
+    const entries = m.entries ?? [];
+    if (m.snapshot !== undefined) {
+      if (!Array.isArray(entries) || entries.length > 0) {
+        throw rangeError('message', 'either entries or a snapshot, not both', 'both');
+      }
+      const [index, term, voters, learners, len] = snapshotArgs('message.snapshot', m.snapshot);
+      return raw.raft_encode_message(header, 0, new Float64Array(0), new Float64Array(0), new Uint8Array(0),
+        index, term, voters, learners, len);
+    }
+    return raw.raft_encode_message(header, ...entryArgs('message.entries', entries), undefined, 0, NO_IDS, NO_IDS, 0);
+  }
+
+  /**
+   * Decodes a message from the wire (what {@link ready} hands out in `messages[i].bytes`), to
+   * log, route or inspect it; {@link step} decodes on its own. Only a message a correct peer
+   * could send decodes, and it encodes back to the same bytes ({@link encodeMessage}).
+   * @throws {TypeError} if `bytes` is not a `Uint8Array`. @throws {Error} if the bytes are not
+   *   an encoded message. @throws {RangeError} (`message.…`) if it breaks the rules of {@link step}.
+   * @example
+   * ```js
+   * for (const { to, bytes } of rd.messages) console.log(to, RaftNode.decodeMessage(bytes).kind);
+   * ```
+   */
+  static decodeMessage(bytes: Uint8Array): RaftWireMessage {
+    const s = store();
+    s.decode_message(writeKey(bytes, 'bytes'));
+    const n = memoryF64();
+    const base = s.nums_ptr() / 8;
+    const bp = s.bytes_ptr();
+    const kind = MESSAGE_KINDS[n[base]];
+    if (kind === undefined) throw new Error(`unknown message kind code ${n[base]}`);
+    const entries: RaftLogEntry[] = [];
+    const [at, start] = readEntries(n, base + MESSAGE_HEADER + 2, n[base + MESSAGE_HEADER], bp, 0, entries);
+    const m: { -readonly [K in keyof RaftWireMessage]: RaftWireMessage[K] } = {
+      kind, from: n[base + 1], to: n[base + 2], term: n[base + 3], logTerm: n[base + 4],
+      index: n[base + 5], commit: n[base + 6], reject: n[base + 7] === 1, rejectHint: n[base + 8],
+      context: n[base + 9], entries,
+    };
+    if (n[base + MESSAGE_HEADER + 1] === 1) m.snapshot = readSnapshot(n, at, bp, start);
+    return m;
   }
 
   /**

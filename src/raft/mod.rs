@@ -177,6 +177,7 @@ mod storage;
 mod types;
 
 pub use node::{Config, RaftError, RawNode, Ready, MAX_PEERS};
+pub use progress::{PeerProgress, ProgressState};
 pub use storage::{MemStorage, Storage, StorageError};
 pub use types::{
     ConfChange, ConfChangeKind, ConfState, Entry, EntryKind, HardState, Message, MsgKind, NodeId,

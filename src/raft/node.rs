@@ -9,8 +9,9 @@ use rand_core::Rng;
 use rand_pcg::Pcg32;
 
 use super::log::RaftLog;
-use super::progress::{Progress, ProgressState};
+use super::progress::{PeerProgress, Progress, ProgressState};
 use super::storage::{Storage, StorageError};
+use super::types::at_most;
 use super::types::{
     ConfChange, ConfChangeKind, ConfState, Entry, EntryKind, HardState, Message, MsgKind, NodeId,
     ReadState, Role, Snapshot, SoftState, CAMPAIGN_TRANSFER, MAX_INDEX, MAX_TERM, NONE,
@@ -1188,7 +1189,7 @@ impl RawNode {
         if m.from == self.id || m.from == NONE {
             return Err(RaftError::UnknownPeer { from: m.from });
         }
-        check_message(&m)?;
+        m.check()?;
         if m.kind == MsgKind::Append
             && m.term >= self.term
             && self.log.match_term(m.index, m.log_term)
@@ -1664,23 +1665,53 @@ impl RawNode {
         self.randomized_timeout
     }
 
-    /// The leader's view of `peer`: `(match, next)` indices, if this node
-    /// leads and `peer` is a voter.
+    /// The leader's view of member `peer` (itself included), if this node
+    /// leads and `peer` is a member.
     ///
     /// # Examples
     /// ```
     /// # use quorumkit::raft::{Config, MemStorage, RawNode};
     /// # use rand_core::SeedableRng;
     /// let mut n = RawNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// assert_eq!(n.progress(1), None); // not leading
     /// n.campaign();
-    /// assert_eq!(n.progress(1), Some((1, 2)));
+    /// let p = n.progress(1).unwrap();
+    /// assert_eq!((p.matched, p.next), (1, 2));
     /// ```
-    pub fn progress(&self, peer: NodeId) -> Option<(u64, u64)> {
+    pub fn progress(&self, peer: NodeId) -> Option<PeerProgress> {
         if self.role != Role::Leader {
             return None;
         }
         let p = &self.prs[self.peer_index(peer)?];
-        Some((p.matched, p.next))
+        if !p.voter && !self.conf().learners.contains(&peer) {
+            return None; // this node itself, removed and stepping down
+        }
+        Some(PeerProgress {
+            id: p.id,
+            matched: p.matched,
+            next: p.next,
+            state: p.state,
+            voter: p.voter,
+        })
+    }
+
+    /// The leader's view of every member, in the order of the
+    /// configuration (voters, then learners); empty unless this node leads.
+    ///
+    /// # Examples
+    /// ```
+    /// # use quorumkit::raft::{Config, MemStorage, RawNode};
+    /// # use rand_core::SeedableRng;
+    /// let mut n = RawNode::new(Config::new(1, vec![1, 2, 3]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// assert!(n.progress_all().is_empty());
+    /// ```
+    pub fn progress_all(&self) -> Vec<PeerProgress> {
+        let conf = self.conf();
+        conf.voters
+            .iter()
+            .chain(&conf.learners)
+            .filter_map(|&id| self.progress(id))
+            .collect()
     }
 
     // ----- role changes -------------------------------------------------
@@ -2123,51 +2154,6 @@ impl RawNode {
             self.msgs.push(m);
         }
     }
-}
-
-/// `v` if it is at most `max`, else an argument error naming `param`.
-fn at_most(param: &'static str, v: u64, max: u64) -> Result<(), ArgError> {
-    if v <= max {
-        return Ok(());
-    }
-    let allowed = if max == MAX_TERM - 1 {
-        "at most 2^53-2 (a node must be able to start one more election)"
-    } else {
-        "at most 2^53-1"
-    };
-    Err(ArgError::range(param, allowed, v))
-}
-
-/// What every message from a correct peer satisfies (see [`RawNode::step`]).
-fn check_message(m: &Message) -> Result<(), ArgError> {
-    at_most("message.term", m.term, MAX_TERM - 1)?;
-    at_most("message.logTerm", m.log_term, MAX_TERM)?;
-    at_most("message.index", m.index, MAX_INDEX)?;
-    at_most("message.commit", m.commit, MAX_INDEX)?;
-    at_most("message.rejectHint", m.reject_hint, MAX_INDEX)?;
-    at_most("message.context", m.context, MAX_INDEX)?;
-    let mut prev = (m.index, m.log_term);
-    for e in &m.entries {
-        if e.index != prev.0.wrapping_add(1) || e.term < prev.1 {
-            return Err(ArgError::range(
-                "message.entries",
-                "entries that follow the message's index one by one, with terms that never go down",
-                format!(
-                    "index {} term {} after index {} term {}",
-                    e.index, e.term, prev.0, prev.1
-                ),
-            ));
-        }
-        at_most("message.entries.index", e.index, MAX_INDEX)?;
-        at_most("message.entries.term", e.term, MAX_TERM)?;
-        prev = (e.index, e.term);
-    }
-    if let Some(s) = &m.snapshot {
-        at_most("message.snapshot.index", s.index, MAX_INDEX)?;
-        at_most("message.snapshot.term", s.term, MAX_TERM)?;
-        s.conf.check("message.snapshot.conf")?;
-    }
-    Ok(())
 }
 
 /// What this node's own storage can hold: terms up to [`MAX_TERM`],

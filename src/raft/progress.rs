@@ -5,9 +5,22 @@ use std::collections::VecDeque;
 
 use super::types::NodeId;
 
-/// How the leader is sending to a follower.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum ProgressState {
+/// How a leader is sending to a follower (etcd's `StateProbe`,
+/// `StateReplicate`, `StateSnapshot`).
+///
+/// # Examples
+/// ```
+/// use quorumkit::raft::{Config, MemStorage, ProgressState, RawNode};
+/// use rand_core::SeedableRng;
+/// let mut n = RawNode::new(Config::new(1, vec![1, 2]), &MemStorage::new(),
+///     rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+/// n.campaign();
+/// // Node 2 has not answered yet: its match point is unknown.
+/// # n.step(quorumkit::raft::Message::new(quorumkit::raft::MsgKind::VoteResp, 2, 1, 1)).unwrap();
+/// assert_eq!(n.progress(2).unwrap().state, ProgressState::Probe);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ProgressState {
     /// The match point is unknown: send one Append per heartbeat interval
     /// (or per response) until one is accepted.
     Probe,
@@ -16,6 +29,35 @@ pub(crate) enum ProgressState {
     Replicate,
     /// A snapshot was sent: wait for its acknowledgement.
     Snapshot,
+}
+
+/// What a leader knows of one member's log ([`RawNode::progress`]): §5.3's
+/// `matchIndex` and `nextIndex`, and how it is sending.
+///
+/// [`RawNode::progress`]: super::RawNode::progress
+///
+/// # Examples
+/// ```
+/// use quorumkit::raft::{Config, MemStorage, RawNode};
+/// use rand_core::SeedableRng;
+/// let mut n = RawNode::new(Config::new(1, vec![1]), &MemStorage::new(),
+///     rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+/// n.campaign();
+/// let p = n.progress(1).unwrap();
+/// assert_eq!((p.matched, p.next, p.voter), (1, 2, true));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PeerProgress {
+    /// The member.
+    pub id: NodeId,
+    /// The highest index known to be replicated on it.
+    pub matched: u64,
+    /// The index the leader sends from next.
+    pub next: u64,
+    /// How the leader is sending to it.
+    pub state: ProgressState,
+    /// Whether it votes (else it is a learner).
+    pub voter: bool,
 }
 
 #[derive(Debug, Clone)]

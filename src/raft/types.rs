@@ -460,6 +460,72 @@ impl Message {
     }
 }
 
+impl Message {
+    /// Checks that this is a message a correct peer could send: a term of at
+    /// most [`MAX_TERM`] − 1 (a node must be able to start one more
+    /// election), a log term at most [`MAX_TERM`], an index, commit, hint
+    /// and context at most [`MAX_INDEX`], entries that follow `index` one
+    /// by one with terms that never go down, and a snapshot whose
+    /// configuration a cluster can have ([`ConfState::check`]).
+    /// [`RawNode::step`](super::RawNode::step) refuses anything else.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::{Message, MsgKind, MAX_TERM};
+    /// assert!(Message::new(MsgKind::Heartbeat, 1, 2, MAX_TERM - 1).check().is_ok());
+    /// let e = Message::new(MsgKind::Heartbeat, 1, 2, MAX_TERM).check().unwrap_err();
+    /// assert_eq!(e.param, "message.term");
+    /// ```
+    ///
+    /// # Errors
+    /// An [`ArgError`](crate::ArgError) naming the field (`message.term`,
+    /// `message.entries`, …).
+    pub fn check(&self) -> Result<(), crate::ArgError> {
+        at_most("message.term", self.term, MAX_TERM - 1)?;
+        at_most("message.logTerm", self.log_term, MAX_TERM)?;
+        at_most("message.index", self.index, MAX_INDEX)?;
+        at_most("message.commit", self.commit, MAX_INDEX)?;
+        at_most("message.rejectHint", self.reject_hint, MAX_INDEX)?;
+        at_most("message.context", self.context, MAX_INDEX)?;
+        let mut prev = (self.index, self.log_term);
+        for e in &self.entries {
+            if e.index != prev.0.wrapping_add(1) || e.term < prev.1 {
+                return Err(crate::ArgError::range(
+                    "message.entries",
+                    "entries that follow the message's index one by one, with terms that never go down",
+                    format!(
+                        "index {} term {} after index {} term {}",
+                        e.index, e.term, prev.0, prev.1
+                    ),
+                ));
+            }
+            at_most("message.entries.index", e.index, MAX_INDEX)?;
+            at_most("message.entries.term", e.term, MAX_TERM)?;
+            prev = (e.index, e.term);
+        }
+        if let Some(s) = &self.snapshot {
+            at_most("message.snapshot.index", s.index, MAX_INDEX)?;
+            at_most("message.snapshot.term", s.term, MAX_TERM)?;
+            s.conf.check("message.snapshot.conf")?;
+        }
+        Ok(())
+    }
+}
+
+/// `Ok` if `v` is at most `max` (one of the range limits), else an
+/// argument error naming `param`.
+pub(crate) fn at_most(param: &'static str, v: u64, max: u64) -> Result<(), crate::ArgError> {
+    if v <= max {
+        return Ok(());
+    }
+    let allowed = if max == MAX_TERM - 1 {
+        "at most 2^53-2 (a node must be able to start one more election)"
+    } else {
+        "at most 2^53-1"
+    };
+    Err(crate::ArgError::range(param, allowed, v))
+}
+
 /// A cluster configuration: who votes, and who only receives the log.
 ///
 /// # Examples

@@ -428,8 +428,8 @@ impl RawRaftCluster {
                 if peer == id {
                     continue;
                 }
-                if let Some((matched, next)) = n.progress(peer) {
-                    out.extend_from_slice(&[f64::from(peer), matched as f64, next as f64]);
+                if let Some(p) = n.progress(peer) {
+                    out.extend_from_slice(&[f64::from(peer), p.matched as f64, p.next as f64]);
                 }
             }
         }

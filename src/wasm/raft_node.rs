@@ -24,8 +24,8 @@ use super::errors::{arg_error, JsResult};
 use super::scratch::{with_batch, with_key};
 use crate::raft::codec::{self, CodecError};
 use crate::raft::{
-    ConfChange, ConfChangeKind, Config, Entry, EntryKind, HardState, MemStorage, RaftError,
-    RawNode, Snapshot, Storage, MAX_INDEX, MAX_TERM,
+    ConfChange, ConfChangeKind, Config, Entry, EntryKind, HardState, MemStorage, Message, MsgKind,
+    ProgressState, RaftError, RawNode, Snapshot, Storage, MAX_INDEX, MAX_TERM,
 };
 use crate::ArgError;
 use rand_core::SeedableRng;
@@ -44,6 +44,14 @@ pub const ENTRY_FIELDS: usize = 4;
 /// Numbers at the start of a snapshot record: index, term, voter count,
 /// learner count, end offset of its data; then the voters and learners.
 pub const SNAPSHOT_HEADER: usize = 5;
+/// Numbers at the start of a decoded message, and in the header an encoded
+/// one is made from: kind code, from, to, term, log term, index, commit,
+/// reject (0 or 1), reject hint, context; a decoded one adds its entry
+/// count and whether a snapshot follows.
+pub const MESSAGE_HEADER: usize = 10;
+/// Numbers per member in [`RawRaftNode::progress`]: id, match, next, state
+/// (0 probe, 1 replicate, 2 snapshot), voter (0 or 1).
+pub const PROGRESS_FIELDS: usize = 5;
 
 fn raft_error(e: RaftError) -> JsValue {
     match e {
@@ -235,6 +243,37 @@ impl RawRaftStore {
         Ok(())
     }
 
+    /// Decodes a message from the first `len` bytes of the key buffer into
+    /// the buffers: [`MESSAGE_HEADER`] numbers, its entry count, whether a
+    /// snapshot follows, then the entries and the snapshot record. Only a
+    /// message a correct peer could send decodes ([`Message::check`]).
+    pub fn decode_message(&mut self, len: usize) -> JsResult<()> {
+        let m = with_key(len, codec::decode_message).map_err(codec_error)?;
+        m.check().map_err(arg_error)?;
+        self.out.clear();
+        self.out.nums.extend_from_slice(&[
+            f64::from(m.kind.code()),
+            f64::from(m.from),
+            f64::from(m.to),
+            m.term as f64,
+            m.log_term as f64,
+            m.index as f64,
+            m.commit as f64,
+            f64::from(u8::from(m.reject)),
+            m.reject_hint as f64,
+            m.context as f64,
+            m.entries.len() as f64,
+            f64::from(u8::from(m.snapshot.is_some())),
+        ]);
+        for e in &m.entries {
+            self.out.entry(e);
+        }
+        if let Some(s) = &m.snapshot {
+            self.out.snapshot(s);
+        }
+        Ok(())
+    }
+
     /// Pointer to the number buffer.
     pub fn nums_ptr(&self) -> *const f64 {
         self.out.nums.as_ptr()
@@ -331,6 +370,64 @@ fn entries(count: usize, indexes: &[f64], terms: &[f64], kinds: &[u8]) -> JsResu
         }
         Ok(out)
     })?
+}
+
+/// Encodes a message in the wire format: `header` holds
+/// [`MESSAGE_HEADER`] numbers; its entries arrive as for
+/// [`raft_encode_entries`], or (with none) a snapshot as for
+/// [`raft_encode_snapshot`] when `snapshot_index` is given. Only a message
+/// a correct peer could send encodes ([`Message::check`]).
+#[wasm_bindgen]
+#[allow(clippy::too_many_arguments)]
+pub fn raft_encode_message(
+    header: &[f64],
+    count: usize,
+    indexes: &[f64],
+    terms: &[f64],
+    kinds: &[u8],
+    snapshot_index: Option<f64>,
+    snapshot_term: f64,
+    voters: &[u32],
+    learners: &[u32],
+    snapshot_len: usize,
+) -> JsResult<Vec<u8>> {
+    let [kind, from, to, term, log_term, index, commit, reject, reject_hint, context] =
+        <[f64; MESSAGE_HEADER]>::try_from(header).map_err(|_| {
+            arg_error(ArgError::range(
+                "message",
+                "ten header numbers",
+                header.len(),
+            ))
+        })?;
+    let id = |param, v| args::int(param, v, 1, u64::from(u32::MAX)).map_err(arg_error);
+    let n = |param, v| args::int(param, v, 0, MAX_INDEX).map_err(arg_error);
+    let kind =
+        MsgKind::from_code(args::int("message.kind", kind, 0, 255).map_err(arg_error)? as u8)
+            .ok_or_else(|| arg_error(ArgError::range("message.kind", "a message kind", kind)))?;
+    let mut m = Message::new(
+        kind,
+        id("message.from", from)? as u32,
+        id("message.to", to)? as u32,
+        n("message.term", term)?,
+    );
+    m.log_term = n("message.logTerm", log_term)?;
+    m.index = n("message.index", index)?;
+    m.commit = n("message.commit", commit)?;
+    m.reject = reject == 1.0;
+    m.reject_hint = n("message.rejectHint", reject_hint)?;
+    m.context = n("message.context", context)?;
+    m.entries = entries(count, indexes, terms, kinds)?;
+    if let Some(index) = snapshot_index {
+        m.snapshot = Some(snapshot(
+            index,
+            snapshot_term,
+            voters,
+            learners,
+            snapshot_len,
+        )?);
+    }
+    m.check().map_err(arg_error)?;
+    Ok(codec::encode_message(&m))
 }
 
 /// Encodes a hard state for storage.
@@ -595,6 +692,56 @@ impl RawRaftNode {
     #[wasm_bindgen(getter)]
     pub fn last_index(&self) -> f64 {
         self.n.last_index() as f64
+    }
+
+    /// Writes the log entries with indexes in `lo..hi` into the buffers
+    /// ([`ENTRY_FIELDS`] numbers each); returns how many.
+    pub fn entries(&mut self, lo: f64, hi: f64) -> JsResult<usize> {
+        let first = self.n.snapshot_index() + 1;
+        let end = self.n.last_index() + 1;
+        let lo = args::int("lo", lo, first, end).map_err(arg_error)?;
+        let hi = args::int("hi", hi, lo, end).map_err(arg_error)?;
+        let log = self.n.entries();
+        self.out.clear();
+        for e in &log[(lo - first) as usize..(hi - first) as usize] {
+            self.out.entry(e);
+        }
+        Ok((hi - lo) as usize)
+    }
+
+    /// The leader's view of every member ([`PROGRESS_FIELDS`] numbers
+    /// each); empty unless this node leads.
+    pub fn progress(&self) -> Box<[f64]> {
+        self.n
+            .progress_all()
+            .iter()
+            .flat_map(|p| {
+                let state = match p.state {
+                    ProgressState::Probe => 0.0,
+                    ProgressState::Replicate => 1.0,
+                    ProgressState::Snapshot => 2.0,
+                };
+                [
+                    f64::from(p.id),
+                    p.matched as f64,
+                    p.next as f64,
+                    state,
+                    f64::from(u8::from(p.voter)),
+                ]
+            })
+            .collect()
+    }
+
+    /// Ticks since the election timer was last reset.
+    #[wasm_bindgen(getter)]
+    pub fn election_elapsed(&self) -> u32 {
+        self.n.election_elapsed()
+    }
+
+    /// The current randomized election timeout, in ticks.
+    #[wasm_bindgen(getter)]
+    pub fn election_timeout(&self) -> u32 {
+        self.n.election_timeout()
     }
 
     /// The configuration in force: voter count, then voters, then learners.

@@ -63,6 +63,7 @@ class Net {
       const q = this.queue;
       this.queue = [];
       for (const [from, m] of q) {
+        this.onMessage?.(from, m);
         if (this.down.has(from) || this.down.has(m.to) || !this.nodes.has(m.to)) continue;
         busy = true;
         this.nodes.get(m.to).step(m.bytes);
@@ -564,4 +565,73 @@ test('decoders accept only what the encoders write: whatever decodes encodes aga
     assert.deepEqual(encode(v), b);
   }
   assert.ok(decoded > 1000, `only ${decoded} inputs decoded`);
+});
+
+test('encodeMessage / decodeMessage: every message a cluster sends round-trips, fields typed', () => {
+  const net = new Net([1, 2, 3]);
+  const seen = new Set();
+  let checked = 0;
+  net.onMessage = (from, { to, bytes }) => {
+    const m = RaftNode.decodeMessage(bytes);
+    assert.deepEqual([m.from, m.to], [from, to]);
+    assert.deepEqual(RaftNode.encodeMessage(m), bytes);
+    seen.add(m.kind);
+    checked++;
+  };
+  const l = net.untilLeader();
+  l.propose('x');
+  net.tick(5);
+  assert.ok(checked > 20, `${checked} messages`);
+  for (const k of ['Vote', 'VoteResp', 'Append', 'AppendResp', 'Heartbeat', 'HeartbeatResp']) assert.ok(seen.has(k), k);
+  net.free();
+  // Every field, and a snapshot.
+  const full = {
+    kind: 'Append', from: 1, to: 2, term: 9, logTerm: 8, index: 4, commit: 3, reject: false, rejectHint: 0, context: 7,
+    entries: [{ index: 5, term: 9, data: 'a' }, { index: 6, term: 9, kind: 'confChange', data: Uint8Array.of(1, 0, 4, 0, 0, 0) }],
+  };
+  const m = RaftNode.decodeMessage(RaftNode.encodeMessage(full));
+  assert.deepEqual({ ...m, entries: m.entries.map((e) => [e.index, e.term, e.kind, [...e.data]]) }, {
+    ...full, entries: [[5, 9, 'normal', [97]], [6, 9, 'confChange', [1, 0, 4, 0, 0, 0]]],
+  });
+  const snap = { kind: 'Snapshot', from: 1, to: 2, term: 3, snapshot: { index: 40, term: 2, voters: [1, 2, 3], learners: [4], data: 'state' } };
+  const s = RaftNode.decodeMessage(RaftNode.encodeMessage(snap));
+  assert.deepEqual({ ...s.snapshot, data: new TextDecoder().decode(s.snapshot.data) }, snap.snapshot);
+  // The rules step applies.
+  assert.throws(() => RaftNode.encodeMessage({ kind: 'Nope', from: 1, to: 2, term: 1 }), (e) => e instanceof RangeError && /message\.kind/.test(e.message));
+  assert.throws(() => RaftNode.encodeMessage({ kind: 'Heartbeat', from: 1, to: 2, term: 2 ** 53 - 1 }), (e) => e instanceof RangeError && /message\.term/.test(e.message));
+  assert.throws(() => RaftNode.encodeMessage({ ...full, entries: [{ index: 9, term: 9, data: '' }] }), (e) => e instanceof RangeError && /message\.entries/.test(e.message));
+  assert.throws(() => RaftNode.encodeMessage({ ...snap, entries: [{ index: 1, term: 1, data: '' }] }), RangeError);
+  assert.throws(() => RaftNode.encodeMessage({ kind: 'Heartbeat', from: '1', to: 2, term: 1 }), TypeError);
+  assert.throws(() => RaftNode.decodeMessage(Uint8Array.of(1, 4, 0, 1, 2, 255, 255, 255, 255, 255, 255, 255, 15)), RangeError);
+  assert.throws(() => RaftNode.decodeMessage(Uint8Array.of(1, 99, 0, 1, 2, 1)), { name: 'Error', message: 'unknown message kind 99' });
+});
+
+test('entries(lo, hi), progress() and the election timer: what a transport and a dashboard read', () => {
+  const net = new Net([1, 2, 3]);
+  const l = net.untilLeader();
+  for (const x of ['a', 'b', 'c']) l.propose(x);
+  net.tick(3);
+  const all = l.entries(1, l.lastIndex + 1);
+  assert.deepEqual(all.map((e) => e.index), Array.from({ length: l.lastIndex }, (_, k) => k + 1));
+  assert.deepEqual(all.slice(-3).map((e) => e.text), ['a', 'b', 'c']);
+  assert.deepEqual(l.entries(2, 2), []);
+  assert.throws(() => l.entries(0, 1), (e) => e instanceof RangeError && /^lo must be/.test(e.message));
+  assert.throws(() => l.entries(2, l.lastIndex + 2), (e) => e instanceof RangeError && /^hi must be/.test(e.message));
+  assert.throws(() => l.entries(3, 2), RangeError);
+  assert.throws(() => l.entries('1', 2), TypeError);
+  const prs = l.progress();
+  assert.deepEqual(prs.map((p) => p.node).sort(), [1, 2, 3]);
+  for (const p of prs) {
+    assert.equal(p.voter, true);
+    assert.equal(p.match, l.lastIndex);
+    assert.equal(p.next, l.lastIndex + 1);
+    assert.ok(['probe', 'replicate'].includes(p.state), p.state);
+  }
+  const f = [...net.nodes.values()].find((n) => n.role === 'follower');
+  assert.deepEqual(f.progress(), []);
+  assert.ok(f.electionTimeout >= 10 && f.electionTimeout < 20, String(f.electionTimeout));
+  const before = f.electionElapsed;
+  f.tick();
+  assert.equal(f.electionElapsed, before + 1);
+  net.free();
 });
