@@ -7,12 +7,15 @@
 // leader proposes 1 or 64 payloads of 16 bytes; the count is the entries the
 // leader applies. The wasm figure runs that loop inside wasm (RawRaftLoopback)
 // for N proposals per call; the native and raft-rs figures come from
-// bench/raft-rs-compare (built with cargo on first use). Rates are per second
-// of CPU time, best of several runs, so that other load on the machine
-// distorts them less than wall time would.
+// bench/raft-rs-compare (built with cargo on first use). The "RaftNode from
+// JS" column is what an application gets: the same workload driven from
+// JavaScript through the public API, tick/propose/ready/step/advance, every
+// message crossing the boundary as bytes. Rates are per second of CPU time,
+// best of several runs, so that other load on the machine distorts them less
+// than wall time would.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { RaftCluster } from 'quorumkit';
+import { RaftCluster, RaftNode } from 'quorumkit';
 import * as raw from '../pkg/dist/raw/quorumkit.js';
 import { root } from '../scripts/lib.mjs';
 import { compare } from './harness.mjs';
@@ -36,6 +39,42 @@ function wasmRate(nodes, perRound) {
   const secs = cpu() - t;
   l.free();
   if (applied !== PROPOSALS) throw new Error(`applied ${applied} of ${PROPOSALS}`);
+  return applied / secs;
+}
+
+/**
+ * One timed run of `proposals` through RaftNode objects driven from JS: messages
+ * cross as bytes, delivered at once; the count is what the leader applies.
+ */
+function jsRate(nodes, perRound, proposals) {
+  const ids = Array.from({ length: nodes }, (_, i) => i + 1);
+  const cluster = new Map(ids.map((id) => [id, new RaftNode({ id, peers: ids, seed: id })]));
+  const leader = cluster.get(1);
+  let applied = 0;
+  const pump = () => {
+    for (let busy = true; busy; ) {
+      busy = false;
+      for (const [id, n] of cluster) {
+        const rd = n.ready();
+        if (rd === null) continue;
+        busy = true;
+        for (const m of rd.messages) cluster.get(m.to).step(m.bytes);
+        if (id === 1) for (const e of rd.committed) if (e.data.length > 0) applied++;
+        n.advance();
+      }
+    }
+  };
+  leader.campaign();
+  pump();
+  if (leader.role !== 'leader') throw new Error('node 1 did not win');
+  const payload = new Uint8Array(16);
+  const t = cpu();
+  for (let proposed = 0; applied < proposals; ) {
+    for (let k = 0; k < perRound && proposed < proposals; k++, proposed++) leader.propose(payload);
+    pump();
+  }
+  const secs = cpu() - t;
+  for (const n of cluster.values()) n.free();
   return applied / secs;
 }
 
@@ -65,7 +104,7 @@ const m = (x) => `${(x / 1e6).toFixed(2)} M/s`;
 async function throughput() {
   // Native and wasm runs alternate, REPS rounds, and each column keeps its best, so
   // that a burst of load elsewhere on the machine hits all columns alike.
-  const best = new Map(WORKLOADS.map(([n, k]) => [`${n}/${k}`, { wasm: 0, quorumkit: 0, raftRs: 0 }]));
+  const best = new Map(WORKLOADS.map(([n, k]) => [`${n}/${k}`, { js: 0, wasm: 0, quorumkit: 0, raftRs: 0 }]));
   for (const [n, k] of WORKLOADS) new raw.RawRaftLoopback(n).run(5_000, k); // warm up the engine
   let native = true;
   for (let r = 0; r < REPS; r++) {
@@ -84,16 +123,17 @@ async function throughput() {
     for (const [n, k] of WORKLOADS) {
       const b = best.get(`${n}/${k}`);
       b.wasm = Math.max(b.wasm, wasmRate(n, k));
+      b.js = Math.max(b.js, jsRate(n, k, PROPOSALS / 4));
     }
   }
   console.log(`\n## Raft: committed proposals/s of CPU time (${PROPOSALS} proposals, best of ${REPS})`);
-  console.log('| workload | wasm (Node) | native | raft-rs 0.7 (native) | wasm × native | native × raft-rs |');
-  console.log('|---|---:|---:|---:|---:|---:|');
+  console.log('| workload | RaftNode from JS | loop in wasm (Node) | native | raft-rs 0.7 (native) | JS × raft-rs | wasm × native | native × raft-rs |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const [key, b] of best) {
     const [n, k] = key.split('/');
     const cols = native
-      ? [m(b.wasm), m(b.quorumkit), m(b.raftRs), (b.wasm / b.quorumkit).toFixed(2), (b.quorumkit / b.raftRs).toFixed(2)]
-      : [m(b.wasm), '–', '–', '–', '–'];
+      ? [m(b.js), m(b.wasm), m(b.quorumkit), m(b.raftRs), (b.js / b.raftRs).toFixed(2), (b.wasm / b.quorumkit).toFixed(2), (b.quorumkit / b.raftRs).toFixed(2)]
+      : [m(b.js), m(b.wasm), '–', '–', '–', '–', '–'];
     console.log(`| ${n} nodes, ${k}/round | ${cols.join(' | ')} |`);
   }
 }
