@@ -69,3 +69,61 @@ fn fixture_survives_the_native_format() {
     assert_eq!(&bytes[24..56], &STRINGS_A0_A9);
     assert_eq!(SplitBlockBloomFilter::from_bytes(&bytes).unwrap(), f);
 }
+
+/// A file written by DuckDB (examples/parquet-prune/make_data.py): the bytes a
+/// column chunk's bloom_filter_offset and bloom_filter_length point at, header
+/// and bitset, load whole and write back bit for bit, and hold every value of
+/// their row group. Offsets as the file's footer gives them (hyparquet reads
+/// the same; the example's test checks them against the footer).
+#[test]
+fn filters_written_by_duckdb_load_whole_and_hold_every_value() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/parquet-prune/events.parquet"
+    );
+    let file = std::fs::read(path).unwrap();
+    // (row group, column, offset, length)
+    let chunks = [
+        (0, "user_id", 6_984, 272),
+        (0, "country", 7_256, 47),
+        (3, "user_id", 7_941, 272),
+        (3, "country", 8_213, 47),
+    ];
+    for (g, column, at, len) in chunks {
+        let bytes = &file[at..at + len];
+        let f = SplitBlockBloomFilter::from_parquet(bytes).unwrap();
+        assert_eq!(
+            f.to_parquet(),
+            bytes,
+            "row group {g} {column}: written back bit for bit"
+        );
+        let (present, absent): (Vec<Vec<u8>>, Vec<Vec<u8>>) = if column == "user_id" {
+            // INT64: 8 little-endian bytes. Row group g holds users g*1000 .. g*1000+199.
+            let key = |v: i64| v.to_le_bytes().to_vec();
+            (
+                (0..200).map(|i| key(g * 1000 + i)).collect(),
+                (0..2000).map(|i| key(100_000 + i)).collect(),
+            )
+        } else {
+            // BYTE_ARRAY: the UTF-8 bytes. Countries g*9 .. g*9+11.
+            let key = |v: i64| format!("country-{v:03}").into_bytes();
+            (
+                (0..12).map(|i| key(g * 9 + i)).collect(),
+                (500..700).map(key).collect(),
+            )
+        };
+        assert!(
+            present.iter().all(|k| f.contains(k)),
+            "row group {g} {column}: a false negative"
+        );
+        let fp = absent.iter().filter(|k| f.contains(k)).count();
+        assert!(
+            fp * 10 < absent.len(),
+            "row group {g} {column}: {fp} of {} absent keys found",
+            absent.len()
+        );
+    }
+    // What follows the filter is not part of it: one byte more is refused.
+    let e = SplitBlockBloomFilter::from_parquet(&file[6_984..6_984 + 273]).unwrap_err();
+    assert_eq!(e.param, "bytes");
+}

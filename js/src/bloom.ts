@@ -67,6 +67,70 @@ function bytesArg(value: unknown): Uint8Array {
   return value;
 }
 
+function hashArg(value: unknown): bigint {
+  if (typeof value !== 'bigint') throw typeError('hash', 'a bigint (an XXH64 hash)', value);
+  if (value < 0n || value > 0xffff_ffff_ffff_ffffn) throw rangeError('hash', 'a bigint in 0..=2^64-1', value);
+  return value;
+}
+
+/** Parquet's physical types whose values a column's bloom filter holds. */
+export type ParquetType = 'INT32' | 'INT64' | 'FLOAT' | 'DOUBLE' | 'BYTE_ARRAY' | 'FIXED_LEN_BYTE_ARRAY';
+
+const encoder = new TextEncoder();
+
+/**
+ * A value as a Parquet bloom filter hashes it: its plain encoding. `INT32` and `INT64` are 4
+ * and 8 little-endian bytes of two's complement (an `INT64` as a bigint, or a safe integer);
+ * `FLOAT` and `DOUBLE` are IEEE 754 little-endian; `BYTE_ARRAY` (strings: their UTF-8 bytes)
+ * and `FIXED_LEN_BYTE_ARRAY` are the bytes themselves. Logical types follow their physical
+ * type: a `DATE` is its `INT32` day count, a `TIMESTAMP` its `INT64`.
+ * @example
+ * ```js
+ * f.has(parquetKey(42n, 'INT64'));
+ * f.has(parquetKey('Lisbon', 'BYTE_ARRAY'));
+ * ```
+ * @throws {TypeError} if `value` does not fit `type` (a string for a number column, …).
+ * @throws {RangeError} for an unknown `type`, or an integer outside its type's range.
+ */
+export function parquetKey(value: number | bigint | string | Uint8Array, type: ParquetType): Uint8Array {
+  switch (type) {
+    case 'INT32': {
+      if (typeof value !== 'number') throw typeError('value', 'a number for an INT32 column', value);
+      if (!Number.isInteger(value) || value < -(2 ** 31) || value > 2 ** 31 - 1) {
+        throw rangeError('value', 'an integer in -2^31..=2^31-1', value);
+      }
+      const b = new Uint8Array(4);
+      new DataView(b.buffer).setInt32(0, value, true);
+      return b;
+    }
+    case 'INT64': {
+      const v = typeof value === 'number' && Number.isSafeInteger(value) ? BigInt(value) : value;
+      if (typeof v !== 'bigint') throw typeError('value', 'a bigint or a safe integer for an INT64 column', value);
+      if (v < -(2n ** 63n) || v > 2n ** 63n - 1n) throw rangeError('value', 'an integer in -2^63..=2^63-1', v);
+      const b = new Uint8Array(8);
+      new DataView(b.buffer).setBigInt64(0, v, true);
+      return b;
+    }
+    case 'FLOAT':
+    case 'DOUBLE': {
+      if (typeof value !== 'number') throw typeError('value', `a number for a ${type} column`, value);
+      const b = new Uint8Array(type === 'FLOAT' ? 4 : 8);
+      const d = new DataView(b.buffer);
+      if (type === 'FLOAT') d.setFloat32(0, value, true);
+      else d.setFloat64(0, value, true);
+      return b;
+    }
+    case 'BYTE_ARRAY':
+      if (typeof value === 'string') return encoder.encode(value);
+    // falls through: bytes
+    case 'FIXED_LEN_BYTE_ARRAY':
+      if (!(value instanceof Uint8Array)) throw typeError('value', `a Uint8Array${type === 'BYTE_ARRAY' ? ' or a string' : ''} for a ${type} column`, value);
+      return value;
+    default:
+      throw rangeError('type', 'INT32, INT64, FLOAT, DOUBLE, BYTE_ARRAY or FIXED_LEN_BYTE_ARRAY', type);
+  }
+}
+
 function textArg(value: unknown): string {
   if (typeof value !== 'string') throw typeError('text', 'a base64 string', value);
   if (value.length > (MAX_INPUT_BYTES / 3) * 4 + 4) {
@@ -1013,6 +1077,57 @@ export class SplitBlockBloomFilter {
     }
     const r = raw.RawSplitBlockBloomFilter.from_parquet_bitset(bitset);
     return adopt(() => new SplitBlockBloomFilter(0), r);
+  }
+
+  /**
+   * Loads a filter as a Parquet file stores it: the Thrift `BloomFilterHeader`, then the
+   * bitset. These are the bytes a column chunk's `bloom_filter_offset` and
+   * `bloom_filter_length` point at, so a filter read from a file loads in one call. Unknown
+   * header fields are skipped; the header must name the split-block algorithm, the XXH64 hash
+   * and no compression, and its `numBytes` must be the bitset's length. Keys are values in
+   * Parquet's plain encoding: see {@link parquetKey}.
+   * @example
+   * ```js
+   * const { bloom_filter_offset: at, bloom_filter_length: len } = columnChunk.meta_data;
+   * const f = SplitBlockBloomFilter.fromParquet(file.subarray(Number(at), Number(at) + len));
+   * f.has(parquetKey(42n, 'INT64'));
+   * ```
+   * @throws {TypeError} if `bytes` is not a `Uint8Array`.
+   * @throws {RangeError} (`bytes`) for a header that is truncated, nested too deep, lacks a
+   *   required field, names another algorithm, hash or compression, or whose `numBytes` is
+   *   not the length of the bitset after it (or not a positive multiple of 32).
+   */
+  static fromParquet(bytes: Uint8Array): SplitBlockBloomFilter {
+    const r = raw.RawSplitBlockBloomFilter.from_parquet(bytesArg(bytes));
+    return adopt(() => new SplitBlockBloomFilter(0), r);
+  }
+
+  /**
+   * The filter as a Parquet file stores it: a `BloomFilterHeader` as Parquet's own writers
+   * emit it, then the bitset ({@link fromParquet} reads it back).
+   * @example `fs.writeFileSync('filter.bin', f.toParquet());`
+   */
+  toParquet(): Uint8Array {
+    return this.#raw.to_parquet();
+  }
+
+  /**
+   * Adds a key by its XXH64 hash (seed 0), for callers that hash the values themselves;
+   * `true` if it was certainly new. `f.addHash(xxh64(k))` is `f.add(k)`.
+   * @example `f.addHash(xxh64(parquetKey(42n, 'INT64')));`
+   * @throws {TypeError} if `hash` is not a bigint. @throws {RangeError} if it is outside 0..=2^64-1.
+   */
+  addHash(hash: bigint): boolean {
+    return this.#raw.add_hash(hashArg(hash));
+  }
+
+  /**
+   * Whether the key of XXH64 hash `hash` (seed 0) is possibly present.
+   * @example `f.hasHash(xxh64('x')) === f.has('x'); // true`
+   * @throws {TypeError} if `hash` is not a bigint. @throws {RangeError} if it is outside 0..=2^64-1.
+   */
+  hasHash(hash: bigint): boolean {
+    return this.#raw.has_hash(hashArg(hash));
   }
 
   /** The number of bits (256 per block). @example `f.size;` */

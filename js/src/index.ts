@@ -17,7 +17,9 @@ export {
   CountingBloomFilter,
   ScalableBloomFilter,
   SplitBlockBloomFilter,
+  parquetKey,
   type Keys,
+  type ParquetType,
   type ScalableBloomFilterOptions,
   type ScalableBloomFilterStage,
 } from './bloom.js';

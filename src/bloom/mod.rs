@@ -175,6 +175,7 @@
 mod classic;
 mod counting;
 mod format;
+mod parquet;
 mod scalable;
 mod split_block;
 

@@ -174,6 +174,62 @@ impl SplitBlockBloomFilter {
         })
     }
 
+    /// Loads a filter as a Parquet file stores it: the Thrift
+    /// `BloomFilterHeader` (compact protocol), then the bitset; these are
+    /// the bytes a column chunk's `bloom_filter_offset` and
+    /// `bloom_filter_length` point at. Unknown header fields are skipped;
+    /// the algorithm must be split-block, the hash XXH64, with no
+    /// compression, and `numBytes` must be the length of what follows.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::bloom::SplitBlockBloomFilter;
+    /// let mut f = SplitBlockBloomFilter::new(256)?;
+    /// f.insert(b"x");
+    /// let bytes = f.to_parquet();
+    /// assert_eq!(&bytes[..2], &[0x15, 0x40]); // numBytes: 32
+    /// assert_eq!(SplitBlockBloomFilter::from_parquet(&bytes)?, f);
+    /// # Ok::<(), quorumkit::ArgError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`ArgError`] naming `bytes` for a header that is truncated, nested
+    /// more than 16 deep, missing a required field, names another
+    /// algorithm, hash or compression, or whose `numBytes` differs from the
+    /// bitset's length; as [`SplitBlockBloomFilter::from_parquet_bitset`]
+    /// for the bitset.
+    pub fn from_parquet(bytes: &[u8]) -> Result<SplitBlockBloomFilter, ArgError> {
+        let (num_bytes, at) = super::parquet::read_header(bytes)?;
+        let bitset = &bytes[at..];
+        if bitset.len() != num_bytes {
+            return Err(ArgError::range(
+                "bytes",
+                format!(
+                    "a header whose numBytes ({num_bytes}) is the length of the bitset after it"
+                ),
+                format!("{} bytes after the header", bitset.len()),
+            ));
+        }
+        SplitBlockBloomFilter::from_parquet_bitset(bitset)
+    }
+
+    /// The filter as a Parquet file stores it: a `BloomFilterHeader` as
+    /// Parquet's own writers emit it, then the bitset.
+    ///
+    /// # Examples
+    /// ```
+    /// let f = quorumkit::bloom::SplitBlockBloomFilter::new(256)?;
+    /// assert_eq!(f.to_parquet().len(), 15 + 32); // header, one block
+    /// # Ok::<(), quorumkit::ArgError>(())
+    /// ```
+    pub fn to_parquet(&self) -> Vec<u8> {
+        let bitset = self.to_parquet_bitset();
+        let mut out = Vec::with_capacity(20 + bitset.len());
+        super::parquet::write_header(bitset.len() as u32, &mut out);
+        out.extend_from_slice(&bitset);
+        out
+    }
+
     /// The raw Parquet bitset: the words as little-endian bytes.
     ///
     /// # Examples

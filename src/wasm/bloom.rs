@@ -395,6 +395,29 @@ impl RawSplitBlockBloomFilter {
         self.inner.to_parquet_bitset()
     }
 
+    /// Loads a Parquet `BloomFilterHeader` and its bitset.
+    pub fn from_parquet(bytes: &[u8]) -> JsResult<RawSplitBlockBloomFilter> {
+        reserve(bytes.len() as u64)?;
+        SplitBlockBloomFilter::from_parquet(bytes)
+            .map(|inner| RawSplitBlockBloomFilter { inner })
+            .map_err(arg_error)
+    }
+
+    /// The filter as Parquet stores it: header, then bitset.
+    pub fn to_parquet(&self) -> Vec<u8> {
+        self.inner.to_parquet()
+    }
+
+    /// Adds a key by its XXH64 hash (seed 0); true if it was certainly new.
+    pub fn add_hash(&mut self, hash: u64) -> bool {
+        self.inner.insert_hash(hash)
+    }
+
+    /// Whether the key of XXH64 hash `hash` is possibly present.
+    pub fn has_hash(&self, hash: u64) -> bool {
+        self.inner.contains_hash(hash)
+    }
+
     /// Adds the key in the key buffer; 1 if it was certainly new.
     pub fn add(&mut self, len: usize) -> bool {
         with_key(len, |k| self.inner.insert(k))

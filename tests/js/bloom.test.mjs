@@ -587,3 +587,43 @@ test('range ends of the stage count: 63 and 64 stages load, a 65th is refused', 
   f.free();
   stillWorks();
 });
+
+test('Parquet: fromParquet/toParquet with the header, parquetKey for physical types, addHash/hasHash', async () => {
+  const { SplitBlockBloomFilter: S, parquetKey, xxh64 } = await import('quorumkit');
+  const f = new S(512);
+  f.add(parquetKey(42n, 'INT64'));
+  f.add(parquetKey('Lisbon', 'BYTE_ARRAY'));
+  const bytes = f.toParquet();
+  assert.deepEqual([...bytes.subarray(0, 3)], [0x15, 0x80, 0x01]); // numBytes 64, zigzag varint
+  assert.equal(bytes.length, 16 + 64);
+  const g = S.fromParquet(bytes);
+  assert.deepEqual(g.toParquet(), bytes);
+  assert.ok(g.has(parquetKey(42, 'INT64')) && g.has(parquetKey('Lisbon', 'BYTE_ARRAY')));
+  assert.deepEqual(S.fromParquetBitset(bytes.subarray(16)).toParquet(), bytes);
+  // Physical types, as the spec encodes them.
+  assert.deepEqual([...parquetKey(-2, 'INT32')], [0xfe, 0xff, 0xff, 0xff]);
+  assert.deepEqual([...parquetKey(-1n, 'INT64')], [255, 255, 255, 255, 255, 255, 255, 255]);
+  assert.deepEqual([...parquetKey(1.5, 'FLOAT')], [0, 0, 0xc0, 0x3f]);
+  assert.deepEqual([...parquetKey(1.5, 'DOUBLE')], [0, 0, 0, 0, 0, 0, 0xf8, 0x3f]);
+  assert.deepEqual([...parquetKey('é', 'BYTE_ARRAY')], [0xc3, 0xa9]);
+  assert.deepEqual([...parquetKey(Uint8Array.of(1, 2), 'FIXED_LEN_BYTE_ARRAY')], [1, 2]);
+  assert.throws(() => parquetKey(2 ** 31, 'INT32'), (e) => e instanceof RangeError && /^value must be an integer in -2\^31/.test(e.message));
+  assert.throws(() => parquetKey(2n ** 63n, 'INT64'), RangeError);
+  assert.throws(() => parquetKey('1', 'INT64'), TypeError);
+  assert.throws(() => parquetKey('x', 'FIXED_LEN_BYTE_ARRAY'), TypeError);
+  assert.throws(() => parquetKey(1, 'INT96'), (e) => e instanceof RangeError && /^type must be/.test(e.message));
+  // By hash: the same bits as by key.
+  const h = new S(256);
+  assert.equal(h.addHash(xxh64('x')), true);
+  assert.equal(h.has('x'), true);
+  assert.equal(h.hasHash(xxh64('x')), true);
+  assert.throws(() => h.addHash(1), (e) => e instanceof TypeError && /^hash must be a bigint/.test(e.message));
+  assert.throws(() => h.hasHash(2n ** 64n), RangeError);
+  // Bad headers: a RangeError naming bytes; the filter type keeps working.
+  for (const bad of [bytes.subarray(0, 10), Uint8Array.of(0x15, 0x40, 0), new Uint8Array([...bytes, 0])]) {
+    assert.throws(() => S.fromParquet(bad), (e) => e instanceof RangeError && /^bytes must be/.test(e.message));
+  }
+  assert.throws(() => S.fromParquet('x'), TypeError);
+  assert.ok(S.fromParquet(bytes).has(parquetKey(42n, 'INT64')));
+  for (const x of [f, g, h]) x.free();
+});
