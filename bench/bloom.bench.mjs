@@ -13,10 +13,12 @@
 // server-side build), the others add and test against full filters.
 // Then: false-positive rate measured on 100,000 absent keys, memory of the
 // bit array against m/8, and bits per key against the 1.44·log2(1/p) bound.
+// Last, the Parquet filter against hyparquet's split-block code on INT64
+// values, after checking that both hold the same bits.
 // The floor rows are the cost of any keyed call into wasm with no work in it
 // (see `floorPerKey` in harness.mjs), for reading how much of each filter's
 // time is the boundary and how much its hashing and memory probes.
-import { BloomFilter, SplitBlockBloomFilter } from 'quorumkit';
+import { BloomFilter, SplitBlockBloomFilter, parquetKey, xxh64 } from 'quorumkit';
 import { BloomFilter as JasonBloom } from 'bloomfilter';
 import BloomFilters from 'bloom-filters';
 import { compare, goal, userKeys, floorPerKey, floorBatch, FLOOR_PER_KEY, FLOOR_BATCH } from './harness.mjs';
@@ -127,6 +129,38 @@ export async function run() {
   const batchFp = hm.reduce((s, b) => s + b, 0);
   console.log(`(hasMany on the same absent keys: ${(batchFp / absent.length * 100).toFixed(2)}%, the same answers as has)`);
   for (const f of [qk, qkBatch, sbbf, sbbfBatch]) f.free();
+  if (sink === 0.5) console.log(sink);
+  await parquet();
+}
+
+/**
+ * Parquet split-block filters against hyparquet's (the JS Parquet reader's own
+ * sbbfInsert/sbbfContains over hashParquetValue): the same INT64 values, the same
+ * filter size, the same bits (checked), per value as a Parquet reader probes them.
+ */
+async function parquet() {
+  const { sbbfInsert, sbbfContains, hashParquetValue } = await import('hyparquet/src/bloom.js');
+  const element = { type: 'INT64', name: 'user_id' };
+  const values = Array.from({ length: N }, (_, i) => BigInt(i) * 7919n);
+  const ours = SplitBlockBloomFilter.withRate(N, P);
+  const words = new Uint32Array(ours.size / 32);
+  for (const v of values) {
+    ours.add(parquetKey(v, 'INT64'));
+    sbbfInsert(words, hashParquetValue(v, element));
+  }
+  const same = new Uint8Array(words.buffer).every((b, i) => b === ours.bits[i]);
+  if (!same) throw new Error('the two filters hold different bits for the same values');
+  const chunks = [];
+  for (let i = 0; i < N; i += CHUNK) chunks.push(values.slice(i, i + CHUNK));
+  let at = 0;
+  const cycling = (name, fn) => ({ name, ops: CHUNK, fn: () => fn(chunks[at++ % chunks.length]) });
+  let sink = 0;
+  await compare(`Parquet split-block has, INT64 values, one per call (n = 1 M, p = 1%, identical bits: ${same})`, [
+    cycling('quorumkit has(parquetKey(v))', (vs) => { for (const v of vs) sink += ours.has(parquetKey(v, 'INT64')); }),
+    cycling('quorumkit hasHash(xxh64 in wasm)', (vs) => { for (const v of vs) sink += ours.hasHash(xxh64(parquetKey(v, 'INT64'))); }),
+    cycling('hyparquet sbbfContains(hashParquetValue(v))', (vs) => { for (const v of vs) sink += sbbfContains(words, hashParquetValue(v, element)); }),
+  ], { reference: 'hyparquet sbbfContains(hashParquetValue(v))', unit: 'values/s' });
+  ours.free();
   if (sink === 0.5) console.log(sink);
 }
 
