@@ -146,3 +146,40 @@ test('bloom panel: fits a phone-width screen without horizontal scrolling', asyn
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('bloom panel: a Parquet file\'s row groups, probed as a reader would, answer as the package does', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { SplitBlockBloomFilter, parquetKey } = await import('quorumkit');
+  const { page, problems } = await openPanel();
+  await page.click('#bl-pq-example');
+  await page.waitForSelector('#bl-pq-table:not([hidden]) tr[data-row-group="3"]');
+  // The example: user_id row group g holds g*1000 .. g*1000+199.
+  await page.fill('#bl-pq-value', '2042');
+  await page.click('#bl-pq-probe');
+  await page.waitForFunction(() => document.querySelector('#bl-pq-summary').dataset.read === '1');
+  const answers = await page.$$eval('#bl-pq-table tbody tr', (rs) => rs.map((r) => r.dataset.answer));
+  assert.deepEqual(answers, ['skip', 'skip', 'read', 'skip']);
+  // The same as the package answers on the same bytes, for a value no row group holds.
+  await page.fill('#bl-pq-value', '77777');
+  await page.press('#bl-pq-value', 'Enter');
+  const shown = await page.$$eval('#bl-pq-table tbody tr', (rs) => rs.map((r) => r.dataset.answer));
+  const bytes = readFileSync(new URL('../../examples/parquet-prune/events.parquet', import.meta.url));
+  const offsets = [[6_984, 272], [7_303, 272], [7_622, 272], [7_941, 272]];
+  const want = offsets.map(([at, len]) => {
+    const f = SplitBlockBloomFilter.fromParquet(bytes.subarray(at, at + len));
+    const may = f.has(parquetKey(77777n, 'INT64'));
+    f.free();
+    return may ? 'read' : 'skip';
+  });
+  assert.deepEqual(shown, want);
+  // A string column, and a value of the wrong type says so.
+  await page.selectOption('#bl-pq-column', 'country');
+  await page.fill('#bl-pq-value', 'country-010');
+  await page.click('#bl-pq-probe');
+  assert.deepEqual(await page.$$eval('#bl-pq-table tbody tr', (rs) => rs.map((r) => r.dataset.answer)), ['read', 'read', 'skip', 'skip']);
+  await page.selectOption('#bl-pq-column', 'user_id');
+  await page.fill('#bl-pq-value', 'abc');
+  await page.click('#bl-pq-probe');
+  assert.match(await page.textContent('#bl-pq-error'), /INT64 column needs an integer/);
+  assert.deepEqual(problems, []);
+});

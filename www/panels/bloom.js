@@ -4,6 +4,7 @@
 // Every bit, position, count and rate comes from the quorumkit package; the
 // page only keeps the list of keys the user added, to draw and to label.
 import { BloomFilter, CountingBloomFilter, ScalableBloomFilter } from 'quorumkit';
+import { mountParquet } from './bloom-parquet.js';
 
 export const id = 'bloom';
 export const title = 'Bloom';
@@ -91,7 +92,9 @@ export function mount(root) {
     (<code>estimatedFpRate()</code>); the <span class="bl-ink-target">dotted line</span> is the rate p it was
     sized for, which it reaches at n keys.</p>
     <canvas id="bl-chart" role="img" aria-label="Measured against estimated false-positive rate"></canvas>
-    <p class="bl-chart-caption"><output id="bl-measured" aria-live="polite"></output></p>`;
+    <p class="bl-chart-caption"><output id="bl-measured" aria-live="polite"></output></p>
+    <section id="bl-parquet"></section>`;
+  mountParquet(root.querySelector('#bl-parquet'));
 
   const $ = (sel) => root.querySelector(sel);
   const grid = $('#bl-grid');
