@@ -17,7 +17,7 @@ import * as raw from './raw/quorumkit.js';
 import { writeKey } from './internal/keys.js';
 import { memoryBytes, memoryF64 } from './internal/wasm.js';
 import { options, rangeError, typeError } from './internal/errors.js';
-import { MESSAGE_KINDS } from './raftNode.js';
+import { MESSAGE_KINDS } from './internal/raftCodes.js';
 
 /** A node's role. */
 export type RaftRole = 'follower' | 'candidate' | 'leader' | 'precandidate';

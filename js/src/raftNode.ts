@@ -24,6 +24,7 @@ import * as raw from './raw/quorumkit.js';
 import { writeKey, writeKeys } from './internal/keys.js';
 import { memoryBytes, memoryF64 } from './internal/wasm.js';
 import { rangeError, typeError } from './internal/errors.js';
+import { MESSAGE_KINDS } from './internal/raftCodes.js';
 import type { RaftMessageKind, RaftRole } from './raft.js';
 
 /**
@@ -323,11 +324,6 @@ export interface RaftProgress {
   readonly voter: boolean;
 }
 
-/** Message kinds by wire code (`MsgKind::code` in the core). */
-export const MESSAGE_KINDS: readonly RaftMessageKind[] = [
-  'Vote', 'VoteResp', 'Append', 'AppendResp', 'Heartbeat', 'HeartbeatResp',
-  'PreVote', 'PreVoteResp', 'TimeoutNow', 'Snapshot', 'ReadIndex', 'ReadIndexResp',
-];
 const PROGRESS_STATES = ['probe', 'replicate', 'snapshot'] as const;
 const ROLES: readonly RaftRole[] = ['follower', 'candidate', 'leader', 'precandidate'];
 const CHANGE_TYPES = ['addLearner', 'addVoter', 'remove'] as const;
