@@ -35,6 +35,8 @@ export {
   type SnowflakeLayoutSpec,
   type SnowflakeOptions,
   type SnowflakeParts,
+  type SnowflakePartsOf,
+  type SnowflakePresetFields,
 } from './snowflake.js';
 export {
   HashRing,

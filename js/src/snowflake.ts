@@ -49,7 +49,11 @@ export interface SnowflakeLayout extends Required<SnowflakeLayoutSpec> {
   readonly endMs: number;
 }
 
-/** The parts of a decoded ID. Presets add their machine sub-fields (`workerId`, …). */
+/**
+ * The parts of a decoded ID. A preset's machine sub-fields come in addition, typed by
+ * {@link SnowflakePresetFields}: `Snowflake.decode(id, { layout: 'discord' }).workerId` is a
+ * `number`.
+ */
 export interface SnowflakeParts {
   /** The ID itself. */
   id: bigint;
@@ -61,9 +65,19 @@ export interface SnowflakeParts {
   machineId: number;
   /** Position within the tick. */
   sequence: number;
-  /** Sub-fields of presets, e.g. `workerId`, `processId`, `datacenterId`, `shardId`. */
-  [field: string]: number | bigint | Date;
 }
+
+/** The machine sub-fields each preset names, high to low; custom layouts have none. */
+export interface SnowflakePresetFields {
+  default: {};
+  twitter: { datacenterId: number; workerId: number };
+  discord: { workerId: number; processId: number };
+  sonyflake: {};
+  instagram: { shardId: number };
+}
+
+/** What {@link Snowflake.decode} returns for preset `L`: the parts and the preset's sub-fields. */
+export type SnowflakePartsOf<L extends SnowflakeLayoutName> = SnowflakeParts & SnowflakePresetFields[L];
 
 /** Options of `new Snowflake(…)`. */
 export interface SnowflakeOptions {
@@ -408,12 +422,16 @@ export class Snowflake {
    * @throws {TypeError} if `id` is not a bigint or string.
    * @throws {RangeError} if `id` is negative, above 2^63-1, or not a decimal string.
    */
+  static decode<L extends SnowflakeLayoutName = 'default'>(id: bigint | string, opts?: { layout?: L; epoch?: number }): SnowflakePartsOf<L>;
+  static decode(id: bigint | string, opts?: LayoutOptions): SnowflakeParts;
   static decode(id: bigint | string, opts?: LayoutOptions): SnowflakeParts {
     const { layout, epoch } = options('options', opts);
     const value = toId('id', id);
     return withLayout('layout', layout, epoch, (r) => {
       const v = r.decode(value);
-      const parts: SnowflakeParts = { id: value, timestamp: v[0], date: new Date(v[0]), machineId: v[1], sequence: v[2] };
+      const parts: SnowflakeParts & Record<string, number | bigint | Date> = {
+        id: value, timestamp: v[0], date: new Date(v[0]), machineId: v[1], sequence: v[2],
+      };
       const names = r.field_names;
       if (names) names.split(',').forEach((name, i) => (parts[name] = v[3 + i]));
       return parts;

@@ -19,6 +19,13 @@ const when: Date = parts.date;
 const filled: BigUint64Array = gen.fill(new BigUint64Array(4));
 gen.free();
 console.log(when, filled.length, gen.nextString);
+// Each preset's result is typed with its machine sub-fields.
+const worker: number = Snowflake.decode(id, { layout: 'discord' }).workerId;
+const dc: number = Snowflake.decode(id, { layout: 'twitter' }).datacenterId;
+const shard: number = Snowflake.decode(id, { layout: 'instagram' }).shardId;
+console.log(worker + dc + shard);
+// @ts-expect-error discord IDs have no shardId
+Snowflake.decode(id, { layout: 'discord' }).shardId;
 // @ts-expect-error machineId is required
 new Snowflake({});
 // @ts-expect-error unknown policy
