@@ -539,6 +539,56 @@ fn same_seed_same_history() {
     assert_ne!(run(42).0, run(43).0);
 }
 
+/// A reader that forgets each batch of events once read (what the page does
+/// every frame) keeps none of them, sees exactly the events of a run that
+/// keeps them all, and leaves the run itself unchanged.
+#[test]
+fn forgotten_events_free_the_log_and_keep_cursors_and_history() {
+    let mut cfg = SimConfig::new(5, 11);
+    cfg.drop_rate = 0.1;
+    cfg.dup_rate = 0.05;
+    let mut all = Cluster::new(cfg.clone()).unwrap();
+    let mut lean = Cluster::new(cfg).unwrap();
+    let mut cursor = 0;
+    for k in 0..100u8 {
+        all.advance(250);
+        lean.advance(250);
+        if k % 10 == 0 {
+            let _ = all.propose(vec![k]);
+            let _ = lean.propose(vec![k]);
+        }
+        let read = lean.events(cursor);
+        assert_eq!(read, all.events(cursor));
+        cursor += read.len();
+        lean.forget_events(cursor);
+        assert_eq!(lean.first_event_cursor(), cursor);
+        assert!(lean.events(0).is_empty(), "nothing kept once read");
+    }
+    assert!(cursor > 5_000, "{cursor} events read");
+    assert_eq!(lean.event_cursor(), all.event_cursor());
+    assert_eq!(lean.history_hash(), all.history_hash());
+    assert_eq!(lean.max_commit(), all.max_commit());
+    assert_safe(&lean);
+
+    // Forgetting part of a batch keeps the rest, at the same cursors.
+    all.advance(250);
+    lean.advance(250);
+    lean.forget_events(cursor + 3);
+    assert_eq!(lean.first_event_cursor(), cursor + 3);
+    assert_eq!(lean.events(cursor + 3), all.events(cursor + 3));
+    assert_eq!(
+        lean.events(0),
+        all.events(cursor + 3),
+        "from the oldest kept"
+    );
+    // An older cursor forgets nothing more; one past the end forgets the rest.
+    lean.forget_events(cursor);
+    assert_eq!(lean.first_event_cursor(), cursor + 3);
+    lean.forget_events(usize::MAX);
+    assert_eq!(lean.first_event_cursor(), all.event_cursor());
+    assert_eq!(lean.event_cursor(), all.event_cursor());
+}
+
 #[test]
 fn state_snapshot_shows_timers_and_flights() {
     let mut c = cluster(3, 12);

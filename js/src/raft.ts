@@ -861,6 +861,38 @@ export class RaftCluster {
   }
 
   /**
+   * The cursor of the oldest event still kept: 0 unless {@link forgetEvents} dropped some.
+   * @example
+   * ```js
+   * c.forgetEvents(c.eventCount);
+   * c.firstEventCursor === c.eventCount; // true
+   * ```
+   */
+  get firstEventCursor(): number {
+    return this.#raw.first_event;
+  }
+
+  /**
+   * Forgets the events before `cursor` (all of them if it is past {@link eventCount}), so
+   * that a cluster played for hours keeps only the events not yet read: every event is
+   * kept until forgotten. Cursors keep their meaning.
+   * @example
+   * ```js
+   * // An animation loop: read what is new, then let it go.
+   * const evs = c.events(cursor);
+   * cursor += evs.length;
+   * c.forgetEvents(cursor);
+   * ```
+   * @throws {TypeError} if `cursor` is not a number. @throws {RangeError} if it is
+   *   negative or fractional.
+   */
+  forgetEvents(cursor: number): void {
+    if (typeof cursor !== 'number') throw typeError('cursor', 'a number', cursor);
+    if (!Number.isInteger(cursor) || cursor < 0) throw rangeError('cursor', 'an integer >= 0', cursor);
+    this.#raw.forget_events(cursor);
+  }
+
+  /**
    * A 64-bit fingerprint of the whole history: equal for runs with the same seed and
    * the same calls.
    * @example
@@ -954,8 +986,9 @@ export class RaftCluster {
   }
 
   /**
-   * The events recorded from position `sinceCursor` on (0: the whole log). The next
-   * cursor is `sinceCursor + events.length`, or {@link eventCount}.
+   * The events recorded from position `sinceCursor` on (0: the whole log, unless
+   * {@link forgetEvents} dropped its start). The next cursor is
+   * `sinceCursor + events.length`, or {@link eventCount}.
    * @example
    * ```js
    * let cursor = 0;
@@ -965,12 +998,14 @@ export class RaftCluster {
    * evs.filter((e) => e.type === 'vote'); // who voted for whom, when
    * ```
    * @throws {TypeError} if `sinceCursor` is not a number. @throws {RangeError} if it is
-   *   negative or fractional.
+   *   fractional, negative, or before {@link firstEventCursor} (those events were forgotten).
    */
   events(sinceCursor = 0): RaftEvent[] {
     if (typeof sinceCursor !== 'number') throw typeError('sinceCursor', 'a number', sinceCursor);
-    if (!Number.isInteger(sinceCursor) || sinceCursor < 0) {
-      throw rangeError('sinceCursor', 'an integer >= 0', sinceCursor);
+    const first = this.#raw.first_event;
+    if (!Number.isInteger(sinceCursor) || sinceCursor < first) {
+      const allowed = first === 0 ? 'an integer >= 0' : `an integer >= ${first} (the events before it were forgotten)`;
+      throw rangeError('sinceCursor', allowed, sinceCursor);
     }
     const out: RaftEvent[] = [];
     let cursor = sinceCursor;

@@ -454,6 +454,17 @@ impl RawRaftCluster {
         self.c.event_cursor() as f64
     }
 
+    /// The cursor of the oldest event kept (see `forget_events`).
+    #[wasm_bindgen(getter)]
+    pub fn first_event(&self) -> f64 {
+        self.c.first_event_cursor() as f64
+    }
+
+    /// Forgets the events before cursor `before` (the facade checks it).
+    pub fn forget_events(&mut self, before: f64) {
+        self.c.forget_events(before as usize);
+    }
+
     /// A fingerprint of the whole history.
     #[wasm_bindgen(getter)]
     pub fn history_hash(&self) -> u64 {
@@ -698,7 +709,11 @@ impl RawRaftCluster {
     /// The groups of the partition event at position `at`, as each group's
     /// size followed by its members; empty if that event is not a partition.
     pub fn event_groups(&self, at: f64) -> Vec<u32> {
-        let at = if at >= 0.0 { at as usize } else { usize::MAX };
+        let at = if at >= self.c.first_event_cursor() as f64 {
+            at as usize
+        } else {
+            usize::MAX
+        };
         let mut out = Vec::new();
         if let Some(EventKind::Partition { groups }) = self.c.events(at).first().map(|e| &e.kind) {
             for g in groups {

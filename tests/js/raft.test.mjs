@@ -297,6 +297,51 @@ test('events(sinceCursor) returns what happened since the cursor', () => {
   c.free();
 });
 
+test('forgetEvents lets go of events already read: the rest and every cursor stay as they were', () => {
+  const all = new RaftCluster({ nodes: 3, seed: 5, dropRate: 0.1 });
+  const lean = new RaftCluster({ nodes: 3, seed: 5, dropRate: 0.1 });
+  let cursor = 0;
+  for (let k = 0; k < 6; k++) {
+    all.advance(400);
+    lean.advance(400);
+    if (k === 3) {
+      all.partition([[1], [2, 3]]);
+      lean.partition([[1], [2, 3]]);
+    }
+    const evs = lean.events(cursor);
+    assert.deepEqual(evs, all.events(cursor));
+    cursor += evs.length;
+    lean.forgetEvents(cursor);
+    assert.equal(lean.firstEventCursor, cursor);
+    assert.deepEqual(lean.events(cursor), []);
+  }
+  assert.equal(lean.eventCount, all.eventCount);
+  assert.equal(lean.historyHash, all.historyHash);
+  // Part of a batch: the rest is kept, and a partition's groups are found at its cursor.
+  for (const c of [all, lean]) {
+    c.advance(100);
+    c.partition([[1, 2], [3]]);
+    c.advance(100);
+  }
+  lean.forgetEvents(cursor + 1);
+  const rest = lean.events(cursor + 1);
+  assert.deepEqual(rest, all.events(cursor + 1));
+  assert.deepEqual(rest.find((e) => e.type === 'partition').groups, [[1, 2], [3]]);
+  throwsWith(() => lean.events(cursor), RangeError,
+    `sinceCursor must be an integer >= ${cursor + 1} (the events before it were forgotten), got ${cursor}`);
+  throwsWith(() => lean.events(0), RangeError, /^sinceCursor must be an integer >= \d+ \(the events before it were forgotten\), got 0$/);
+  throwsWith(() => lean.forgetEvents(-1), RangeError, 'cursor must be an integer >= 0, got -1');
+  throwsWith(() => lean.forgetEvents(0.5), RangeError, 'cursor must be an integer >= 0, got 0.5');
+  throwsWith(() => lean.forgetEvents('3'), TypeError, 'cursor must be a number, got "3"');
+  // Past the end: everything goes, and cursors go on from the count.
+  lean.forgetEvents(Number.MAX_SAFE_INTEGER);
+  assert.equal(lean.firstEventCursor, lean.eventCount);
+  lean.advance(100);
+  assert.ok(lean.events(lean.firstEventCursor).length > 0);
+  all.free();
+  lean.free();
+});
+
 /** Asserts `fn` throws `cls` with exactly `message`. */
 function throwsWith(fn, cls, message) {
   assert.throws(fn, (e) => {

@@ -604,7 +604,10 @@ pub struct Cluster {
     next_msg_id: u64,
     /// `cut[from * n + to]`: messages from `from` to `to` are lost.
     cut: Vec<bool>,
+    /// The recorded events from cursor `events_forgotten` on.
     events: Vec<Event>,
+    /// How many events [`Cluster::forget_events`] dropped from the front.
+    events_forgotten: usize,
     event_count: u64,
     checker: Checker,
     violation: Option<Violation>,
@@ -656,6 +659,7 @@ impl Cluster {
             next_msg_id: 1,
             cut: vec![false; n * n],
             events: Vec::new(),
+            events_forgotten: 0,
             event_count: 0,
             checker: Checker::new(n),
             violation: None,
@@ -1648,7 +1652,10 @@ impl Cluster {
     }
 
     /// The events recorded since `cursor` (an earlier
-    /// [`event_cursor`](Cluster::event_cursor)); `events(0)` is the whole log.
+    /// [`event_cursor`](Cluster::event_cursor)); `events(0)` is the whole log
+    /// unless [`forget_events`](Cluster::forget_events) dropped its start: a
+    /// cursor before [`first_event_cursor`](Cluster::first_event_cursor)
+    /// gives the events kept, from there on.
     ///
     /// # Examples
     /// ```
@@ -1660,10 +1667,12 @@ impl Cluster {
     /// assert_eq!(c.events(cur).len(), c.event_cursor() - cur);
     /// ```
     pub fn events(&self, cursor: usize) -> &[Event] {
-        self.events.get(cursor..).unwrap_or(&[])
+        let from = cursor.saturating_sub(self.events_forgotten);
+        self.events.get(from..).unwrap_or(&[])
     }
 
-    /// The cursor just past the last recorded event.
+    /// The cursor just past the last recorded event. Cursors count every
+    /// event recorded since the start of the run, forgotten or not.
     ///
     /// # Examples
     /// ```
@@ -1671,7 +1680,49 @@ impl Cluster {
     /// assert_eq!(Cluster::new(SimConfig::new(3, 1)).unwrap().event_cursor(), 0);
     /// ```
     pub fn event_cursor(&self) -> usize {
-        self.events.len()
+        self.events_forgotten + self.events.len()
+    }
+
+    /// The cursor of the oldest event kept: 0 unless
+    /// [`forget_events`](Cluster::forget_events) dropped some.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::sim::{Cluster, SimConfig};
+    /// let mut c = Cluster::new(SimConfig::new(3, 1)).unwrap();
+    /// c.advance(1_000);
+    /// c.forget_events(10);
+    /// assert_eq!(c.first_event_cursor(), 10);
+    /// ```
+    pub fn first_event_cursor(&self) -> usize {
+        self.events_forgotten
+    }
+
+    /// Forgets the events before cursor `before` (all of them if `before`
+    /// is past [`event_cursor`](Cluster::event_cursor)); cursors keep their
+    /// meaning. A run animated for hours records millions of events: a
+    /// reader that forgets each batch once it has read it keeps memory flat.
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::raft::sim::{Cluster, SimConfig};
+    /// let mut c = Cluster::new(SimConfig::new(3, 1)).unwrap();
+    /// let mut cursor = 0;
+    /// for _ in 0..10 {
+    ///     c.advance(1_000);
+    ///     let read = c.events(cursor).len(); // … draw them …
+    ///     cursor += read;
+    ///     c.forget_events(cursor);
+    /// }
+    /// assert_eq!(c.first_event_cursor(), c.event_cursor());
+    /// assert!(c.events(0).is_empty());
+    /// ```
+    pub fn forget_events(&mut self, before: usize) {
+        let n = before
+            .saturating_sub(self.events_forgotten)
+            .min(self.events.len());
+        self.events.drain(..n);
+        self.events_forgotten += n;
     }
 
     /// A fingerprint of the whole history (every event, recorded or not):
