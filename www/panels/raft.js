@@ -38,6 +38,10 @@ const RULE_TEXT = {
 };
 const SPEED_MIN = -2.5; // log10 of the slowest speed (virtual ms per real ms)
 const SPEED_MAX = 1;
+/** How many of the latest events a rebuilt run reads to tell its story. */
+const STORY_EVENTS = 400;
+/** Virtual ms replayed between two forgettings of events while rebuilding a run. */
+const REPLAY_SLICE = 10_000;
 const DEFAULTS = { nodes: 5, seed: 1, latency: 15, dropRate: 0, preVote: false, checkQuorum: false, compactEvery: 0, voters: 0 };
 
 export function mount(root) {
@@ -196,13 +200,20 @@ export function mount(root) {
     ui.maxTime = Math.max(ui.maxTime, c.now);
   }
 
-  /** Rebuilds the cluster from the seed and replays the actions up to virtual time `t`. */
+  /**
+   * Rebuilds the cluster from the seed and replays the actions up to virtual time `t`, a
+   * slice at a time, keeping only the events the story may still tell.
+   */
   function rebuild(t) {
     ui.cluster?.free();
     ui.cluster = new RaftCluster(options());
     ui.next = 0;
-    runTo(t);
-    ui.cursor = Math.max(0, ui.cluster.eventCount - 400);
+    for (let at = Math.min(t, REPLAY_SLICE); ; at = Math.min(t, at + REPLAY_SLICE)) {
+      runTo(at);
+      ui.cluster.forgetEvents(Math.max(0, ui.cluster.eventCount - STORY_EVENTS));
+      if (at >= t) break;
+    }
+    ui.cursor = ui.cluster.firstEventCursor;
     ui.story = [];
     // The partition in force: the latest partition or heal applied (older than the events read below).
     ui.partition = null;
@@ -282,10 +293,12 @@ export function mount(root) {
   }
 
   let lastCommit = 0;
+  /** Tells the story of the events since the last call, then lets the cluster forget them. */
   function readEvents() {
     const c = ui.cluster;
     const evs = c.events(ui.cursor);
     ui.cursor += evs.length;
+    c.forgetEvents(ui.cursor);
     for (const e of evs) {
       if (e.type === 'partition') ui.partition = e.groups;
       if (e.type === 'partition' || e.type === 'heal') ui.cuts = new Set();
