@@ -11,8 +11,14 @@ const suite = pageSuite();
 
 const open = (hash = '#raft', viewport = { width: 1280, height: 1300 }) => suite.open(hash, viewport);
 
+/**
+ * The panel's status, read in the next animation frame after the panel has drawn it, so
+ * that it reflects every click made before (the panel updates it once per frame).
+ */
 const status = async (page) => {
-  const d = await page.$eval('#rf-status', (e) => ({ ...e.dataset }));
+  const d = await page.evaluate(() => new Promise((done) => {
+    requestAnimationFrame(() => done({ ...document.querySelector('#rf-status').dataset }));
+  }));
   return { ...d, time: Number(d.time), leader: Number(d.leader), actions: Number(d.actions) };
 };
 
