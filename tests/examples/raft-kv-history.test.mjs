@@ -4,15 +4,20 @@
 // recorded, and each key's history must be linearizable as a register, with every put
 // whose outcome the client never learned counted as possibly applied, at any time after
 // its call. Retries after a lost reply must not apply a write twice, acknowledged writes
-// must survive, and reads must not be stale.
+// must survive, and reads must not be stale. Some puts also go to keys written once and
+// never again: at the end every replica must hold each one that was acknowledged (none
+// lost) and none that was never written.
 //
 //   node --test tests/examples/raft-kv-history.test.mjs       about 20 s: 5 clients, 3 keys
 //   QUORUMKIT_LONG=1 node --test tests/examples/raft-kv-history.test.mjs
 //                                                             3 minutes: 10 clients, 8 keys
 //   RAFT_KV_SECONDS=600 …                                     any length
+//   RAFT_KV_WRITES=10000 …                                    until that many puts are
+//                                                             acknowledged (10 clients, 8 keys)
 //
 // Figures (operations, acknowledged, kills, leaders, the longest time in which no
-// operation completed, keys linearizable) are printed as test diagnostics.
+// operation completed, keys linearizable, write-once keys lost) are printed as test
+// diagnostics.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,7 +27,8 @@ import { performance } from 'node:perf_hooks';
 import { Cluster, sleep } from '../../examples/raft-kv/cluster.mjs';
 import { checkKv, describeFailure } from './linearizability.mjs';
 
-const LONG = process.env.QUORUMKIT_LONG === '1';
+const WRITES = Number(process.env.RAFT_KV_WRITES ?? 0);
+const LONG = process.env.QUORUMKIT_LONG === '1' || WRITES > 0;
 const SECONDS = Number(process.env.RAFT_KV_SECONDS ?? (LONG ? 180 : 20));
 const CLIENTS = LONG ? 10 : 5;
 const KEYS = Array.from({ length: LONG ? 8 : 3 }, (_, i) => `k${i}`);
@@ -48,15 +54,20 @@ function rng(seed) {
   };
 }
 
-/** One client: one operation at a time on random keys, half puts (unique values), half gets. */
-async function runClient(cluster, c, until, history) {
+/**
+ * One client: one operation at a time until `running()` says stop: 2 in 5 are gets of a
+ * shared key, 2 in 5 puts to one, 1 in 5 a put to a key of its own written once
+ * (`w<client>.<n>`); every put writes a unique value.
+ */
+async function runClient(cluster, c, running, history, figures) {
   const client = cluster.client();
   const pick = rng(0x9e3779b9 * (c + 1));
-  for (let n = 1; performance.now() < until; n++) {
-    const key = KEYS[pick(KEYS.length)];
+  for (let n = 1; running(); n++) {
+    const what = pick(5);
+    const key = what === 4 ? `w${c}.${n}` : KEYS[pick(KEYS.length)];
     const live = cluster.ids.filter((id) => cluster.workers.has(id));
     const timeoutMs = OP_TIMEOUT_MS[0] + pick(OP_TIMEOUT_MS[1] - OP_TIMEOUT_MS[0]);
-    const op = { client: c, key, kind: pick(2) === 0 ? 'put' : 'get', value: null, call: performance.now() };
+    const op = { client: c, key, kind: what < 2 ? 'get' : 'put', once: what === 4, value: null, call: performance.now() };
     try {
       if (op.kind === 'put') {
         op.value = `${c}.${n}`;
@@ -67,6 +78,7 @@ async function runClient(cluster, c, until, history) {
       }
       op.ret = performance.now();
       op.known = true;
+      if (op.kind === 'put') figures.ackedPuts++;
     } catch {
       // No answer in time: the outcome is unknown (a put may still apply, later).
       op.ret = Infinity;
@@ -77,11 +89,11 @@ async function runClient(cluster, c, until, history) {
 }
 
 /** Kills the leader every KILL_EVERY_MS or so and restarts it DOWN_MS later. */
-async function runNemesis(cluster, until, figures) {
+async function runNemesis(cluster, running, figures) {
   const pick = rng(20240611);
-  while (performance.now() < until) {
+  while (running()) {
     await sleep(KILL_EVERY_MS * (0.75 + pick(51) / 100) - DOWN_MS);
-    if (performance.now() >= until) break;
+    if (!running()) break;
     const l = await cluster.leader();
     if (!l) continue;
     figures.terms.add(l.term);
@@ -104,21 +116,27 @@ function longestGap(history, from, to) {
   return gap;
 }
 
-test(`raft-kv: ${CLIENTS} clients on ${KEYS.length} keys for ${SECONDS} s while the leader is killed every ~${KILL_EVERY_MS / 1000} s: every key's history is linearizable`, {
-  timeout: SECONDS * 1000 + 180_000,
+const LENGTH = WRITES > 0 ? `until ${WRITES} puts are acknowledged` : `for ${SECONDS} s`;
+
+test(`raft-kv: ${CLIENTS} clients on ${KEYS.length} keys ${LENGTH} while the leader is killed every ~${KILL_EVERY_MS / 1000} s: every key's history is linearizable, no acknowledged write lost`, {
+  // A test timeout, not a measure: writes are allowed 200 ms each at worst.
+  timeout: (WRITES > 0 ? WRITES * 200 : SECONDS * 1000) + 180_000,
 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'raft-kv-history-'));
   const cluster = new Cluster({ dir });
   const history = [];
-  const figures = { kills: 0, terms: new Set() };
+  const figures = { kills: 0, terms: new Set(), ackedPuts: 0 };
   try {
     await cluster.startAll();
     figures.terms.add((await cluster.waitForLeader()).term);
     const t0 = performance.now();
     const until = t0 + SECONDS * 1000;
+    const running = WRITES > 0
+      ? () => figures.ackedPuts < WRITES
+      : () => performance.now() < until;
     await Promise.all([
-      runNemesis(cluster, until, figures),
-      ...Array.from({ length: CLIENTS }, (_, c) => runClient(cluster, c, until, history)),
+      runNemesis(cluster, running, figures),
+      ...Array.from({ length: CLIENTS }, (_, c) => runClient(cluster, c, running, history, figures)),
     ]);
     const tEnd = performance.now();
 
@@ -154,10 +172,20 @@ test(`raft-kv: ${CLIENTS} clients on ${KEYS.length} keys for ${SECONDS} s while 
     }
 
     const puts = history.filter((o) => o.kind === 'put');
-    const result = checkKv(history);
+    const result = checkKv(history.filter((o) => !o.once));
+    // Write-once keys: each acknowledged put is on the replicas with its value (not lost);
+    // an unknown one may be there or not; no write-once key holds anything not written.
+    const kv = states[0].kv;
+    const once = history.filter((o) => o.once);
+    const lost = once.filter((o) => o.known && kv[o.key] !== o.value);
+    const written = new Map(once.map((o) => [o.key, o.value]));
+    const phantoms = Object.keys(kv).filter((k) => /^w\d+\./.test(k) && written.get(k) !== kv[k]);
+    const unknownOnce = once.filter((o) => !o.known);
     const figuresLine = [
       `${history.length} operations (${puts.length} puts, ${history.length - puts.length} gets)`,
-      `${history.filter((o) => o.known).length} acknowledged, ${history.filter((o) => !o.known).length} unknown`,
+      `${history.filter((o) => o.known).length} acknowledged (${figures.ackedPuts} puts), ${history.filter((o) => !o.known).length} unknown`,
+      `${once.length - unknownOnce.length} write-once puts acknowledged, ${lost.length} lost; `
+        + `${unknownOnce.filter((o) => kv[o.key] === o.value).length} of ${unknownOnce.length} unknown ones applied`,
       `${figures.kills} kills`,
       `${figures.terms.size} leaders seen (terms ${Math.min(...figures.terms)}..${Math.max(...figures.terms)})`,
       `max unavailability ${Math.round(longestGap(history, t0, tEnd))} ms (no operation completed)`,
@@ -172,6 +200,9 @@ test(`raft-kv: ${CLIENTS} clients on ${KEYS.length} keys for ${SECONDS} s while 
       assert.deepEqual(s.sessions, states[0].sessions, `node ${s.id} ends with the same sessions as node ${states[0].id}`);
     }
     assert.equal(result.failures.length, 0, `${figuresLine}\n${result.failures.map((f) => describeFailure(f, t0)).join('\n')}`);
+    assert.ok(once.some((o) => o.known), 'some write-once puts were acknowledged');
+    assert.deepEqual(lost.map((o) => `${o.key}=${o.value}`), [], `${figuresLine}: acknowledged writes lost`);
+    assert.deepEqual(phantoms, [], 'write-once keys hold only what was written to them');
   } finally {
     await cluster.close();
     rmSync(dir, { recursive: true, force: true });
