@@ -7,7 +7,7 @@
 //          (package API, the four load environments, the page in Playwright),
 //          and every fuzz target for 30 s (`npm run fuzz` has the long mode;
 //          skipped, and said so, where no nightly toolchain can be installed)
-//   QUORUMKIT_LONG=1 npm test   also runs the long randomized modes.
+//   QUORUMKIT_LONG=1 npm test   runs every test that has a long mode in it (README: the commands).
 //   npm test -- --only=cargo,node   runs the named tiers only.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
