@@ -44,8 +44,11 @@ export type RaftDropReason = 'lost' | 'partition' | 'crashed';
 export interface RaftClusterOptions {
   /** The number of nodes, 1..=9; their ids are `1..=nodes`. */
   nodes: number;
-  /** Seeds every random choice: a number (0..=2^53-1) or a bigint (0..=2^64-1). */
-  seed: number | bigint;
+  /**
+   * Seeds every random choice: a number (0..=2^53-1) or a bigint (0..=2^64-1). Default: a
+   * random one, readable as {@link RaftCluster.seed}, so any run can be replayed.
+   */
+  seed?: number | bigint;
   /** Base election timeout `et` (default 150); each timeout is drawn from `[et, 2·et)`. */
   electionTimeout?: number;
   /** The leader's heartbeat interval (default 50), at least one 10 ms tick and below `electionTimeout`. */
@@ -103,10 +106,10 @@ export interface RaftNodeState {
   readonly role: RaftRole;
   /** Its current term. */
   readonly term: number;
-  /** Whom it voted for in `term`, or 0. */
-  readonly vote: number;
-  /** The leader it knows, or 0. */
-  readonly leader: number;
+  /** Whom it voted for in `term`, or null. */
+  readonly vote: number | null;
+  /** The leader it knows, or null. */
+  readonly leader: number | null;
   /** Its commit index. */
   readonly commit: number;
   /** The last index its state machine applied. */
@@ -177,8 +180,8 @@ export interface RaftPeerProgress {
 export interface RaftClusterState {
   /** Virtual time, ms. */
   readonly time: number;
-  /** The live leader with the highest term, or 0. */
-  readonly leader: number;
+  /** The live leader with the highest term, or null. */
+  readonly leader: number | null;
   /** Whether the run stopped at an invariant violation (see {@link RaftCluster.violations}). */
   readonly stopped: boolean;
   /** Every node, by id (`nodes[0]` is node 1). */
@@ -191,7 +194,7 @@ export interface RaftClusterState {
 export type RaftEvent =
   | { type: 'send' | 'deliver'; time: number; message: RaftMessage }
   | { type: 'drop'; time: number; message: RaftMessage; reason: RaftDropReason }
-  | { type: 'role'; time: number; node: number; role: RaftRole; term: number; leader: number }
+  | { type: 'role'; time: number; node: number; role: RaftRole; term: number; leader: number | null }
   | { type: 'vote'; time: number; node: number; term: number; candidate: number }
   | { type: 'append'; time: number; node: number; first: number; last: number; term: number }
   | { type: 'commit'; time: number; node: number; index: number }
@@ -314,6 +317,12 @@ class Entry implements RaftEntry {
   }
 }
 
+/** A random 64-bit seed, from the platform's cryptographic generator. */
+function randomSeed(): bigint {
+  const w = crypto.getRandomValues(new Uint32Array(2));
+  return (BigInt(w[0]) << 32n) | BigInt(w[1]);
+}
+
 function toSeed(seed: unknown): bigint {
   if (typeof seed === 'bigint') {
     if (seed < 0n || seed > MAX_U64) throw rangeError('seed', 'a bigint in 0..=2^64-1', seed);
@@ -406,7 +415,7 @@ export class RaftCluster {
   #logs: (readonly RaftEntry[])[];
   /** The number of nodes. */
   readonly size: number;
-  /** The seed the run was made with. */
+  /** The seed the run was made with (given, or drawn at random): replay the run with it. */
   readonly seed: bigint;
 
   /**
@@ -420,18 +429,19 @@ export class RaftCluster {
    * ```js
    * // Pre-vote and check-quorum on, logs compacted every 50 entries, node 5 outside the cluster.
    * const c = new RaftCluster({ nodes: 5, seed: 3, preVote: true, checkQuorum: true, compactEvery: 50, voters: 4 });
+   * const r = new RaftCluster({ nodes: 3 }); // a random seed: r.seed replays it
    * ```
    */
   constructor(opts: RaftClusterOptions) {
     if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) {
-      throw typeError('options', 'an options object with nodes and seed', opts);
+      throw typeError('options', 'an options object with nodes', opts);
     }
     const {
       nodes, seed, electionTimeout, heartbeat, latency, dropRate, dupRate, reorderRate,
       preVote, checkQuorum, compactEvery, voters,
     } = opts;
     if (typeof nodes !== 'number') throw typeError('nodes', 'a number', nodes);
-    const s = toSeed(seed);
+    const s = seed === undefined ? randomSeed() : toSeed(seed);
     let lmin: number | undefined;
     let lmax: number | undefined;
     if (typeof latency === 'number') {
@@ -953,8 +963,8 @@ export class RaftCluster {
         up: n[at] === 1,
         role: ROLES[n[at + 1]],
         term: n[at + 2],
-        vote: n[at + 3],
-        leader: n[at + 4],
+        vote: n[at + 3] || null,
+        leader: n[at + 4] || null,
         commit: n[at + 5],
         applied: n[at + 6],
         log,
@@ -982,7 +992,7 @@ export class RaftCluster {
         granted: n[at + 9] < 0 ? null : n[at + 9] === 1,
       };
     }
-    return { time: n[base], leader: n[base + 4], stopped: n[base + 3] === 1, nodes, messages };
+    return { time: n[base], leader: n[base + 4] || null, stopped: n[base + 3] === 1, nodes, messages };
   }
 
   /**
@@ -1045,7 +1055,7 @@ export class RaftCluster {
       case 2:
         return { type: 'drop', time, message: message(n, at + 2), reason: REASONS[n[at + 10]] };
       case 3:
-        return { type: 'role', time, node: a, role: ROLES[b], term: c, leader: d };
+        return { type: 'role', time, node: a, role: ROLES[b], term: c, leader: d || null };
       case 4:
         return { type: 'vote', time, node: a, term: b, candidate: c };
       case 5:

@@ -17,8 +17,8 @@ function until(c, pred, limit = 5_000, step = 10) {
 
 test('a leader is elected, and every node follows it in its term', () => {
   const c = new RaftCluster({ nodes: 5, seed: 1 });
-  assert.equal(c.state().leader, 0);
-  const took = until(c, (s) => s.leader !== 0);
+  assert.equal(c.state().leader, null);
+  const took = until(c, (s) => s.leader !== null);
   assert.ok(took <= 1_000, `elected after ${took} ms`);
   c.advance(200); // a heartbeat round reaches everyone
   const s = c.state();
@@ -38,13 +38,13 @@ test('a leader is elected, and every node follows it in its term', () => {
 test('after the leader crashes, a new one is elected within bounded virtual time', () => {
   for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
     const c = new RaftCluster({ nodes: 5, seed });
-    until(c, (s) => s.leader !== 0);
+    until(c, (s) => s.leader !== null);
     const old = c.state().leader;
     const oldTerm = c.state().nodes[old - 1].term;
     c.crash(old);
     assert.equal(c.state().nodes[old - 1].up, false);
     // An election timeout is below 2 × 150 ms; allow a few split votes.
-    const took = until(c, (s) => s.leader !== 0 && s.leader !== old, 1_500);
+    const took = until(c, (s) => s.leader !== null && s.leader !== old, 1_500);
     const s = c.state();
     assert.ok(s.nodes[s.leader - 1].term > oldTerm, `seed ${seed}`);
     assert.ok(took <= 1_500, `seed ${seed}: ${took} ms`);
@@ -58,7 +58,7 @@ test('after the leader crashes, a new one is elected within bounded virtual time
 
 test('a partition isolates the old leader; its entries never commit, and heal reconciles', () => {
   const c = new RaftCluster({ nodes: 5, seed: 11 });
-  until(c, (s) => s.leader !== 0);
+  until(c, (s) => s.leader !== null);
   const old = c.state().leader;
   const others = [1, 2, 3, 4, 5].filter((id) => id !== old);
   c.partition([[old, others[0]], others.slice(1)]);
@@ -92,7 +92,7 @@ test('a partition isolates the old leader; its entries never commit, and heal re
 
 test('proposals commit on every node and are applied in order, bytes and text intact', () => {
   const c = new RaftCluster({ nodes: 3, seed: 5, dropRate: 0.05, dupRate: 0.05, reorderRate: 0.1 });
-  until(c, (s) => s.leader !== 0);
+  until(c, (s) => s.leader !== null);
   const payloads = ['a', 'café', '東京', '😀', '', new Uint8Array([0, 255, 7])];
   const indices = [];
   for (const p of payloads) {
@@ -157,7 +157,7 @@ function script(seed, extra = {}) {
 
 test("progress(): the leader's match and next index per member; empty for followers and crashed nodes", () => {
   const c = new RaftCluster({ nodes: 5, seed: 9 });
-  until(c, (s) => s.leader !== 0);
+  until(c, (s) => s.leader !== null);
   const leader = c.state().leader;
   const { index } = c.propose('x');
   until(c, (s) => s.nodes.every((n) => n.commit >= index), 2_000);
@@ -248,7 +248,7 @@ test('state(): numbers per node, messages with progress, logs shared while uncha
 
 test('a crashed node shows its persisted state; its log stays in sync after a restart', () => {
   const c = new RaftCluster({ nodes: 3, seed: 4 });
-  until(c, (s) => s.leader !== 0);
+  until(c, (s) => s.leader !== null);
   const l = c.state().leader;
   const f = l === 1 ? 2 : 1;
   c.propose('one');
@@ -354,14 +354,13 @@ function throwsWith(fn, cls, message) {
 
 test('bad options: TypeError for types, RangeError for ranges, naming the parameter', () => {
   const make = (o) => () => new RaftCluster(o);
-  throwsWith(make(undefined), TypeError, 'options must be an options object with nodes and seed, got undefined');
+  throwsWith(make(undefined), TypeError, 'options must be an options object with nodes, got undefined');
   throwsWith(make(null), TypeError, /^options must be/);
   throwsWith(make({ seed: 1 }), TypeError, 'nodes must be a number, got undefined');
   throwsWith(make({ nodes: '3', seed: 1 }), TypeError, 'nodes must be a number, got "3"');
   throwsWith(make({ nodes: 0, seed: 1 }), RangeError, 'nodes must be an integer in 1..=9, got 0');
   throwsWith(make({ nodes: 10, seed: 1 }), RangeError, 'nodes must be an integer in 1..=9, got 10');
   throwsWith(make({ nodes: 2.5, seed: 1 }), RangeError, 'nodes must be an integer in 1..=9, got 2.5');
-  throwsWith(make({ nodes: 3 }), TypeError, 'seed must be a number or bigint, got undefined');
   throwsWith(make({ nodes: 3, seed: '1' }), TypeError, 'seed must be a number or bigint, got "1"');
   throwsWith(make({ nodes: 3, seed: -1 }), RangeError, 'seed must be an integer in 0..=2^53-1, got -1');
   throwsWith(make({ nodes: 3, seed: 1.5 }), RangeError, 'seed must be an integer in 0..=2^53-1, got 1.5');
@@ -425,7 +424,7 @@ test('bad arguments to methods, and refused actions', () => {
   // Nothing changed by the refused calls; the cluster still works.
   c.restart(2);
   c.advance(1_000);
-  assert.notEqual(c.state().leader, 0);
+  assert.notEqual(c.state().leader, null);
   assert.ok(c.propose('ok').index >= 2);
   c.advance(200);
   assert.deepEqual(c.violations(), []);
@@ -449,7 +448,7 @@ test('free() releases the cluster; Symbol.dispose does the same', () => {
   }
   const y = new RaftCluster({ nodes: 3, seed: 5 });
   y.advance(1_000);
-  assert.notEqual(y.state().leader, 0);
+  assert.notEqual(y.state().leader, null);
   y.free();
 });
 
@@ -478,9 +477,9 @@ test('faults at random for many seeds: never a violation, and liveness after hea
     for (let id = 1; id <= nodes; id++) if (!c.state().nodes[id - 1].up) c.restart(id);
     c.heal();
     c.setRates({ dropRate: 0, dupRate: 0, reorderRate: 0 });
-    until(c, (s) => s.leader !== 0, 5_000);
+    until(c, (s) => s.leader !== null, 5_000);
     c.propose('final');
-    until(c, (s) => s.leader !== 0 && s.nodes.every((n) => !n.up || n.applied === s.nodes[s.leader - 1].log.length), 5_000);
+    until(c, (s) => s.leader !== null && s.nodes.every((n) => !n.up || n.applied === s.nodes[s.leader - 1].log.length), 5_000);
     assert.deepEqual(c.violations(), [], `run ${run}`);
     c.free();
   }
@@ -489,7 +488,7 @@ test('faults at random for many seeds: never a violation, and liveness after hea
 test('part 2 options: pre-vote keeps a rejoining node from deposing the leader; check-quorum steps an isolated leader down', () => {
   // Pre-vote: a follower cut off for a long time rejoins without raising anyone's term.
   const c = new RaftCluster({ nodes: 5, seed: 21, preVote: true, checkQuorum: true });
-  until(c, (s) => s.leader !== 0);
+  until(c, (s) => s.leader !== null);
   c.advance(300);
   const { leader } = c.state();
   const term = c.state().nodes[leader - 1].term;
@@ -505,13 +504,13 @@ test('part 2 options: pre-vote keeps a rejoining node from deposing the leader; 
   // Check-quorum: the leader isolated in a minority steps down by itself.
   c.partition([[leader], [1, 2, 3, 4, 5].filter((id) => id !== leader)]);
   until(c, (s) => s.nodes[leader - 1].role !== 'leader', 1_000);
-  until(c, (s) => s.leader !== 0 && s.leader !== leader, 2_000);
+  until(c, (s) => s.leader !== null && s.leader !== leader, 2_000);
   assert.deepEqual(c.violations(), []);
   c.free();
 
   // Without pre-vote the same isolation inflates the lonely node's term.
   const d = new RaftCluster({ nodes: 5, seed: 21 });
-  until(d, (s) => s.leader !== 0);
+  until(d, (s) => s.leader !== null);
   const l2 = d.state().leader;
   const t2 = d.state().nodes[l2 - 1].term;
   const lone2 = (l2 % 5) + 1;
@@ -523,7 +522,7 @@ test('part 2 options: pre-vote keeps a rejoining node from deposing the leader; 
 
 test('compactEvery: logs are compacted into snapshots, a lagging node catches up by InstallSnapshot, logs stay short', () => {
   const c = new RaftCluster({ nodes: 3, seed: 4, compactEvery: 10 });
-  until(c, (s) => s.leader !== 0);
+  until(c, (s) => s.leader !== null);
   const { leader } = c.state();
   const lag = (leader % 3) + 1;
   c.crash(lag);
@@ -551,7 +550,7 @@ test('compactEvery: logs are compacted into snapshots, a lagging node catches up
 
 test('transferLeader hands leadership to the target; vote replies in flight say granted or refused', () => {
   const c = new RaftCluster({ nodes: 5, seed: 8 });
-  until(c, (s) => s.leader !== 0);
+  until(c, (s) => s.leader !== null);
   const from = c.state().leader;
   const to = (from % 5) + 1;
   assert.equal(c.transferLeader(to), from);
@@ -589,7 +588,7 @@ test('transferLeader hands leadership to the target; vote replies in flight say 
 
 test('membership: add a learner, promote it, remove a voter; each node reports its view of the configuration', () => {
   const c = new RaftCluster({ nodes: 5, seed: 6, voters: 3 });
-  until(c, (s) => s.leader !== 0);
+  until(c, (s) => s.leader !== null);
   c.advance(200); // a new leader takes no change until its first entry commits
   let s = c.state();
   assert.deepEqual(s.nodes[s.leader - 1].voters, [1, 2, 3]);
@@ -631,7 +630,7 @@ test('part 2 bad inputs: TypeError for types, RangeError for ranges, Error for r
   const c = new RaftCluster({ nodes: 4, seed: 1, voters: 3 });
   bad(() => c.transferLeader(2), Error, /^no live leader/);
   bad(() => c.addLearner(4), Error, /^no live leader/);
-  until(c, (s) => s.leader !== 0);
+  until(c, (s) => s.leader !== null);
   c.advance(200);
   bad(() => c.transferLeader(0), RangeError, /^to must be an integer in 1\.\.=4, got 0/);
   bad(() => c.transferLeader('2'), TypeError, /^to must be a node id/);
@@ -660,7 +659,7 @@ test('removals made on both sides of a partition: the healed cluster elects a le
     c.partition([[a, b], [old]]);
     c.remove(a); // the highest term still belongs to the cut-off leader
     c.timeout(b);
-    until(c, (s) => s.leader !== 0 && s.leader !== old);
+    until(c, (s) => s.leader !== null && s.leader !== old);
     const fresh = c.state().leader;
     for (let tries = 0; ; tries++) {
       try {
@@ -695,7 +694,7 @@ test('a crashed node reports the configuration it last knew, even if state() nev
 
 test('propose() during a leadership transfer says so, on the leader itself', () => {
   const c = new RaftCluster({ nodes: 3, seed: 1 });
-  until(c, (s) => s.leader !== 0);
+  until(c, (s) => s.leader !== null);
   const l = c.state().leader;
   const to = (l % 3) + 1;
   c.crash(to); // the transfer waits for a target that never answers
@@ -706,7 +705,7 @@ test('propose() during a leadership transfer says so, on the leader itself', () 
 
 test('readIndex(): a read confirmed through a follower and the leader; reads(since) returns only new ones', () => {
   const c = new RaftCluster({ nodes: 3, seed: 4 });
-  until(c, (s) => s.leader !== 0);
+  until(c, (s) => s.leader !== null);
   const l = c.state().leader;
   c.propose('x');
   c.advance(200);
@@ -762,4 +761,23 @@ test('checkLiveness(): null and a Liveness violation when no leader can be elect
   assert.match(v.detail, /no leader within 2000 ms/);
   assert.throws(() => c.checkLiveness(-1), RangeError);
   c.free();
+});
+
+test('without a seed, a cluster draws a random one and exposes it, so the run replays', () => {
+  const a = new RaftCluster({ nodes: 3 });
+  const b = new RaftCluster({ nodes: 3 });
+  assert.equal(typeof a.seed, 'bigint');
+  assert.notEqual(a.seed, b.seed, 'two random seeds (a 2^-64 chance of a spurious failure)');
+  const again = new RaftCluster({ nodes: 3, seed: a.seed });
+  for (const c of [a, again]) {
+    c.advance(1000);
+    c.propose('x');
+    c.advance(300);
+  }
+  assert.equal(again.historyHash, a.historyHash);
+  // No leader reads as null, never as a node id.
+  const lone = new RaftCluster({ nodes: 3, seed: 1 });
+  assert.equal(lone.state().leader, null);
+  assert.ok(lone.state().nodes.every((n) => n.leader === null && n.vote === null));
+  for (const c of [a, b, again, lone]) c.free();
 });

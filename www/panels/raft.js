@@ -706,7 +706,7 @@ export function mount(root) {
 
     const status = $('#rf-status');
     status.dataset.time = String(s.time);
-    status.dataset.leader = String(s.leader);
+    status.dataset.leader = String(s.leader ?? 0);
     status.dataset.playing = String(ui.playing);
     status.dataset.stopped = String(s.stopped);
     status.dataset.actions = String(ui.actions.length);
