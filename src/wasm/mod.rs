@@ -10,15 +10,26 @@
 //!   into wasm memory, not fresh strings;
 //! - invalid arguments come back as `RangeError` / `TypeError` through
 //!   [`errors`], never as a panic.
+//!
+//! Each binding module is behind the cargo feature of its npm subpath
+//! (`snowflake`, `bloom`, `ring` with `hash`, `raft` for `raft_node`,
+//! `raft-sim` for `raft`), so a build with one feature exports only that
+//! module, and links only what its exports reach.
 
 pub mod args;
+#[cfg(feature = "bloom")]
 pub mod bloom;
 pub mod errors;
+#[cfg(feature = "ring")]
 pub mod hash;
+#[cfg(feature = "raft-sim")]
 pub mod raft;
+#[cfg(feature = "raft")]
 pub mod raft_node;
+#[cfg(feature = "ring")]
 pub mod ring;
 pub mod scratch;
+#[cfg(feature = "snowflake")]
 pub mod snowflake;
 
 use wasm_bindgen::prelude::*;
