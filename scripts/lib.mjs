@@ -16,6 +16,16 @@ if (!(process.env.PATH ?? '').split(delimiter).includes(cargoBin)) {
 }
 process.env.PATH = `${join(root, 'node_modules', '.bin')}${delimiter}${process.env.PATH}`;
 
+/**
+ * The package's subpaths, one wasm module each, built from the crate with only
+ * the cargo feature of the same name (`quorumkit/raft-sim` is feature `raft-sim`).
+ * The root entry point loads them in this order.
+ */
+export const MODULES = ['snowflake', 'bloom', 'ring', 'raft', 'raft-sim'];
+
+/** The file name of a subpath's wasm module in pkg/. */
+export const wasmFile = (subpath) => `quorumkit-${subpath}.wasm`;
+
 /** Runs a command with inherited output; throws if it fails. */
 export function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: root, ...opts });
