@@ -74,10 +74,13 @@ function step(msg) {
   console.log(`\n▶ ${msg}`);
 }
 
+/** The twiggy version the size report is written against. */
+const TWIGGY = '0.8.0';
+
 /**
  * Installs what is missing, quickly when nothing is: the wasm32 target, the
- * pinned wasm-bindgen CLI, npm packages, and (with `browsers`) Chromium and
- * ChromeDriver from Debian's packages.
+ * pinned wasm-bindgen CLI, twiggy, npm packages, and (with `browsers`)
+ * Chromium and ChromeDriver from Debian's packages.
  */
 export function ensureToolchain({ browsers = false } = {}) {
   if (capture('cargo', ['--version']) === null) {
@@ -94,6 +97,10 @@ export function ensureToolchain({ browsers = false } = {}) {
     step(`installing wasm-bindgen-cli ${want} (found ${have ?? 'none'}); this takes a few minutes once`);
     // No --locked: one of the CLI's locked dependencies is no longer on crates.io.
     run('cargo', ['install', 'wasm-bindgen-cli', '--version', want, '--force']);
+  }
+  if (capture('twiggy', ['--version']) === null) {
+    step(`installing twiggy ${TWIGGY} (npm run size lists each module's largest items with it); this takes a few minutes once`);
+    run('cargo', ['install', 'twiggy', '--version', TWIGGY]);
   }
   if (!npmInstalled()) {
     step('installing npm packages');
