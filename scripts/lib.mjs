@@ -60,7 +60,7 @@ export function runTee(cmd, args, opts = {}) {
 
 /** The exact wasm-bindgen version pinned in Cargo.toml. */
 export function pinnedWasmBindgen() {
-  const m = readFileSync(join(root, 'Cargo.toml'), 'utf8').match(/^wasm-bindgen = "=([0-9.]+)"/m);
+  const m = readFileSync(join(root, 'Cargo.toml'), 'utf8').match(/^wasm-bindgen = (?:\{ version = )?"=([0-9.]+)"/m);
   if (!m) throw new Error('Cargo.toml must pin wasm-bindgen exactly (wasm-bindgen = "=X.Y.Z")');
   return m[1];
 }

@@ -6,8 +6,9 @@
 //! it into a JavaScript `RangeError` (or `TypeError` for [`ArgKind::Type`]) with
 //! the same message, so Rust and JavaScript users read the same words.
 
-use std::borrow::Cow;
-use std::fmt;
+use crate::prelude::*;
+use alloc::borrow::Cow;
+use core::fmt;
 
 /// Which JavaScript error class an [`ArgError`] maps to.
 ///
@@ -102,7 +103,7 @@ impl fmt::Display for ArgError {
     }
 }
 
-impl std::error::Error for ArgError {}
+impl core::error::Error for ArgError {}
 
 /// A value that an [`ArgError`] can quote as "got …".
 ///

@@ -4,6 +4,7 @@ use super::nodeset::{repeats, NameIndex};
 use super::packed::{check_out, PackedKeys};
 use super::{LoadStats, RingError};
 use crate::hash;
+use crate::prelude::*;
 use crate::ArgError;
 
 /// The largest virtual-node count one node may have (`vnodes`, or
@@ -808,7 +809,7 @@ fn push_arc(out: &mut MovedArcs, start: u64, end: u64, from: u32, to: u32) {
 /// JavaScript `Number(s)` for the port part of a server string, or `None`
 /// for NaN (ASCII and the common Unicode white space are trimmed).
 fn js_number(bytes: &[u8]) -> Option<f64> {
-    let s = std::str::from_utf8(bytes).ok()?;
+    let s = core::str::from_utf8(bytes).ok()?;
     let s = s.trim_matches(|c: char| {
         matches!(
             c,
@@ -1618,7 +1619,7 @@ impl HashRing {
             };
             let o = self.owners[k];
             let dup = if n > 8 {
-                std::mem::replace(&mut seen[o as usize], true)
+                core::mem::replace(&mut seen[o as usize], true)
             } else {
                 out[..filled].contains(&o)
             };

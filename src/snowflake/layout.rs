@@ -1,6 +1,7 @@
 //! Bit layouts: field widths, epoch, time unit and field order, with the
 //! presets of the well-known generators and the `decode`/`compose` pair.
 
+use crate::prelude::*;
 use crate::ArgError;
 
 /// The largest timestamp (Unix ms) a layout may reach: 2^53 − 1, the largest

@@ -135,6 +135,8 @@
 //! assert_eq!(parse_id(format_id(id, &mut buf).as_bytes()), Ok(id));
 //! ```
 
+use crate::prelude::*;
+
 mod generator;
 mod layout;
 
@@ -237,7 +239,7 @@ pub fn format_id(id: u64, buf: &mut [u8; 20]) -> &str {
         }
     }
     // Only ASCII digits were written, so this never fails.
-    std::str::from_utf8(&buf[i..]).unwrap_or_default()
+    core::str::from_utf8(&buf[i..]).unwrap_or_default()
 }
 
 /// Draws a machine ID uniformly from `0..=layout.max_machine_id()` using the

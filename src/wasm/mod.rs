@@ -16,6 +16,7 @@
 //! `raft-sim` for `raft`), so a build with one feature exports only that
 //! module, and links only what its exports reach.
 
+use crate::prelude::*;
 pub mod args;
 #[cfg(feature = "bloom")]
 pub mod bloom;
@@ -32,14 +33,10 @@ pub mod scratch;
 #[cfg(feature = "snowflake")]
 pub mod snowflake;
 
-use wasm_bindgen::prelude::*;
+#[cfg(not(feature = "std"))]
+mod runtime;
 
-/// Runs once when the module is instantiated: routes any panic message to
-/// `console.error` so an unexpected bug is readable instead of a bare trap.
-#[wasm_bindgen(start)]
-pub fn start() {
-    console_error_panic_hook::set_once();
-}
+use wasm_bindgen::prelude::*;
 
 /// The crate version, for the page and for bug reports.
 #[wasm_bindgen]

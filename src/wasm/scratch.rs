@@ -15,20 +15,40 @@
 //! keys (every one but Snowflake's, which uses only the output buffer).
 
 use super::errors::JsResult;
+use crate::prelude::*;
 use crate::ArgError;
-use std::cell::RefCell;
+use core::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
 /// Upper bound on any scratch buffer: 256 MiB, far above any sane key or batch.
 const MAX_SCRATCH: usize = 256 << 20;
 
-thread_local! {
-    /// `u64` words so that any typed-array view of it is aligned.
-    static OUT: RefCell<Vec<u64>> = RefCell::new(vec![0; 8]);
+/// A value owned by the module's one thread. wasm32 modules without the
+/// `atomics` target feature cannot share memory between threads, so a plain
+/// `static` is never touched by two threads (what `thread_local!` guarantees
+/// with std, which these modules do without).
+struct Local<T>(RefCell<T>);
+
+// SAFETY: there is only one thread (see above).
+unsafe impl<T> Sync for Local<T> {}
+
+impl<T> Local<T> {
+    // Unused in the Snowflake module, which has no key buffer.
+    #[allow(dead_code)]
+    fn with_borrow<R>(&self, f: impl FnOnce(&T) -> R) -> R {
+        f(&self.0.borrow())
+    }
+
+    fn with_borrow_mut<R>(&self, f: impl FnOnce(&mut T) -> R) -> R {
+        f(&mut self.0.borrow_mut())
+    }
 }
 
+/// `u64` words so that any typed-array view of it is aligned.
+static OUT: Local<Vec<u64>> = Local(RefCell::new(Vec::new()));
+
 fn grow<T: Copy + Default>(v: &mut Vec<T>, len: usize, param: &'static str) -> JsResult<()> {
-    if len.saturating_mul(std::mem::size_of::<T>()) > MAX_SCRATCH {
+    if len.saturating_mul(core::mem::size_of::<T>()) > MAX_SCRATCH {
         return Err(super::errors::arg_error(ArgError::range(
             param,
             "at most 256 MiB in one call",
@@ -81,9 +101,10 @@ pub use keys::*;
     feature = "raft-sim"
 ))]
 mod keys {
-    use super::{grow, JsResult, OUT};
+    use super::{grow, JsResult, Local, OUT};
+    use crate::prelude::*;
     use crate::ArgError;
-    use std::cell::RefCell;
+    use core::cell::RefCell;
     use wasm_bindgen::prelude::*;
 
     struct Keys {
@@ -91,23 +112,35 @@ mod keys {
         ends: Vec<u32>,
     }
 
-    thread_local! {
-        static KEYS: RefCell<Keys> = RefCell::new(Keys {
-            keys: vec![0; 1024],
-            ends: vec![0; 64],
-        });
-    }
+    static KEYS: Local<Keys> = Local(RefCell::new(Keys {
+        keys: Vec::new(),
+        ends: Vec::new(),
+    }));
+
+    /// The smallest key buffer the facade sees: it copies a short key (up to
+    /// 64 UTF-16 units, 3 bytes each at most) without checking the capacity.
+    const MIN_KEY_BUFFER: usize = 1024;
 
     /// Pointer to the key buffer (at least 1 KiB; see [`key_buffer_reserve`]).
     #[wasm_bindgen]
     pub fn key_buffer_ptr() -> *mut u8 {
-        KEYS.with_borrow_mut(|s| s.keys.as_mut_ptr())
+        KEYS.with_borrow_mut(|s| {
+            if s.keys.len() < MIN_KEY_BUFFER {
+                s.keys.resize(MIN_KEY_BUFFER, 0);
+            }
+            s.keys.as_mut_ptr()
+        })
     }
 
-    /// Current capacity of the key buffer in bytes.
+    /// Current capacity of the key buffer in bytes (at least 1 KiB).
     #[wasm_bindgen]
     pub fn key_buffer_len() -> usize {
-        KEYS.with_borrow(|s| s.keys.len())
+        KEYS.with_borrow_mut(|s| {
+            if s.keys.len() < MIN_KEY_BUFFER {
+                s.keys.resize(MIN_KEY_BUFFER, 0);
+            }
+            s.keys.len()
+        })
     }
 
     /// Grows the key buffer to at least `len` bytes, keeping its contents, and
