@@ -1283,7 +1283,7 @@ impl HashRing {
                 }
             }
             _ => {
-                let mut base = crc32fast::Hasher::new();
+                let mut base = hash::Crc32::new();
                 base.update(&node.name);
                 for i in 0..node.count {
                     let mut h = base.clone();
