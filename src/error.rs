@@ -111,9 +111,10 @@ impl core::error::Error for ArgError {}
 /// (`NaN`, `Infinity`, `1e+21`, `0.000001`), because most of them arrive
 /// from JavaScript and the message should quote what the caller passed.
 /// Floats use the shortest digits that read back to the same value (from the
-/// `ryu` crate) laid out by ECMAScript's `Number::toString` rules; this also
-/// keeps the float formatting machinery of `core::fmt` out of the
-/// WebAssembly module.
+/// `ryu` crate) laid out by ECMAScript's `Number::toString` rules, which keeps
+/// the float formatting machinery of `core::fmt` out of the WebAssembly
+/// modules; the npm package's modules go further and ask JavaScript's own
+/// `String(x)`, so they carry no float printing at all.
 ///
 /// # Examples
 /// ```
@@ -154,7 +155,16 @@ macro_rules! shown_by_display {
 shown_by_display!(u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize, char, bool);
 shown_by_display!(&str, String, &String, Cow<'_, str>);
 
+/// `String(x)` for a JavaScript number: in the package's wasm modules,
+/// JavaScript's own `String(x)`, so the digits come from the engine instead of
+/// a float-printing algorithm in every module.
+#[cfg(all(target_arch = "wasm32", not(feature = "std")))]
+fn js_number(x: f64) -> String {
+    crate::wasm::number_text(x)
+}
+
 /// `String(x)` for a JavaScript number (ECMAScript `Number::toString`).
+#[cfg(not(all(target_arch = "wasm32", not(feature = "std"))))]
 fn js_number(x: f64) -> String {
     if x.is_nan() {
         return "NaN".into();

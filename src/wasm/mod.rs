@@ -38,6 +38,17 @@ mod runtime;
 
 use wasm_bindgen::prelude::*;
 
+/// `String(x)`, by JavaScript: how the modules' error messages quote a number
+/// (see `Shown`).
+#[cfg(not(feature = "std"))]
+pub(crate) fn number_text(x: f64) -> String {
+    js_sys::Number::from(x)
+        .to_string_with_radix(10)
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_default()
+}
+
 /// The crate version, for the page and for bug reports.
 #[wasm_bindgen]
 pub fn version() -> String {
