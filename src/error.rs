@@ -155,6 +155,40 @@ macro_rules! shown_by_display {
 shown_by_display!(u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize, char, bool);
 shown_by_display!(&str, String, &String, Cow<'_, str>);
 
+/// A caller's text, quoted for a message: between double quotes, with `"`,
+/// `\\`, tabs, newlines, carriage returns, NUL and other control characters
+/// escaped as Rust's `{:?}` escapes them; invalid UTF-8 becomes U+FFFD. Unlike
+/// `{:?}`, other characters are kept as they are, which spares every wasm
+/// module the tables that decide what Unicode considers printable.
+pub(crate) fn quoted(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\0' => out.push_str("\\0"),
+            c if c.is_ascii_control() => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                let b = c as u8;
+                out.push_str("\\u{");
+                if b >= 0x10 {
+                    out.push(HEX[usize::from(b >> 4)] as char);
+                }
+                out.push(HEX[usize::from(b & 0xF)] as char);
+                out.push('}');
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// `String(x)` for a JavaScript number: in the package's wasm modules,
 /// JavaScript's own `String(x)`, so the digits come from the engine instead of
 /// a float-printing algorithm in every module.
@@ -250,5 +284,20 @@ mod tests {
             assert_eq!(x.shown(), want, "{x:e}");
         }
         assert_eq!(0.5f32.shown(), "0.5");
+    }
+
+    #[test]
+    fn quoted_escapes_as_debug_does_for_ascii() {
+        for text in [
+            "flickr",
+            "a\"b\\c",
+            "tab\there\nnew\rline\0",
+            "\u{1}\u{1f}\u{7f}",
+            "café 東京",
+            "",
+        ] {
+            assert_eq!(quoted(text.as_bytes()), format!("{text:?}"), "{text}");
+        }
+        assert_eq!(quoted(b"a\xffb"), "\"a\u{fffd}b\"");
     }
 }

@@ -79,7 +79,7 @@ impl ClockPolicy {
             _ => Err(ArgError::range(
                 "onClockBackwards",
                 "one of \"wait\", \"error\", \"logical\"",
-                format!("{:?}", String::from_utf8_lossy(name)),
+                crate::error::quoted(name),
             )),
         }
     }

@@ -309,7 +309,7 @@ impl Layout {
                 ArgError::range(
                     "layout",
                     "one of \"default\", \"twitter\", \"discord\", \"sonyflake\", \"instagram\"",
-                    format!("{:?}", String::from_utf8_lossy(name)),
+                    crate::error::quoted(name),
                 )
             })
     }

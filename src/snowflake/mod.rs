@@ -135,7 +135,8 @@
 //! assert_eq!(parse_id(format_id(id, &mut buf).as_bytes()), Ok(id));
 //! ```
 
-use crate::prelude::*;
+#[cfg(all(target_arch = "wasm32", not(feature = "std")))]
+use crate::prelude::F64Math;
 
 mod generator;
 mod layout;
@@ -198,7 +199,7 @@ pub fn parse_id(text: &[u8]) -> Result<u64, ArgError> {
         ArgError::range(
             "id",
             "a decimal string of an integer in 0..=9223372036854775807, without leading zeros",
-            format!("{:?}", String::from_utf8_lossy(&text[..text.len().min(40)])),
+            crate::error::quoted(&text[..text.len().min(40)]),
         )
     };
     if text.is_empty() || (text.len() > 1 && text[0] == b'0') {
