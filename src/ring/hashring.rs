@@ -807,7 +807,18 @@ fn push_arc(out: &mut MovedArcs, start: u64, end: u64, from: u32, to: u32) {
 }
 
 /// JavaScript `Number(s)` for the port part of a server string, or `None`
+/// for NaN or text that is not UTF-8: in the package's wasm modules,
+/// JavaScript's own `Number(s)`, which spares each of them Rust's float
+/// parser and its table of powers of five.
+#[cfg(all(target_arch = "wasm32", not(feature = "std")))]
+fn js_number(bytes: &[u8]) -> Option<f64> {
+    let x = crate::wasm::number_of(core::str::from_utf8(bytes).ok()?);
+    (!x.is_nan()).then_some(x)
+}
+
+/// JavaScript `Number(s)` for the port part of a server string, or `None`
 /// for NaN (ASCII and the common Unicode white space are trimmed).
+#[cfg(not(all(target_arch = "wasm32", not(feature = "std"))))]
 fn js_number(bytes: &[u8]) -> Option<f64> {
     let s = core::str::from_utf8(bytes).ok()?;
     let s = s.trim_matches(|c: char| {

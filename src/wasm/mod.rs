@@ -49,6 +49,15 @@ pub(crate) fn number_text(x: f64) -> String {
         .unwrap_or_default()
 }
 
+#[cfg(not(feature = "std"))]
+#[wasm_bindgen]
+extern "C" {
+    /// `Number(text)`, by JavaScript: how a ketama ring reads a server's
+    /// port (see `ring::hashring`).
+    #[wasm_bindgen(js_name = Number)]
+    pub(crate) fn number_of(text: &str) -> f64;
+}
+
 /// The crate version, for the page and for bug reports.
 #[wasm_bindgen]
 pub fn version() -> String {
