@@ -8,7 +8,9 @@
 //!
 //! On wasm32, CRC-32 is `crc32fast`'s portable algorithm (slicing by 16, 8
 //! and 4 bytes) with its 16 KiB of tables computed at first use instead of
-//! stored in the module, where they would be a sixth of the ring's download.
+//! stored in the module, where they would be a sixth of the ring's download;
+//! and MD5 is the same unrolled block function as the `md5` crate's, kept
+//! out of line once instead of inlined at each call site.
 
 /// CRC-32 (IEEE 802.3, the polynomial of zlib and Go's `crc32.ChecksumIEEE`).
 ///
@@ -215,12 +217,170 @@ pub fn xxh3_64(bytes: &[u8]) -> u64 {
 /// assert_eq!(d[15], 0x7e);
 /// ```
 pub fn md5(bytes: &[u8]) -> [u8; 16] {
-    md5::compute(bytes).0
+    #[cfg(not(target_arch = "wasm32"))]
+    return md5::compute(bytes).0;
+    #[cfg(target_arch = "wasm32")]
+    return md5_block::digest(bytes);
+}
+
+/// MD5 with one out-of-line block function: the `md5` crate inlines its
+/// 64-step block function into each of its up to five call sites, about
+/// 6 KB of wasm for what one copy does at the same speed. Tested natively
+/// against the `md5` crate.
+#[cfg(any(target_arch = "wasm32", test))]
+mod md5_block {
+    /// The digest of `bytes`.
+    pub(super) fn digest(bytes: &[u8]) -> [u8; 16] {
+        let mut state = [0x6745_2301, 0xefcd_ab89, 0x98ba_dcfe, 0x1032_5476];
+        let mut blocks = bytes.chunks_exact(64);
+        for block in &mut blocks {
+            let mut b = [0u8; 64];
+            b.copy_from_slice(block);
+            transform(&mut state, &b);
+        }
+        let rest = blocks.remainder();
+        let mut last = [0u8; 128];
+        last[..rest.len()].copy_from_slice(rest);
+        last[rest.len()] = 0x80;
+        let end = if rest.len() < 56 { 64 } else { 128 };
+        last[end - 8..end].copy_from_slice(&((bytes.len() as u64) << 3).to_le_bytes());
+        for block in last[..end].chunks_exact(64) {
+            let mut b = [0u8; 64];
+            b.copy_from_slice(block);
+            transform(&mut state, &b);
+        }
+        let mut out = [0u8; 16];
+        for (o, s) in out.chunks_exact_mut(4).zip(state) {
+            o.copy_from_slice(&s.to_le_bytes());
+        }
+        out
+    }
+
+    #[inline(never)]
+    fn transform(state: &mut [u32; 4], block: &[u8; 64]) {
+        let mut x = [0u32; 16];
+        for (w, b) in x.iter_mut().zip(block.chunks_exact(4)) {
+            *w = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+        }
+        let [mut a, mut b, mut c, mut d] = *state;
+        macro_rules! step {
+            ($a:ident, $b:ident, $c:ident, $d:ident, $f:expr, $x:expr, $s:expr, $k:expr) => {
+                $a = $a
+                    .wrapping_add($f)
+                    .wrapping_add($x)
+                    .wrapping_add($k)
+                    .rotate_left($s)
+                    .wrapping_add($b);
+            };
+        }
+        macro_rules! f {
+            ($a:ident, $b:ident, $c:ident, $d:ident, $x:expr, $s:expr, $k:expr) => {
+                step!($a, $b, $c, $d, $d ^ ($b & ($c ^ $d)), $x, $s, $k)
+            };
+        }
+        macro_rules! g {
+            ($a:ident, $b:ident, $c:ident, $d:ident, $x:expr, $s:expr, $k:expr) => {
+                step!($a, $b, $c, $d, $c ^ ($d & ($b ^ $c)), $x, $s, $k)
+            };
+        }
+        macro_rules! h {
+            ($a:ident, $b:ident, $c:ident, $d:ident, $x:expr, $s:expr, $k:expr) => {
+                step!($a, $b, $c, $d, $b ^ $c ^ $d, $x, $s, $k)
+            };
+        }
+        macro_rules! i {
+            ($a:ident, $b:ident, $c:ident, $d:ident, $x:expr, $s:expr, $k:expr) => {
+                step!($a, $b, $c, $d, $c ^ ($b | !$d), $x, $s, $k)
+            };
+        }
+        f!(a, b, c, d, x[0], 7, 0xd76aa478);
+        f!(d, a, b, c, x[1], 12, 0xe8c7b756);
+        f!(c, d, a, b, x[2], 17, 0x242070db);
+        f!(b, c, d, a, x[3], 22, 0xc1bdceee);
+        f!(a, b, c, d, x[4], 7, 0xf57c0faf);
+        f!(d, a, b, c, x[5], 12, 0x4787c62a);
+        f!(c, d, a, b, x[6], 17, 0xa8304613);
+        f!(b, c, d, a, x[7], 22, 0xfd469501);
+        f!(a, b, c, d, x[8], 7, 0x698098d8);
+        f!(d, a, b, c, x[9], 12, 0x8b44f7af);
+        f!(c, d, a, b, x[10], 17, 0xffff5bb1);
+        f!(b, c, d, a, x[11], 22, 0x895cd7be);
+        f!(a, b, c, d, x[12], 7, 0x6b901122);
+        f!(d, a, b, c, x[13], 12, 0xfd987193);
+        f!(c, d, a, b, x[14], 17, 0xa679438e);
+        f!(b, c, d, a, x[15], 22, 0x49b40821);
+        g!(a, b, c, d, x[1], 5, 0xf61e2562);
+        g!(d, a, b, c, x[6], 9, 0xc040b340);
+        g!(c, d, a, b, x[11], 14, 0x265e5a51);
+        g!(b, c, d, a, x[0], 20, 0xe9b6c7aa);
+        g!(a, b, c, d, x[5], 5, 0xd62f105d);
+        g!(d, a, b, c, x[10], 9, 0x02441453);
+        g!(c, d, a, b, x[15], 14, 0xd8a1e681);
+        g!(b, c, d, a, x[4], 20, 0xe7d3fbc8);
+        g!(a, b, c, d, x[9], 5, 0x21e1cde6);
+        g!(d, a, b, c, x[14], 9, 0xc33707d6);
+        g!(c, d, a, b, x[3], 14, 0xf4d50d87);
+        g!(b, c, d, a, x[8], 20, 0x455a14ed);
+        g!(a, b, c, d, x[13], 5, 0xa9e3e905);
+        g!(d, a, b, c, x[2], 9, 0xfcefa3f8);
+        g!(c, d, a, b, x[7], 14, 0x676f02d9);
+        g!(b, c, d, a, x[12], 20, 0x8d2a4c8a);
+        h!(a, b, c, d, x[5], 4, 0xfffa3942);
+        h!(d, a, b, c, x[8], 11, 0x8771f681);
+        h!(c, d, a, b, x[11], 16, 0x6d9d6122);
+        h!(b, c, d, a, x[14], 23, 0xfde5380c);
+        h!(a, b, c, d, x[1], 4, 0xa4beea44);
+        h!(d, a, b, c, x[4], 11, 0x4bdecfa9);
+        h!(c, d, a, b, x[7], 16, 0xf6bb4b60);
+        h!(b, c, d, a, x[10], 23, 0xbebfbc70);
+        h!(a, b, c, d, x[13], 4, 0x289b7ec6);
+        h!(d, a, b, c, x[0], 11, 0xeaa127fa);
+        h!(c, d, a, b, x[3], 16, 0xd4ef3085);
+        h!(b, c, d, a, x[6], 23, 0x04881d05);
+        h!(a, b, c, d, x[9], 4, 0xd9d4d039);
+        h!(d, a, b, c, x[12], 11, 0xe6db99e5);
+        h!(c, d, a, b, x[15], 16, 0x1fa27cf8);
+        h!(b, c, d, a, x[2], 23, 0xc4ac5665);
+        i!(a, b, c, d, x[0], 6, 0xf4292244);
+        i!(d, a, b, c, x[7], 10, 0x432aff97);
+        i!(c, d, a, b, x[14], 15, 0xab9423a7);
+        i!(b, c, d, a, x[5], 21, 0xfc93a039);
+        i!(a, b, c, d, x[12], 6, 0x655b59c3);
+        i!(d, a, b, c, x[3], 10, 0x8f0ccc92);
+        i!(c, d, a, b, x[10], 15, 0xffeff47d);
+        i!(b, c, d, a, x[1], 21, 0x85845dd1);
+        i!(a, b, c, d, x[8], 6, 0x6fa87e4f);
+        i!(d, a, b, c, x[15], 10, 0xfe2ce6e0);
+        i!(c, d, a, b, x[6], 15, 0xa3014314);
+        i!(b, c, d, a, x[13], 21, 0x4e0811a1);
+        i!(a, b, c, d, x[4], 6, 0xf7537e82);
+        i!(d, a, b, c, x[11], 10, 0xbd3af235);
+        i!(c, d, a, b, x[2], 15, 0x2ad7d2bb);
+        i!(b, c, d, a, x[9], 21, 0xeb86d391);
+        state[0] = state[0].wrapping_add(a);
+        state[1] = state[1].wrapping_add(b);
+        state[2] = state[2].wrapping_add(c);
+        state[3] = state[3].wrapping_add(d);
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn md5_block_is_the_md5_crate() {
+        let data: Vec<u8> = (0..300u32)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 11) as u8)
+            .collect();
+        for len in 0..data.len() {
+            assert_eq!(
+                md5_block::digest(&data[..len]),
+                md5::compute(&data[..len]).0,
+                "{len}"
+            );
+        }
+    }
 
     #[test]
     fn sliced_crc32_is_crc32fast() {
