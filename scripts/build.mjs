@@ -9,7 +9,7 @@ import { root, run, ensureToolchain, crateVersion, MODULES, wasmFile } from './l
 
 const pkg = join(root, 'pkg');
 const bindgenOut = join(root, 'target', 'bindgen');
-/** Optimized modules with their name section, for `npm run size` (twiggy). */
+/** The optimized modules with their name section kept, for `npm run size` (twiggy). */
 export const namedOut = join(root, 'target', 'wasm-named');
 const rawSrc = join(root, 'js', 'src', 'raw');
 const entries = join(root, 'js', 'entries');
@@ -54,11 +54,11 @@ export async function build({ dev = false } = {}) {
     if (dev) {
       cpSync(wasmIn, wasmOut);
     } else {
-      // Optimized once with the name section kept (what twiggy reads), then stripped of it:
-      // the package's module is exactly the analyzed code.
-      const named = join(namedOut, wasmFile(m));
-      run('wasm-opt', ['-Oz', ...WASM_FEATURES, '-g', wasmIn, '-o', named]);
-      run('wasm-opt', [...WASM_FEATURES, '--strip-debug', '--strip-producers', named, '-o', wasmOut]);
+      // --converge repeats the passes until nothing shrinks (0.3-0.8% off gzip). Keeping the
+      // names (-g) inhibits some optimizations, so the package's module is optimized without
+      // them, and a second run with them writes the copy that twiggy reads.
+      run('wasm-opt', ['-Oz', '--converge', ...WASM_FEATURES, '--strip-debug', '--strip-producers', wasmIn, '-o', wasmOut]);
+      run('wasm-opt', ['-Oz', '--converge', ...WASM_FEATURES, '-g', wasmIn, '-o', join(namedOut, wasmFile(m))]);
     }
     writeEntries(m);
   }
