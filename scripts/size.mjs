@@ -3,8 +3,9 @@
 // Exits non-zero when a module, or all of them together, is over its budget.
 //
 // Each budget is the goal for that module once the module meets it; until
-// then it is the module's measured size plus about 2%, so that CI still fails
-// on growth, and the goal is printed beside it.
+// then (and for raft-sim, which has no goal) it is the module's measured size
+// plus about 2%, so that CI still fails on growth, and the goal is printed
+// beside it.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -13,14 +14,14 @@ import { root, capture, MODULES, wasmFile } from './lib.mjs';
 
 /** gzip -9 bytes (1 KB = 1,000 bytes): the goal, and the budget CI enforces. */
 export const BUDGETS = {
-  snowflake: { goal: 12_000, budget: 33_000 },
-  bloom: { goal: 40_000, budget: 68_000 },
-  ring: { goal: 64_000, budget: 113_000 },
+  snowflake: { goal: 12_000, budget: 22_000 },
+  bloom: { goal: 40_000, budget: 40_000 },
+  ring: { goal: 64_000, budget: 64_000 },
   raft: { goal: 64_000, budget: 64_000 },
-  'raft-sim': { goal: null, budget: 101_000 },
+  'raft-sim': { goal: null, budget: 90_000 },
 };
 /** All five modules together. */
-export const TOTAL = { goal: 160_000, budget: 378_000 };
+export const TOTAL = { goal: 160_000, budget: 262_000 };
 
 const kb = (n) => (n / 1000).toFixed(1);
 
