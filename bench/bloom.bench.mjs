@@ -16,12 +16,15 @@
 // Last, the Parquet filter against hyparquet's split-block code on INT64
 // values, after checking that both hold the same bits.
 // The floor rows are the cost of any keyed call into wasm with no work in it
-// (see `floorPerKey` in harness.mjs), for reading how much of each filter's
+// (see `floor` in harness.mjs), for reading how much of each filter's
 // time is the boundary and how much its hashing and memory probes.
 import { BloomFilter, SplitBlockBloomFilter, parquetKey, xxh64 } from 'quorumkit';
 import { BloomFilter as JasonBloom } from 'bloomfilter';
 import BloomFilters from 'bloom-filters';
-import { compare, goal, userKeys, floorPerKey, floorBatch, FLOOR_PER_KEY, FLOOR_BATCH } from './harness.mjs';
+import { compare, goal, userKeys, floor, FLOOR_PER_KEY, FLOOR_BATCH } from './harness.mjs';
+import * as bind from '../pkg/dist/bind/bloom.js';
+
+const { perKey: floorPerKey, batch: floorBatch } = floor(bind);
 
 const N = 1_000_000;
 const P = 0.01;

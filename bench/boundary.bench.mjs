@@ -4,7 +4,7 @@
 // - a default wasm-bindgen `&str` export (`crc32_str`): malloc + copy + free per call;
 // - the facade's batch call (`crc32Many`): one call for all keys.
 import { crc32, crc32Many } from 'quorumkit';
-import * as raw from '../pkg/dist/raw/quorumkit.js';
+import * as raw from '../pkg/dist/raw/ring.js';
 import { compare, userKeys } from './harness.mjs';
 
 export async function run() {

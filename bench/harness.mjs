@@ -6,8 +6,6 @@
 // ratios, with their range across rounds. Absolute figures move with machine
 // load; ratios measured in one run are what to compare.
 
-import { writeKey, writeKeys } from '../pkg/dist/internal/keys.js';
-import { key_buffer_len as emptyCall } from '../pkg/dist/raw/quorumkit.js';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const ROUNDS = QUICK ? 3 : 9;
@@ -91,21 +89,23 @@ export function goal(label, rates, ours, peers, want) {
 }
 
 /**
- * The floor of any keyed call into wasm, as the facade makes it: the key's
- * UTF-8 written into wasm memory, then one wasm call that does no work. A
- * per-key contender cannot beat it; its ratio to a peer is the most any
- * design that hashes in wasm could reach.
+ * The floor of any keyed call into wasm, as the facade makes it, in the module
+ * of `bind` (a binding of pkg/dist/bind/, e.g. `ring.js`): `perKey(key)` writes
+ * the key's UTF-8 into wasm memory, then makes one wasm call that does no
+ * work; `batch(keys)` packs the keys the same way, then makes the one call. A
+ * contender cannot beat its floor; the floor's ratio to a peer is the most
+ * any design that hashes in wasm could reach.
  */
+export function floor(bind) {
+  const { writeKey, writeKeys } = bind;
+  const emptyCall = bind.raw.key_buffer_len;
+  return {
+    perKey: (key) => writeKey(key) + emptyCall(),
+    batch: (keys) => writeKeys(keys) + emptyCall(),
+  };
+}
 export const FLOOR_PER_KEY = 'floor: key written into wasm + empty call';
-export function floorPerKey(key) {
-  return writeKey(key) + emptyCall();
-}
-
-/** {@link floorPerKey} for a batch: the keys packed, one empty call. */
 export const FLOOR_BATCH = 'floor: keys packed into wasm + empty call';
-export function floorBatch(keys) {
-  return writeKeys(keys) + emptyCall();
-}
 
 /** Formats a rate with a unit prefix: 12.3 M, 456 k. */
 export function fmt(rate) {

@@ -16,7 +16,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { RaftCluster, RaftNode } from 'quorumkit';
-import * as raw from '../pkg/dist/raw/quorumkit.js';
+import * as raw from '../pkg/dist/raw/raft-sim.js';
 import { root } from '../scripts/lib.mjs';
 import { compare } from './harness.mjs';
 
@@ -181,7 +181,7 @@ async function frames() {
   const logs = s.nodes.reduce((a, n) => a + n.log.length, 0);
   // The same world through the raw layer, every log re-sent and decoded
   // whole on every call: what a boundary without incremental logs does.
-  const { memory } = (await import('../pkg/dist/internal/wasm.js')).wasm();
+  const { memory } = (await import('../pkg/dist/bind/raft-sim.js')).wasm();
   const rc = busyRaw(ENTRIES, memory);
   let sink = 0;
   await compare(`Raft state() per frame: 5 nodes, ${logs} log entries in all, ${s.messages.length} messages in flight`, [

@@ -9,13 +9,16 @@
 // of 1,000 servers.
 //
 // The floor rows are the cost of any keyed call into wasm with no work in it
-// (see `floorPerKey` in harness.mjs): a lookup cannot beat its floor, so
+// (see `floor` in harness.mjs): a lookup cannot beat its floor, so
 // where the floor is itself close to a peer's whole lookup, that row shows it
 // in the same run.
 import ConsistentHash from 'consistent-hash';
 import HashRingPeer from 'hashring';
 import { HashRing, Maglev, Rendezvous, jumpHashMany, jumpHash } from 'quorumkit';
-import { compare, fmt, goal, floorPerKey, floorBatch, FLOOR_PER_KEY, FLOOR_BATCH } from './harness.mjs';
+import { compare, fmt, goal, floor, FLOOR_PER_KEY, FLOOR_BATCH } from './harness.mjs';
+import * as bind from '../pkg/dist/bind/ring.js';
+
+const { perKey: floorPerKey, batch: floorBatch } = floor(bind);
 
 const KEYS = 1_000_000;
 const CHUNK = 5_000;

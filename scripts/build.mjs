@@ -1,14 +1,18 @@
-// Builds the npm package in pkg/: the Rust core for wasm32, the wasm-bindgen
-// glue, wasm-opt, the TypeScript facade, the ESM/CJS entry points and the
-// package.json. Usage: node scripts/build.mjs [--dev]
+// Builds the npm package in pkg/: one wasm module per subpath (the Rust core
+// for wasm32 with only that subpath's cargo feature, its wasm-bindgen glue,
+// wasm-opt), the TypeScript facade, the ESM/CJS entry points of every subpath
+// and of the root, and the package.json. Usage: node scripts/build.mjs [--dev]
 import { cpSync, mkdirSync, rmSync, writeFileSync, readFileSync, symlinkSync, lstatSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { root, run, ensureToolchain, crateVersion } from './lib.mjs';
+import { root, run, ensureToolchain, crateVersion, MODULES, wasmFile } from './lib.mjs';
 
 const pkg = join(root, 'pkg');
 const bindgenOut = join(root, 'target', 'bindgen');
+/** The optimized modules with their name section kept, for `npm run size` (twiggy). */
+export const namedOut = join(root, 'target', 'wasm-named');
 const rawSrc = join(root, 'js', 'src', 'raw');
+const entries = join(root, 'js', 'entries');
 
 // Features that rustc enables by default for wasm32 and every current browser
 // and Node >= 20 supports; wasm-opt must be told it may keep them.
@@ -24,37 +28,42 @@ const WASM_FEATURES = [
 export async function build({ dev = false } = {}) {
   const t0 = Date.now();
   const profile = dev ? 'dev' : 'release';
-  run('cargo', ['build', '--lib', '--target', 'wasm32-unknown-unknown', '--profile', profile]);
-  const wasmIn = join(root, 'target', 'wasm32-unknown-unknown', dev ? 'debug' : 'release', 'quorumkit.wasm');
-
   rmSync(bindgenOut, { recursive: true, force: true });
-  run('wasm-bindgen', [wasmIn, '--target', 'web', '--out-dir', bindgenOut, '--out-name', 'quorumkit']);
-
-  // The facade is compiled against the generated glue's types.
   rmSync(rawSrc, { recursive: true, force: true });
   mkdirSync(rawSrc, { recursive: true });
-  for (const f of ['quorumkit.js', 'quorumkit.d.ts']) cpSync(join(bindgenOut, f), join(rawSrc, f));
+  for (const m of MODULES) bindgen(m, profile);
 
   rmSync(pkg, { recursive: true, force: true });
   mkdirSync(join(pkg, 'dist', 'raw'), { recursive: true });
+  // The facade is compiled against the generated glues' types.
   run('tsc', ['-p', join('js', 'tsconfig.json')]);
-  cpSync(join(bindgenOut, 'quorumkit.d.ts'), join(pkg, 'dist', 'raw', 'quorumkit.d.ts'));
-  // The glue's fallback URL (used only by an init() without arguments, which the entries
-  // never make) names a file beside the glue; the .wasm sits at the package root. Point it
-  // there, so bundlers that resolve `new URL(…, import.meta.url)` (webpack, Vite) find it.
-  const glue = readFileSync(join(bindgenOut, 'quorumkit.js'), 'utf8');
-  const fallback = "new URL('quorumkit_bg.wasm', import.meta.url)";
-  if (!glue.includes(fallback)) throw new Error(`wasm-bindgen glue no longer contains ${fallback}`);
-  writeFileSync(join(pkg, 'dist', 'raw', 'quorumkit.js'), glue.replace(fallback, "new URL('../../quorumkit_bg.wasm', import.meta.url)"));
+  mkdirSync(namedOut, { recursive: true });
+  for (const m of MODULES) {
+    const out = join(bindgenOut, m);
+    cpSync(join(out, `${m}.d.ts`), join(pkg, 'dist', 'raw', `${m}.d.ts`));
+    // The glue's fallback URL (used only by an init() without arguments, which the entries
+    // never make) names a file beside the glue; the .wasm sits at the package root. Point it
+    // there, so bundlers that resolve `new URL(…, import.meta.url)` (webpack, Vite) find it.
+    const glue = readFileSync(join(out, `${m}.js`), 'utf8');
+    const fallback = `new URL('${m}_bg.wasm', import.meta.url)`;
+    if (!glue.includes(fallback)) throw new Error(`wasm-bindgen glue no longer contains ${fallback}`);
+    writeFileSync(join(pkg, 'dist', 'raw', `${m}.js`), glue.replace(fallback, `new URL('../../${wasmFile(m)}', import.meta.url)`));
 
-  const wasmOut = join(pkg, 'quorumkit_bg.wasm');
-  if (dev) {
-    cpSync(join(bindgenOut, 'quorumkit_bg.wasm'), wasmOut);
-  } else {
-    run('wasm-opt', ['-Oz', ...WASM_FEATURES, '--strip-debug', '--strip-producers', join(bindgenOut, 'quorumkit_bg.wasm'), '-o', wasmOut]);
+    const wasmIn = join(out, `${m}_bg.wasm`);
+    const wasmOut = join(pkg, wasmFile(m));
+    if (dev) {
+      cpSync(wasmIn, wasmOut);
+    } else {
+      // --converge repeats the passes until nothing shrinks (0.3-0.8% off gzip). Keeping the
+      // names (-g) inhibits some optimizations, so the package's module is optimized without
+      // them, and a second run with them writes the copy that twiggy reads.
+      run('wasm-opt', ['-Oz', '--converge', ...WASM_FEATURES, '--strip-debug', '--strip-producers', wasmIn, '-o', wasmOut]);
+      run('wasm-opt', ['-Oz', '--converge', ...WASM_FEATURES, '-g', wasmIn, '-o', join(namedOut, wasmFile(m))]);
+    }
+    writeEntries(m);
   }
-
-  for (const f of ['index.js', 'index.d.ts', 'node.mjs']) cpSync(join(root, 'js', 'entries', f), join(pkg, f));
+  for (const f of ['index.js', 'index.d.ts', 'node.mjs', 'node.cjs']) cpSync(join(entries, f), join(pkg, f));
+  checkRootEntries();
   await buildCjs();
   writePackageJson();
   cpSync(join(root, 'README.md'), join(pkg, 'README.md'));
@@ -62,24 +71,73 @@ export async function build({ dev = false } = {}) {
   console.log(`\npkg/ built (${profile}) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }
 
-// The CommonJS entry is the Node ESM entry bundled into one file; the only
-// translation needed is import.meta.url, which CommonJS spells __filename.
+/**
+ * Compiles the crate with only `subpath`'s feature and runs wasm-bindgen on it
+ * into target/bindgen/<subpath>/; copies the glue's types where tsc reads them.
+ * Each feature set keeps its own artifact in cargo's cache, so a rebuild with
+ * nothing changed compiles nothing.
+ */
+function bindgen(subpath, profile) {
+  run('cargo', ['build', '--lib', '--target', 'wasm32-unknown-unknown', '--profile', profile, '--no-default-features', '--features', subpath]);
+  const wasmIn = join(root, 'target', 'wasm32-unknown-unknown', profile === 'dev' ? 'debug' : 'release', 'quorumkit.wasm');
+  const out = join(bindgenOut, subpath);
+  run('wasm-bindgen', [wasmIn, '--target', 'web', '--out-dir', out, '--out-name', subpath]);
+  for (const ext of ['js', 'd.ts']) cpSync(join(out, `${subpath}.${ext}`), join(rawSrc, `${subpath}.${ext}`));
+}
+
+/** pkg/<subpath>/{index.js,index.d.ts,node.mjs}, from the templates in js/entries/subpath/. */
+function writeEntries(subpath) {
+  const dir = join(pkg, subpath);
+  mkdirSync(dir, { recursive: true });
+  for (const f of ['index.js', 'index.d.ts', 'node.mjs']) {
+    const text = readFileSync(join(entries, 'subpath', f), 'utf8').replaceAll('WASM_FILE', wasmFile(subpath)).replaceAll('SUBPATH', subpath);
+    writeFileSync(join(dir, f), text);
+  }
+}
+
+/** The root entries are written by hand: check that each loads every subpath. */
+function checkRootEntries() {
+  for (const [f, entry] of [['index.js', 'index.js'], ['node.mjs', 'node.mjs'], ['node.cjs', 'node.cjs']]) {
+    const text = readFileSync(join(entries, f), 'utf8');
+    for (const m of MODULES) {
+      if (!text.includes(`'./${m}/${entry}'`)) throw new Error(`js/entries/${f} does not load ./${m}/${entry}`);
+    }
+  }
+}
+
+// Each subpath's CommonJS entry is its Node ESM entry bundled into one file; the
+// only translation needed is import.meta.url, which CommonJS spells __filename.
+// The root's node.cjs (js/entries) merges them, so it shares their instances.
 async function buildCjs() {
   const esbuild = await import('esbuild');
-  await esbuild.build({
-    entryPoints: [join(pkg, 'node.mjs')],
-    outfile: join(pkg, 'node.cjs'),
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    logLevel: 'warning',
-    define: { 'import.meta.url': '__quorumkit_import_meta_url' },
-    banner: { js: "const __quorumkit_import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
-  });
+  await Promise.all(
+    MODULES.map((m) =>
+      esbuild.build({
+        entryPoints: [join(pkg, m, 'node.mjs')],
+        outfile: join(pkg, m, 'node.cjs'),
+        bundle: true,
+        platform: 'node',
+        format: 'cjs',
+        target: 'node20',
+        logLevel: 'warning',
+        define: { 'import.meta.url': '__quorumkit_import_meta_url' },
+        banner: { js: "const __quorumkit_import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
+      }),
+    ),
+  );
+}
+
+/** One conditional export: types, then Node's import/require, then everything else. */
+function conditions(dir) {
+  return {
+    types: `./${dir}index.d.ts`,
+    node: { import: `./${dir}node.mjs`, require: `./${dir}node.cjs` },
+    default: `./${dir}index.js`,
+  };
 }
 
 function writePackageJson() {
+  const entryFiles = ['index.js', 'index.d.ts', 'node.mjs', 'node.cjs'];
   const manifest = {
     name: 'quorumkit',
     version: crateVersion(),
@@ -92,15 +150,14 @@ function writePackageJson() {
     module: './index.js',
     types: './index.d.ts',
     exports: {
-      '.': {
-        types: './index.d.ts',
-        node: { import: './node.mjs', require: './node.cjs' },
-        default: './index.js',
-      },
+      '.': conditions(''),
+      ...Object.fromEntries(MODULES.map((m) => [`./${m}`, conditions(`${m}/`)])),
       './package.json': './package.json',
     },
-    files: ['index.js', 'index.d.ts', 'node.mjs', 'node.cjs', 'quorumkit_bg.wasm', 'dist/', 'README.md'],
-    sideEffects: ['./index.js', './node.mjs', './node.cjs'],
+    files: [...entryFiles, ...MODULES.flatMap((m) => [`${m}/`, wasmFile(m)]), 'dist/', 'README.md'],
+    sideEffects: [...entryFiles, ...MODULES.flatMap((m) => entryFiles.map((f) => `${m}/${f}`))]
+      .filter((f) => f.endsWith('.js') || f.endsWith('.mjs') || f.endsWith('.cjs'))
+      .map((f) => `./${f}`),
     engines: { node: '>=20' },
   };
   writeFileSync(join(pkg, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');

@@ -16,6 +16,16 @@ if (!(process.env.PATH ?? '').split(delimiter).includes(cargoBin)) {
 }
 process.env.PATH = `${join(root, 'node_modules', '.bin')}${delimiter}${process.env.PATH}`;
 
+/**
+ * The package's subpaths, one wasm module each, built from the crate with only
+ * the cargo feature of the same name (`quorumkit/raft-sim` is feature `raft-sim`).
+ * The root entry point loads them in this order.
+ */
+export const MODULES = ['snowflake', 'bloom', 'ring', 'raft', 'raft-sim'];
+
+/** The file name of a subpath's wasm module in pkg/. */
+export const wasmFile = (subpath) => `quorumkit-${subpath}.wasm`;
+
 /** Runs a command with inherited output; throws if it fails. */
 export function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: root, ...opts });
@@ -50,7 +60,7 @@ export function runTee(cmd, args, opts = {}) {
 
 /** The exact wasm-bindgen version pinned in Cargo.toml. */
 export function pinnedWasmBindgen() {
-  const m = readFileSync(join(root, 'Cargo.toml'), 'utf8').match(/^wasm-bindgen = "=([0-9.]+)"/m);
+  const m = readFileSync(join(root, 'Cargo.toml'), 'utf8').match(/^wasm-bindgen = (?:\{ version = )?"=([0-9.]+)"/m);
   if (!m) throw new Error('Cargo.toml must pin wasm-bindgen exactly (wasm-bindgen = "=X.Y.Z")');
   return m[1];
 }
@@ -64,10 +74,13 @@ function step(msg) {
   console.log(`\n▶ ${msg}`);
 }
 
+/** The twiggy version the size report is written against. */
+const TWIGGY = '0.8.0';
+
 /**
  * Installs what is missing, quickly when nothing is: the wasm32 target, the
- * pinned wasm-bindgen CLI, npm packages, and (with `browsers`) Chromium and
- * ChromeDriver from Debian's packages.
+ * pinned wasm-bindgen CLI, twiggy, npm packages, and (with `browsers`)
+ * Chromium and ChromeDriver from Debian's packages.
  */
 export function ensureToolchain({ browsers = false } = {}) {
   if (capture('cargo', ['--version']) === null) {
@@ -84,6 +97,10 @@ export function ensureToolchain({ browsers = false } = {}) {
     step(`installing wasm-bindgen-cli ${want} (found ${have ?? 'none'}); this takes a few minutes once`);
     // No --locked: one of the CLI's locked dependencies is no longer on crates.io.
     run('cargo', ['install', 'wasm-bindgen-cli', '--version', want, '--force']);
+  }
+  if (capture('twiggy', ['--version']) === null) {
+    step(`installing twiggy ${TWIGGY} (npm run size lists each module's largest items with it); this takes a few minutes once`);
+    run('cargo', ['install', 'twiggy', '--version', TWIGGY]);
   }
   if (!npmInstalled()) {
     step('installing npm packages');

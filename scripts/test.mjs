@@ -2,7 +2,8 @@
 // line "N passed, N failed" (tests across all tiers; each lint or build step
 // counts as one). Exits non-zero if anything failed.
 //
-//   tiers: fmt, clippy (native and wasm32), cargo test (native), build of pkg/,
+//   tiers: fmt, clippy (native, wasm32, and wasm32 per subpath feature),
+//          cargo test (native), build of pkg/ and its size budgets,
 //          wasm-bindgen-test in Node and in headless Chromium, node:test
 //          (package API, the four load environments, the page in Playwright),
 //          and every fuzz target for 30 s (`npm run fuzz` has the long mode;
@@ -11,7 +12,7 @@
 //   npm test -- --only=cargo,node   runs the named tiers only.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { root, runTee, ensureToolchain, CHROMEDRIVER } from './lib.mjs';
+import { root, runTee, ensureToolchain, CHROMEDRIVER, MODULES } from './lib.mjs';
 import { ensureFuzzer, fuzz, report, targets } from './fuzz.mjs';
 
 const onlyArg = process.argv.find((a) => a.startsWith('--only='));
@@ -61,8 +62,13 @@ async function tier(name, group, cmd, args, { env, counts = check } = {}) {
 await tier('rustfmt', 'lint', 'cargo', ['fmt', '--all', '--check']);
 await tier('clippy (native)', 'lint', 'cargo', ['clippy', '--all-targets', '--', '-D', 'warnings']);
 await tier('clippy (wasm32)', 'lint', 'cargo', ['clippy', '--target', 'wasm32-unknown-unknown', '--lib', ...wasmTests, '--', '-D', 'warnings']);
+// Each subpath's module is built with only its feature: each combination must be clean too.
+for (const m of MODULES) {
+  await tier(`clippy (wasm32, ${m} alone)`, 'lint', 'cargo', ['clippy', '--target', 'wasm32-unknown-unknown', '--lib', '--no-default-features', '--features', m, '--', '-D', 'warnings']);
+}
 await tier('cargo test (native)', 'cargo', 'cargo', ['test'], { counts: cargoCounts });
 const built = await tier('build pkg/', 'build', process.execPath, [join(root, 'scripts', 'build.mjs')]);
+if (built) await tier('size budgets (npm run size)', 'build', process.execPath, [join(root, 'scripts', 'size.mjs')]);
 await tier('wasm-bindgen-test (Node)', 'wasm', 'cargo', ['test', '--target', 'wasm32-unknown-unknown', ...wasmTests], { env: wasmEnv, counts: cargoCounts });
 await tier('wasm-bindgen-test (Chromium)', 'wasm', 'cargo', ['test', '--target', 'wasm32-unknown-unknown', ...wasmTests], {
   env: { ...wasmEnv, WASM_BINDGEN_USE_BROWSER: '1', CHROMEDRIVER },

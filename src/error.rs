@@ -6,8 +6,9 @@
 //! it into a JavaScript `RangeError` (or `TypeError` for [`ArgKind::Type`]) with
 //! the same message, so Rust and JavaScript users read the same words.
 
-use std::borrow::Cow;
-use std::fmt;
+use crate::prelude::*;
+use alloc::borrow::Cow;
+use core::fmt;
 
 /// Which JavaScript error class an [`ArgError`] maps to.
 ///
@@ -102,7 +103,7 @@ impl fmt::Display for ArgError {
     }
 }
 
-impl std::error::Error for ArgError {}
+impl core::error::Error for ArgError {}
 
 /// A value that an [`ArgError`] can quote as "got …".
 ///
@@ -110,9 +111,10 @@ impl std::error::Error for ArgError {}
 /// (`NaN`, `Infinity`, `1e+21`, `0.000001`), because most of them arrive
 /// from JavaScript and the message should quote what the caller passed.
 /// Floats use the shortest digits that read back to the same value (from the
-/// `ryu` crate) laid out by ECMAScript's `Number::toString` rules; this also
-/// keeps the float formatting machinery of `core::fmt` out of the
-/// WebAssembly module.
+/// `ryu` crate) laid out by ECMAScript's `Number::toString` rules, which keeps
+/// the float formatting machinery of `core::fmt` out of the WebAssembly
+/// modules; the npm package's modules go further and ask JavaScript's own
+/// `String(x)`, so they carry no float printing at all.
 ///
 /// # Examples
 /// ```
@@ -153,7 +155,50 @@ macro_rules! shown_by_display {
 shown_by_display!(u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize, char, bool);
 shown_by_display!(&str, String, &String, Cow<'_, str>);
 
+/// A caller's text, quoted for a message: between double quotes, with `"`,
+/// `\\`, tabs, newlines, carriage returns, NUL and other control characters
+/// escaped as Rust's `{:?}` escapes them; invalid UTF-8 becomes U+FFFD. Unlike
+/// `{:?}`, other characters are kept as they are, which spares every wasm
+/// module the tables that decide what Unicode considers printable.
+pub(crate) fn quoted(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\0' => out.push_str("\\0"),
+            c if c.is_ascii_control() => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                let b = c as u8;
+                out.push_str("\\u{");
+                if b >= 0x10 {
+                    out.push(HEX[usize::from(b >> 4)] as char);
+                }
+                out.push(HEX[usize::from(b & 0xF)] as char);
+                out.push('}');
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// `String(x)` for a JavaScript number: in the package's wasm modules,
+/// JavaScript's own `String(x)`, so the digits come from the engine instead of
+/// a float-printing algorithm in every module.
+#[cfg(all(target_arch = "wasm32", not(feature = "std")))]
+fn js_number(x: f64) -> String {
+    crate::wasm::number_text(x)
+}
+
 /// `String(x)` for a JavaScript number (ECMAScript `Number::toString`).
+#[cfg(not(all(target_arch = "wasm32", not(feature = "std"))))]
 fn js_number(x: f64) -> String {
     if x.is_nan() {
         return "NaN".into();
@@ -239,5 +284,20 @@ mod tests {
             assert_eq!(x.shown(), want, "{x:e}");
         }
         assert_eq!(0.5f32.shown(), "0.5");
+    }
+
+    #[test]
+    fn quoted_escapes_as_debug_does_for_ascii() {
+        for text in [
+            "flickr",
+            "a\"b\\c",
+            "tab\there\nnew\rline\0",
+            "\u{1}\u{1f}\u{7f}",
+            "café 東京",
+            "",
+        ] {
+            assert_eq!(quoted(text.as_bytes()), format!("{text:?}"), "{text}");
+        }
+        assert_eq!(quoted(b"a\xffb"), "\"a\u{fffd}b\"");
     }
 }

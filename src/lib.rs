@@ -18,9 +18,17 @@
 //! assert_eq!(quorumkit::hash::crc32(b"123456789"), 0xCBF4_3926);
 //! ```
 #![warn(missing_docs)]
+// The package's wasm modules are built without the `std` feature (see
+// Cargo.toml): then the crate uses only `core` and `alloc`, and `wasm::runtime`
+// supplies the allocator and the panic handler.
+#![cfg_attr(all(target_arch = "wasm32", not(feature = "std")), no_std)]
+
+extern crate alloc;
 
 mod error;
 pub mod hash;
+mod math;
+mod prelude;
 
 pub mod bloom;
 pub mod raft;

@@ -1,24 +1,48 @@
 // The page shell: one tab per algorithm, each panel a module in panels/.
 // Nothing here computes an algorithm; panels call the quorumkit package.
-import { version } from 'quorumkit';
-import * as hashing from './panels/hashing.js';
-import * as ring from './panels/ring.js';
-import * as bloom from './panels/bloom.js';
-import * as raft from './panels/raft.js';
-import * as snowflake from './panels/snowflake.js';
-
-const panels = [ring, bloom, raft, snowflake, hashing];
+//
+// A panel's module (and with it its quorumkit subpath and that subpath's wasm
+// module) is imported when the panel is first opened, so the first panel is
+// interactive after one module's download, not five.
+// `uses` is the quorumkit subpath the panel imports (already loaded once the panel is).
+const panels = [
+  { id: 'ring', title: 'Ring', load: () => import('./panels/ring.js'), uses: () => import('quorumkit/ring') },
+  { id: 'bloom', title: 'Bloom', load: () => import('./panels/bloom.js'), uses: () => import('quorumkit/bloom') },
+  { id: 'raft', title: 'Raft', load: () => import('./panels/raft.js'), uses: () => import('quorumkit/raft-sim') },
+  { id: 'snowflake', title: 'Snowflake', load: () => import('./panels/snowflake.js'), uses: () => import('quorumkit/snowflake') },
+  { id: 'hashing', title: 'Hashes', load: () => import('./panels/hashing.js'), uses: () => import('quorumkit/ring') },
+];
 const tabs = document.getElementById('tabs');
 const main = document.getElementById('panels');
+const meta = document.getElementById('meta');
 
-function select(id) {
+/** Shows panel `id` and selects its tab; `keepHash` leaves a longer hash (#raft?…) for the panel to read. */
+function show(id, keepHash = false) {
   for (const p of panels) {
     const on = p.id === id;
     document.getElementById(`tab-${p.id}`).setAttribute('aria-selected', String(on));
     document.getElementById(`tab-${p.id}`).tabIndex = on ? 0 : -1;
     document.getElementById(`panel-${p.id}`).hidden = !on;
   }
-  if (location.hash !== `#${id}`) history.replaceState(null, '', `#${id}`);
+  if (!keepHash && location.hash !== `#${id}`) history.replaceState(null, '', `#${id}`);
+}
+
+/** Imports and mounts panel `p` once; resolves when it is interactive. */
+function mounted(p) {
+  p.mounted ??= p.load().then(async (mod) => {
+    if (mod.id !== p.id) throw new Error(`panels/${p.id}.js exports id ${mod.id}`);
+    const section = document.getElementById(`panel-${p.id}`);
+    section.replaceChildren();
+    mod.mount(section);
+    section.dataset.ready = 'true';
+    await showModules(p);
+  });
+  return p.mounted;
+}
+
+function select(id) {
+  show(id);
+  mounted(panels.find((p) => p.id === id));
 }
 
 for (const p of panels) {
@@ -36,8 +60,9 @@ for (const p of panels) {
   section.role = 'tabpanel';
   section.setAttribute('aria-labelledby', tab.id);
   section.dataset.panel = p.id;
+  section.hidden = true;
+  section.innerHTML = '<p class="explain">Loading…</p>';
   main.append(section);
-  p.mount(section);
 }
 
 // Arrow keys move between tabs, as in the WAI-ARIA tabs pattern.
@@ -49,16 +74,26 @@ tabs.addEventListener('keydown', (e) => {
   document.getElementById(`tab-${next.id}`).focus();
 });
 
-const start = location.hash.slice(1);
-select(panels.some((p) => p.id === start) ? start : panels[0].id);
+/**
+ * The version, read from the module of panel `p` (just mounted), and the wasm downloaded
+ * so far, from the browser's own record of each module's download.
+ */
+async function showModules(p) {
+  const { version } = await p.uses();
+  const wasm = performance.getEntriesByType('resource').filter((e) => e.name.endsWith('.wasm'));
+  const kb = (n) => `${(n / 1024).toFixed(1)} KiB`;
+  const decoded = wasm.reduce((s, e) => s + e.decodedBodySize, 0);
+  const encoded = wasm.reduce((s, e) => s + e.encodedBodySize, 0);
+  const size = decoded
+    ? ` · wasm ${kb(decoded)}${encoded && encoded !== decoded ? ` (${kb(encoded)} transferred)` : ''}, ${wasm.length} of 4 modules`
+    : '';
+  meta.textContent = `quorumkit ${version()}${size}`;
+  meta.dataset.version = version();
+}
 
-// Version from the module itself; wasm size from the browser's own record of the download.
-const wasmEntry = performance.getEntriesByType('resource').find((e) => e.name.endsWith('.wasm'));
-const kb = (n) => `${(n / 1024).toFixed(1)} KiB`;
-const size = wasmEntry?.decodedBodySize
-  ? ` · wasm ${kb(wasmEntry.decodedBodySize)}${wasmEntry.encodedBodySize && wasmEntry.encodedBodySize !== wasmEntry.decodedBodySize ? ` (${kb(wasmEntry.encodedBodySize)} transferred)` : ''}`
-  : '';
-const meta = document.getElementById('meta');
-meta.textContent = `quorumkit ${version()}${size}`;
-meta.dataset.version = version();
+// The panel named by the hash (#raft, or a shared #raft?… link), else the first.
+const start = panels.find((p) => p.id === location.hash.slice(1).split('?')[0]) ?? panels[0];
+show(start.id, true);
+await mounted(start);
+show(start.id);
 document.body.dataset.ready = 'true';

@@ -7,8 +7,8 @@ const repo = fileURLToPath(new URL('..', import.meta.url));
 
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
-  // Pre-bundling would move the package away from its .wasm file.
-  optimizeDeps: { exclude: ['quorumkit'] },
+  // Pre-bundling would move the package away from its .wasm files.
+  optimizeDeps: { exclude: ['quorumkit', ...['snowflake', 'bloom', 'ring', 'raft', 'raft-sim'].map((s) => `quorumkit/${s}`)] },
   server: { fs: { allow: [repo] } },
   build: { target: 'es2022', outDir: 'dist', emptyOutDir: true },
   logLevel: 'warn',

@@ -6,7 +6,7 @@
 // message addressed to it, and forwards the { type: 'send', messages } this node posts.
 import { parentPort, workerData } from 'node:worker_threads';
 import { closeSync, fsyncSync, openSync, readFileSync, existsSync, ftruncateSync, writeSync } from 'node:fs';
-import { ClientSessions, RaftNode } from 'quorumkit';
+import { ClientSessions, RaftNode } from 'quorumkit/raft';
 
 const { id, peers, file, tickMs = 20, expireAfter = 100_000 } = workerData;
 

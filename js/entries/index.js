@@ -1,10 +1,11 @@
-// Browser and bundler entry point of quorumkit (also any runtime without a
-// "node" export condition). The wasm module is fetched and compiled once, with
-// top-level await, before any import of this module completes: users never call
-// an init function.
-import init from './dist/raw/quorumkit.js';
-import { bindExports } from './dist/internal/wasm.js';
-
-bindExports(await init({ module_or_path: new URL('./quorumkit_bg.wasm', import.meta.url) }));
+// Browser and bundler entry point of quorumkit: every algorithm. Each subpath's
+// entry fetches and instantiates its own wasm module (the five load side by side);
+// the classes exported here are the subpaths' own, so `quorumkit` and
+// `quorumkit/<subpath>` imports can be mixed.
+import './snowflake/index.js';
+import './bloom/index.js';
+import './ring/index.js';
+import './raft/index.js';
+import './raft-sim/index.js';
 
 export * from './dist/index.js';

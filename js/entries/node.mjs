@@ -1,10 +1,9 @@
-// Node.js ES module entry point of quorumkit. The wasm bytes are read and
-// compiled synchronously, so the import needs no top-level await and the same
-// file can also be bundled into the CommonJS entry (node.cjs).
-import { readFileSync } from 'node:fs';
-import { initSync } from './dist/raw/quorumkit.js';
-import { bindExports } from './dist/internal/wasm.js';
-
-bindExports(initSync({ module: readFileSync(new URL('./quorumkit_bg.wasm', import.meta.url)) }));
+// Node.js ES module entry point of quorumkit: every subpath's Node entry (each
+// compiles its own wasm module synchronously), and their exports.
+import './snowflake/node.mjs';
+import './bloom/node.mjs';
+import './ring/node.mjs';
+import './raft/node.mjs';
+import './raft-sim/node.mjs';
 
 export * from './dist/index.js';

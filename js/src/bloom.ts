@@ -21,9 +21,8 @@
  * the Rust crate (`quorumkit::bloom`) and never change within a format version.
  * @module
  */
-import * as raw from './raw/quorumkit.js';
-import { type Key, readOutput, reserveOutput, writeKey, writeKeys } from './internal/keys.js';
-import { memoryMayHaveGrown, wasm } from './internal/wasm.js';
+import type { Key } from './internal/keys.js';
+import { raw, readOutput, reserveOutput, writeKey, writeKeys, memoryMayHaveGrown, wasm } from './bind/bloom.js';
 import { options, rangeError, typeError } from './internal/errors.js';
 import { decodeBase64, encodeBase64 } from './internal/base64.js';
 

@@ -6,8 +6,8 @@
  * bit for bit.
  * @module
  */
-import * as raw from './raw/quorumkit.js';
-import { type Key, readOutput, reserveOutput, writeKey, writeKeys } from './internal/keys.js';
+import type { Key } from './internal/keys.js';
+import { raw, readOutput, reserveOutput, writeKey, writeKeys } from './bind/ring.js';
 import { typeError } from './internal/errors.js';
 
 /**

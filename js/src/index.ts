@@ -2,14 +2,20 @@
  * quorumkit: consistent hashing, Snowflake IDs, Bloom filters and Raft, from
  * one Rust core compiled to WebAssembly.
  *
- * Import it and use it; the entry point instantiates the wasm module for you:
+ * Import it and use it; the entry point instantiates the wasm modules for you:
  *
  * ```js
  * import { crc32, version } from 'quorumkit';
  * console.log(version(), crc32('hello'));
  * ```
+ *
+ * Each algorithm is also a subpath with its own, smaller wasm module
+ * (`quorumkit/snowflake`, `quorumkit/bloom`, `quorumkit/ring`,
+ * `quorumkit/raft`, `quorumkit/raft-sim`); this entry point loads all five,
+ * and its classes are the subpaths' own, so the two kinds of import mix.
  * @module
  */
+import './internal/dispose.js';
 export type { Key } from './internal/keys.js';
 export { crc32, crc32Many, xxh64, xxh3 } from './hash.js';
 export {
@@ -107,28 +113,4 @@ export {
   type ClientSessionsOptions,
   type SessionResult,
 } from './clientSessions.js';
-import * as raw from './raw/quorumkit.js';
-
-/**
- * The package version (the Rust crate's version, read from the wasm module).
- *
- * @example
- * ```js
- * import { version } from 'quorumkit';
- * version(); // "0.1.0"
- * ```
- */
-export function version(): string {
-  return raw.version();
-}
-
-declare global {
-  interface SymbolConstructor {
-    /**
-     * The well-known symbol of explicit resource management (`using`), declared here so
-     * projects whose `lib` setting predates it still type-check. Objects that own wasm
-     * memory implement it as `free()`.
-     */
-    readonly dispose: unique symbol;
-  }
-}
+export { version } from './subpaths/snowflake.js';

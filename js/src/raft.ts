@@ -13,9 +13,7 @@
  * ```
  * @module
  */
-import * as raw from './raw/quorumkit.js';
-import { writeKey } from './internal/keys.js';
-import { memoryBytes, memoryF64 } from './internal/wasm.js';
+import { raw, writeKey, memoryBytes, memoryF64 } from './bind/raft-sim.js';
 import { options, rangeError, typeError } from './internal/errors.js';
 import { MESSAGE_KINDS } from './internal/raftCodes.js';
 

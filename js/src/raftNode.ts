@@ -20,9 +20,7 @@
  * ```
  * @module
  */
-import * as raw from './raw/quorumkit.js';
-import { writeKey, writeKeys } from './internal/keys.js';
-import { memoryBytes, memoryF64 } from './internal/wasm.js';
+import { raw, writeKey, writeKeys, memoryBytes, memoryF64 } from './bind/raft.js';
 import { rangeError, typeError } from './internal/errors.js';
 import { MESSAGE_KINDS } from './internal/raftCodes.js';
 import type { RaftMessageKind, RaftRole } from './raft.js';

@@ -25,9 +25,8 @@
  * value it holds, so no string is created per call.
  * @module
  */
-import * as raw from './raw/quorumkit.js';
-import { type Key, readOutput, reserveOutput, writeKey, writeKeys } from './internal/keys.js';
-import { wasm } from './internal/wasm.js';
+import type { Key } from './internal/keys.js';
+import { raw, readOutput, reserveOutput, writeKey, writeKeys, wasm } from './bind/ring.js';
 import { integer, options, rangeError, typeError } from './internal/errors.js';
 
 /**

@@ -9,8 +9,7 @@
  * ```
  * @module
  */
-import * as raw from './raw/quorumkit.js';
-import { memoryBytes, memoryMayHaveGrown } from './internal/wasm.js';
+import { raw, memoryBytes, memoryMayHaveGrown } from './bind/snowflake.js';
 import { options, rangeError, typeError } from './internal/errors.js';
 
 /** What a generator does when the clock reads earlier than its last ID. */

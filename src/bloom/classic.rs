@@ -1,6 +1,7 @@
 //! The classic Bloom filter: `m` bits packed in u64 words, `k` probes.
 
-use std::f64::consts::LN_2;
+use crate::prelude::*;
+use core::f64::consts::LN_2;
 
 use super::format::{self, BloomError, Reader, Writer};
 use super::{check_expected_items, check_fp_rate, for_each_packed, swamidass_baldi, Probes};
@@ -556,7 +557,7 @@ impl BloomFilter {
     /// assert_eq!(BloomFilter::from_bytes(&bytes)?, f);
     /// bytes[30] ^= 4;
     /// assert!(matches!(BloomFilter::from_bytes(&bytes), Err(BloomError::Checksum { .. })));
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # Ok::<(), Box<dyn core::error::Error>>(())
     /// ```
     ///
     /// # Errors
@@ -599,7 +600,7 @@ impl BloomFilter {
     /// let f = BloomFilter::new(64, 3)?;
     /// assert_eq!(BloomFilter::from_base64(&f.to_base64())?, f);
     /// assert!(BloomFilter::from_base64("not base64!").is_err());
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # Ok::<(), Box<dyn core::error::Error>>(())
     /// ```
     ///
     /// # Errors

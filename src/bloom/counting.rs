@@ -3,6 +3,7 @@
 use super::classic::{check_bits, check_hashes};
 use super::format::{self, BloomError, Reader, Writer};
 use super::{for_each_packed, swamidass_baldi, BloomFilter, Probes};
+use crate::prelude::*;
 use crate::ArgError;
 
 /// The largest value of a counter; a counter that reaches it stays there.
@@ -465,7 +466,7 @@ impl CountingBloomFilter {
     /// let mut f = CountingBloomFilter::with_rate(100, 0.01)?;
     /// f.insert(b"x");
     /// assert_eq!(CountingBloomFilter::from_bytes(&f.to_bytes())?, f);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # Ok::<(), Box<dyn core::error::Error>>(())
     /// ```
     ///
     /// # Errors
@@ -514,7 +515,7 @@ impl CountingBloomFilter {
     /// use quorumkit::bloom::CountingBloomFilter;
     /// let f = CountingBloomFilter::new(16, 3)?;
     /// assert_eq!(CountingBloomFilter::from_base64(&f.to_base64())?, f);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # Ok::<(), Box<dyn core::error::Error>>(())
     /// ```
     ///
     /// # Errors

@@ -1,6 +1,7 @@
 //! The versioned byte format shared by every filter (see the module docs).
 
-use std::fmt;
+use crate::prelude::*;
+use core::fmt;
 
 use base64::Engine as _;
 
@@ -144,10 +145,13 @@ impl fmt::Display for BloomError {
     }
 }
 
-impl std::error::Error for BloomError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+impl core::error::Error for BloomError {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
         match self {
             BloomError::Arg(e) => Some(e),
+            // `base64`'s error implements `Error` only with its std feature,
+            // which the wasm32 builds leave off (the facade decodes base64 in JS).
+            #[cfg(not(target_arch = "wasm32"))]
             BloomError::Base64(e) => Some(e),
             _ => None,
         }
@@ -467,7 +471,7 @@ mod tests {
 
     #[test]
     fn errors_display_and_source() {
-        use std::error::Error as _;
+        use core::error::Error as _;
         let e = BloomError::from(ArgError::range("fpRate", "a number in [1e-19, 1)", 2));
         assert!(e.source().is_some());
         assert!(e.to_string().starts_with("fpRate must be"));

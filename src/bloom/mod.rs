@@ -169,9 +169,10 @@
 //! // Browser side: load and query without a round trip.
 //! let browser = BloomFilter::from_base64(&wire)?;
 //! assert!(browser.contains(b"alice"));
-//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # Ok::<(), Box<dyn core::error::Error>>(())
 //! ```
 
+use crate::prelude::*;
 mod classic;
 mod counting;
 mod format;

@@ -18,6 +18,7 @@
 //! runtime into the `.wasm` for one struct. It reads at most the input,
 //! recurses at most [`MAX_DEPTH`] structs deep and allocates nothing.
 
+use crate::prelude::*;
 use crate::ArgError;
 
 /// The deepest nesting of structs, lists and maps the reader skips through.

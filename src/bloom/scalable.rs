@@ -5,6 +5,7 @@ use super::classic::BloomFilter;
 use super::format::{self, BloomError, Reader, Writer};
 use super::{check_expected_items, check_fp_rate, for_each_packed};
 use super::{MAX_BITS, MAX_STAGES, MIN_FP_RATE};
+use crate::prelude::*;
 use crate::ArgError;
 
 /// For a set of unknown size: a chain of classic filters that grows, keeping
@@ -619,7 +620,7 @@ impl ScalableBloomFilter {
     /// use quorumkit::bloom::ScalableBloomFilter;
     /// let f = ScalableBloomFilter::with_rate(10, 0.01)?;
     /// assert_eq!(ScalableBloomFilter::from_base64(&f.to_base64())?, f);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # Ok::<(), Box<dyn core::error::Error>>(())
     /// ```
     ///
     /// # Errors
@@ -716,7 +717,7 @@ mod tests {
     #[test]
     fn stage_bookkeeping_fits_the_documented_bound() {
         // from_bytes documents 64 bytes per stage besides its bit array.
-        assert!(std::mem::size_of::<Stage>() <= 64);
+        assert!(core::mem::size_of::<Stage>() <= 64);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 use super::format::{self, BloomError, Reader, Writer};
 use super::{check_expected_items, check_fp_rate, for_each_packed, swamidass_baldi, MAX_BITS};
+use crate::prelude::*;
 use crate::ArgError;
 
 /// The eight odd constants of the Parquet specification that pick one bit per
@@ -596,7 +597,7 @@ impl SplitBlockBloomFilter {
     /// let mut f = SplitBlockBloomFilter::new(256)?;
     /// f.insert(b"x");
     /// assert_eq!(SplitBlockBloomFilter::from_bytes(&f.to_bytes())?, f);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # Ok::<(), Box<dyn core::error::Error>>(())
     /// ```
     ///
     /// # Errors
@@ -639,7 +640,7 @@ impl SplitBlockBloomFilter {
     /// use quorumkit::bloom::SplitBlockBloomFilter;
     /// let f = SplitBlockBloomFilter::new(256)?;
     /// assert_eq!(SplitBlockBloomFilter::from_base64(&f.to_base64())?, f);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # Ok::<(), Box<dyn core::error::Error>>(())
     /// ```
     ///
     /// # Errors

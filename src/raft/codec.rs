@@ -100,7 +100,8 @@
 //! assert!(decode_message(&bytes[..5]).is_err());
 //! ```
 
-use std::fmt;
+use crate::prelude::*;
+use core::fmt;
 
 use bytes::Bytes;
 
@@ -251,7 +252,7 @@ impl fmt::Display for CodecError {
     }
 }
 
-impl std::error::Error for CodecError {}
+impl core::error::Error for CodecError {}
 
 fn tag_name(tag: u8) -> &'static str {
     match tag {

@@ -2,6 +2,7 @@
 //! point, with the commit, apply and stable marks.
 
 use super::types::Entry;
+use crate::prelude::*;
 
 /// The log of one node. `entries[i].index == offset + 1 + i`.
 #[derive(Debug, Clone, Default)]

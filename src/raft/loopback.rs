@@ -7,6 +7,7 @@
 //! as its sender's [`Ready`](super::Ready) is handled, node 1 the leader,
 //! 16-byte payloads, and the count of entries the leader applies.
 
+use crate::prelude::*;
 use bytes::Bytes;
 use rand_core::SeedableRng;
 use rand_pcg::Pcg32;
@@ -167,7 +168,7 @@ impl Loopback {
         if i == 0 {
             self.applied += rd.committed_entries.len() as u64;
         }
-        std::hint::black_box(rd.committed_entries);
+        core::hint::black_box(rd.committed_entries);
         n.advance();
         n.recycle_messages(msgs);
     }
@@ -181,7 +182,7 @@ impl Loopback {
                 return;
             }
             // Swap buffers so both keep their capacity.
-            std::mem::swap(&mut self.inbox, &mut self.spare);
+            core::mem::swap(&mut self.inbox, &mut self.spare);
             for m in self.spare.drain(..) {
                 let to = m.to as usize - 1;
                 // Every message is addressed to a node of the cluster.

@@ -1,8 +1,9 @@
 //! The Raft state machine: [`RawNode`], its [`Config`] and the [`Ready`] it
 //! hands to the application.
 
-use std::collections::VecDeque;
-use std::fmt;
+use crate::prelude::*;
+use alloc::collections::VecDeque;
+use core::fmt;
 
 use bytes::Bytes;
 use rand_core::Rng;
@@ -253,8 +254,8 @@ impl fmt::Display for RaftError {
     }
 }
 
-impl std::error::Error for RaftError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+impl core::error::Error for RaftError {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
         match self {
             RaftError::Arg(e) => Some(e),
             RaftError::Storage(e) => Some(e),
@@ -998,7 +999,7 @@ impl RawNode {
     /// from `log.written_from` on were (re)written, then rebuilds the
     /// progress table.
     fn sync_conf(&mut self) {
-        let from = std::mem::replace(&mut self.log.written_from, u64::MAX);
+        let from = core::mem::replace(&mut self.log.written_from, u64::MAX);
         if from != u64::MAX {
             self.confs.retain(|c| c.0 < from);
             let from = from.max(self.log.offset + 1);
@@ -1020,7 +1021,7 @@ impl RawNode {
     fn rebuild_progress(&mut self) {
         let conf = self.conf().clone();
         let next = self.log.last_index() + 1;
-        let mut old = std::mem::take(&mut self.prs);
+        let mut old = core::mem::take(&mut self.prs);
         let mut ids: Vec<NodeId> = conf.voters.iter().chain(&conf.learners).copied().collect();
         if !ids.contains(&self.id) {
             ids.push(self.id);
@@ -1384,10 +1385,10 @@ impl RawNode {
                 self.bcast_heartbeat();
             }
         }
-        let read_states = std::mem::take(&mut self.read_states);
+        let read_states = core::mem::take(&mut self.read_states);
         let hs = self.hard_state();
         let ss = self.soft_state();
-        let messages = std::mem::replace(&mut self.msgs, std::mem::take(&mut self.spare_msgs));
+        let messages = core::mem::replace(&mut self.msgs, core::mem::take(&mut self.spare_msgs));
         let entries = self.log.unstable();
         let committed_entries = self.log.next_committed();
         self.handed = Handed {
@@ -2069,7 +2070,7 @@ impl RawNode {
         if idx > self.log.committed && self.log.term(idx) == Some(self.term) {
             self.log.committed = idx;
             if !self.reads_waiting.is_empty() && self.role == Role::Leader {
-                for (ctx, from) in std::mem::take(&mut self.reads_waiting) {
+                for (ctx, from) in core::mem::take(&mut self.reads_waiting) {
                     self.take_read(ctx, from);
                 }
             }

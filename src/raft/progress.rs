@@ -1,7 +1,7 @@
 //! What a leader knows about each follower's log (§5.3's `nextIndex` and
 //! `matchIndex`), plus flow control.
 
-use std::collections::VecDeque;
+use alloc::collections::VecDeque;
 
 use super::types::NodeId;
 

@@ -1,7 +1,8 @@
 //! Stable storage: the trait a node is restarted from, and an in-memory
 //! implementation.
 
-use std::fmt;
+use crate::prelude::*;
+use core::fmt;
 
 use super::types::{Entry, HardState, Snapshot};
 
@@ -49,7 +50,7 @@ impl fmt::Display for StorageError {
     }
 }
 
-impl std::error::Error for StorageError {}
+impl core::error::Error for StorageError {}
 
 /// What a node reads when it is (re)started: its persisted hard state and
 /// log.

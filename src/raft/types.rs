@@ -1,6 +1,7 @@
 //! The values that cross the core's boundary: log entries, messages, and the
 //! hard and soft state.
 
+use crate::prelude::*;
 use bytes::Bytes;
 
 /// A node's identity. Must be non-zero: `0` means "none" in [`HardState::vote`]

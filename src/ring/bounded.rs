@@ -2,6 +2,7 @@
 
 use super::packed::{check_out, PackedKeys};
 use super::{HashRing, KeyMovement, LoadStats, RingError};
+use crate::prelude::*;
 use crate::ArgError;
 
 /// What adding or removing a node moves on a [`BoundedLoadRing`], measured

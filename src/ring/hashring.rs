@@ -4,6 +4,7 @@ use super::nodeset::{repeats, NameIndex};
 use super::packed::{check_out, PackedKeys};
 use super::{LoadStats, RingError};
 use crate::hash;
+use crate::prelude::*;
 use crate::ArgError;
 
 /// The largest virtual-node count one node may have (`vnodes`, or
@@ -806,9 +807,20 @@ fn push_arc(out: &mut MovedArcs, start: u64, end: u64, from: u32, to: u32) {
 }
 
 /// JavaScript `Number(s)` for the port part of a server string, or `None`
-/// for NaN (ASCII and the common Unicode white space are trimmed).
+/// for NaN or text that is not UTF-8: in the package's wasm modules,
+/// JavaScript's own `Number(s)`, which spares each of them Rust's float
+/// parser and its table of powers of five.
+#[cfg(all(target_arch = "wasm32", not(feature = "std")))]
 fn js_number(bytes: &[u8]) -> Option<f64> {
-    let s = std::str::from_utf8(bytes).ok()?;
+    let x = crate::wasm::number_of(core::str::from_utf8(bytes).ok()?);
+    (!x.is_nan()).then_some(x)
+}
+
+/// JavaScript `Number(s)` for the port part of a server string, or `None`
+/// for NaN (ASCII and the common Unicode white space are trimmed).
+#[cfg(not(all(target_arch = "wasm32", not(feature = "std"))))]
+fn js_number(bytes: &[u8]) -> Option<f64> {
+    let s = core::str::from_utf8(bytes).ok()?;
     let s = s.trim_matches(|c: char| {
         matches!(
             c,
@@ -1282,7 +1294,7 @@ impl HashRing {
                 }
             }
             _ => {
-                let mut base = crc32fast::Hasher::new();
+                let mut base = hash::Crc32::new();
                 base.update(&node.name);
                 for i in 0..node.count {
                     let mut h = base.clone();
@@ -1618,7 +1630,7 @@ impl HashRing {
             };
             let o = self.owners[k];
             let dup = if n > 8 {
-                std::mem::replace(&mut seen[o as usize], true)
+                core::mem::replace(&mut seen[o as usize], true)
             } else {
                 out[..filled].contains(&o)
             };

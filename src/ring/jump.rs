@@ -4,6 +4,7 @@ use super::packed::{check_out, PackedKeys};
 use super::stats::LoadStats;
 use super::{KeyMovement, SampleMovement};
 use crate::hash;
+use crate::prelude::*;
 use crate::ArgError;
 
 /// The most buckets [`jump_stats`] counts (one counter per bucket).

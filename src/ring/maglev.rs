@@ -4,6 +4,7 @@ use super::nodeset::{repeats, NodeSet};
 use super::packed::{check_out, PackedKeys};
 use super::{KeyMovement, LoadStats, RingError, SampleMovement};
 use crate::hash;
+use crate::prelude::*;
 use crate::ArgError;
 
 const OFFSET_SEED: u64 = 0x4d41_474c_4556_4f46;

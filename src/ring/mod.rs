@@ -112,7 +112,7 @@ mod packed;
 mod rendezvous;
 mod stats;
 
-use std::fmt;
+use core::fmt;
 
 pub use bounded::{BoundedLoadRing, BoundedMovement, KeyWalk};
 pub use hashring::{
@@ -157,8 +157,8 @@ impl fmt::Display for RingError {
     }
 }
 
-impl std::error::Error for RingError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+impl core::error::Error for RingError {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
         match self {
             RingError::Arg(e) => Some(e),
             RingError::Empty => None,

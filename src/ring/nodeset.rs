@@ -1,5 +1,6 @@
 //! Named nodes with stable indices, shared by the table-free algorithms.
 
+use crate::prelude::*;
 use crate::ArgError;
 
 /// Node names to indices, as a vector sorted by name: binary search to

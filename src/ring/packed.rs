@@ -1,5 +1,6 @@
 //! Many keys packed into one byte buffer plus an offsets slice.
 
+use crate::prelude::*;
 use crate::ArgError;
 
 /// An iterator over keys packed as one byte buffer and an `ends` slice.
@@ -19,7 +20,7 @@ use crate::ArgError;
 #[derive(Debug, Clone)]
 pub struct PackedKeys<'a> {
     keys: &'a [u8],
-    ends: std::slice::Iter<'a, u32>,
+    ends: core::slice::Iter<'a, u32>,
     start: usize,
 }
 

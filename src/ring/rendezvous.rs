@@ -4,6 +4,7 @@ use super::nodeset::NodeSet;
 use super::packed::{check_out, PackedKeys};
 use super::{KeyMovement, LoadStats, RingError, SampleMovement};
 use crate::hash;
+use crate::prelude::*;
 use crate::ArgError;
 
 /// Seed of the node-name hash, distinct from the key hash's seed 0.

@@ -1,5 +1,6 @@
 //! Load statistics shared by every placement algorithm.
 
+use crate::prelude::*;
 /// How evenly load is spread over the nodes.
 ///
 /// `shares[i]` is node `i`'s fraction of the load (arc length, table entries

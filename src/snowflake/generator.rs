@@ -1,7 +1,8 @@
 //! The ID generator: a clock-free state machine ([`Sequencer`]) and a
 //! wrapper that owns an injected [`Clock`] and blocks ([`Generator`]).
 
-use std::fmt;
+use crate::prelude::*;
+use core::fmt;
 
 use super::layout::Layout;
 use crate::ArgError;
@@ -78,7 +79,7 @@ impl ClockPolicy {
             _ => Err(ArgError::range(
                 "onClockBackwards",
                 "one of \"wait\", \"error\", \"logical\"",
-                format!("{:?}", String::from_utf8_lossy(name)),
+                crate::error::quoted(name),
             )),
         }
     }
@@ -154,7 +155,7 @@ impl fmt::Display for GenerateError {
     }
 }
 
-impl std::error::Error for GenerateError {}
+impl core::error::Error for GenerateError {}
 
 /// The generator's state machine, without a clock: each call takes the
 /// current Unix time in ms.
@@ -590,7 +591,7 @@ impl<C: Clock> Generator<C> {
     pub fn next(&mut self) -> Result<u64, GenerateError> {
         loop {
             match self.state.try_next_at(self.clock.now_ms()) {
-                Err(GenerateError::WouldBlock { .. }) => std::hint::spin_loop(),
+                Err(GenerateError::WouldBlock { .. }) => core::hint::spin_loop(),
                 r => return r,
             }
         }
@@ -636,7 +637,7 @@ impl<C: Clock> Generator<C> {
                 .try_fill_at(self.clock.now_ms(), &mut out[done..])
             {
                 Ok(n) => done += n,
-                Err(GenerateError::WouldBlock { .. }) => std::hint::spin_loop(),
+                Err(GenerateError::WouldBlock { .. }) => core::hint::spin_loop(),
                 Err(e) => return Err(e),
             }
         }

@@ -1,6 +1,7 @@
 //! Bit layouts: field widths, epoch, time unit and field order, with the
 //! presets of the well-known generators and the `decode`/`compose` pair.
 
+use crate::prelude::*;
 use crate::ArgError;
 
 /// The largest timestamp (Unix ms) a layout may reach: 2^53 − 1, the largest
@@ -308,7 +309,7 @@ impl Layout {
                 ArgError::range(
                     "layout",
                     "one of \"default\", \"twitter\", \"discord\", \"sonyflake\", \"instagram\"",
-                    format!("{:?}", String::from_utf8_lossy(name)),
+                    crate::error::quoted(name),
                 )
             })
     }

@@ -135,6 +135,9 @@
 //! assert_eq!(parse_id(format_id(id, &mut buf).as_bytes()), Ok(id));
 //! ```
 
+#[cfg(all(target_arch = "wasm32", not(feature = "std")))]
+use crate::prelude::F64Math;
+
 mod generator;
 mod layout;
 
@@ -196,7 +199,7 @@ pub fn parse_id(text: &[u8]) -> Result<u64, ArgError> {
         ArgError::range(
             "id",
             "a decimal string of an integer in 0..=9223372036854775807, without leading zeros",
-            format!("{:?}", String::from_utf8_lossy(&text[..text.len().min(40)])),
+            crate::error::quoted(&text[..text.len().min(40)]),
         )
     };
     if text.is_empty() || (text.len() > 1 && text[0] == b'0') {
@@ -237,7 +240,7 @@ pub fn format_id(id: u64, buf: &mut [u8; 20]) -> &str {
         }
     }
     // Only ASCII digits were written, so this never fails.
-    std::str::from_utf8(&buf[i..]).unwrap_or_default()
+    core::str::from_utf8(&buf[i..]).unwrap_or_default()
 }
 
 /// Draws a machine ID uniformly from `0..=layout.max_machine_id()` using the

@@ -4,6 +4,7 @@
 //! fractions and negatives are all possible: each is rejected with an
 //! [`ArgError`] that names the parameter, instead of being truncated.
 
+use crate::prelude::*;
 use crate::ArgError;
 
 /// An integer in `min..=max` (both at most 2^53, where every integer is exact).

@@ -24,6 +24,7 @@ use crate::bloom::{
     BloomError, BloomFilter, CountingBloomFilter, ScalableBloomFilter, SplitBlockBloomFilter,
     MAX_BITS, MAX_HASHES, MAX_ITEMS,
 };
+use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 
 /// Returned by [`RawScalableBloomFilter::add`] when the filter could not grow.
@@ -656,7 +657,7 @@ impl RawScalableBloomFilter {
     pub fn bits_ptr(&self, index: usize) -> *const u8 {
         self.inner
             .stage(index)
-            .map_or(std::ptr::null(), |f| f.words().as_ptr().cast())
+            .map_or(core::ptr::null(), |f| f.words().as_ptr().cast())
     }
 
     /// Bytes of stage `index`'s bit array (0 past the end).

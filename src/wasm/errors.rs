@@ -1,5 +1,6 @@
 //! Turning core errors into JavaScript exceptions.
 
+use crate::prelude::*;
 use crate::{ArgError, ArgKind};
 use wasm_bindgen::JsValue;
 

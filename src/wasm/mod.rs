@@ -10,24 +10,52 @@
 //!   into wasm memory, not fresh strings;
 //! - invalid arguments come back as `RangeError` / `TypeError` through
 //!   [`errors`], never as a panic.
+//!
+//! Each binding module is behind the cargo feature of its npm subpath
+//! (`snowflake`, `bloom`, `ring` with `hash`, `raft` for `raft_node`,
+//! `raft-sim` for `raft`), so a build with one feature exports only that
+//! module, and links only what its exports reach.
 
+use crate::prelude::*;
 pub mod args;
+#[cfg(feature = "bloom")]
 pub mod bloom;
 pub mod errors;
+#[cfg(feature = "ring")]
 pub mod hash;
+#[cfg(feature = "raft-sim")]
 pub mod raft;
+#[cfg(feature = "raft")]
 pub mod raft_node;
+#[cfg(feature = "ring")]
 pub mod ring;
 pub mod scratch;
+#[cfg(feature = "snowflake")]
 pub mod snowflake;
+
+#[cfg(not(feature = "std"))]
+mod runtime;
 
 use wasm_bindgen::prelude::*;
 
-/// Runs once when the module is instantiated: routes any panic message to
-/// `console.error` so an unexpected bug is readable instead of a bare trap.
-#[wasm_bindgen(start)]
-pub fn start() {
-    console_error_panic_hook::set_once();
+/// `String(x)`, by JavaScript: how the modules' error messages quote a number
+/// (see `Shown`).
+#[cfg(not(feature = "std"))]
+pub(crate) fn number_text(x: f64) -> String {
+    js_sys::Number::from(x)
+        .to_string_with_radix(10)
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_default()
+}
+
+#[cfg(not(feature = "std"))]
+#[wasm_bindgen]
+extern "C" {
+    /// `Number(text)`, by JavaScript: how a ketama ring reads a server's
+    /// port (see `ring::hashring`).
+    #[wasm_bindgen(js_name = Number)]
+    pub(crate) fn number_of(text: &str) -> f64;
 }
 
 /// The crate version, for the page and for bug reports.

@@ -20,6 +20,7 @@
 use super::args;
 use super::errors::{arg_error, JsResult};
 use super::scratch::with_key;
+use crate::prelude::*;
 use crate::raft::loopback::Loopback;
 use crate::raft::sim::linearizability::{check_kv, KvInput, KvOutput};
 use crate::raft::sim::{

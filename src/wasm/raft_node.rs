@@ -22,6 +22,7 @@
 use super::args;
 use super::errors::{arg_error, JsResult};
 use super::scratch::{with_batch, with_key};
+use crate::prelude::*;
 use crate::raft::codec::{self, CodecError};
 use crate::raft::{
     ConfChange, ConfChangeKind, Config, Entry, EntryKind, HardState, MemStorage, Message, MsgKind,

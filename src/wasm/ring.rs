@@ -18,6 +18,7 @@
 use super::args;
 use super::errors::{arg_error, JsResult};
 use super::scratch::{with_batch, with_key, with_out_words};
+use crate::prelude::*;
 use crate::ring::{
     jump_hash, jump_hash_bytes, jump_many, jump_movement, jump_stats, BoundedLoadRing,
     BoundedMovement, HashMode, HashRing, KeyWalk, LoadStats, Maglev, MovedArcs, Movement,

@@ -10,33 +10,45 @@
 //!
 //! The same area carries batch results back: [`out_buffer_ptr`] is a byte
 //! buffer the exports fill and JavaScript copies out.
+//!
+//! The key and offsets buffers exist only in the modules whose exports take
+//! keys (every one but Snowflake's, which uses only the output buffer).
 
 use super::errors::JsResult;
+use crate::prelude::*;
 use crate::ArgError;
-use std::cell::RefCell;
+use core::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
 /// Upper bound on any scratch buffer: 256 MiB, far above any sane key or batch.
 const MAX_SCRATCH: usize = 256 << 20;
 
-#[derive(Default)]
-struct Scratch {
-    keys: Vec<u8>,
-    ends: Vec<u32>,
-    /// `u64` words so that any typed-array view of it is aligned.
-    out: Vec<u64>,
+/// A value owned by the module's one thread. wasm32 modules without the
+/// `atomics` target feature cannot share memory between threads, so a plain
+/// `static` is never touched by two threads (what `thread_local!` guarantees
+/// with std, which these modules do without).
+struct Local<T>(RefCell<T>);
+
+// SAFETY: there is only one thread (see above).
+unsafe impl<T> Sync for Local<T> {}
+
+impl<T> Local<T> {
+    // Unused in the Snowflake module, which has no key buffer.
+    #[allow(dead_code)]
+    fn with_borrow<R>(&self, f: impl FnOnce(&T) -> R) -> R {
+        f(&self.0.borrow())
+    }
+
+    fn with_borrow_mut<R>(&self, f: impl FnOnce(&mut T) -> R) -> R {
+        f(&mut self.0.borrow_mut())
+    }
 }
 
-thread_local! {
-    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch {
-        keys: vec![0; 1024],
-        ends: vec![0; 64],
-        out: vec![0; 8],
-    });
-}
+/// `u64` words so that any typed-array view of it is aligned.
+static OUT: Local<Vec<u64>> = Local(RefCell::new(Vec::new()));
 
 fn grow<T: Copy + Default>(v: &mut Vec<T>, len: usize, param: &'static str) -> JsResult<()> {
-    if len.saturating_mul(std::mem::size_of::<T>()) > MAX_SCRATCH {
+    if len.saturating_mul(core::mem::size_of::<T>()) > MAX_SCRATCH {
         return Err(super::errors::arg_error(ArgError::range(
             param,
             "at most 256 MiB in one call",
@@ -49,114 +61,158 @@ fn grow<T: Copy + Default>(v: &mut Vec<T>, len: usize, param: &'static str) -> J
     Ok(())
 }
 
-/// Pointer to the key buffer (at least 1 KiB; see [`key_buffer_reserve`]).
-#[wasm_bindgen]
-pub fn key_buffer_ptr() -> *mut u8 {
-    SCRATCH.with_borrow_mut(|s| s.keys.as_mut_ptr())
-}
-
-/// Current capacity of the key buffer in bytes.
-#[wasm_bindgen]
-pub fn key_buffer_len() -> usize {
-    SCRATCH.with_borrow(|s| s.keys.len())
-}
-
-/// Grows the key buffer to at least `len` bytes, keeping its contents, and
-/// returns its (possibly moved) pointer.
-#[wasm_bindgen]
-pub fn key_buffer_reserve(len: usize) -> JsResult<*mut u8> {
-    SCRATCH.with_borrow_mut(|s| {
-        grow(&mut s.keys, len, "key")?;
-        Ok(s.keys.as_mut_ptr())
-    })
-}
-
-/// Grows the offsets buffer to at least `count` `u32` slots and returns its pointer.
-#[wasm_bindgen]
-pub fn ends_buffer_reserve(count: usize) -> JsResult<*mut u32> {
-    SCRATCH.with_borrow_mut(|s| {
-        grow(&mut s.ends, count, "keys")?;
-        Ok(s.ends.as_mut_ptr())
-    })
-}
-
-/// Pointer to the offsets buffer.
-#[wasm_bindgen]
-pub fn ends_buffer_ptr() -> *mut u32 {
-    SCRATCH.with_borrow_mut(|s| s.ends.as_mut_ptr())
-}
-
 /// Grows the output buffer to at least `len` bytes and returns its pointer
 /// (8-byte aligned, so any typed-array view of it is valid).
 #[wasm_bindgen]
 pub fn out_buffer_reserve(len: usize) -> JsResult<*mut u8> {
-    SCRATCH.with_borrow_mut(|s| {
-        grow(&mut s.out, len.div_ceil(8), "keys")?;
-        Ok(s.out.as_mut_ptr().cast())
+    OUT.with_borrow_mut(|out| {
+        grow(out, len.div_ceil(8), "keys")?;
+        Ok(out.as_mut_ptr().cast())
     })
 }
 
 /// Pointer to the output buffer.
 #[wasm_bindgen]
 pub fn out_buffer_ptr() -> *mut u8 {
-    SCRATCH.with_borrow_mut(|s| s.out.as_mut_ptr().cast())
-}
-
-/// Runs `f` on the first `len` bytes of the key buffer.
-///
-/// Hot single-key exports are infallible, because a `Result` return costs a
-/// multi-value tuple per call in JavaScript. The facade always passes the
-/// length it has just written; a larger `len` (only possible by calling the
-/// raw layer directly) is clamped to the buffer, never read out of bounds.
-pub fn with_key<R>(len: usize, f: impl FnOnce(&[u8]) -> R) -> R {
-    SCRATCH.with_borrow(|s| f(&s.keys[..len.min(s.keys.len())]))
-}
-
-/// Runs `f` on `count` packed keys (`keys`, `ends`) and the output buffer,
-/// which holds at least `out_len` bytes.
-///
-/// The offsets are checked: they must be non-decreasing and within the key
-/// buffer, otherwise the call fails with a `RangeError`.
-pub fn with_batch<R>(
-    count: usize,
-    out_len: usize,
-    f: impl FnOnce(&[u8], &[u32], &mut [u8]) -> R,
-) -> JsResult<R> {
-    SCRATCH.with_borrow_mut(|s| {
-        let Scratch { keys, ends, out } = s;
-        let bad = |what: String| {
-            Err(super::errors::arg_error(ArgError::range(
-                "keys",
-                "a packed batch within the scratch buffers",
-                what,
-            )))
-        };
-        let Some(ends) = ends.get(..count) else {
-            return bad(format!("{count} keys"));
-        };
-        let mut prev = 0u32;
-        for &e in ends {
-            if e < prev || e as usize > keys.len() {
-                return bad(format!("offset {e}"));
-            }
-            prev = e;
-        }
-        let out = out_bytes(out);
-        if out.len() < out_len {
-            return bad(format!("output of {out_len} bytes"));
-        }
-        Ok(f(keys, ends, &mut out[..out_len]))
-    })
+    OUT.with_borrow_mut(|out| out.as_mut_ptr().cast())
 }
 
 /// Runs `f` on the first `len` words of the output buffer, grown as needed.
 pub fn with_out_words<R>(len: usize, f: impl FnOnce(&mut [u64]) -> R) -> JsResult<R> {
-    SCRATCH.with_borrow_mut(|s| {
-        grow(&mut s.out, len, "count")?;
-        Ok(f(&mut s.out[..len]))
+    OUT.with_borrow_mut(|out| {
+        grow(out, len, "count")?;
+        Ok(f(&mut out[..len]))
     })
 }
 
-fn out_bytes(words: &mut [u64]) -> &mut [u8] {
-    bytemuck::cast_slice_mut(words)
+#[cfg(any(
+    feature = "bloom",
+    feature = "ring",
+    feature = "raft",
+    feature = "raft-sim"
+))]
+pub use keys::*;
+
+/// The key and offsets buffers.
+#[cfg(any(
+    feature = "bloom",
+    feature = "ring",
+    feature = "raft",
+    feature = "raft-sim"
+))]
+mod keys {
+    use super::{grow, JsResult, Local, OUT};
+    use crate::prelude::*;
+    use crate::ArgError;
+    use core::cell::RefCell;
+    use wasm_bindgen::prelude::*;
+
+    struct Keys {
+        keys: Vec<u8>,
+        ends: Vec<u32>,
+    }
+
+    static KEYS: Local<Keys> = Local(RefCell::new(Keys {
+        keys: Vec::new(),
+        ends: Vec::new(),
+    }));
+
+    /// The smallest key buffer the facade sees: it copies a short key (up to
+    /// 64 UTF-16 units, 3 bytes each at most) without checking the capacity.
+    const MIN_KEY_BUFFER: usize = 1024;
+
+    /// Pointer to the key buffer (at least 1 KiB; see [`key_buffer_reserve`]).
+    #[wasm_bindgen]
+    pub fn key_buffer_ptr() -> *mut u8 {
+        KEYS.with_borrow_mut(|s| {
+            if s.keys.len() < MIN_KEY_BUFFER {
+                s.keys.resize(MIN_KEY_BUFFER, 0);
+            }
+            s.keys.as_mut_ptr()
+        })
+    }
+
+    /// Current capacity of the key buffer in bytes (at least 1 KiB).
+    #[wasm_bindgen]
+    pub fn key_buffer_len() -> usize {
+        KEYS.with_borrow_mut(|s| {
+            if s.keys.len() < MIN_KEY_BUFFER {
+                s.keys.resize(MIN_KEY_BUFFER, 0);
+            }
+            s.keys.len()
+        })
+    }
+
+    /// Grows the key buffer to at least `len` bytes, keeping its contents, and
+    /// returns its (possibly moved) pointer.
+    #[wasm_bindgen]
+    pub fn key_buffer_reserve(len: usize) -> JsResult<*mut u8> {
+        KEYS.with_borrow_mut(|s| {
+            grow(&mut s.keys, len, "key")?;
+            Ok(s.keys.as_mut_ptr())
+        })
+    }
+
+    /// Grows the offsets buffer to at least `count` `u32` slots and returns its pointer.
+    #[wasm_bindgen]
+    pub fn ends_buffer_reserve(count: usize) -> JsResult<*mut u32> {
+        KEYS.with_borrow_mut(|s| {
+            grow(&mut s.ends, count, "keys")?;
+            Ok(s.ends.as_mut_ptr())
+        })
+    }
+
+    /// Pointer to the offsets buffer.
+    #[wasm_bindgen]
+    pub fn ends_buffer_ptr() -> *mut u32 {
+        KEYS.with_borrow_mut(|s| s.ends.as_mut_ptr())
+    }
+
+    /// Runs `f` on the first `len` bytes of the key buffer.
+    ///
+    /// Hot single-key exports are infallible, because a `Result` return costs a
+    /// multi-value tuple per call in JavaScript. The facade always passes the
+    /// length it has just written; a larger `len` (only possible by calling the
+    /// raw layer directly) is clamped to the buffer, never read out of bounds.
+    pub fn with_key<R>(len: usize, f: impl FnOnce(&[u8]) -> R) -> R {
+        KEYS.with_borrow(|s| f(&s.keys[..len.min(s.keys.len())]))
+    }
+
+    /// Runs `f` on `count` packed keys (`keys`, `ends`) and the output buffer,
+    /// which holds at least `out_len` bytes.
+    ///
+    /// The offsets are checked: they must be non-decreasing and within the key
+    /// buffer, otherwise the call fails with a `RangeError`.
+    pub fn with_batch<R>(
+        count: usize,
+        out_len: usize,
+        f: impl FnOnce(&[u8], &[u32], &mut [u8]) -> R,
+    ) -> JsResult<R> {
+        KEYS.with_borrow(|s| {
+            OUT.with_borrow_mut(|out| {
+                let bad = |what: String| {
+                    Err(super::super::errors::arg_error(ArgError::range(
+                        "keys",
+                        "a packed batch within the scratch buffers",
+                        what,
+                    )))
+                };
+                let Some(ends) = s.ends.get(..count) else {
+                    return bad(format!("{count} keys"));
+                };
+                let mut prev = 0u32;
+                for &e in ends {
+                    if e < prev || e as usize > s.keys.len() {
+                        return bad(format!("offset {e}"));
+                    }
+                    prev = e;
+                }
+                let out: &mut [u8] = bytemuck::cast_slice_mut(out);
+                if out.len() < out_len {
+                    return bad(format!("output of {out_len} bytes"));
+                }
+                Ok(f(&s.keys, ends, &mut out[..out_len]))
+            })
+        })
+    }
 }

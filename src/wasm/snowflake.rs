@@ -8,6 +8,7 @@
 use super::args;
 use super::errors::{arg_error, JsResult};
 use super::scratch::with_out_words;
+use crate::prelude::*;
 use crate::snowflake::{
     machine_id_collision_probability, ClockPolicy, FieldOrder, GenerateError, Layout, Sequencer,
     DEFAULT_MAX_BACKWARDS_MS,

@@ -71,6 +71,20 @@ const KETAMA_SETS = [
     peer: { compatibility: 'hash_ring', 'default port': 11211, 'vnode count': 50 },
     ours: { hash: 'hash_ring', defaultPort: 11211, vnodes: 50 },
   },
+  {
+    // The port is read as JavaScript's Number() reads it: these equal the default port but one.
+    label: 'hash_ring compatibility, ports spelled as JavaScript numbers',
+    keys: 5_000,
+    servers: [
+      ['a.example:0x50', { weight: 1 }],
+      ['b.example: 80 ', { weight: 1 }],
+      ['c.example:8e1', { weight: 1 }],
+      ['d.example:80.0', { weight: 1 }],
+      ['e.example:80a', { weight: 1 }],
+    ],
+    peer: { compatibility: 'hash_ring', 'default port': 80 },
+    ours: { hash: 'hash_ring', defaultPort: 80 },
+  },
 ];
 
 for (const set of KETAMA_SETS) {

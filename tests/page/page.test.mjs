@@ -24,6 +24,24 @@ test('the page loads with no console errors or warnings and every panel renders'
   await page.close();
 });
 
+test('each panel loads its own wasm module when it is first opened, and only then', async () => {
+  const { page, problems } = await suite.open('#snowflake');
+  const modules = () => page.evaluate(() =>
+    performance.getEntriesByType('resource').map((e) => e.name.split('/').pop()).filter((f) => f.endsWith('.wasm')).sort());
+  assert.deepEqual(await modules(), ['quorumkit-snowflake.wasm']);
+  assert.match(await page.textContent('#meta'), /, 1 of 4 modules$/);
+  await page.click('#tab-ring');
+  await page.waitForSelector('#panel-ring[data-ready=true]', { state: 'attached' });
+  assert.deepEqual(await modules(), ['quorumkit-ring.wasm', 'quorumkit-snowflake.wasm']);
+  // The hashes panel uses the ring's module, already loaded.
+  await page.click('#tab-hashing');
+  await page.waitForSelector('#panel-hashing[data-ready=true]', { state: 'attached' });
+  assert.deepEqual(await modules(), ['quorumkit-ring.wasm', 'quorumkit-snowflake.wasm']);
+  assert.match(await page.textContent('#meta'), /, 2 of 4 modules$/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('the hashes panel computes with the wasm module as the user types', async () => {
   const { page } = await suite.open('#hashing');
   await page.fill('#hash-key', '123456789');

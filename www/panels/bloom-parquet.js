@@ -2,7 +2,7 @@
 // each row group's bloom filter for a column, and probe a value: the row groups a reader may
 // skip. hyparquet reads the footer; every filter, bit count and answer comes from quorumkit.
 import { parquetMetadata, parquetSchema } from 'hyparquet';
-import { SplitBlockBloomFilter, parquetKey } from 'quorumkit';
+import { SplitBlockBloomFilter, parquetKey } from 'quorumkit/bloom';
 import exampleUrl from '../../examples/parquet-prune/events.parquet?url';
 
 const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);

@@ -3,11 +3,10 @@
 // chart of the measured false-positive rate against the filter's estimate.
 // Every bit, position, count and rate comes from the quorumkit package; the
 // page only keeps the list of keys the user added, to draw and to label.
-import { BloomFilter, CountingBloomFilter, ScalableBloomFilter } from 'quorumkit';
+import { BloomFilter, CountingBloomFilter, ScalableBloomFilter } from 'quorumkit/bloom';
 import { mountParquet } from './bloom-parquet.js';
 
 export const id = 'bloom';
-export const title = 'Bloom';
 
 /** The grid stays readable up to about this many bits (classic and counting). */
 const MAX_BITS = 10_000;

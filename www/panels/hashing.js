@@ -1,8 +1,7 @@
 // Hashes panel: the hash functions every placement is built on, live.
-import { crc32, xxh64, xxh3 } from 'quorumkit';
+import { crc32, xxh64, xxh3 } from 'quorumkit/ring';
 
 export const id = 'hashing';
-export const title = 'Hashes';
 
 export function mount(root) {
   root.innerHTML = `

@@ -2,11 +2,10 @@
 // term, timer, message, log entry, vote verdict and invariant check comes from
 // the package's RaftCluster; the page only draws them and keeps the list of
 // what the user did, so that the seed plus that list replays any moment.
-import { RaftCluster } from 'quorumkit';
+import { RaftCluster } from 'quorumkit/raft-sim';
 import { decodeShare, encodeShare, partitionPresets } from './raft/share.js';
 
 export const id = 'raft';
-export const title = 'Raft';
 
 // Okabe–Ito, plus a letter per role so colour is never the only cue.
 const ROLE = {
@@ -962,8 +961,6 @@ export function mount(root) {
     ui.proposals = shared.actions.filter((a) => a.op === 'propose').length;
     startAt = shared.time;
     ui.playing = false;
-    // main.js selects the tab from the hash once every panel is mounted; ours carries more.
-    queueMicrotask(() => document.getElementById('tab-raft')?.click());
   }
   syncControls();
   rebuild(startAt);

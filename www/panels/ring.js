@@ -4,10 +4,9 @@
 // from the package; the page only draws them.
 import {
   HashRing, BoundedLoadRing, Rendezvous, Maglev, jumpHashMany, jumpStats, jumpMovement,
-} from 'quorumkit';
+} from 'quorumkit/ring';
 
 export const id = 'ring';
-export const title = 'Ring';
 
 const COLOURS = ['#e69f00', '#56b4e9', '#009e73', '#f0e442', '#0072b2', '#d55e00', '#cc79a7', '#000000'];
 const NAMES = ['node-A', 'node-B', 'node-C', 'node-D', 'node-E', 'node-F', 'node-G', 'node-H'];

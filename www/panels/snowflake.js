@@ -1,9 +1,8 @@
 // Snowflake panel: live IDs drawn bit by bit, a decoder for any ID and layout,
 // and a throughput meter. Every ID and decoded field comes from the package.
-import { Snowflake, layouts, randomMachineId } from 'quorumkit';
+import { Snowflake, layouts, randomMachineId } from 'quorumkit/snowflake';
 
 export const id = 'snowflake';
-export const title = 'Snowflake';
 
 const FIELD_CLASS = { sign: 'f-sign', timestamp: 'f-time', machine: 'f-machine', sequence: 'f-seq' };
 

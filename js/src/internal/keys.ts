@@ -10,187 +10,215 @@
  *
  * Batches are packed back to back, with the end offset of each key in a
  * `u32` buffer, and handled by one wasm call.
+ *
+ * Every module that takes keys has its own scratch buffers; its binding file
+ * calls {@link keyBuffer} once with that module's exports and memory.
  * @internal
  */
-import * as raw from '../raw/quorumkit.js';
-import { memoryBytes, memoryMayHaveGrown } from './wasm.js';
+import type { WasmModule, ModuleExports } from './wasm.js';
 import { typeError } from './errors.js';
 
 /** A key: a string (hashed as its UTF-8 bytes) or raw bytes. */
 export type Key = string | Uint8Array;
 
+/** The scratch-buffer exports of a module whose exports take keys. @internal */
+export interface ScratchExports {
+  key_buffer_ptr(): number;
+  key_buffer_len(): number;
+  key_buffer_reserve(len: number): number;
+  ends_buffer_reserve(count: number): number;
+  out_buffer_reserve(len: number): number;
+  out_buffer_ptr(): number;
+}
+
+/** Writing keys into one module's scratch buffers. @internal */
+export interface KeyBuffer {
+  /**
+   * Writes one key into the key buffer and returns its length in bytes, ready
+   * for a `*_key(len)` export.
+   */
+  writeKey(key: unknown, param?: string): number;
+  /**
+   * Packs `keys` into the key and offsets buffers and returns their count,
+   * ready for a `*_batch(count)` export.
+   */
+  writeKeys(keys: unknown, param?: string): number;
+  /**
+   * Makes sure the output buffer holds `len` bytes. Call before a batch export
+   * that writes results there.
+   */
+  reserveOutput(len: number): void;
+  /**
+   * A view of the first `len` bytes of the output buffer, valid until the next
+   * wasm call. Call after the batch export.
+   */
+  readOutput(len: number): Uint8Array;
+}
+
 const encoder = new TextEncoder();
 /** Strings longer than this skip the ASCII loop: `encodeInto` wins there. */
 const ASCII_LOOP_MAX = 64;
-
-let keyPtr = 0;
-let keyCap = 0;
-
-function reserve(len: number): void {
-  if (keyCap === 0) {
-    keyPtr = raw.key_buffer_ptr();
-    keyCap = raw.key_buffer_len();
-  }
-  if (len > keyCap) {
-    keyPtr = raw.key_buffer_reserve(len);
-    keyCap = raw.key_buffer_len();
-    memoryMayHaveGrown();
-  }
-}
-
-/** Writes `key` at byte offset `at` of the key buffer; returns the bytes written. */
-function put(key: unknown, at: number, param: string): number {
-  if (typeof key === 'string') {
-    const n = key.length;
-    // UTF-8 needs at most 3 bytes per UTF-16 code unit.
-    if (at + n * 3 > keyCap) reserve(Math.max(at + n * 3, keyCap * 2));
-    // Only strings longer than ASCII_LOOP_MAX get here (writeKey copies shorter
-    // ones inline, writeKeys every string); encodeInto is the faster for them.
-    return encoder.encodeInto(key, memoryBytes().subarray(keyPtr + at, keyPtr + keyCap)).written;
-  }
-  if (key instanceof Uint8Array) {
-    if (at + key.length > keyCap) reserve(Math.max(at + key.length, keyCap * 2));
-    memoryBytes().set(key, keyPtr + at);
-    return key.length;
-  }
-  throw typeError(param, 'a string or Uint8Array', key);
-}
-
-/**
- * Writes one key into the key buffer and returns its length in bytes, ready
- * for a `*_key(len)` export.
- * @internal
- */
-export function writeKey(key: unknown, param = 'key'): number {
-  // The per-call hot path, kept small enough for V8 to inline: a short string
-  // is copied code unit by code unit (the buffer holds at least 1 KiB, more
-  // than 3 bytes per unit), and kept if every unit was ASCII; otherwise it is
-  // re-encoded in place by `encodeInto`. Anything else goes through `put`.
-  if (keyCap === 0) reserve(0);
-  if (typeof key === 'string' && key.length <= ASCII_LOOP_MAX) {
-    const mem = memoryBytes();
-    const n = key.length;
-    let units = 0;
-    for (let i = 0; i < n; i++) {
-      const c = key.charCodeAt(i);
-      units |= c;
-      mem[keyPtr + i] = c;
-    }
-    if (units < 0x80) return n;
-    return encoder.encodeInto(key, mem.subarray(keyPtr, keyPtr + keyCap)).written;
-  }
-  return put(key, 0, param);
-}
-
-/**
- * Packs `keys` into the key and offsets buffers and returns their count,
- * ready for a `*_batch(count)` export.
- *
- * This is the hot loop of every batch call, so the ASCII copy is inlined and
- * the views are rebuilt only when a reservation has grown memory.
- * @internal
- */
-export function writeKeys(keys: unknown, param = 'keys'): number {
-  if (!Array.isArray(keys)) {
-    throw typeError(param, 'an array of strings or Uint8Arrays', keys);
-  }
-  const count = keys.length;
-  const endsPtr = raw.ends_buffer_reserve(count);
-  if (keyCap === 0) reserve(0);
-  memoryMayHaveGrown();
-  if (packAsciiStrings(keys, endsPtr)) return count;
-  let mem = memoryBytes();
-  let ends = new Uint32Array(mem.buffer, endsPtr, count);
-  let at = 0;
-  for (let i = 0; i < count; i++) {
-    const key = keys[i];
-    if (typeof key === 'string') {
-      const n = key.length;
-      if (at + n * 3 > keyCap) {
-        reserve(Math.max(at + n * 3, keyCap * 2));
-        mem = memoryBytes();
-        ends = new Uint32Array(mem.buffer, endsPtr, count);
-      }
-      const base = keyPtr + at;
-      let j = 0;
-      if (n <= ASCII_LOOP_MAX) {
-        for (; j < n; j++) {
-          const c = key.charCodeAt(j);
-          if (c >= 0x80) break;
-          mem[base + j] = c;
-        }
-      }
-      at += j === n ? n : encoder.encodeInto(key, mem.subarray(base, keyPtr + keyCap)).written;
-    } else {
-      at += put(key, at, param);
-      mem = memoryBytes();
-      if (ends.byteLength === 0) ends = new Uint32Array(mem.buffer, endsPtr, count);
-    }
-    ends[i] = at;
-  }
-  return count;
-}
-
-/** Keys concatenated per native call in {@link packAsciiStrings}. */
+/** Keys concatenated per native call in `packAsciiStrings`. */
 const CONCAT_CHUNK = 2048;
 const concat = String.prototype.concat;
 
 /**
- * The fast path of {@link writeKeys}: when every key is a string of ASCII
- * characters, byte offsets equal character offsets, so the keys are
- * concatenated and encoded by native calls, a chunk of keys at a time.
- * Returns false, having written nothing that matters, if any key is not a
- * string or not ASCII (then UTF-8 lengths differ from string lengths, which
- * `encodeInto` reveals by writing more bytes than it read characters).
- *
- * `String.prototype.concat` over chunks of about two thousand keys is
- * measured at 2–2.5× the speed of `keys.join('')` in Node 20 (one flat
- * string per chunk instead of join's generic path); larger chunks get slower
- * again as the argument list grows.
- */
-function packAsciiStrings(keys: unknown[], endsPtr: number): boolean {
-  const count = keys.length;
-  let mem = memoryBytes();
-  let ends = new Uint32Array(mem.buffer, endsPtr, count);
-  let at = 0;
-  for (let i = 0; i < count; i++) {
-    const key = keys[i];
-    if (typeof key !== 'string') return false;
-    at += key.length;
-    ends[i] = at;
-  }
-  if (at > keyCap) {
-    reserve(Math.max(at, keyCap * 2));
-    mem = memoryBytes();
-  }
-  let pos = keyPtr;
-  for (let i = 0; i < count; i += CONCAT_CHUNK) {
-    const part: string =
-      count <= CONCAT_CHUNK ? concat.apply('', keys as string[]) : concat.apply('', keys.slice(i, i + CONCAT_CHUNK) as string[]);
-    const { read, written } = encoder.encodeInto(part, mem.subarray(pos, keyPtr + at));
-    if (read !== part.length || written !== part.length) return false;
-    pos += written;
-  }
-  return true;
-}
-
-/**
- * Makes sure the output buffer holds `len` bytes. Call before a batch export
- * that writes results there.
+ * The key writer of one module: `raw` is its glue (the scratch exports) and
+ * `memory` its accessors from `wasmModule`. The functions returned are
+ * closures over this module's buffer pointer and capacity.
  * @internal
  */
-export function reserveOutput(len: number): void {
-  raw.out_buffer_reserve(len);
-  memoryMayHaveGrown();
-}
+export function keyBuffer(
+  raw: ScratchExports,
+  memory: Pick<WasmModule<ModuleExports>, 'memoryBytes' | 'memoryMayHaveGrown'>,
+): KeyBuffer {
+  const { memoryBytes, memoryMayHaveGrown } = memory;
+  let keyPtr = 0;
+  let keyCap = 0;
 
-/**
- * A view of the first `len` bytes of the output buffer, valid until the next
- * wasm call. Call after the batch export.
- * @internal
- */
-export function readOutput(len: number): Uint8Array {
-  memoryMayHaveGrown();
-  const ptr = raw.out_buffer_ptr();
-  return memoryBytes().subarray(ptr, ptr + len);
+  function reserve(len: number): void {
+    if (keyCap === 0) {
+      keyPtr = raw.key_buffer_ptr();
+      keyCap = raw.key_buffer_len();
+    }
+    if (len > keyCap) {
+      keyPtr = raw.key_buffer_reserve(len);
+      keyCap = raw.key_buffer_len();
+      memoryMayHaveGrown();
+    }
+  }
+
+  /** Writes `key` at byte offset `at` of the key buffer; returns the bytes written. */
+  function put(key: unknown, at: number, param: string): number {
+    if (typeof key === 'string') {
+      const n = key.length;
+      // UTF-8 needs at most 3 bytes per UTF-16 code unit.
+      if (at + n * 3 > keyCap) reserve(Math.max(at + n * 3, keyCap * 2));
+      // Only strings longer than ASCII_LOOP_MAX get here (writeKey copies shorter
+      // ones inline, writeKeys every string); encodeInto is the faster for them.
+      return encoder.encodeInto(key, memoryBytes().subarray(keyPtr + at, keyPtr + keyCap)).written;
+    }
+    if (key instanceof Uint8Array) {
+      if (at + key.length > keyCap) reserve(Math.max(at + key.length, keyCap * 2));
+      memoryBytes().set(key, keyPtr + at);
+      return key.length;
+    }
+    throw typeError(param, 'a string or Uint8Array', key);
+  }
+
+  function writeKey(key: unknown, param = 'key'): number {
+    // The per-call hot path, kept small enough for V8 to inline: a short string
+    // is copied code unit by code unit (the buffer holds at least 1 KiB, more
+    // than 3 bytes per unit), and kept if every unit was ASCII; otherwise it is
+    // re-encoded in place by `encodeInto`. Anything else goes through `put`.
+    if (keyCap === 0) reserve(0);
+    if (typeof key === 'string' && key.length <= ASCII_LOOP_MAX) {
+      const mem = memoryBytes();
+      const n = key.length;
+      let units = 0;
+      for (let i = 0; i < n; i++) {
+        const c = key.charCodeAt(i);
+        units |= c;
+        mem[keyPtr + i] = c;
+      }
+      if (units < 0x80) return n;
+      return encoder.encodeInto(key, mem.subarray(keyPtr, keyPtr + keyCap)).written;
+    }
+    return put(key, 0, param);
+  }
+
+  // This is the hot loop of every batch call, so the ASCII copy is inlined and
+  // the views are rebuilt only when a reservation has grown memory.
+  function writeKeys(keys: unknown, param = 'keys'): number {
+    if (!Array.isArray(keys)) {
+      throw typeError(param, 'an array of strings or Uint8Arrays', keys);
+    }
+    const count = keys.length;
+    const endsPtr = raw.ends_buffer_reserve(count);
+    if (keyCap === 0) reserve(0);
+    memoryMayHaveGrown();
+    if (packAsciiStrings(keys, endsPtr)) return count;
+    let mem = memoryBytes();
+    let ends = new Uint32Array(mem.buffer, endsPtr, count);
+    let at = 0;
+    for (let i = 0; i < count; i++) {
+      const key = keys[i];
+      if (typeof key === 'string') {
+        const n = key.length;
+        if (at + n * 3 > keyCap) {
+          reserve(Math.max(at + n * 3, keyCap * 2));
+          mem = memoryBytes();
+          ends = new Uint32Array(mem.buffer, endsPtr, count);
+        }
+        const base = keyPtr + at;
+        let j = 0;
+        if (n <= ASCII_LOOP_MAX) {
+          for (; j < n; j++) {
+            const c = key.charCodeAt(j);
+            if (c >= 0x80) break;
+            mem[base + j] = c;
+          }
+        }
+        at += j === n ? n : encoder.encodeInto(key, mem.subarray(base, keyPtr + keyCap)).written;
+      } else {
+        at += put(key, at, param);
+        mem = memoryBytes();
+        if (ends.byteLength === 0) ends = new Uint32Array(mem.buffer, endsPtr, count);
+      }
+      ends[i] = at;
+    }
+    return count;
+  }
+
+  /**
+   * The fast path of {@link writeKeys}: when every key is a string of ASCII
+   * characters, byte offsets equal character offsets, so the keys are
+   * concatenated and encoded by native calls, a chunk of keys at a time.
+   * Returns false, having written nothing that matters, if any key is not a
+   * string or not ASCII (then UTF-8 lengths differ from string lengths, which
+   * `encodeInto` reveals by writing more bytes than it read characters).
+   *
+   * `String.prototype.concat` over chunks of about two thousand keys is
+   * measured at 2–2.5× the speed of `keys.join('')` in Node 20 (one flat
+   * string per chunk instead of join's generic path); larger chunks get slower
+   * again as the argument list grows.
+   */
+  function packAsciiStrings(keys: unknown[], endsPtr: number): boolean {
+    const count = keys.length;
+    let mem = memoryBytes();
+    let ends = new Uint32Array(mem.buffer, endsPtr, count);
+    let at = 0;
+    for (let i = 0; i < count; i++) {
+      const key = keys[i];
+      if (typeof key !== 'string') return false;
+      at += key.length;
+      ends[i] = at;
+    }
+    if (at > keyCap) {
+      reserve(Math.max(at, keyCap * 2));
+      mem = memoryBytes();
+    }
+    let pos = keyPtr;
+    for (let i = 0; i < count; i += CONCAT_CHUNK) {
+      const part: string =
+        count <= CONCAT_CHUNK ? concat.apply('', keys as string[]) : concat.apply('', keys.slice(i, i + CONCAT_CHUNK) as string[]);
+      const { read, written } = encoder.encodeInto(part, mem.subarray(pos, keyPtr + at));
+      if (read !== part.length || written !== part.length) return false;
+      pos += written;
+    }
+    return true;
+  }
+
+  function reserveOutput(len: number): void {
+    raw.out_buffer_reserve(len);
+    memoryMayHaveGrown();
+  }
+
+  function readOutput(len: number): Uint8Array {
+    memoryMayHaveGrown();
+    const ptr = raw.out_buffer_ptr();
+    return memoryBytes().subarray(ptr, ptr + len);
+  }
+
+  return { writeKey, writeKeys, reserveOutput, readOutput };
 }

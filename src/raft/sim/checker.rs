@@ -1,8 +1,10 @@
 //! The invariant checker: Raft's safety properties, checked incrementally
 //! over the whole history of a simulated run.
 
-use std::collections::{BTreeMap, HashMap};
-use std::fmt;
+use crate::prelude::*;
+use alloc::collections::BTreeMap;
+use core::fmt;
+use hashbrown::HashMap;
 
 use crate::raft::types::{Entry, NodeId};
 
@@ -105,7 +107,7 @@ impl fmt::Display for Violation {
     }
 }
 
-impl std::error::Error for Violation {}
+impl core::error::Error for Violation {}
 
 /// A fingerprint of an entry and everything before it in its log: equal
 /// fingerprints at an index mean equal log prefixes.

@@ -1,5 +1,6 @@
 //! The simulator's event log: what the page animates.
 
+use crate::prelude::*;
 use crate::raft::types::{MsgKind, NodeId, Role};
 
 /// One message's identity and timing, as shown on the page.

@@ -1,7 +1,8 @@
 //! The simulator's key-value state machine and its clients: commands in
 //! entry data, the state in snapshots, and the clients' bookkeeping.
 
-use std::collections::BTreeMap;
+use crate::prelude::*;
+use alloc::collections::BTreeMap;
 
 use rand_core::{Rng, SeedableRng};
 use rand_pcg::Pcg32;

@@ -74,9 +74,11 @@
 //! assert_eq!(check_kv(&h).unwrap_err().key, 0);
 //! ```
 
-use std::collections::{BTreeMap, HashSet};
-use std::fmt;
-use std::hash::Hash;
+use crate::prelude::*;
+use alloc::collections::BTreeMap;
+use core::fmt;
+use core::hash::Hash;
+use hashbrown::HashSet;
 
 /// A sequential specification: the state an object starts in, and which
 /// outputs each operation may give in each state.
@@ -238,7 +240,7 @@ pub fn check<M: Model>(model: &M, ops: &[Operation<M::Input, M::Output>]) -> boo
                 let mut bits = linearized.clone();
                 bits[k / 64] |= 1 << (k % 64);
                 if seen.insert((bits.clone(), s2.clone())) {
-                    stack.push((k, std::mem::replace(&mut state, s2)));
+                    stack.push((k, core::mem::replace(&mut state, s2)));
                     linearized = bits;
                     lift(pos_call[k], &mut next, &mut prev);
                     lift(pos_ret[k], &mut next, &mut prev);
@@ -432,7 +434,7 @@ impl fmt::Display for NotLinearizable {
     }
 }
 
-impl std::error::Error for NotLinearizable {}
+impl core::error::Error for NotLinearizable {}
 
 /// Checks a key-value history key by key (P-compositionality): every key
 /// is an independent register. Reads with an unknown outcome constrain

@@ -49,3 +49,36 @@ console.log(owner, owners.length, replicas, hits, present);
 new HashRing({ hash: 'sha1' });
 // @ts-expect-error weights are numbers
 ring.add('b', { weight: '2' });
+
+// Each subpath, typed, and its classes are the root's.
+import { Snowflake as SubpathSnowflake, version as snowflakeVersion, type SnowflakeOptions } from 'quorumkit/snowflake';
+import { BloomFilter as SubpathBloom, ScalableBloomFilter, type Key as BloomKey } from 'quorumkit/bloom';
+import { HashRing as SubpathRing, Maglev, crc32 as ringCrc32, jumpHash, type RingHash as SubpathRingHash } from 'quorumkit/ring';
+import { RaftNode, ClientSessions, type RaftReady, type RaftRole } from 'quorumkit/raft';
+import { RaftCluster, type RaftClusterState } from 'quorumkit/raft-sim';
+
+const sfOpts: SnowflakeOptions = { machineId: 3, layout: 'twitter' };
+const sameSnowflake: typeof Snowflake = SubpathSnowflake;
+const sfId: bigint = new SubpathSnowflake(sfOpts).next();
+const sfv: string = snowflakeVersion();
+const bk: BloomKey = 'k';
+const sameBloom: typeof BloomFilter = SubpathBloom;
+const scalable = new ScalableBloomFilter(100, 0.01);
+const maybe: boolean = scalable.has(bk);
+const sameRing: typeof HashRing = SubpathRing;
+const subMode: SubpathRingHash = 'xxh3';
+const slot: number = jumpHash('user:1', 10) + ringCrc32('x');
+const table: Maglev = new Maglev();
+const node = new RaftNode({ id: 1, peers: [1] });
+const rd: RaftReady | null = node.ready();
+const role: RaftRole = node.role;
+const sessions = new ClientSessions();
+const cluster = new RaftCluster({ nodes: 3, seed: 1 });
+const state: RaftClusterState = cluster.state();
+console.log(sameSnowflake, sfId, sfv, sameBloom, maybe, sameRing, subMode, slot, table, rd, role, sessions, state);
+
+// @ts-expect-error the Snowflake subpath has no hash ring
+import { HashRing as NotInSnowflake } from 'quorumkit/snowflake';
+// @ts-expect-error RaftCluster is in quorumkit/raft-sim, not quorumkit/raft
+import { RaftCluster as NotInRaft } from 'quorumkit/raft';
+console.log(NotInSnowflake, NotInRaft);

@@ -1,0 +1,15 @@
+/**
+ * The binding of the `quorumkit/raft-sim` wasm module (the Raft simulator,
+ * `RaftCluster`): its glue, its memory views and its key writer.
+ * The entry points of the subpath call `bind` once the module is instantiated.
+ * @internal
+ */
+import * as raw from '../raw/raft-sim.js';
+import { wasmModule } from '../internal/wasm.js';
+import { keyBuffer } from '../internal/keys.js';
+
+export { raw };
+/** @internal */
+export const { bind, wasm, memoryBytes, memoryMayHaveGrown, memoryF64 } = wasmModule<raw.InitOutput>('quorumkit/raft-sim');
+/** @internal */
+export const { writeKey, writeKeys, reserveOutput, readOutput } = keyBuffer(raw, { memoryBytes, memoryMayHaveGrown });

@@ -1,0 +1,49 @@
+/**
+ * `quorumkit/raft-sim`: `RaftCluster`, a deterministic simulated Raft cluster
+ * with a network that drops, delays and partitions, safety checkers and a
+ * linearizability checker, in its own wasm module. The class is the one
+ * `quorumkit` exports.
+ *
+ * ```js
+ * import { RaftCluster } from 'quorumkit/raft-sim';
+ * const cluster = new RaftCluster({ nodes: 5, seed: 7 });
+ * cluster.advance(1000);
+ * cluster.state().leader; // the elected node's id
+ * cluster.free();
+ * ```
+ * @module
+ */
+import '../internal/dispose.js';
+export {
+  RaftCluster,
+  type RaftClientOp,
+  type RaftClientOptions,
+  type RaftClusterOptions,
+  type RaftClusterState,
+  type RaftDropReason,
+  type RaftEntry,
+  type RaftEvent,
+  type RaftFlight,
+  type RaftMessage,
+  type RaftMessageKind,
+  type RaftNodeState,
+  type RaftLinearizability,
+  type RaftPeerProgress,
+  type RaftRead,
+  type RaftRole,
+  type RaftViolation,
+} from '../raft.js';
+import { raw } from '../bind/raft-sim.js';
+
+/**
+ * The package version, read from this subpath's wasm module.
+ *
+ * @example
+ * ```js
+ * import { version } from 'quorumkit/raft-sim';
+ * version(); // "0.1.0"
+ * ```
+ */
+export function version(): string {
+  return raw.version();
+}

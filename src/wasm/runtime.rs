@@ -1,0 +1,18 @@
+//! The allocator and the panic handler of the package's modules, which are
+//! built without `std` (see `Cargo.toml`).
+//!
+//! std's panic handler formats the message and the location of every panic
+//! for its hook, which links `core::fmt`, the `Debug` impls and escape tables
+//! of every panic site's arguments, and their strings, into each module. A
+//! panic here is a bug (every input from JavaScript is validated before it can
+//! reach one), so the handler traps at once: JavaScript sees a
+//! `RuntimeError: unreachable` with the wasm stack.
+
+/// The allocator std itself uses on wasm32.
+#[global_allocator]
+static ALLOCATOR: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
+
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    core::arch::wasm32::unreachable()
+}
