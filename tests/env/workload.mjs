@@ -16,7 +16,7 @@ export const SUBPATHS = ['snowflake', 'bloom', 'ring', 'raft', 'raft-sim'];
 /** What each subpath exports at run time (types aside). */
 export const EXPORTS = {
   snowflake: ['Snowflake', 'layouts', 'machineIdCollisionProbability', 'randomMachineId', 'version'],
-  bloom: ['BloomFilter', 'CountingBloomFilter', 'ScalableBloomFilter', 'SplitBlockBloomFilter', 'version'],
+  bloom: ['BloomFilter', 'CountingBloomFilter', 'ScalableBloomFilter', 'SplitBlockBloomFilter', 'parquetKey', 'version'],
   ring: [
     'BoundedLoadRing', 'HashRing', 'Maglev', 'Rendezvous', 'crc32', 'crc32Many', 'jumpHash', 'jumpHashMany',
     'jumpMovement', 'jumpStats', 'version', 'xxh3', 'xxh64',
