@@ -9,8 +9,10 @@
 //   raft: the Raft panel with 9 nodes, 10 % drop and a client request every 100 ms, per speed
 //         (--speed: log10 of the speed slider; default -1, 0 and 1), and the scrub-back time;
 //   load: median of --loads loads from localhost, each in a fresh browser context (no HTTP cache),
-//         from the Vite dev server (`npm start`; its first load, cold server, reported apart) and
-//         from a production build (`vite build`, served by `vite preview`).
+//         from the Vite dev server (`npm start`; its first load, cold server, reported apart),
+//         from a production build (`vite build`, served by `vite preview`, uncompressed), and from
+//         that build over a network emulated by Chromium (--net=<Mbit/s>,<round trip ms>, default
+//         10,40), where the bytes a panel downloads show.
 // bench/raft-frames.mjs is this script with --only=raft.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +28,7 @@ const seconds = Number(opt('seconds', 8));
 const loads = Number(opt('loads', 7));
 const only = new Set(opt('only', 'ring,raft,load').split(','));
 const speeds = opt('speed', null) === null ? [-1, 0, 1] : [Number(opt('speed'))];
+const [netMbit, netRtt] = opt('net', '10,40').split(',').map(Number);
 
 const pct = (xs, p) => (xs.length ? xs[Math.min(xs.length - 1, Math.floor(p * xs.length))] : NaN);
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
@@ -160,11 +163,18 @@ if (only.has('load')) {
     };
     requestAnimationFrame(check);
   }
-  async function loadTimes(url) {
+  async function loadTimes(url, net = null) {
     const rows = [];
     for (let i = 0; i <= loads; i++) {
       const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
       const page = await context.newPage();
+      if (net) {
+        const cdp = await context.newCDPSession(page);
+        await cdp.send('Network.enable');
+        await cdp.send('Network.emulateNetworkConditions', {
+          offline: false, latency: net.rtt, downloadThroughput: (net.mbit * 1e6) / 8, uploadThroughput: (net.mbit * 1e6) / 8,
+        });
+      }
       await page.addInitScript(watchLoad);
       await page.goto(url);
       await page.waitForFunction(() => window.__load?.drawn !== undefined, null, { timeout: 30_000 });
@@ -201,10 +211,13 @@ if (only.has('load')) {
   const prod = (await loadTimes(prodUrl)).slice(1);
   const prodMed = med(prod);
   console.log(fmt(`build, median of ${prod.length}`, prodMed));
+  const slow = (await loadTimes(prodUrl, { mbit: netMbit, rtt: netRtt })).slice(1);
+  const slowMed = med(slow);
+  console.log(fmt(`build, ${netMbit} Mbit/s ${netRtt} ms`, slowMed));
   console.log(`ring drawn, range: dev ${range(dev.slice(1))}, build ${range(prod)}`);
   await new Promise((done) => prev.httpServer.close(done));
   rmSync(outDir, { recursive: true, force: true });
-  summary.push(`load to interactive (ring drawn), median: dev server ${devMed.drawn.toFixed(0)} ms (first, cold: ${dev[0].drawn.toFixed(0)} ms), production build ${prodMed.drawn.toFixed(0)} ms`);
+  summary.push(`load to interactive (ring drawn), median: dev server ${devMed.drawn.toFixed(0)} ms (first, cold: ${dev[0].drawn.toFixed(0)} ms), production build ${prodMed.drawn.toFixed(0)} ms, over ${netMbit} Mbit/s with ${netRtt} ms round trips ${slowMed.drawn.toFixed(0)} ms`);
 }
 
 console.log(`\nSummary:\n  ${summary.join('\n  ')}`);
