@@ -27,6 +27,12 @@ const DEFAULTS = { nodes: 5, seed: 1, latency: 15, dropRate: 0, preVote: false, 
 export function mount(root) {
   root.innerHTML = `
     <h2>Raft consensus</h2>
+    <div class="rf-controls rf-mode" role="group" aria-label="Mode">
+      <label><input id="rf-live" type="checkbox"> <span><strong>Live</strong>: make this tab a node of a real
+        cluster of the open tabs (off: a simulated cluster)</span></label>
+    </div>
+    <div id="rf-live-box" hidden></div>
+    <div id="rf-sim">
     <p class="explain">Raft keeps a log identical on a majority of servers. Each follower waits a random
       <em>election timeout</em> (the arc around it); if it hears nothing from a leader by then it becomes a
       <em>candidate</em>, raises its <em>term</em> and asks the others for votes (RequestVote). A node grants at most
@@ -107,7 +113,8 @@ export function mount(root) {
       time of each) rebuild any moment. Dragging back replays the run from the start in a blink; an action taken
       in the past starts a new branch.</p>
     <ol class="rf-actions" id="rf-actions"></ol>
-    <p hidden id="rf-status" data-time="0" data-leader="0" data-digest=""></p>`;
+    <p hidden id="rf-status" data-time="0" data-leader="0" data-digest=""></p>
+    </div>`;
 
   const $ = (sel) => root.querySelector(sel);
   const canvas = $('#rf-canvas');
@@ -300,16 +307,18 @@ export function mount(root) {
   // The loop runs only while the panel is shown: hiding it (another tab) stops it, and
   // showing it again restarts it without counting the hidden time as elapsed.
   let looping = false;
+  const simBox = $('#rf-sim');
   function startLoop() {
-    if (looping || root.hidden) return;
+    if (looping || root.hidden || simBox.hidden) return;
     looping = true;
     ui.last = 0;
     requestAnimationFrame(frame);
   }
   new MutationObserver(startLoop).observe(root, { attributes: true, attributeFilter: ['hidden'] });
+  new MutationObserver(startLoop).observe(simBox, { attributes: true, attributeFilter: ['hidden'] });
 
   function frame(ts) {
-    if (root.hidden) {
+    if (root.hidden || simBox.hidden) {
       looping = false;
       return;
     }
@@ -738,6 +747,27 @@ export function mount(root) {
 
   $('#rf-legend').innerHTML = legendHtml()
     + '<br>Click a node for its menu; drag from one node to another to cut that link.';
+
+  // Live mode: this tab runs a node of a cluster of the open tabs (panels/raft/live.js), loaded
+  // when first turned on; it stays on across a reload of the tab.
+  let stopLive = null;
+  const LIVE_KEY = 'quorumkit-live:on';
+  async function setLive(on) {
+    $('#rf-live').checked = on;
+    simBox.hidden = on;
+    $('#rf-live-box').hidden = !on;
+    if (on) {
+      sessionStorage.setItem(LIVE_KEY, '1');
+      const { mountLive } = await import('./raft/live.js');
+      if ($('#rf-live').checked && !stopLive) stopLive = mountLive($('#rf-live-box'));
+    } else {
+      sessionStorage.removeItem(LIVE_KEY);
+      stopLive?.();
+      stopLive = null;
+    }
+  }
+  $('#rf-live').addEventListener('change', (e) => setLive(e.target.checked));
+  if (sessionStorage.getItem(LIVE_KEY)) setLive(true);
 
   // A shared link (#raft?…) replays what its author did, paused at the moment it was taken.
   const shared = decodeShare(location.hash);

@@ -1,0 +1,167 @@
+// Playwright tier for the Raft panel's live mode: three pages of one browser context
+// are three RaftNodes talking over a BroadcastChannel and persisting to IndexedDB. The
+// first bootstraps, the others join and are promoted; writes commit in every tab;
+// garbage and foreign envelopes are counted and harm nobody; the leader's page is
+// closed (a crash), a new leader is elected with every committed write; the page is
+// opened again, takes the same node id and catches up from its IndexedDB state.
+// Timings are printed as diagnostics, never asserted.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { pageSuite } from '../helpers/page-suite.mjs';
+import { collectProblems } from '../helpers/browser.mjs';
+
+const suite = pageSuite();
+/** A bound on every wait, so that a broken cluster fails the test instead of hanging it. */
+const PATIENCE_MS = 30_000;
+
+async function openLive(context) {
+  const page = await context.newPage();
+  const problems = collectProblems(page);
+  await page.goto(`${suite.server.url}#raft`);
+  await page.waitForSelector('body[data-ready=true]', { state: 'attached', timeout: 15_000 });
+  await page.check('#rf-live');
+  await page.waitForFunction(() => document.querySelector('#rf-live-status')?.dataset.id, null, { timeout: 15_000 });
+  return { page, problems };
+}
+
+/** The live node's state as the panel shows it. */
+async function status(page) {
+  const d = await page.evaluate(() => ({ ...document.querySelector('#rf-live-status').dataset }));
+  return {
+    ...d, id: Number(d.id), term: Number(d.term), leader: Number(d.leader), commit: Number(d.commit),
+    applied: Number(d.applied), kv: JSON.parse(d.kv), rejects: JSON.parse(d.rejects),
+    voters: d.voters ? d.voters.split(',').map(Number) : [],
+  };
+}
+
+/** Polls `pred` over the pages' statuses until it holds; returns the milliseconds it took. */
+async function until(pages, pred, what) {
+  const t0 = performance.now();
+  for (;;) {
+    const all = await Promise.all(pages.map(status));
+    if (pred(all)) return performance.now() - t0;
+    assert.ok(performance.now() - t0 < PATIENCE_MS, `${what}: not reached; last statuses ${JSON.stringify(all.map(({ kv, ...s }) => s))}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Puts key = value through `page`'s form; resolves once that tab reports it committed. */
+async function put(page, key, value) {
+  await page.fill('#rf-live-key', key);
+  await page.fill('#rf-live-value', value);
+  await page.click('#rf-live-put');
+  await page.waitForFunction(([k, v]) => document.querySelector('#rf-live-result').textContent.startsWith(`${k} = ${v} committed`),
+    [key, value], { timeout: PATIENCE_MS });
+}
+
+/** Reads key through `page`'s form (a ReadIndex read); resolves to the result line. */
+async function get(page, key) {
+  await page.fill('#rf-live-key', key);
+  await page.click('#rf-live-get');
+  await page.waitForFunction(() => !document.querySelector('#rf-live-result').textContent.endsWith('…'), null, { timeout: PATIENCE_MS });
+  return page.textContent('#rf-live-result');
+}
+
+const ms = (x) => `${Math.round(x)} ms`;
+
+test('raft live mode: three tabs elect, commit, survive the leader tab closing and restart it from IndexedDB', async (t) => {
+  const context = await suite.browser.newContext({ viewport: { width: 1280, height: 1200 } });
+  const timings = [];
+  try {
+    const a = await openLive(context);
+    timings.push(['first tab bootstraps and leads', await until([a.page], ([s]) => s.role === 'leader', 'bootstrap')]);
+    const b = await openLive(context);
+    const c = await openLive(context);
+    let tabs = [a, b, c];
+    const pages = () => tabs.map((x) => x.page);
+    timings.push(['two more tabs join and are promoted to voters', await until(pages(), (all) => all.every((s) => s.voters.length === 3
+      && s.leader === all[0].leader && s.leader !== 0), 'three voters')]);
+    const ids = (await Promise.all(pages().map(status))).map((s) => s.id);
+    assert.equal(new Set(ids).size, 3, `three distinct node ids (${ids})`);
+
+    // Writes from every tab, followers included; each is seen applied in all three.
+    const written = {};
+    for (const [k, tab] of tabs.entries()) {
+      for (let i = 1; i <= 2; i++) {
+        const key = `k${k}${i}`;
+        const t0 = performance.now();
+        await put(tab.page, key, `v${k}${i}`);
+        const local = performance.now() - t0;
+        written[key] = `v${k}${i}`;
+        const all = local + await until(pages(), (st) => st.every((s) => s.kv[key] === written[key]), `${key} applied everywhere`);
+        timings.push([`put ${key} from n${ids[k]}: committed in its tab / applied in all three`, local, all]);
+      }
+    }
+    for (const tab of tabs) assert.match(await get(tab.page, 'k01'), /^k01 = v01$/);
+
+    // Garbage on the channel: counted by reason, and the cluster carries on.
+    const leaderId = (await status(a.page)).leader;
+    const cluster = await a.page.evaluate(() => localStorage.getItem('quorumkit-live:cluster'));
+    await c.page.evaluate(([to, cl]) => {
+      const ch = new BroadcastChannel('quorumkit-live-raft');
+      const env = { app: 'quorumkit-live', v: 1, cluster: cl, from: 99, to, type: 'raft' };
+      ch.postMessage('not an envelope');
+      ch.postMessage(new Uint8Array([1, 2, 3]));
+      ch.postMessage({ ...env, v: 2, bytes: new Uint8Array([1]) });
+      ch.postMessage({ ...env, bytes: new Uint8Array([1, 200, 7, 7]) });
+      ch.postMessage({ ...env, bytes: new Uint8Array([9, 9, 9]) });
+      ch.postMessage({ ...env, cluster: 'another', bytes: new Uint8Array([1]) });
+      ch.postMessage({ ...env, type: 'raft', bytes: 'not bytes' });
+      ch.postMessage({ ...env, type: 'warp' });
+      ch.close();
+    }, [leaderId, cluster]);
+    const leaderTab = tabs[ids.indexOf(leaderId)];
+    await until([leaderTab.page], ([s]) => s.rejects.bytes >= 2, 'garbage counted');
+    const r = (await status(leaderTab.page)).rejects;
+    assert.deepEqual({ foreign: r.foreign, version: r.version, cluster: r.cluster, bytes: r.bytes, malformed: r.malformed },
+      { foreign: 2, version: 1, cluster: 1, bytes: 2, malformed: 2 }, 'each bad envelope counted once, by reason');
+    for (const tab of tabs.filter((x) => x !== leaderTab)) {
+      const s = await status(tab.page);
+      assert.equal(s.rejects.foreign, 2, 'broadcast garbage is rejected by every tab');
+      assert.equal(s.rejects.version, 1);
+    }
+    await put(b.page, 'after-garbage', 'ok');
+    await until(pages(), (st) => st.every((s) => s.kv['after-garbage'] === 'ok'), 'a write after the garbage');
+    written['after-garbage'] = 'ok';
+
+    // Close the leader's page: a crash. The two others elect a new leader holding every committed write.
+    const before = await status(leaderTab.page);
+    await leaderTab.page.close();
+    const survivors = tabs.filter((x) => x !== leaderTab);
+    const tElect = await until(survivors.map((x) => x.page), (st) => st.every((s) => s.leader !== 0 && s.leader !== leaderId
+      && s.leader === st[0].leader && s.term > before.term), 'a new leader');
+    timings.push([`leader n${leaderId}'s tab closed: a new leader elected`, tElect]);
+    for (const s of await Promise.all(survivors.map((x) => status(x.page)))) {
+      for (const [k, v] of Object.entries(written)) assert.equal(s.kv[k], v, `n${s.id} still has ${k}`);
+    }
+    for (const tab of survivors) assert.match(await get(tab.page, 'k11'), /^k11 = v11$/);
+    const t0 = performance.now();
+    await put(survivors[0].page, 'while-down', 'yes');
+    timings.push([`put while n${leaderId} is down: committed by two of three`, performance.now() - t0]);
+    written['while-down'] = 'yes';
+
+    // Reopen the page: it claims the closed node's id and restarts from IndexedDB, then catches up.
+    const t1 = performance.now();
+    const back = await openLive(context);
+    const s0 = await status(back.page);
+    assert.equal(s0.id, leaderId, 'the reopened page takes the free id of the closed one');
+    assert.equal(s0.restored, 'true', 'and restarts from its IndexedDB state');
+    assert.ok(Number(s0.lastIndex) >= before.commit, `its restored log holds what it had committed (${s0.lastIndex} ≥ ${before.commit})`);
+    tabs = [...survivors, back];
+    const leaderCommit = (await status(survivors[0].page)).commit;
+    const tCatch = await until([back.page], ([s]) => s.applied >= leaderCommit
+      && Object.entries(written).every(([k, v]) => s.kv[k] === v), 'the reopened node catches up');
+    timings.push([`reopened n${leaderId} catches up (from page open)`, performance.now() - t1, tCatch]);
+    await until(pages(), (st) => st.every((s) => s.voters.length === 3 && s.leader === st[0].leader && s.leader !== 0), 'three voters again');
+    assert.match(await get(back.page, 'while-down'), /^while-down = yes$/);
+    await put(back.page, 'from-restarted', 'yes');
+    await until(pages(), (st) => st.every((s) => s.kv['from-restarted'] === 'yes'), 'a write from the restarted node');
+
+    await back.page.screenshot({ path: join(suite.shots, 'raft-live.png'), fullPage: true });
+    for (const tab of tabs) assert.deepEqual(tab.problems, [], 'no console errors');
+  } finally {
+    for (const [what, x, y] of timings) t.diagnostic(`${what}: ${ms(x)}${y === undefined ? '' : ` / ${ms(y)}`}`);
+    await context.close();
+  }
+});
