@@ -165,3 +165,42 @@ test('raft live mode: three tabs elect, commit, survive the leader tab closing a
     await context.close();
   }
 });
+
+test('raft live mode: a leader tab that leaves hands over, is removed, and a new tab joins in its place', async (t) => {
+  const context = await suite.browser.newContext({ viewport: { width: 1280, height: 1200 } });
+  try {
+    const tabs = [];
+    for (let k = 0; k < 3; k++) tabs.push(await openLive(context));
+    const pages = (list) => list.map((x) => x.page);
+    await until(pages(tabs), (all) => all.every((s) => s.voters.length === 3 && s.leader === all[0].leader && s.leader !== 0), 'three voters');
+    const statuses = await Promise.all(pages(tabs).map(status));
+    const leaderId = statuses[0].leader;
+    const leaving = tabs[statuses.findIndex((s) => s.id === leaderId)];
+    const rest = tabs.filter((x) => x !== leaving);
+    await put(rest[0].page, 'before-leave', '1');
+
+    const t0 = performance.now();
+    await leaving.page.click('#rf-live-leave');
+    await leaving.page.waitForFunction(() => document.querySelector('#rf-live-result').textContent.startsWith('This node left'), null, { timeout: PATIENCE_MS });
+    const tLeave = performance.now() - t0;
+    await until(pages(rest), (all) => all.every((s) => s.voters.length === 2 && !s.voters.includes(leaderId)
+      && s.leader !== 0 && s.leader !== leaderId && s.leader === all[0].leader), 'two voters without the one that left');
+    t.diagnostic(`leader n${leaderId} left (transfer, removal, state forgotten): ${Math.round(tLeave)} ms`);
+    const ids = await leaving.page.evaluate(() => JSON.parse(localStorage.getItem('quorumkit-live:ids')));
+    assert.ok(!ids.includes(leaderId), `its id is forgotten (${ids})`);
+    await put(rest[1].page, 'after-leave', '2');
+    await leaving.page.close();
+
+    // A new tab joins in its place: a learner first, then the third voter, with the whole store.
+    const fresh = await openLive(context);
+    const all = [...rest, fresh];
+    await until(pages(all), (st) => st.every((s) => s.voters.length === 3 && s.leader === st[0].leader && s.leader !== 0
+      && s.kv['after-leave'] === '2' && s.kv['before-leave'] === '1'), 'three voters again, the new one caught up');
+    const s = await status(fresh.page);
+    assert.equal(s.restored, 'false', 'the new tab starts fresh');
+    assert.ok(!statuses.some((x) => x.id === s.id), `it takes an id never used before (n${s.id}), not the departed n${leaderId}'s`);
+    for (const tab of all) assert.deepEqual(tab.problems, [], 'no console errors');
+  } finally {
+    await context.close();
+  }
+});

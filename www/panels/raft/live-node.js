@@ -8,7 +8,7 @@
 // Identity. A node's id is claimed with a Web Lock (`quorumkit-live-id-<id>`) held as
 // long as the tab lives: a tab takes the id its session used before (a reload), else the
 // lowest id this browser has used whose lock is free (so a tab opened after one was
-// closed restarts that node from its IndexedDB state), else a new one.
+// closed restarts that node from its IndexedDB state), else a new one, above every id this browser has used.
 //
 // Membership. The first tab that hears no leader for BOOTSTRAP_TICKS and finds no state
 // of its own bootstraps a one-voter cluster. A new tab broadcasts `join`; the leader adds
@@ -17,7 +17,8 @@
 // it has not heard from for REMOVE_AFTER_MS, one change at a time, as the single-server
 // changes of the Raft thesis (§4.1) keep every majority overlapping: the removal
 // commits only with a majority of the configuration that still counts the absent node.
-// A tab that leaves by its button hands over leadership first and asks to be removed.
+// A tab that leaves by its button hands over leadership first, asks to be removed, and
+// forgets its state and id once the leader says the removal is committed.
 import { ClientSessions, RaftNode } from 'quorumkit/raft';
 import { LiveStore } from './live-store.js';
 
@@ -38,9 +39,10 @@ const RETRY_MS = 1_000;
 const GIVE_UP_MS = 10_000;
 const MAX_DATA = 4_096;
 const IDS_KEY = 'quorumkit-live:ids';
+const LAST_ID_KEY = 'quorumkit-live:last-id';
 const CLUSTER_KEY = 'quorumkit-live:cluster';
 const SESSION_KEY = 'quorumkit-live:id';
-const TYPES = new Set(['raft', 'join', 'welcome', 'propose', 'leave']);
+const TYPES = new Set(['raft', 'join', 'welcome', 'propose', 'leave', 'removed']);
 
 /** Why an envelope was rejected, as counted: the keys of `LiveNode.rejected`. */
 export const REJECT_REASONS = {
@@ -98,10 +100,14 @@ async function claimId() {
     const release = await tryLock(id);
     if (release) return { id, release };
   }
-  for (let id = (known.at(-1) ?? 0) + 1; ; id++) {
+  // A new id is above every id used before, including those of nodes that left: a Raft
+  // cluster must not take a removed node back under its old id.
+  const used = Number(localStorage.getItem(LAST_ID_KEY));
+  for (let id = Math.max(known.at(-1) ?? 0, isId(used) ? used : 0) + 1; ; id++) {
     const release = await tryLock(id);
     if (release) {
       localStorage.setItem(IDS_KEY, JSON.stringify([...new Set([...readIds(), id])]));
+      localStorage.setItem(LAST_ID_KEY, String(Math.max(id, Number(localStorage.getItem(LAST_ID_KEY)) || 0)));
       return { id, release };
     }
   }
@@ -129,6 +135,8 @@ export class LiveNode {
   heard = new Map();
   restoredFrom = null;
   leaving = false;
+  /** Set once the leader says this node's removal is committed (after `leave()`). */
+  removedAck = false;
   bootstrapping = false;
 
   #release;
@@ -142,6 +150,7 @@ export class LiveNode {
   #ticksWithoutLeader = 0;
   #welcoming = false;
   #conf = '';
+  #removals = new Map();
   #wasLeader = false;
   #client = 0;
   #nonce = Math.random().toString(36).slice(2);
@@ -440,9 +449,10 @@ export class LiveNode {
     switch (env.type) {
       case 'raft': return this.#stepBytes(env);
       case 'join': return this.#do(() => this.#admit(env.from));
-      case 'leave': return this.#do(() => {
-        if (this.node.role === 'leader' && env.from !== this.id) this.node.proposeConfChange({ type: 'remove', node: env.from });
-      }).catch(() => {});
+      case 'leave': return this.#do(() => this.#releaseMember(env.from)).catch(() => {});
+      case 'removed': return this.#do(() => {
+        if (env.from === this.node.leader) this.removedAck = true;
+      });
       case 'propose': return this.#do(() => {
         if (this.node.role === 'leader') this.node.propose(env.data);
       }).catch(() => {}); // leadership moved on: the client retries
@@ -478,6 +488,20 @@ export class LiveNode {
     this.heard.get(env.from).term = m.term;
     this.#see(m.from, m.to, env.bytes, m);
     this.#do(() => this.node.step(env.bytes)).catch((e) => this.#reject('refused', e.message));
+  }
+
+  /**
+   * The leader's answer to a tab that leaves: its removal is proposed, and once the removal
+   * is committed the tab is told so (a removed node hears nothing more from the leader).
+   */
+  #releaseMember(from) {
+    if (this.node.role !== 'leader') return;
+    if (this.#members().includes(from)) {
+      this.#removals.set(from, this.node.proposeConfChange({ type: 'remove', node: from }));
+      this.#tell(`leader n${this.id} removes n${from}, which leaves`);
+    } else if ((this.#removals.get(from) ?? 0) <= this.node.commit) {
+      this.#post({ type: 'removed', to: from });
+    }
   }
 
   /** The leader lets a tab in: as a learner if it is no member yet; tells it the cluster. */
@@ -628,14 +652,19 @@ export class LiveNode {
         await until(() => this.node.role !== 'leader', 3_000);
       }
       if (others().length || this.node.conf().learners.length) {
+        let asked = 0;
         await until(() => {
-          if (this.node.leader && this.node.leader !== this.id) this.#post({ type: 'leave', to: this.node.leader });
-          return !this.#members().includes(this.id);
+          if (Date.now() - asked > 250 && this.node.leader && this.node.leader !== this.id) {
+            asked = Date.now();
+            this.#post({ type: 'leave', to: this.node.leader });
+          }
+          return this.removedAck;
         }, 5_000);
       }
     }
-    this.stop();
+    this.#halt();
     await this.#store.clear();
+    this.#store.close();
     localStorage.setItem(IDS_KEY, JSON.stringify(readIds().filter((id) => id !== this.id)));
     sessionStorage.removeItem(SESSION_KEY);
   }
@@ -643,11 +672,16 @@ export class LiveNode {
   /** Stops the node as a crash would: the timer, the channel and the id's lock are released, the stored state kept. */
   stop() {
     if (this.#stopped) return;
+    this.#halt();
+    this.#store.close();
+  }
+
+  /** Stops the clock, the network and the node, and gives up the id; the store stays open. */
+  #halt() {
     this.#stopped = true;
     this.#ticker();
     this.#channel.close();
     this.#release();
-    this.#store.close();
     this.node?.free();
   }
 }
