@@ -3,7 +3,9 @@
 // first bootstraps, the others join and are promoted; writes commit in every tab;
 // garbage and foreign envelopes are counted and harm nobody; the leader's page is
 // closed (a crash), a new leader is elected with every committed write; the page is
-// opened again, takes the same node id and catches up from its IndexedDB state.
+// opened again, takes the same node id and catches up from its IndexedDB state. A
+// leaving tab is removed, a compacted log reaches a new tab as a snapshot, and a
+// member silent for 30 s is removed by the leader.
 // Timings are printed as diagnostics, never asserted.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -35,13 +37,13 @@ async function status(page) {
   };
 }
 
-/** Polls `pred` over the pages' statuses until it holds; returns the milliseconds it took. */
-async function until(pages, pred, what) {
+/** Polls `pred` over the pages' statuses until it holds (failing after `patience` ms); returns the milliseconds it took. */
+async function until(pages, pred, what, patience = PATIENCE_MS) {
   const t0 = performance.now();
   for (;;) {
     const all = await Promise.all(pages.map(status));
     if (pred(all)) return performance.now() - t0;
-    assert.ok(performance.now() - t0 < PATIENCE_MS, `${what}: not reached; last statuses ${JSON.stringify(all.map(({ kv, ...s }) => s))}`);
+    assert.ok(performance.now() - t0 < patience, `${what}: not reached; last statuses ${JSON.stringify(all.map(({ kv, ...s }) => s))}`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }
@@ -166,7 +168,7 @@ test('raft live mode: three tabs elect, commit, survive the leader tab closing a
   }
 });
 
-test('raft live mode: a leader tab that leaves hands over, is removed, and a new tab joins in its place', async (t) => {
+test('raft live mode: a leader tab that leaves hands over and is removed; a new tab catches up through a snapshot and restarts from it', async (t) => {
   const context = await suite.browser.newContext({ viewport: { width: 1280, height: 1200 } });
   try {
     const tabs = [];
@@ -191,15 +193,59 @@ test('raft live mode: a leader tab that leaves hands over, is removed, and a new
     await put(rest[1].page, 'after-leave', '2');
     await leaving.page.close();
 
-    // A new tab joins in its place: a learner first, then the third voter, with the whole store.
+    // Enough writes for the log to be compacted into a snapshot, on both voters.
+    const want = { 'before-leave': '1', 'after-leave': '2' };
+    for (let i = 0; i < 70; i++) {
+      await put(rest[i % 2].page, `s${i}`, String(i));
+      want[`s${i}`] = String(i);
+    }
+    const has = (s) => Object.entries(want).every(([k, v]) => s.kv[k] === v);
+    await until(pages(rest), (st) => st.every((s) => Number(s.snapshot) > 0 && has(s)), 'both compacted their logs');
+
+    // A new tab joins in its place: it gets the leader's snapshot, then the third voter's vote.
+    const t1 = performance.now();
     const fresh = await openLive(context);
     const all = [...rest, fresh];
-    await until(pages(all), (st) => st.every((s) => s.voters.length === 3 && s.leader === st[0].leader && s.leader !== 0
-      && s.kv['after-leave'] === '2' && s.kv['before-leave'] === '1'), 'three voters again, the new one caught up');
+    await until(pages(all), (st) => st.every((s) => s.voters.length === 3 && s.leader === st[0].leader && s.leader !== 0 && has(s)),
+      'three voters again, the new one caught up');
+    t.diagnostic(`a new tab joins (from page open) and catches up through a snapshot: ${Math.round(performance.now() - t1)} ms`);
     const s = await status(fresh.page);
     assert.equal(s.restored, 'false', 'the new tab starts fresh');
     assert.ok(!statuses.some((x) => x.id === s.id), `it takes an id never used before (n${s.id}), not the departed n${leaderId}'s`);
-    for (const tab of all) assert.deepEqual(tab.problems, [], 'no console errors');
+    assert.ok(Number(s.snapshot) > 0, 'it caught up through a snapshot');
+    assert.match(await fresh.page.textContent('#rf-live-story'), /installed a snapshot from the leader/);
+
+    // Closed and reopened, it restarts from the snapshot and entries it stored.
+    await fresh.page.close();
+    const again = await openLive(context);
+    const r = await status(again.page);
+    assert.equal(r.id, s.id, 'the reopened page is the same node');
+    assert.equal(r.restored, 'true');
+    assert.ok(Number(r.snapshot) > 0 && has(r), 'its state machine comes back from the stored snapshot and log');
+    for (const tab of [...rest, fresh, again]) assert.deepEqual(tab.problems, [], 'no console errors');
+  } finally {
+    await context.close();
+  }
+});
+
+test('raft live mode: the leader removes a member not heard from for 30 s, and the cluster carries on', async (t) => {
+  const context = await suite.browser.newContext({ viewport: { width: 1280, height: 1200 } });
+  try {
+    const tabs = [];
+    for (let k = 0; k < 3; k++) tabs.push(await openLive(context));
+    const pages = (list) => list.map((x) => x.page);
+    await until(pages(tabs), (all) => all.every((s) => s.voters.length === 3 && s.leader === all[0].leader && s.leader !== 0), 'three voters');
+    const statuses = await Promise.all(pages(tabs).map(status));
+    const k = statuses.findIndex((s) => s.id !== s.leader);
+    const goneId = statuses[k].id;
+    await tabs[k].page.close();
+    const rest = tabs.filter((_, i) => i !== k);
+    const tGone = await until(pages(rest), (all) => all.every((s) => s.voters.length === 2 && !s.voters.includes(goneId)),
+      'the silent member removed', 60_000);
+    t.diagnostic(`n${goneId}'s tab closed: removed by the leader after ${Math.round(tGone)} ms`);
+    await put(rest[0].page, 'two-voters', 'ok');
+    await until(pages(rest), (all) => all.every((s) => s.kv['two-voters'] === 'ok'), 'a write with two voters');
+    for (const tab of rest) assert.deepEqual(tab.problems, [], 'no console errors');
   } finally {
     await context.close();
   }

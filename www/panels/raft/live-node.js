@@ -287,6 +287,8 @@ export class LiveNode {
   }
 
   async #handle(rd) {
+    // The node holds the leader's snapshot already: its log starts after it (the view reads that log).
+    if (rd.snapshot) this.snapshotIndex = rd.snapshot.index;
     // 1. Durable first: the Ready contract forbids sending before this write commits.
     await this.#store.write({ snapshot: rd.snapshot, dropLog: true, entries: rd.entries, hardState: rd.hardState });
     if (this.#stopped) return;
@@ -323,8 +325,8 @@ export class LiveNode {
     // Compaction: a snapshot of the state machine replaces the applied log, persisted likewise.
     if (this.node.applied - this.snapshotIndex >= COMPACT_EVERY) {
       const snap = this.node.compact(this.node.applied, JSON.stringify({ kv: [...this.kv], sessions: this.sessions }));
-      await this.#store.write({ snapshot: snap });
       this.snapshotIndex = snap.index;
+      await this.#store.write({ snapshot: snap });
     }
   }
 
@@ -663,8 +665,7 @@ export class LiveNode {
       }
     }
     this.#halt();
-    await this.#store.clear();
-    this.#store.close();
+    await this.#store.destroy();
     localStorage.setItem(IDS_KEY, JSON.stringify(readIds().filter((id) => id !== this.id)));
     sessionStorage.removeItem(SESSION_KEY);
   }

@@ -87,7 +87,7 @@ export class LiveStore {
     await done(tx);
   }
 
-  /** Forgets everything this node persisted (it leaves, or its cluster is gone). */
+  /** Forgets everything this node persisted (its cluster is gone, or it joins a new one). */
   async clear() {
     const tx = this.#db.transaction(['meta', 'log'], 'readwrite', { durability: 'strict' });
     tx.objectStore('meta').clear();
@@ -97,5 +97,12 @@ export class LiveStore {
 
   close() {
     this.#db.close();
+  }
+
+  /** Closes the database and deletes it (the node left for good). */
+  async destroy() {
+    const name = this.#db.name;
+    this.#db.close();
+    await request(indexedDB.deleteDatabase(name));
   }
 }

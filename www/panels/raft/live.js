@@ -215,7 +215,7 @@ export function mountLive(box) {
       id: String(n.id), role: node?.role ?? 'joining', term: String(node?.term ?? 0), leader: String(node?.leader ?? 0),
       commit: String(node?.commit ?? 0), applied: String(node?.applied ?? 0), lastIndex: String(node?.lastIndex ?? 0),
       voters: v.conf.voters.join(','), learners: v.conf.learners.join(','), rejected: String(total),
-      rejects: JSON.stringify(n.rejected), kv: JSON.stringify(Object.fromEntries(n.kv)), restored: n.restoredFrom ? 'true' : 'false',
+      snapshot: String(n.snapshotIndex), rejects: JSON.stringify(n.rejected), kv: JSON.stringify(Object.fromEntries(n.kv)), restored: n.restoredFrom ? 'true' : 'false',
     });
   }
 
