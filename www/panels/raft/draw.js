@@ -211,7 +211,7 @@ export function drawLogs(canvas, width, rows, leader) {
   lctx.textBaseline = 'middle';
   lctx.textAlign = 'center';
   lctx.fillStyle = '#5a5a66';
-  for (let i = first; i <= last; i += 4) {
+  for (let i = first; i <= last; i++) {
     if ((i - first) % 5 === 0 || i === last) lctx.fillText(String(i), labelW + (i - first) * cell + cell / 2, 8);
   }
   rows.forEach((nd, r) => {
