@@ -54,6 +54,18 @@ export const REJECT_REASONS = {
   refused: 'refused by the node',
 };
 
+/** Kinds of message only a leader sends. */
+const LEADER_KINDS = new Set(['Append', 'Heartbeat', 'Snapshot']);
+
+/** The kind of an encoded message, or null if the bytes do not decode. */
+function peekKind(bytes) {
+  try {
+    return RaftNode.decodeMessage(bytes).kind;
+  } catch {
+    return null;
+  }
+}
+
 const isId = (x) => Number.isInteger(x) && x >= 1 && x <= 0xffff_ffff;
 
 /**
@@ -440,8 +452,9 @@ export class LiveNode {
     if (env.from === this.id) return this.#reject('malformed', `from this node's own id ${this.id}`);
     if (env.type === 'welcome') return this.#welcome(env);
     if (!this.node) {
-      // Not in a cluster yet: only a welcome matters, but a cluster that talks is one to join, not to duplicate.
-      if (env.cluster !== null) this.#ticksWithoutLeader = 0;
+      // Not in a cluster yet: only a welcome matters, but a cluster with a leader is one to
+      // join, not to duplicate (a cluster whose nodes only campaign, a majority gone, is not).
+      if (env.type === 'raft' && env.cluster !== null && LEADER_KINDS.has(peekKind(env.bytes))) this.#ticksWithoutLeader = 0;
       return;
     }
     if (env.cluster !== this.cluster.id && !(env.type === 'join' && env.cluster === null)) {
