@@ -136,6 +136,8 @@ export class LiveNode {
   node = null;
   cluster = null;
   kv = new Map();
+  /** When (Date.now()) this replica last applied a write of each key. */
+  appliedAt = new Map();
   sessions = new ClientSessions({ expireAfter: 100_000 });
   snapshotIndex = 0;
   /** Rejected envelopes by reason (REJECT_REASONS), and the latest rejection's text. */
@@ -146,6 +148,9 @@ export class LiveNode {
   /** Per member: the latest time (ms) and term heard from it. */
   heard = new Map();
   restoredFrom = null;
+  /** The leader this node knows (0: none), and since when (Date.now()) it knows it. */
+  leader = 0;
+  leaderSince = 0;
   leaving = false;
   /** Set once the leader says this node's removal is committed (after `leave()`). */
   removedAck = false;
@@ -248,6 +253,7 @@ export class LiveNode {
     try {
       result = this.sessions.apply(cmd.client, cmd.seq, e.index, () => {
         this.kv.set(cmd.key, cmd.value);
+        this.appliedAt.set(cmd.key, Date.now());
         return e.index;
       });
     } catch {
@@ -327,6 +333,10 @@ export class LiveNode {
     }
     this.node.advance();
     this.#serveReads();
+    if (rd.softState.leader !== this.leader) {
+      this.leader = rd.softState.leader;
+      this.leaderSince = Date.now();
+    }
     const leading = rd.softState.role === 'leader';
     if (leading && !this.#wasLeader) {
       const now = Date.now();

@@ -90,9 +90,12 @@ export function mountLive(box) {
     const key = $('#rf-live-key').value;
     const value = $('#rf-live-value').value;
     result(`putting ${key} = ${value}…`);
+    const t0 = performance.now();
+    $('#rf-live-status').dataset.putStarted = String(Date.now());
     try {
       const r = await live.put(key, value);
-      result(`${key} = ${value} committed at entry ${r.index}${r.status === 'duplicate' ? ' (a retry: applied once)' : ''}`);
+      const took = Math.round(performance.now() - t0);
+      result(`${key} = ${value} committed at entry ${r.index} in ${took} ms${r.status === 'duplicate' ? ' (a retry: applied once)' : ''}`);
     } catch (err) {
       result(`put failed: ${err.message}`);
     }
@@ -215,7 +218,7 @@ export function mountLive(box) {
       id: String(n.id), role: node?.role ?? 'joining', term: String(node?.term ?? 0), leader: String(node?.leader ?? 0),
       commit: String(node?.commit ?? 0), applied: String(node?.applied ?? 0), lastIndex: String(node?.lastIndex ?? 0),
       voters: v.conf.voters.join(','), learners: v.conf.learners.join(','), rejected: String(total),
-      snapshot: String(n.snapshotIndex), rejects: JSON.stringify(n.rejected), kv: JSON.stringify(Object.fromEntries(n.kv)), restored: n.restoredFrom ? 'true' : 'false',
+      leaderSince: String(n.leaderSince), snapshot: String(n.snapshotIndex), appliedAt: JSON.stringify(Object.fromEntries(n.appliedAt)), rejects: JSON.stringify(n.rejected), kv: JSON.stringify(Object.fromEntries(n.kv)), restored: n.restoredFrom ? 'true' : 'false',
     });
   }
 
