@@ -147,14 +147,13 @@ export class LiveNode {
   traffic = [];
   /** Per member: the latest time (ms) and term heard from it. */
   heard = new Map();
+  /** What a restart found in IndexedDB: `{ term, lastIndex }`, or null (a new node). */
   restoredFrom = null;
   /** The leader this node knows (0: none), and since when (Date.now()) it knows it. */
   leader = 0;
   leaderSince = 0;
+  /** True from `leave()` on. */
   leaving = false;
-  /** Set once the leader says this node's removal is committed (after `leave()`). */
-  removedAck = false;
-  bootstrapping = false;
 
   #release;
   #store;
@@ -165,6 +164,9 @@ export class LiveNode {
   #stopped = false;
   #onChange;
   #ticksWithoutLeader = 0;
+  #bootstrapping = false;
+  /** Set once the leader says this node's removal is committed (after `leave()`). */
+  #removedAck = false;
   #welcoming = false;
   #conf = '';
   #removals = new Map();
@@ -201,8 +203,7 @@ export class LiveNode {
     me.#channel.onmessageerror = () => me.#reject('foreign', 'a message that could not be deserialized');
     if (cluster) {
       me.#startNode(cluster, storage);
-      const n = storage.entries.length + (storage.snapshot ? storage.snapshot.index : 0);
-      me.restoredFrom = { entries: n, term: storage.hardState?.term ?? 0 };
+      me.restoredFrom = { term: storage.hardState?.term ?? 0, lastIndex: me.node.lastIndex };
       me.#tell(`restarted as n${id} from IndexedDB: term ${me.restoredFrom.term}, log up to ${me.node.lastIndex}`);
     } else {
       me.#tell(`n${id} asks the open tabs for a leader to join`);
@@ -415,8 +416,8 @@ export class LiveNode {
   }
 
   #maybeBootstrap() {
-    if (this.node || this.#stopped || this.bootstrapping || this.#welcoming) return;
-    this.bootstrapping = true;
+    if (this.node || this.#stopped || this.#bootstrapping || this.#welcoming) return;
+    this.#bootstrapping = true;
     // One tab at a time decides, and a cluster bootstrapped in the last seconds by another
     // tab (whose leader this one may not have heard yet) is joined, not duplicated.
     navigator.locks.request('quorumkit-live-bootstrap', async () => {
@@ -432,7 +433,7 @@ export class LiveNode {
         this.#tell(`n${this.id} heard no leader: it bootstraps a one-voter cluster`);
         await this.#do(() => this.node.campaign());
       } finally {
-        this.bootstrapping = false;
+        this.#bootstrapping = false;
         this.#ticksWithoutLeader = 0;
       }
     });
@@ -476,7 +477,7 @@ export class LiveNode {
       case 'join': return this.#do(() => this.#admit(env.from));
       case 'leave': return this.#do(() => this.#releaseMember(env.from)).catch(() => {});
       case 'removed': return this.#do(() => {
-        if (env.from === this.node.leader) this.removedAck = true;
+        if (env.from === this.node.leader) this.#removedAck = true;
       });
       case 'propose': return this.#do(() => {
         if (this.node.role === 'leader') this.node.propose(env.data);
@@ -544,7 +545,7 @@ export class LiveNode {
   }
 
   async #welcome(env) {
-    if (this.node || this.bootstrapping || this.#welcoming) return;
+    if (this.node || this.#bootstrapping || this.#welcoming) return;
     this.#welcoming = true;
     const cluster = { id: env.cluster, genesis: env.genesis };
     // The cluster is on disk before the node takes any message of it (the leader resends).
@@ -683,7 +684,7 @@ export class LiveNode {
             asked = Date.now();
             this.#post({ type: 'leave', to: this.node.leader });
           }
-          return this.removedAck;
+          return this.#removedAck;
         }, 5_000);
       }
     }
