@@ -71,6 +71,17 @@ async function get(page, key) {
 }
 
 const ms = (x) => `${Math.round(x)} ms`;
+const pages = (list) => list.map((x) => x.page);
+/** The three voters all agree on a leader. */
+const agreed = (all) => all.every((s) => s.voters.length === 3 && s.leader === all[0].leader && s.leader !== 0);
+
+/** Opens three live pages in `context` and waits until they are three voters with one leader. */
+async function threeVoters(context) {
+  const tabs = [];
+  for (let k = 0; k < 3; k++) tabs.push(await openLive(context));
+  await until(pages(tabs), agreed, 'three voters');
+  return { tabs, statuses: await Promise.all(pages(tabs).map(status)) };
+}
 
 test('raft live mode: three tabs elect, commit, survive the leader tab closing and restart it from IndexedDB', async (t) => {
   const context = await suite.browser.newContext({ viewport: { width: 1280, height: 1200 } });
@@ -81,10 +92,8 @@ test('raft live mode: three tabs elect, commit, survive the leader tab closing a
     const b = await openLive(context);
     const c = await openLive(context);
     let tabs = [a, b, c];
-    const pages = () => tabs.map((x) => x.page);
-    timings.push(['two more tabs join and are promoted to voters', await until(pages(), (all) => all.every((s) => s.voters.length === 3
-      && s.leader === all[0].leader && s.leader !== 0), 'three voters')]);
-    const ids = (await Promise.all(pages().map(status))).map((s) => s.id);
+    timings.push(['two more tabs join and are promoted to voters', await until(pages(tabs), agreed, 'three voters')]);
+    const ids = (await Promise.all(pages(tabs).map(status))).map((s) => s.id);
     assert.equal(new Set(ids).size, 3, `three distinct node ids (${ids})`);
 
     // Writes from every tab, followers included; each is seen applied in all three.
@@ -94,9 +103,9 @@ test('raft live mode: three tabs elect, commit, survive the leader tab closing a
         const key = `k${k}${i}`;
         const local = await put(tab.page, key, `v${k}${i}`);
         written[key] = `v${k}${i}`;
-        await until(pages(), (st) => st.every((s) => s.kv[key] === written[key]), `${key} applied everywhere`);
+        await until(pages(tabs), (st) => st.every((s) => s.kv[key] === written[key]), `${key} applied everywhere`);
         // Both from the pages' own clocks: submitted in one tab, applied in the last of the three.
-        const st = await Promise.all(pages().map(status));
+        const st = await Promise.all(pages(tabs).map(status));
         const all = Math.max(...st.map((s) => s.appliedAt[key])) - st[k].putStarted;
         timings.push([`put ${key} from n${ids[k]}: answered in its tab / applied in all three`, local, all]);
       }
@@ -130,7 +139,7 @@ test('raft live mode: three tabs elect, commit, survive the leader tab closing a
       assert.equal(s.rejects.version, 1);
     }
     await put(b.page, 'after-garbage', 'ok');
-    await until(pages(), (st) => st.every((s) => s.kv['after-garbage'] === 'ok'), 'a write after the garbage');
+    await until(pages(tabs), (st) => st.every((s) => s.kv['after-garbage'] === 'ok'), 'a write after the garbage');
     written['after-garbage'] = 'ok';
 
     // Close the leader's page: a crash. The two others elect a new leader holding every committed write.
@@ -161,10 +170,10 @@ test('raft live mode: three tabs elect, commit, survive the leader tab closing a
     const tCatch = await until([back.page], ([s]) => s.applied >= leaderCommit
       && Object.entries(written).every(([k, v]) => s.kv[k] === v), 'the reopened node catches up');
     timings.push([`reopened n${leaderId} catches up (from page open)`, performance.now() - t1, tCatch]);
-    await until(pages(), (st) => st.every((s) => s.voters.length === 3 && s.leader === st[0].leader && s.leader !== 0), 'three voters again');
+    await until(pages(tabs), agreed, 'three voters again');
     assert.match(await get(back.page, 'while-down'), /^while-down = yes$/);
     await put(back.page, 'from-restarted', 'yes');
-    await until(pages(), (st) => st.every((s) => s.kv['from-restarted'] === 'yes'), 'a write from the restarted node');
+    await until(pages(tabs), (st) => st.every((s) => s.kv['from-restarted'] === 'yes'), 'a write from the restarted node');
 
     await back.page.screenshot({ path: join(suite.shots, 'raft-live.png'), fullPage: true });
     for (const tab of tabs) assert.deepEqual(tab.problems, [], 'no console errors');
@@ -177,11 +186,7 @@ test('raft live mode: three tabs elect, commit, survive the leader tab closing a
 test('raft live mode: a leader tab that leaves hands over and is removed; a new tab catches up through a snapshot and restarts from it', async (t) => {
   const context = await suite.browser.newContext({ viewport: { width: 1280, height: 1200 } });
   try {
-    const tabs = [];
-    for (let k = 0; k < 3; k++) tabs.push(await openLive(context));
-    const pages = (list) => list.map((x) => x.page);
-    await until(pages(tabs), (all) => all.every((s) => s.voters.length === 3 && s.leader === all[0].leader && s.leader !== 0), 'three voters');
-    const statuses = await Promise.all(pages(tabs).map(status));
+    const { tabs, statuses } = await threeVoters(context);
     const leaderId = statuses[0].leader;
     const leaving = tabs[statuses.findIndex((s) => s.id === leaderId)];
     const rest = tabs.filter((x) => x !== leaving);
@@ -212,8 +217,7 @@ test('raft live mode: a leader tab that leaves hands over and is removed; a new 
     const t1 = performance.now();
     const fresh = await openLive(context);
     const all = [...rest, fresh];
-    await until(pages(all), (st) => st.every((s) => s.voters.length === 3 && s.leader === st[0].leader && s.leader !== 0 && has(s)),
-      'three voters again, the new one caught up');
+    await until(pages(all), (st) => agreed(st) && st.every(has), 'three voters again, the new one caught up');
     t.diagnostic(`a new tab joins (from page open) and catches up through a snapshot: ${Math.round(performance.now() - t1)} ms`);
     const s = await status(fresh.page);
     assert.equal(s.restored, 'false', 'the new tab starts fresh');
@@ -237,11 +241,7 @@ test('raft live mode: a leader tab that leaves hands over and is removed; a new 
 test('raft live mode: the leader removes a member not heard from for 30 s, and the cluster carries on', async (t) => {
   const context = await suite.browser.newContext({ viewport: { width: 1280, height: 1200 } });
   try {
-    const tabs = [];
-    for (let k = 0; k < 3; k++) tabs.push(await openLive(context));
-    const pages = (list) => list.map((x) => x.page);
-    await until(pages(tabs), (all) => all.every((s) => s.voters.length === 3 && s.leader === all[0].leader && s.leader !== 0), 'three voters');
-    const statuses = await Promise.all(pages(tabs).map(status));
+    const { tabs, statuses } = await threeVoters(context);
     const k = statuses.findIndex((s) => s.id !== s.leader);
     const goneId = statuses[k].id;
     await tabs[k].page.close();
