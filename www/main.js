@@ -74,6 +74,9 @@ tabs.addEventListener('keydown', (e) => {
   document.getElementById(`tab-${next.id}`).focus();
 });
 
+/** The wasm modules the page can load: one per subpath, the Raft panel's Live mode adding RaftNode's. */
+const MODULES = 5;
+
 /**
  * The version, read from the module of panel `p` (just mounted), and the wasm downloaded
  * so far, from the browser's own record of each module's download.
@@ -85,7 +88,7 @@ async function showModules(p) {
   const decoded = wasm.reduce((s, e) => s + e.decodedBodySize, 0);
   const encoded = wasm.reduce((s, e) => s + e.encodedBodySize, 0);
   const size = decoded
-    ? ` · wasm ${kb(decoded)}${encoded && encoded !== decoded ? ` (${kb(encoded)} transferred)` : ''}, ${wasm.length} of 4 modules`
+    ? ` · wasm ${kb(decoded)}${encoded && encoded !== decoded ? ` (${kb(encoded)} transferred)` : ''}, ${wasm.length} of ${MODULES} modules`
     : '';
   meta.textContent = `quorumkit ${version()}${size}`;
   meta.dataset.version = version();

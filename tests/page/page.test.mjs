@@ -29,7 +29,7 @@ test('each panel loads its own wasm module when it is first opened, and only the
   const modules = () => page.evaluate(() =>
     performance.getEntriesByType('resource').map((e) => e.name.split('/').pop()).filter((f) => f.endsWith('.wasm')).sort());
   assert.deepEqual(await modules(), ['quorumkit-snowflake.wasm']);
-  assert.match(await page.textContent('#meta'), /, 1 of 4 modules$/);
+  assert.match(await page.textContent('#meta'), /, 1 of 5 modules$/);
   await page.click('#tab-ring');
   await page.waitForSelector('#panel-ring[data-ready=true]', { state: 'attached' });
   assert.deepEqual(await modules(), ['quorumkit-ring.wasm', 'quorumkit-snowflake.wasm']);
@@ -37,7 +37,7 @@ test('each panel loads its own wasm module when it is first opened, and only the
   await page.click('#tab-hashing');
   await page.waitForSelector('#panel-hashing[data-ready=true]', { state: 'attached' });
   assert.deepEqual(await modules(), ['quorumkit-ring.wasm', 'quorumkit-snowflake.wasm']);
-  assert.match(await page.textContent('#meta'), /, 2 of 4 modules$/);
+  assert.match(await page.textContent('#meta'), /, 2 of 5 modules$/);
   assert.deepEqual(problems, []);
   await page.close();
 });
