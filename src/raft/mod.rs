@@ -170,14 +170,19 @@
 pub mod codec;
 mod log;
 pub mod loopback;
+mod membership;
 mod node;
 mod progress;
+mod quorum;
+mod read_only;
+mod ready;
 pub mod sim;
 mod storage;
 mod types;
 
-pub use node::{Config, RaftError, RawNode, Ready, MAX_PEERS};
+pub use node::{Config, RaftError, RawNode, MAX_PEERS};
 pub use progress::{PeerProgress, ProgressState};
+pub use ready::Ready;
 pub use storage::{MemStorage, Storage, StorageError};
 pub use types::{
     ConfChange, ConfChangeKind, ConfState, Entry, EntryKind, HardState, Message, MsgKind, NodeId,
