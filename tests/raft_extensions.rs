@@ -3,19 +3,19 @@
 //! the invariant checker, which watches every event.
 
 use quorumkit::raft::sim::{Cluster, EventKind, SimConfig};
-use quorumkit::raft::{Config, MemStorage, Message, MsgKind, NodeId, RawNode, Role};
+use quorumkit::raft::{Config, MemStorage, Message, MsgKind, NodeId, RaftNode, Role};
 use rand_core::SeedableRng;
 use rand_pcg::Pcg32;
 
 // ----- helpers -------------------------------------------------------------
 
-fn node_cfg(id: NodeId, n: u32, f: impl FnOnce(&mut Config)) -> RawNode {
+fn node_cfg(id: NodeId, n: u32, f: impl FnOnce(&mut Config)) -> RaftNode {
     let mut c = Config::new(id, (1..=n).collect());
     f(&mut c);
-    RawNode::new(c, &MemStorage::new(), Pcg32::seed_from_u64(u64::from(id))).unwrap()
+    RaftNode::new(c, &MemStorage::new(), Pcg32::seed_from_u64(u64::from(id))).unwrap()
 }
 
-fn msgs(n: &mut RawNode) -> Vec<Message> {
+fn msgs(n: &mut RaftNode) -> Vec<Message> {
     let m = n.ready().messages;
     n.advance();
     m
@@ -391,9 +391,9 @@ fn s3_10_transfer_under_load_keeps_every_committed_entry() {
 use quorumkit::raft::{Entry, HardState, Snapshot};
 
 /// Drives a single-node leader through `n` proposals, persisting as it goes.
-fn solo_with(n: u8) -> (RawNode, MemStorage) {
+fn solo_with(n: u8) -> (RaftNode, MemStorage) {
     let mut s = MemStorage::new();
-    let mut node = RawNode::new(Config::new(1, vec![1]), &s, Pcg32::seed_from_u64(1)).unwrap();
+    let mut node = RaftNode::new(Config::new(1, vec![1]), &s, Pcg32::seed_from_u64(1)).unwrap();
     node.campaign();
     for i in 0..n {
         node.propose(vec![i]).unwrap();
@@ -424,7 +424,7 @@ fn s7_compaction_drops_entries_and_refuses_unapplied_indices() {
         "not above the current snapshot"
     );
     // Restart from snapshot plus log.
-    let r = RawNode::new(Config::new(1, vec![1]), &s, Pcg32::seed_from_u64(2)).unwrap();
+    let r = RaftNode::new(Config::new(1, vec![1]), &s, Pcg32::seed_from_u64(2)).unwrap();
     assert_eq!(
         (r.snapshot_index(), r.last_index(), r.commit(), r.applied()),
         (6, 11, 11, 6)
@@ -477,7 +477,7 @@ fn s7_follower_installs_a_snapshot_and_applies_after_it() {
 #[test]
 fn s7_leader_sends_the_snapshot_to_a_follower_behind_its_compaction_point() {
     let mut s = MemStorage::new();
-    let mut n = RawNode::new(Config::new(1, vec![1, 2, 3]), &s, Pcg32::seed_from_u64(1)).unwrap();
+    let mut n = RaftNode::new(Config::new(1, vec![1, 2, 3]), &s, Pcg32::seed_from_u64(1)).unwrap();
     n.campaign();
     let mut g = msg(MsgKind::VoteResp, 2, 1, 1);
     g.reject = false;
@@ -610,7 +610,7 @@ fn s7_memory_stays_bounded_in_a_long_run_with_compaction() {
 
 use quorumkit::raft::{ConfChange, ConfChangeKind, RaftError};
 
-fn solo_leader() -> (RawNode, MemStorage) {
+fn solo_leader() -> (RaftNode, MemStorage) {
     solo_with(0)
 }
 

@@ -5,7 +5,7 @@
 
 use quorumkit::raft::sim::{Action, Cluster, Latency, SimConfig, SimError};
 use quorumkit::raft::{
-    ConfChange, ConfChangeKind, Entry, EntryKind, MemStorage, Message, MsgKind, NodeId, RawNode,
+    ConfChange, ConfChangeKind, Entry, EntryKind, MemStorage, Message, MsgKind, NodeId, RaftNode,
     Role,
 };
 use rand_core::SeedableRng;
@@ -74,9 +74,9 @@ fn s4_1_removals_on_both_sides_of_a_partition_then_heal() {
     }
 }
 
-fn node(id: NodeId) -> RawNode {
+fn node(id: NodeId) -> RaftNode {
     let c = quorumkit::raft::Config::new(id, vec![1, 2, 3]);
-    RawNode::new(c, &MemStorage::new(), Pcg32::seed_from_u64(u64::from(id))).unwrap()
+    RaftNode::new(c, &MemStorage::new(), Pcg32::seed_from_u64(u64::from(id))).unwrap()
 }
 
 fn conf_entry(term: u64, index: u64, kind: ConfChangeKind, n: NodeId) -> Entry {

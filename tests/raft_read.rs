@@ -4,20 +4,20 @@
 //! linearizability checker.
 
 use quorumkit::raft::{
-    Config, MemStorage, Message, MsgKind, NodeId, RaftError, RawNode, ReadState, Role,
+    Config, MemStorage, Message, MsgKind, NodeId, RaftError, RaftNode, ReadState, Role,
 };
 use rand_core::SeedableRng;
 use rand_pcg::Pcg32;
 
 // ----- helpers -------------------------------------------------------------
 
-fn node(id: NodeId, n: u32) -> RawNode {
+fn node(id: NodeId, n: u32) -> RaftNode {
     let c = Config::new(id, (1..=n).collect());
-    RawNode::new(c, &MemStorage::new(), Pcg32::seed_from_u64(u64::from(id))).unwrap()
+    RaftNode::new(c, &MemStorage::new(), Pcg32::seed_from_u64(u64::from(id))).unwrap()
 }
 
 /// Drains a node's Ready: (messages, read states).
-fn drain(n: &mut RawNode) -> (Vec<Message>, Vec<ReadState>) {
+fn drain(n: &mut RaftNode) -> (Vec<Message>, Vec<ReadState>) {
     let rd = n.ready();
     let out = (rd.messages, rd.read_states);
     n.advance();
@@ -26,7 +26,7 @@ fn drain(n: &mut RawNode) -> (Vec<Message>, Vec<ReadState>) {
 
 /// Node 1 of 3, elected with node 2's vote; its no-op (index 1) is not yet
 /// acknowledged by anyone.
-fn elected_leader() -> RawNode {
+fn elected_leader() -> RaftNode {
     let mut n = node(1, 3);
     n.campaign();
     drain(&mut n);
@@ -36,13 +36,13 @@ fn elected_leader() -> RawNode {
     n
 }
 
-fn ack_append(n: &mut RawNode, from: NodeId, index: u64) {
+fn ack_append(n: &mut RaftNode, from: NodeId, index: u64) {
     let mut m = Message::new(MsgKind::AppendResp, from, 1, n.term());
     m.index = index;
     n.step(m).unwrap();
 }
 
-fn heartbeat_ack(n: &mut RawNode, from: NodeId, round: u64) {
+fn heartbeat_ack(n: &mut RaftNode, from: NodeId, round: u64) {
     let mut m = Message::new(MsgKind::HeartbeatResp, from, 1, n.term());
     m.context = round;
     n.step(m).unwrap();
@@ -55,7 +55,7 @@ fn rounds(msgs: &[Message]) -> Vec<u64> {
         .collect()
 }
 
-// ----- RawNode::read_index ---------------------------------------------------
+// ----- RaftNode::read_index ---------------------------------------------------
 
 #[test]
 fn s6_4_single_voter_answers_at_once() {

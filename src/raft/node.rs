@@ -1,4 +1,4 @@
-//! The Raft state machine: [`RawNode`], its [`Config`] and the [`Ready`] it
+//! The Raft state machine: [`RaftNode`], its [`Config`] and the [`Ready`] it
 //! hands to the application.
 
 use crate::prelude::*;
@@ -41,7 +41,7 @@ pub struct Config {
     /// The voters of the initial configuration; ids distinct and non-zero.
     /// A snapshot's configuration, and configuration entries in the log,
     /// take precedence on restart. A node outside it starts passive and
-    /// waits for the leader to add it ([`RawNode::propose_conf_change`]).
+    /// waits for the leader to add it ([`RaftNode::propose_conf_change`]).
     pub peers: Vec<NodeId>,
     /// The learners (non-voting members) of the initial configuration.
     pub learners: Vec<NodeId>,
@@ -202,7 +202,7 @@ pub enum RaftError {
     },
     /// Storage could not be read or is inconsistent.
     Storage(StorageError),
-    /// Leadership is being handed to `to` ([`RawNode::transfer_leader`]):
+    /// Leadership is being handed to `to` ([`RaftNode::transfer_leader`]):
     /// proposals are refused until that ends.
     TransferInProgress {
         /// The node taking over.
@@ -280,22 +280,22 @@ impl From<StorageError> for RaftError {
 }
 
 /// A Raft node with no I/O: the application moves time forward with
-/// [`tick`](RawNode::tick), feeds it messages with [`step`](RawNode::step),
-/// proposes commands with [`propose`](RawNode::propose), and collects what to
-/// persist, send and apply with [`ready`](RawNode::ready), then calls
-/// [`advance`](RawNode::advance).
+/// [`tick`](RaftNode::tick), feeds it messages with [`step`](RaftNode::step),
+/// proposes commands with [`propose`](RaftNode::propose), and collects what to
+/// persist, send and apply with [`ready`](RaftNode::ready), then calls
+/// [`advance`](RaftNode::advance).
 ///
 /// # Examples
 /// Three nodes in one process, messages delivered by hand:
 /// ```
-/// use quorumkit::raft::{Config, MemStorage, RawNode, Role};
+/// use quorumkit::raft::{Config, MemStorage, RaftNode, Role};
 /// use rand_core::SeedableRng;
 /// let peers = vec![1, 2, 3];
 /// let mut stores = vec![MemStorage::new(), MemStorage::new(), MemStorage::new()];
-/// let mut nodes: Vec<RawNode> = (1..=3)
+/// let mut nodes: Vec<RaftNode> = (1..=3)
 ///     .map(|id| {
 ///         let rng = rand_pcg::Pcg32::seed_from_u64(id as u64);
-///         RawNode::new(Config::new(id, peers.clone()), &stores[id as usize - 1], rng).unwrap()
+///         RaftNode::new(Config::new(id, peers.clone()), &stores[id as usize - 1], rng).unwrap()
 ///     })
 ///     .collect();
 /// nodes[0].campaign();
@@ -328,7 +328,7 @@ impl From<StorageError> for RaftError {
 /// assert_eq!(&applied[0].data[..], b"x=1");
 /// ```
 #[derive(Debug, Clone)]
-pub struct RawNode {
+pub struct RaftNode {
     id: NodeId,
     term: u64,
     vote: NodeId,
@@ -360,7 +360,7 @@ pub struct RawNode {
     max_entries_per_msg: usize,
     max_inflight: usize,
     msgs: Vec<Message>,
-    /// An empty vector handed back by [`RawNode::recycle_messages`], taken
+    /// An empty vector handed back by [`RaftNode::recycle_messages`], taken
     /// as the next message buffer so that `ready()` allocates nothing.
     spare_msgs: Vec<Message>,
     /// Proposals were appended since the last broadcast: `ready()` sends them.
@@ -372,19 +372,19 @@ pub struct RawNode {
     reads: ReadOnly,
 }
 
-impl RawNode {
+impl RaftNode {
     /// Starts (or restarts) a node from what `storage` holds: its hard state
     /// and log. A fresh storage gives a follower at term 0 with an empty
     /// log. `rng` draws the randomized election timeouts; seed it per node.
     ///
     /// # Examples
     /// ```
-    /// use quorumkit::raft::{Config, Entry, HardState, MemStorage, RawNode};
+    /// use quorumkit::raft::{Config, Entry, HardState, MemStorage, RaftNode};
     /// use rand_core::SeedableRng;
     /// let mut s = MemStorage::new();
     /// s.append(&[Entry::new(3, 1, &b"a"[..])]).unwrap();
     /// s.set_hard_state(HardState { term: 3, vote: 2, commit: 1 });
-    /// let n = RawNode::new(Config::new(1, vec![1, 2, 3]), &s, rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// let n = RaftNode::new(Config::new(1, vec![1, 2, 3]), &s, rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// assert_eq!((n.term(), n.vote(), n.commit(), n.last_index()), (3, 2, 1, 1));
     /// ```
     ///
@@ -400,7 +400,7 @@ impl RawNode {
         config: Config,
         storage: &S,
         rng: Pcg32,
-    ) -> Result<RawNode, RaftError> {
+    ) -> Result<RaftNode, RaftError> {
         config.validate()?;
         let hs = storage.initial_state();
         let snap = storage.snapshot();
@@ -436,7 +436,7 @@ impl RawNode {
         };
         let me = 0;
         let prs = vec![Progress::new(config.id, log.last_index() + 1)];
-        let mut node = RawNode {
+        let mut node = RaftNode {
             id: config.id,
             term: hs.term,
             vote: hs.vote,
@@ -484,9 +484,9 @@ impl RawNode {
     ///
     /// # Examples
     /// ```
-    /// use quorumkit::raft::{Config, MemStorage, RawNode, Role};
+    /// use quorumkit::raft::{Config, MemStorage, RaftNode, Role};
     /// use rand_core::SeedableRng;
-    /// let mut n = RawNode::new(Config::new(1, vec![1, 2, 3]), &MemStorage::new(),
+    /// let mut n = RaftNode::new(Config::new(1, vec![1, 2, 3]), &MemStorage::new(),
     ///     rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// for _ in 0..20 { n.tick(); } // 20 ticks >= any timeout in [10, 20)
     /// assert_eq!(n.role(), Role::Candidate);
@@ -527,9 +527,9 @@ impl RawNode {
     ///
     /// # Examples
     /// ```
-    /// use quorumkit::raft::{Config, MemStorage, RawNode, Role};
+    /// use quorumkit::raft::{Config, MemStorage, RaftNode, Role};
     /// use rand_core::SeedableRng;
-    /// let mut n = RawNode::new(Config::new(1, vec![1, 2, 3]), &MemStorage::new(),
+    /// let mut n = RaftNode::new(Config::new(1, vec![1, 2, 3]), &MemStorage::new(),
     ///     rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// n.campaign();
     /// assert_eq!((n.role(), n.term(), n.vote()), (Role::Candidate, 1, 1));
@@ -576,15 +576,15 @@ impl RawNode {
 
     /// Proposes `data` as a new log entry and returns its index. Only the
     /// leader accepts; the entry goes out to followers with the next
-    /// [`ready`](RawNode::ready), so proposals made together travel together.
+    /// [`ready`](RaftNode::ready), so proposals made together travel together.
     /// A proposal is not durable until it is committed: if leadership is
     /// lost first it may be overwritten.
     ///
     /// # Examples
     /// ```
-    /// use quorumkit::raft::{Config, MemStorage, RaftError, RawNode};
+    /// use quorumkit::raft::{Config, MemStorage, RaftError, RaftNode};
     /// use rand_core::SeedableRng;
-    /// let mut n = RawNode::new(Config::new(1, vec![1]), &MemStorage::new(),
+    /// let mut n = RaftNode::new(Config::new(1, vec![1]), &MemStorage::new(),
     ///     rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// assert_eq!(n.propose(&b"a"[..]), Err(RaftError::NotLeader { leader: 0 }));
     /// n.campaign(); // a single node wins at once
@@ -648,9 +648,9 @@ impl RawNode {
     ///
     /// # Examples
     /// ```
-    /// use quorumkit::raft::{Config, MemStorage, RawNode, ReadState};
+    /// use quorumkit::raft::{Config, MemStorage, RaftNode, ReadState};
     /// use rand_core::SeedableRng;
-    /// let mut n = RawNode::new(Config::new(1, vec![1]), &MemStorage::new(),
+    /// let mut n = RaftNode::new(Config::new(1, vec![1]), &MemStorage::new(),
     ///     rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// n.campaign(); // a single voter leads and commits its no-op at once
     /// n.read_index(42).unwrap();
@@ -723,9 +723,9 @@ impl RawNode {
     ///
     /// # Examples
     /// ```
-    /// use quorumkit::raft::{Config, MemStorage, Message, MsgKind, RaftError, RawNode};
+    /// use quorumkit::raft::{Config, MemStorage, Message, MsgKind, RaftError, RaftNode};
     /// use rand_core::SeedableRng;
-    /// let mut n = RawNode::new(Config::new(1, vec![1, 2]), &MemStorage::new(),
+    /// let mut n = RaftNode::new(Config::new(1, vec![1, 2]), &MemStorage::new(),
     ///     rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// n.campaign();
     /// let mut g = Message::new(MsgKind::VoteResp, 2, 1, 1);
@@ -777,10 +777,10 @@ impl RawNode {
     ///
     /// # Examples
     /// ```
-    /// use quorumkit::raft::{Config, MemStorage, RawNode, Storage};
+    /// use quorumkit::raft::{Config, MemStorage, RaftNode, Storage};
     /// use rand_core::SeedableRng;
     /// let mut s = MemStorage::new();
-    /// let mut n = RawNode::new(Config::new(1, vec![1]), &s, rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// let mut n = RaftNode::new(Config::new(1, vec![1]), &s, rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// n.campaign();
     /// n.propose(&b"a"[..]).unwrap();
     /// let rd = n.ready();
@@ -827,9 +827,9 @@ impl RawNode {
     ///
     /// # Examples
     /// ```
-    /// # use quorumkit::raft::{Config, MemStorage, RawNode};
+    /// # use quorumkit::raft::{Config, MemStorage, RaftNode};
     /// # use rand_core::SeedableRng;
-    /// let n = RawNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// let n = RaftNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// assert_eq!(n.snapshot_index(), 0);
     /// ```
     pub fn snapshot_index(&self) -> u64 {
@@ -840,9 +840,9 @@ impl RawNode {
     ///
     /// # Examples
     /// ```
-    /// # use quorumkit::raft::{Config, MemStorage, RawNode, NONE};
+    /// # use quorumkit::raft::{Config, MemStorage, RaftNode, NONE};
     /// # use rand_core::SeedableRng;
-    /// let n = RawNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// let n = RaftNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// assert_eq!(n.lead_transferee(), NONE);
     /// ```
     pub fn lead_transferee(&self) -> NodeId {
@@ -913,9 +913,9 @@ impl RawNode {
     ///
     /// # Examples
     /// ```
-    /// use quorumkit::raft::{ConfChange, ConfChangeKind, Config, MemStorage, RawNode};
+    /// use quorumkit::raft::{ConfChange, ConfChangeKind, Config, MemStorage, RaftNode};
     /// use rand_core::SeedableRng;
-    /// let mut n = RawNode::new(Config::new(1, vec![1]), &MemStorage::new(),
+    /// let mut n = RaftNode::new(Config::new(1, vec![1]), &MemStorage::new(),
     ///     rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// n.campaign(); // a single voter: leader, no-op committed at once
     /// let at = n.propose_conf_change(ConfChange { kind: ConfChangeKind::AddLearner, node: 2 }).unwrap();
@@ -988,9 +988,9 @@ impl RawNode {
     ///
     /// # Examples
     /// ```
-    /// # use quorumkit::raft::{Config, MemStorage, RawNode};
+    /// # use quorumkit::raft::{Config, MemStorage, RaftNode};
     /// # use rand_core::SeedableRng;
-    /// let n = RawNode::new(Config::new(1, vec![1, 2, 3]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// let n = RaftNode::new(Config::new(1, vec![1, 2, 3]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// assert_eq!(n.conf_state().voters, vec![1, 2, 3]);
     /// ```
     pub fn conf_state(&self) -> &ConfState {
@@ -1006,9 +1006,9 @@ impl RawNode {
     ///
     /// # Examples
     /// ```
-    /// use quorumkit::raft::{Config, MemStorage, Message, MsgKind, RawNode};
+    /// use quorumkit::raft::{Config, MemStorage, Message, MsgKind, RaftNode};
     /// use rand_core::SeedableRng;
-    /// let mut n = RawNode::new(Config::new(1, vec![1, 2, 3]), &MemStorage::new(),
+    /// let mut n = RaftNode::new(Config::new(1, vec![1, 2, 3]), &MemStorage::new(),
     ///     rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// n.step(Message::new(MsgKind::Heartbeat, 2, 1, 5)).unwrap();
     /// assert_eq!((n.term(), n.leader()), (5, 2));
@@ -1171,13 +1171,13 @@ impl RawNode {
 
     // ----- outputs ------------------------------------------------------
 
-    /// Whether [`ready`](RawNode::ready) has anything to hand out.
+    /// Whether [`ready`](RaftNode::ready) has anything to hand out.
     ///
     /// # Examples
     /// ```
-    /// use quorumkit::raft::{Config, MemStorage, RawNode};
+    /// use quorumkit::raft::{Config, MemStorage, RaftNode};
     /// use rand_core::SeedableRng;
-    /// let mut n = RawNode::new(Config::new(1, vec![1, 2]), &MemStorage::new(),
+    /// let mut n = RaftNode::new(Config::new(1, vec![1, 2]), &MemStorage::new(),
     ///     rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// assert!(!n.has_ready());
     /// n.campaign();
@@ -1194,14 +1194,14 @@ impl RawNode {
     }
 
     /// Collects what to persist, send and apply; see [`Ready`] for the
-    /// contract. Call [`advance`](RawNode::advance) once it is handled and
+    /// contract. Call [`advance`](RaftNode::advance) once it is handled and
     /// before the next `ready()`.
     ///
     /// # Examples
     /// ```
-    /// use quorumkit::raft::{Config, MemStorage, MsgKind, RawNode};
+    /// use quorumkit::raft::{Config, MemStorage, MsgKind, RaftNode};
     /// use rand_core::SeedableRng;
-    /// let mut n = RawNode::new(Config::new(1, vec![1, 2, 3]), &MemStorage::new(),
+    /// let mut n = RaftNode::new(Config::new(1, vec![1, 2, 3]), &MemStorage::new(),
     ///     rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// n.campaign();
     /// let rd = n.ready();
@@ -1246,9 +1246,9 @@ impl RawNode {
     ///
     /// # Examples
     /// ```
-    /// use quorumkit::raft::{Config, MemStorage, RawNode};
+    /// use quorumkit::raft::{Config, MemStorage, RaftNode};
     /// use rand_core::SeedableRng;
-    /// let mut n = RawNode::new(Config::new(1, vec![1]), &MemStorage::new(),
+    /// let mut n = RaftNode::new(Config::new(1, vec![1]), &MemStorage::new(),
     ///     rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// n.campaign();
     /// let rd = n.ready();
@@ -1274,9 +1274,9 @@ impl RawNode {
     ///
     /// # Examples
     /// ```
-    /// use quorumkit::raft::{Config, MemStorage, RawNode};
+    /// use quorumkit::raft::{Config, MemStorage, RaftNode};
     /// use rand_core::SeedableRng;
-    /// let mut n = RawNode::new(Config::new(1, vec![1, 2, 3]), &MemStorage::new(),
+    /// let mut n = RaftNode::new(Config::new(1, vec![1, 2, 3]), &MemStorage::new(),
     ///     rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// n.campaign();
     /// let mut sent = Vec::new();
@@ -1300,9 +1300,9 @@ impl RawNode {
     ///
     /// # Examples
     /// ```
-    /// # use quorumkit::raft::{Config, MemStorage, RawNode};
+    /// # use quorumkit::raft::{Config, MemStorage, RaftNode};
     /// # use rand_core::SeedableRng;
-    /// let n = RawNode::new(Config::new(4, vec![4]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// let n = RaftNode::new(Config::new(4, vec![4]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// assert_eq!(n.id(), 4);
     /// ```
     pub fn id(&self) -> NodeId {
@@ -1313,9 +1313,9 @@ impl RawNode {
     ///
     /// # Examples
     /// ```
-    /// # use quorumkit::raft::{Config, MemStorage, RawNode};
+    /// # use quorumkit::raft::{Config, MemStorage, RaftNode};
     /// # use rand_core::SeedableRng;
-    /// let n = RawNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// let n = RaftNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// assert_eq!(n.term(), 0);
     /// ```
     pub fn term(&self) -> u64 {
@@ -1326,9 +1326,9 @@ impl RawNode {
     ///
     /// # Examples
     /// ```
-    /// # use quorumkit::raft::{Config, MemStorage, RawNode, NONE};
+    /// # use quorumkit::raft::{Config, MemStorage, RaftNode, NONE};
     /// # use rand_core::SeedableRng;
-    /// let n = RawNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// let n = RaftNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// assert_eq!(n.vote(), NONE);
     /// ```
     pub fn vote(&self) -> NodeId {
@@ -1339,9 +1339,9 @@ impl RawNode {
     ///
     /// # Examples
     /// ```
-    /// # use quorumkit::raft::{Config, MemStorage, RawNode, Role};
+    /// # use quorumkit::raft::{Config, MemStorage, RaftNode, Role};
     /// # use rand_core::SeedableRng;
-    /// let n = RawNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// let n = RaftNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// assert_eq!(n.role(), Role::Follower); // every node starts as a follower
     /// ```
     pub fn role(&self) -> Role {
@@ -1352,9 +1352,9 @@ impl RawNode {
     ///
     /// # Examples
     /// ```
-    /// # use quorumkit::raft::{Config, MemStorage, RawNode};
+    /// # use quorumkit::raft::{Config, MemStorage, RaftNode};
     /// # use rand_core::SeedableRng;
-    /// let mut n = RawNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// let mut n = RaftNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// n.campaign();
     /// assert_eq!(n.leader(), 1);
     /// ```
@@ -1366,9 +1366,9 @@ impl RawNode {
     ///
     /// # Examples
     /// ```
-    /// # use quorumkit::raft::{Config, MemStorage, RawNode};
+    /// # use quorumkit::raft::{Config, MemStorage, RaftNode};
     /// # use rand_core::SeedableRng;
-    /// let mut n = RawNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// let mut n = RaftNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// n.campaign();
     /// assert_eq!(n.commit(), 1); // a single node commits its no-op at once
     /// ```
@@ -1380,9 +1380,9 @@ impl RawNode {
     ///
     /// # Examples
     /// ```
-    /// # use quorumkit::raft::{Config, MemStorage, RawNode};
+    /// # use quorumkit::raft::{Config, MemStorage, RaftNode};
     /// # use rand_core::SeedableRng;
-    /// let n = RawNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// let n = RaftNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// assert_eq!(n.applied(), 0);
     /// ```
     pub fn applied(&self) -> u64 {
@@ -1393,9 +1393,9 @@ impl RawNode {
     ///
     /// # Examples
     /// ```
-    /// # use quorumkit::raft::{Config, MemStorage, RawNode};
+    /// # use quorumkit::raft::{Config, MemStorage, RaftNode};
     /// # use rand_core::SeedableRng;
-    /// let n = RawNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// let n = RaftNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// assert_eq!(n.last_index(), 0);
     /// ```
     pub fn last_index(&self) -> u64 {
@@ -1406,9 +1406,9 @@ impl RawNode {
     ///
     /// # Examples
     /// ```
-    /// # use quorumkit::raft::{Config, MemStorage, RawNode};
+    /// # use quorumkit::raft::{Config, MemStorage, RaftNode};
     /// # use rand_core::SeedableRng;
-    /// let mut n = RawNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// let mut n = RaftNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// n.campaign();
     /// assert_eq!((n.log_term(0), n.log_term(1), n.log_term(2)), (Some(0), Some(1), None));
     /// ```
@@ -1421,9 +1421,9 @@ impl RawNode {
     ///
     /// # Examples
     /// ```
-    /// # use quorumkit::raft::{Config, MemStorage, RawNode};
+    /// # use quorumkit::raft::{Config, MemStorage, RaftNode};
     /// # use rand_core::SeedableRng;
-    /// let mut n = RawNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// let mut n = RaftNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// n.campaign();
     /// assert_eq!(n.entries()[0].index, 1);
     /// ```
@@ -1435,9 +1435,9 @@ impl RawNode {
     ///
     /// # Examples
     /// ```
-    /// # use quorumkit::raft::{Config, MemStorage, RawNode};
+    /// # use quorumkit::raft::{Config, MemStorage, RaftNode};
     /// # use rand_core::SeedableRng;
-    /// let mut n = RawNode::new(Config::new(1, vec![1, 2]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// let mut n = RaftNode::new(Config::new(1, vec![1, 2]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// n.campaign();
     /// assert_eq!(n.hard_state().vote, 1);
     /// ```
@@ -1453,9 +1453,9 @@ impl RawNode {
     ///
     /// # Examples
     /// ```
-    /// # use quorumkit::raft::{Config, MemStorage, RawNode, Role};
+    /// # use quorumkit::raft::{Config, MemStorage, RaftNode, Role};
     /// # use rand_core::SeedableRng;
-    /// let n = RawNode::new(Config::new(1, vec![1, 2]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// let n = RaftNode::new(Config::new(1, vec![1, 2]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// assert_eq!(n.soft_state().role, Role::Follower);
     /// ```
     pub fn soft_state(&self) -> SoftState {
@@ -1470,9 +1470,9 @@ impl RawNode {
     ///
     /// # Examples
     /// ```
-    /// # use quorumkit::raft::{Config, MemStorage, RawNode};
+    /// # use quorumkit::raft::{Config, MemStorage, RaftNode};
     /// # use rand_core::SeedableRng;
-    /// let mut n = RawNode::new(Config::new(1, vec![1, 2]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// let mut n = RaftNode::new(Config::new(1, vec![1, 2]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// n.tick();
     /// assert_eq!(n.election_elapsed(), 1);
     /// ```
@@ -1485,9 +1485,9 @@ impl RawNode {
     ///
     /// # Examples
     /// ```
-    /// # use quorumkit::raft::{Config, MemStorage, RawNode};
+    /// # use quorumkit::raft::{Config, MemStorage, RaftNode};
     /// # use rand_core::SeedableRng;
-    /// let n = RawNode::new(Config::new(1, vec![1, 2]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// let n = RaftNode::new(Config::new(1, vec![1, 2]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// assert!((10..20).contains(&n.election_timeout()));
     /// ```
     pub fn election_timeout(&self) -> u32 {
@@ -1499,9 +1499,9 @@ impl RawNode {
     ///
     /// # Examples
     /// ```
-    /// # use quorumkit::raft::{Config, MemStorage, RawNode};
+    /// # use quorumkit::raft::{Config, MemStorage, RaftNode};
     /// # use rand_core::SeedableRng;
-    /// let mut n = RawNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// let mut n = RaftNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// assert_eq!(n.progress(1), None); // not leading
     /// n.campaign();
     /// let p = n.progress(1).unwrap();
@@ -1529,9 +1529,9 @@ impl RawNode {
     ///
     /// # Examples
     /// ```
-    /// # use quorumkit::raft::{Config, MemStorage, RawNode};
+    /// # use quorumkit::raft::{Config, MemStorage, RaftNode};
     /// # use rand_core::SeedableRng;
-    /// let mut n = RawNode::new(Config::new(1, vec![1, 2, 3]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// let mut n = RaftNode::new(Config::new(1, vec![1, 2, 3]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// assert!(n.progress_all().is_empty());
     /// ```
     pub fn progress_all(&self) -> Vec<PeerProgress> {

@@ -14,7 +14,7 @@ use super::types::{Entry, HardState, Message, ReadState, Snapshot, SoftState};
 /// Everything the node needs the application to do, in one value.
 ///
 /// The application handles a `Ready` in this order, then calls
-/// [`RawNode::advance`]:
+/// [`RaftNode::advance`]:
 ///
 /// 1. **Persist** `entries` (appending, after discarding any stored entries
 ///    at or beyond `entries[0].index`) and `hard_state` (if `Some`) to stable
@@ -29,14 +29,14 @@ use super::types::{Entry, HardState, Message, ReadState, Snapshot, SoftState};
 /// 4. Note `soft_state` (if `Some`): the role or leader changed. Nothing to
 ///    persist.
 /// 5. Answer the reads in `read_states` once the state machine has applied
-///    up to each one's `index` ([`RawNode::read_index`]).
+///    up to each one's `index` ([`RaftNode::read_index`]).
 ///
 /// # Examples
 /// ```
-/// use quorumkit::raft::{Config, MemStorage, RawNode, Role};
+/// use quorumkit::raft::{Config, MemStorage, RaftNode, Role};
 /// use rand_core::SeedableRng;
 /// let storage = MemStorage::new();
-/// let mut node = RawNode::new(Config::new(1, vec![1]), &storage, rand_pcg::Pcg32::seed_from_u64(7)).unwrap();
+/// let mut node = RaftNode::new(Config::new(1, vec![1]), &storage, rand_pcg::Pcg32::seed_from_u64(7)).unwrap();
 /// node.campaign();
 /// let rd = node.ready();
 /// assert_eq!(rd.soft_state.unwrap().role, Role::Leader);
@@ -70,7 +70,7 @@ pub struct Ready<'a> {
     /// `snapshot.index`.
     pub snapshot: Option<Snapshot>,
     /// Linearizable reads confirmed since the last `Ready`
-    /// ([`RawNode::read_index`]): answer each from the state machine once it
+    /// ([`RaftNode::read_index`]): answer each from the state machine once it
     /// has applied up to its `index` (possibly after applying this Ready's
     /// `committed_entries`, possibly later). Empty unless reads were asked.
     pub read_states: Vec<ReadState>,

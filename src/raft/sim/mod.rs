@@ -3,7 +3,7 @@
 //!
 //! # Model
 //!
-//! [`Cluster`] holds 1–9 [`RawNode`]s with ids `1..=n`, each with a
+//! [`Cluster`] holds 1–9 [`RaftNode`]s with ids `1..=n`, each with a
 //! [`MemStorage`] that survives its crashes. Time is virtual, in
 //! milliseconds. Every live node ticks every `tick` ms (each with its own
 //! phase); a message sent at `t` arrives at `t + d`, with `d` drawn uniformly
@@ -42,7 +42,7 @@
 //! fingerprint). A client has one operation outstanding at a time and
 //! sends it to the node it believes leads: a write is proposed there and
 //! completes when that node applies it (the answer is that node's result);
-//! a get calls [`RawNode::read_index`] there (a third of the time on a
+//! a get calls [`RaftNode::read_index`] there (a third of the time on a
 //! random node, so followers forward) and is answered from that node's
 //! replica once it has applied up to the read index. A refused call is
 //! retried at the named leader or a random node; an operation not answered
@@ -125,7 +125,7 @@ use self::kv::{Clients, Current, Wait};
 use self::linearizability::{KvInput, KvOp, KvOutput};
 use crate::raft::{
     ConfChange, ConfChangeKind, ConfState, Config, Entry, EntryKind, MemStorage, Message, NodeId,
-    RaftError, RawNode, ReadState, Role, Storage, NONE,
+    RaftError, RaftNode, ReadState, Role, Storage, NONE,
 };
 use crate::ArgError;
 
@@ -536,7 +536,7 @@ pub struct ClusterState<'a> {
 
 #[derive(Debug, Clone)]
 struct SimNode {
-    raw: Option<RawNode>,
+    raft: Option<RaftNode>,
     storage: MemStorage,
     /// Fingerprint of each stored entry and its prefix, from the snapshot.
     chain: Chain,
@@ -639,7 +639,7 @@ impl Cluster {
         for _ in 0..n {
             let phase = 1 + u64::from(rng.next_u32()) % cfg.tick;
             nodes.push(SimNode {
-                raw: None,
+                raft: None,
                 storage: MemStorage::new(),
                 chain: Chain::default(),
                 applied: 0,
@@ -790,7 +790,7 @@ impl Cluster {
             .nodes
             .iter()
             .enumerate()
-            .filter(|(_, n)| n.raw.is_some())
+            .filter(|(_, n)| n.raft.is_some())
             .min_by_key(|(_, n)| n.next_tick)
             .map(|(i, n)| (n.next_tick, i));
         // Clients act after the cluster's own events of the same time.
@@ -810,8 +810,8 @@ impl Cluster {
                 self.now = self.now.max(tt);
                 self.steps += 1;
                 let before = self.lead_term(i);
-                if let Some(raw) = self.nodes[i].raw.as_mut() {
-                    raw.tick();
+                if let Some(raft) = self.nodes[i].raft.as_mut() {
+                    raft.tick();
                 }
                 self.nodes[i].next_tick = tt + self.cfg.tick;
                 self.process(i, before);
@@ -826,7 +826,7 @@ impl Cluster {
         let tick = self
             .nodes
             .iter()
-            .filter(|n| n.raw.is_some())
+            .filter(|n| n.raft.is_some())
             .map(|n| n.next_tick)
             .min();
         let client = self.kv.as_ref().and_then(Clients::next).map(|c| c.0);
@@ -844,7 +844,7 @@ impl Cluster {
         self.steps += 1;
         let to = f.info.to as usize - 1;
         let from = f.info.from as usize - 1;
-        if self.nodes[to].raw.is_none() {
+        if self.nodes[to].raft.is_none() {
             self.record(EventKind::Drop(f.info, DropReason::Crashed));
             return;
         }
@@ -854,9 +854,9 @@ impl Cluster {
         }
         self.record(EventKind::Deliver(f.info));
         let before = self.lead_term(to);
-        if let Some(raw) = self.nodes[to].raw.as_mut() {
+        if let Some(raft) = self.nodes[to].raft.as_mut() {
             // Every message the simulator routes is addressed correctly.
-            let _ = raw.step(f.msg);
+            let _ = raft.step(f.msg);
         }
         self.process(to, before);
     }
@@ -879,10 +879,10 @@ impl Cluster {
     /// already down.
     pub fn crash(&mut self, id: NodeId) -> Result<(), SimError> {
         let i = self.index(id)?;
-        let Some(raw) = self.nodes[i].raw.take() else {
+        let Some(raft) = self.nodes[i].raft.take() else {
             return Err(SimError::NodeDown { id });
         };
-        self.nodes[i].conf = raw.conf_state().clone();
+        self.nodes[i].conf = raft.conf_state().clone();
         self.nodes[i].applied = 0;
         self.nodes[i].kv.clear();
         self.nodes[i].read_wait.clear();
@@ -906,13 +906,13 @@ impl Cluster {
     /// running.
     pub fn restart(&mut self, id: NodeId) -> Result<(), SimError> {
         let i = self.index(id)?;
-        if self.nodes[i].raw.is_some() {
+        if self.nodes[i].raft.is_some() {
             return Err(SimError::AlreadyUp { id });
         }
         self.boot(i);
         self.record(EventKind::Restart { node: id });
-        if let Some(raw) = &self.nodes[i].raw {
-            let (term, commit) = (raw.term(), raw.commit());
+        if let Some(raft) = &self.nodes[i].raft {
+            let (term, commit) = (raft.term(), raft.commit());
             let r = self.checker_hard_state(i, term, commit);
             self.check(r);
         }
@@ -944,7 +944,7 @@ impl Cluster {
         let snap_index = node.storage.first_index() - 1;
         config.applied = snap_index;
         // The simulator's storage is always consistent and the config valid.
-        node.raw = RawNode::new(config, &node.storage, rng).ok();
+        node.raft = RaftNode::new(config, &node.storage, rng).ok();
         node.applied = snap_index;
         node.kv = kv::decode_map(node.storage.snapshot().data.get(8..).unwrap_or(&[]));
         node.read_wait.clear();
@@ -1083,10 +1083,10 @@ impl Cluster {
         let i = self.index(id)?;
         self.running()?;
         let before = self.lead_term(i);
-        let Some(raw) = self.nodes[i].raw.as_mut() else {
+        let Some(raft) = self.nodes[i].raft.as_mut() else {
             return Err(SimError::NodeDown { id });
         };
-        raw.campaign();
+        raft.campaign();
         self.steps += 1;
         self.record(EventKind::Timeout { node: id });
         self.process(i, before);
@@ -1135,10 +1135,10 @@ impl Cluster {
         let i = self.index(id)?;
         self.running()?;
         let before = self.lead_term(i);
-        let Some(raw) = self.nodes[i].raw.as_mut() else {
+        let Some(raft) = self.nodes[i].raft.as_mut() else {
             return Err(SimError::NodeDown { id });
         };
-        let index = raw.propose(data).map_err(|e| SimError::refused(id, e))?;
+        let index = raft.propose(data).map_err(|e| SimError::refused(id, e))?;
         self.steps += 1;
         self.record(EventKind::Propose { node: id, index });
         self.process(i, before);
@@ -1146,7 +1146,7 @@ impl Cluster {
     }
 
     /// Asks the current leader to hand leadership to node `target`
-    /// ([`RawNode::transfer_leader`]); returns the leader asked. The
+    /// ([`RaftNode::transfer_leader`]); returns the leader asked. The
     /// transfer completes, or is abandoned, as the run goes on.
     ///
     /// # Examples
@@ -1170,8 +1170,8 @@ impl Cluster {
         let id = self.leader().ok_or(SimError::NoLeader)?;
         let i = self.index(id)?;
         let before = self.lead_term(i);
-        if let Some(raw) = self.nodes[i].raw.as_mut() {
-            raw.transfer_leader(target).map_err(|e| match e {
+        if let Some(raft) = self.nodes[i].raft.as_mut() {
+            raft.transfer_leader(target).map_err(|e| match e {
                 crate::raft::RaftError::Arg(a) => SimError::Arg(a),
                 _ => SimError::NoLeader,
             })?;
@@ -1204,7 +1204,7 @@ impl Cluster {
     ///
     /// # Errors
     /// [`SimError::Arg`] for an unknown id or a change the leader refuses
-    /// (see [`RawNode::propose_conf_change`]), [`SimError::NoLeader`],
+    /// (see [`RaftNode::propose_conf_change`]), [`SimError::NoLeader`],
     /// [`SimError::ConfChangePending`], [`SimError::Stopped`].
     pub fn add_learner(&mut self, id: NodeId) -> Result<u64, SimError> {
         self.conf_change(ConfChange {
@@ -1264,7 +1264,7 @@ impl Cluster {
     }
 
     /// Asks node `id`, which must believe it leads, for membership change
-    /// `cc` ([`RawNode::propose_conf_change`]). Unlike
+    /// `cc` ([`RaftNode::propose_conf_change`]). Unlike
     /// [`Cluster::add_learner`], [`Cluster::promote`] and
     /// [`Cluster::remove`], which ask the leader of the highest term, this
     /// reaches a leader cut off in a minority too, so a run can make
@@ -1291,10 +1291,10 @@ impl Cluster {
         let i = self.index(id)?;
         self.running()?;
         let before = self.lead_term(i);
-        let Some(raw) = self.nodes[i].raw.as_mut() else {
+        let Some(raft) = self.nodes[i].raft.as_mut() else {
             return Err(SimError::NodeDown { id });
         };
-        let index = raw
+        let index = raft
             .propose_conf_change(cc)
             .map_err(|e| SimError::refused(id, e))?;
         self.steps += 1;
@@ -1310,7 +1310,7 @@ impl Cluster {
     }
 
     /// Asks node `id` for a linearizable read tagged `ctx`
-    /// ([`RawNode::read_index`]). When the node confirms it, a [`SimRead`]
+    /// ([`RaftNode::read_index`]). When the node confirms it, a [`SimRead`]
     /// is added to [`Cluster::reads`].
     ///
     /// # Examples
@@ -1332,10 +1332,10 @@ impl Cluster {
         let i = self.index(id)?;
         self.running()?;
         let before = self.lead_term(i);
-        let Some(raw) = self.nodes[i].raw.as_mut() else {
+        let Some(raft) = self.nodes[i].raft.as_mut() else {
             return Err(SimError::NodeDown { id });
         };
-        raw.read_index(ctx).map_err(|e| SimError::refused(id, e))?;
+        raft.read_index(ctx).map_err(|e| SimError::refused(id, e))?;
         self.steps += 1;
         self.process(i, before);
         Ok(())
@@ -1356,7 +1356,7 @@ impl Cluster {
     /// each issues `ops_per_client` operations, one at a time, to the node
     /// it believes leads. Writes (put, compare-and-set) are proposed as log
     /// entries and complete when that node applies them; reads go through
-    /// [`RawNode::read_index`] (a third of them to a random node, so that
+    /// [`RaftNode::read_index`] (a third of them to a random node, so that
     /// followers forward some) and are served from that node's replica once
     /// it has applied up to the read index. A refused call is retried at
     /// another node (the one named as leader, if any); an operation not
@@ -1418,7 +1418,7 @@ impl Cluster {
     /// ```
     pub fn kv_value(&self, id: NodeId, key: u64) -> Option<u64> {
         let n = self.nodes.get((id as usize).checked_sub(1)?)?;
-        n.raw.as_ref()?;
+        n.raft.as_ref()?;
         n.kv.get(&key).copied()
     }
 
@@ -1537,13 +1537,13 @@ impl Cluster {
     pub fn leader(&self) -> Option<NodeId> {
         self.nodes
             .iter()
-            .filter_map(|n| n.raw.as_ref())
+            .filter_map(|n| n.raft.as_ref())
             .filter(|r| r.role() == Role::Leader)
             .max_by_key(|r| r.term())
             .map(|r| r.id())
     }
 
-    /// The [`RawNode`] of node `id`, if it is up.
+    /// The [`RaftNode`] of node `id`, if it is up.
     ///
     /// # Examples
     /// ```
@@ -1551,8 +1551,8 @@ impl Cluster {
     /// let c = Cluster::new(SimConfig::new(3, 1)).unwrap();
     /// assert_eq!(c.node(2).unwrap().id(), 2);
     /// ```
-    pub fn node(&self, id: NodeId) -> Option<&RawNode> {
-        self.nodes.get((id as usize).checked_sub(1)?)?.raw.as_ref()
+    pub fn node(&self, id: NodeId) -> Option<&RaftNode> {
+        self.nodes.get((id as usize).checked_sub(1)?)?.raft.as_ref()
     }
 
     /// Node `id` as the page draws it.
@@ -1567,7 +1567,7 @@ impl Cluster {
     pub fn node_state(&self, id: NodeId) -> Option<NodeState<'_>> {
         let n = self.nodes.get((id as usize).checked_sub(1)?)?;
         let tick = self.cfg.tick;
-        Some(match &n.raw {
+        Some(match &n.raft {
             Some(r) => {
                 let since_tick = (self.now + tick).saturating_sub(n.next_tick).min(tick - 1);
                 NodeState {
@@ -1821,7 +1821,7 @@ impl Cluster {
         let max_term = self
             .nodes
             .iter()
-            .filter_map(|n| n.raw.as_ref())
+            .filter_map(|n| n.raft.as_ref())
             .filter(|r| l.conf_state().contains(r.id()))
             .map(|r| r.term())
             .max()?;
@@ -1835,7 +1835,7 @@ impl Cluster {
         let all = self
             .nodes
             .iter()
-            .filter_map(|n| n.raw.as_ref().map(|r| (r.id(), n.applied)))
+            .filter_map(|n| n.raft.as_ref().map(|r| (r.id(), n.applied)))
             .filter(|&(id, _)| conf.contains(id))
             .all(|(_, applied)| applied >= target);
         all.then_some(l.id())
@@ -1861,7 +1861,7 @@ impl Cluster {
 
     fn lead_term(&self, i: usize) -> Option<u64> {
         self.nodes[i]
-            .raw
+            .raft
             .as_ref()
             .filter(|r| r.role() == Role::Leader)
             .map(|r| r.term())
@@ -1950,14 +1950,14 @@ impl Cluster {
             if self.violation.is_some() {
                 return;
             }
-            let Some(raw) = self.nodes[i].raw.as_mut() else {
+            let Some(raft) = self.nodes[i].raft.as_mut() else {
                 return;
             };
-            if !raw.has_ready() {
+            if !raft.has_ready() {
                 return;
             }
-            let (role, term) = (raw.role(), raw.term());
-            let rd = raw.ready();
+            let (role, term) = (raft.role(), raft.term());
+            let rd = raft.ready();
             let entries = rd.entries.to_vec();
             let committed_entries = rd.committed_entries.to_vec();
             let (hard_state, soft_state, messages) = (rd.hard_state, rd.soft_state, rd.messages);
@@ -2083,8 +2083,8 @@ impl Cluster {
                 self.nodes[i].read_wait.push(rs);
             }
             self.serve_reads(i);
-            if let Some(raw) = self.nodes[i].raw.as_mut() {
-                raw.advance();
+            if let Some(raft) = self.nodes[i].raft.as_mut() {
+                raft.advance();
             }
             self.maybe_compact(i);
         }
@@ -2095,10 +2095,10 @@ impl Cluster {
     fn maybe_compact(&mut self, i: usize) {
         let every = self.cfg.snapshot_every;
         let node = &mut self.nodes[i];
-        let Some(raw) = node.raw.as_mut() else {
+        let Some(raft) = node.raft.as_mut() else {
             return;
         };
-        if every == 0 || node.applied < raw.snapshot_index().saturating_add(every) {
+        if every == 0 || node.applied < raft.snapshot_index().saturating_add(every) {
             return;
         }
         let at = node.applied;
@@ -2107,7 +2107,7 @@ impl Cluster {
         };
         let mut data = fp.to_le_bytes().to_vec();
         data.extend_from_slice(&kv::encode_map(&node.kv));
-        let Ok(snap) = raw.compact(at, data) else {
+        let Ok(snap) = raft.compact(at, data) else {
             return;
         };
         // Newer than the stored snapshot by construction.
@@ -2269,7 +2269,7 @@ impl Cluster {
             .nodes
             .iter()
             .filter_map(|n| {
-                let r = n.raw.as_ref()?;
+                let r = n.raft.as_ref()?;
                 (r.role() == Role::Leader).then_some((r.id(), r.term(), &n.chain))
             })
             .collect();
