@@ -2,51 +2,15 @@
 //! test checks) and as simulator scenarios. Every simulated run also passes
 //! the invariant checker, which watches every event.
 
-use quorumkit::raft::sim::{Cluster, EventKind, SimConfig};
-use quorumkit::raft::{Config, MemStorage, Message, MsgKind, NodeId, RaftNode, Role};
+mod common;
+
+use common::{assert_safe, leader, msg, msgs, node_cfg, sim};
+use quorumkit::raft::sim::{Cluster, EventKind};
+use quorumkit::raft::{Config, MemStorage, MsgKind, NodeId, RaftNode, Role};
 use rand_core::SeedableRng;
 use rand_pcg::Pcg32;
 
 // ----- helpers -------------------------------------------------------------
-
-fn node_cfg(id: NodeId, n: u32, f: impl FnOnce(&mut Config)) -> RaftNode {
-    let mut c = Config::new(id, (1..=n).collect());
-    f(&mut c);
-    RaftNode::new(c, &MemStorage::new(), Pcg32::seed_from_u64(u64::from(id))).unwrap()
-}
-
-fn msgs(n: &mut RaftNode) -> Vec<Message> {
-    let m = n.ready().messages;
-    n.advance();
-    m
-}
-
-fn msg(kind: MsgKind, from: NodeId, to: NodeId, term: u64) -> Message {
-    Message::new(kind, from, to, term)
-}
-
-fn assert_safe(c: &Cluster) {
-    if let Some(v) = c.violations().first() {
-        panic!("{v}");
-    }
-}
-
-fn sim(n: usize, seed: u64, f: impl FnOnce(&mut SimConfig)) -> Cluster {
-    let mut cfg = SimConfig::new(n, seed);
-    f(&mut cfg);
-    Cluster::new(cfg).unwrap()
-}
-
-fn leader(c: &mut Cluster) -> NodeId {
-    for _ in 0..60 {
-        c.advance(50);
-        assert_safe(c);
-        if let Some(l) = c.leader() {
-            return l;
-        }
-    }
-    panic!("no leader");
-}
 
 fn count_sends(c: &Cluster, since: usize, kind: MsgKind) -> usize {
     c.events(since)

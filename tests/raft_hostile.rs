@@ -3,6 +3,9 @@
 //! a refused message leaves the node unchanged; terms and indexes stay at
 //! most 2^53 - 1 ([`MAX_TERM`], [`MAX_INDEX`]) at every end of their range.
 
+mod common;
+
+use common::conf_entry;
 use quorumkit::raft::codec::decode_message;
 use quorumkit::raft::{
     ConfChange, ConfChangeKind, ConfState, Config, Entry, EntryKind, HardState, MemStorage,
@@ -38,12 +41,6 @@ fn param(e: RaftError) -> String {
         RaftError::Arg(a) => a.param.into_owned(),
         other => panic!("expected an argument error, got {other}"),
     }
-}
-
-fn conf_entry(term: u64, index: u64, kind: ConfChangeKind, n: NodeId) -> Entry {
-    let mut e = Entry::new(term, index, ConfChange { kind, node: n }.encode().to_vec());
-    e.kind = EntryKind::ConfChange;
-    e
 }
 
 #[test]

@@ -2,6 +2,9 @@
 //! Ousterhout, "In Search of an Understandable Consensus Algorithm", 2014)
 //! and is named after its section.
 
+mod common;
+
+use common::{msg, msgs};
 use quorumkit::raft::{
     Config, Entry, HardState, MemStorage, Message, MsgKind, NodeId, RaftError, RaftNode, Role, NONE,
 };
@@ -40,17 +43,6 @@ fn store_with(terms: &[u64], term: u64) -> MemStorage {
         commit: 0,
     });
     s
-}
-
-/// Handles a Ready the way the contract says and returns its messages.
-fn msgs(n: &mut RaftNode) -> Vec<Message> {
-    let out = n.ready().messages;
-    n.advance();
-    out
-}
-
-fn msg(kind: MsgKind, from: NodeId, to: NodeId, term: u64) -> Message {
-    Message::new(kind, from, to, term)
 }
 
 fn become_leader(n: &mut RaftNode) {

@@ -7,21 +7,14 @@
 //!   replay to the same history;
 //! - `MemStorage::append` matches a naive model.
 
+mod common;
+
+use common::proptest_config as config;
 use proptest::prelude::*;
-use proptest::test_runner::{Config as PtConfig, RngSeed};
 use quorumkit::raft::sim::{Action, Cluster, SimConfig};
 use quorumkit::raft::{Config, Entry, MemStorage, Message, MsgKind, RaftNode, Storage};
 use rand_core::SeedableRng;
 use rand_pcg::Pcg32;
-
-fn config(cases: u32, seed: u64) -> PtConfig {
-    PtConfig {
-        cases,
-        rng_seed: RngSeed::Fixed(seed),
-        failure_persistence: None,
-        ..PtConfig::default()
-    }
-}
 
 const KINDS: [MsgKind; 8] = [
     MsgKind::Vote,
