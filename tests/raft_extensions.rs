@@ -5,7 +5,7 @@
 mod common;
 
 use common::{assert_safe, leader, msg, msgs, node_cfg, sim};
-use quorumkit::raft::sim::{Cluster, EventKind};
+use quorumkit::raft::sim::{Cluster, EventKind, SimError};
 use quorumkit::raft::{Config, MemStorage, MsgKind, NodeId, RaftNode, Role};
 use rand_core::SeedableRng;
 use rand_pcg::Pcg32;
@@ -309,6 +309,38 @@ fn s3_10_transfer_waits_for_catch_up_and_is_abandoned_after_a_timeout() {
 
 /// The scenario: a transfer under load completes without losing a
 /// committed entry.
+#[test]
+fn s3_10_a_leader_handing_over_refuses_proposals_as_handing_over_not_as_a_non_leader() {
+    let mut c = sim(3, 21, |_| {});
+    let l = leader(&mut c);
+    let target = l % 3 + 1;
+    // The target is down, so the TimeoutNow is lost and the transfer stays
+    // in progress until the election timeout abandons it.
+    c.crash(target).unwrap();
+    assert_eq!(c.transfer_leader(target), Ok(l));
+    let refused = SimError::TransferInProgress { id: l, to: target };
+    assert_eq!(c.propose_to(l, &b"x"[..]), Err(refused.clone()));
+    assert_eq!(c.propose(&b"x"[..]), Err(refused.clone()));
+    assert_eq!(
+        refused.to_string(),
+        format!("leader {l} is handing leadership to node {target}: it takes no proposals until that ends")
+    );
+    // A follower still answers as a non-leader that knows the leader.
+    let other = (1..=3).find(|&x| x != l && x != target).unwrap();
+    assert_eq!(
+        c.propose_to(other, &b"x"[..]),
+        Err(SimError::NotLeader {
+            id: other,
+            leader: l
+        })
+    );
+    // Once the transfer is abandoned the leader takes proposals again.
+    c.advance(1_000);
+    assert_eq!(c.leader(), Some(l));
+    assert!(c.propose_to(l, &b"y"[..]).is_ok());
+    assert_safe(&c);
+}
+
 #[test]
 fn s3_10_transfer_under_load_keeps_every_committed_entry() {
     for seed in 1..=3 {
