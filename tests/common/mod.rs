@@ -1,7 +1,9 @@
 //! Helpers shared by the Raft integration tests (`mod common;` in each):
-//! nodes and messages by hand, and simulated clusters. Each test file uses
-//! some of them.
+//! nodes and messages by hand, simulated clusters, and the scenario-file
+//! runner ([`scenario`]). Each test file uses some of them.
 #![allow(dead_code)]
+
+pub mod scenario;
 
 use proptest::test_runner::{Config as PtConfig, RngSeed};
 use quorumkit::raft::sim::{Cluster, SimConfig};
