@@ -1,5 +1,6 @@
-//! The Raft state machine: [`RaftNode`], its [`Config`] and the [`Ready`] it
-//! hands to the application.
+//! The Raft step machine: [`RaftNode`] and its [`Config`]. What it hands to
+//! the application ([`Ready`]), its read queue, its membership history and
+//! its majority counting are types of their own beside this file.
 
 use crate::prelude::*;
 use core::fmt;
@@ -335,7 +336,9 @@ pub struct RaftNode {
     role: Role,
     leader: NodeId,
     log: RaftLog,
-    /// One per voter, this node included, in `Config::peers` order.
+    /// One per member of the configuration in force (voters, then
+    /// learners), plus this node's own when it is not a member
+    /// ([`Membership::progress`]).
     prs: Vec<Progress>,
     /// This node's position in `prs`.
     me: usize,

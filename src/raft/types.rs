@@ -194,9 +194,12 @@ impl ConfChange {
         Err(crate::ArgError::range("change", why, format!("{self:?}")))
     }
 
-    /// The configuration after this change: the node leaves both lists,
-    /// then joins the one its kind names. Use [`ConfChange::check`] for a
-    /// change that may be invalid.
+    /// The configuration after this change, unchecked: the node leaves
+    /// both lists, then joins the one its kind names. A change
+    /// [`ConfChange::check`] refuses gives a configuration no node adopts
+    /// (AddLearner of a voter would demote it; the node only ever appends
+    /// checked changes and refuses unchecked ones from storage or peers), so
+    /// use `check` for a change that may be invalid.
     ///
     /// # Examples
     /// ```
