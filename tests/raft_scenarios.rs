@@ -199,6 +199,37 @@ impl Driver {
                     }),
                 }
             }
+            // `n` proposals to the leader, `data`0.., one every `ms`.
+            "load" => {
+                let (n, ms): (u32, u64) = (d.arg("n"), d.arg("ms"));
+                let data: String = d.arg("data");
+                let c = self.cluster();
+                let mut out = Vec::new();
+                for k in 0..n {
+                    out.push(shown(
+                        c.propose(format!("{data}{k}").into_bytes()),
+                        |(_, i)| i.to_string(),
+                    ));
+                    c.advance(ms);
+                    assert_safe(c);
+                }
+                format!("indexes {}", out.join(" "))
+            }
+            // Node `id`'s links go down for `down` ms, then up for `up` ms,
+            // `times` times.
+            "flap" => {
+                let (id, times): (NodeId, u32) = (d.arg("id"), d.arg("times"));
+                let (down, up): (u64, u64) = (d.arg("down"), d.arg("up"));
+                let c = self.cluster();
+                for _ in 0..times {
+                    c.isolate(id).unwrap();
+                    c.advance(down);
+                    c.heal();
+                    c.advance(up);
+                    assert_safe(c);
+                }
+                String::new()
+            }
             // Proposes (retrying on new leaders) until `nodes` nodes have
             // committed the entry.
             "commit" => {
