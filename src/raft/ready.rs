@@ -14,7 +14,7 @@ use super::types::{Entry, HardState, Message, ReadState, Snapshot, SoftState};
 /// Everything the node needs the application to do, in one value.
 ///
 /// The application handles a `Ready` in this order, then calls
-/// [`RaftNode::advance`]:
+/// [`RaftNode::advance`](super::RaftNode::advance):
 ///
 /// 1. **Persist** `entries` (appending, after discarding any stored entries
 ///    at or beyond `entries[0].index`) and `hard_state` (if `Some`) to stable
@@ -29,7 +29,8 @@ use super::types::{Entry, HardState, Message, ReadState, Snapshot, SoftState};
 /// 4. Note `soft_state` (if `Some`): the role or leader changed. Nothing to
 ///    persist.
 /// 5. Answer the reads in `read_states` once the state machine has applied
-///    up to each one's `index` ([`RaftNode::read_index`]).
+///    up to each one's `index`
+///    ([`RaftNode::read_index`](super::RaftNode::read_index)).
 ///
 /// # Examples
 /// ```
@@ -70,9 +71,10 @@ pub struct Ready<'a> {
     /// `snapshot.index`.
     pub snapshot: Option<Snapshot>,
     /// Linearizable reads confirmed since the last `Ready`
-    /// ([`RaftNode::read_index`]): answer each from the state machine once it
-    /// has applied up to its `index` (possibly after applying this Ready's
-    /// `committed_entries`, possibly later). Empty unless reads were asked.
+    /// ([`RaftNode::read_index`](super::RaftNode::read_index)): answer each
+    /// from the state machine once it has applied up to its `index`
+    /// (possibly after applying this Ready's `committed_entries`, possibly
+    /// later). Empty unless reads were asked.
     pub read_states: Vec<ReadState>,
 }
 
