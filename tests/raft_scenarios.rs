@@ -15,8 +15,8 @@ use std::fmt::Write as _;
 
 use common::assert_safe;
 use common::scenario::{self, Directive};
-use quorumkit::raft::sim::{Cluster, EventKind, SimConfig};
-use quorumkit::raft::{ConfChange, ConfChangeKind, MsgKind, NodeId, Role};
+use quorumkit::raft::sim::{Cluster, EventKind, NodeState, SimConfig};
+use quorumkit::raft::{ConfChange, ConfChangeKind, EntryKind, MsgKind, NodeId, Role};
 use rand_core::{Rng, SeedableRng};
 use rand_pcg::Pcg32;
 
@@ -101,51 +101,45 @@ impl Driver {
         self.c.as_mut().expect("the file starts with `cluster`")
     }
 
-    /// One line per node: role, term, commit, applied, last index.
-    fn status(&mut self) -> String {
+    /// One line per node, `n<id> down` or what `line` says of a live one.
+    fn per_node(&mut self, line: impl Fn(&NodeState) -> String) -> String {
         let c = self.cluster();
         let mut out = String::new();
         for id in 1..=c.len() as NodeId {
             let s = c.node_state(id).unwrap();
-            if !s.up {
-                let _ = writeln!(out, "n{id} down");
-                continue;
-            }
-            let last = s.snapshot_index + s.log.len() as u64;
-            let _ = writeln!(
-                out,
-                "n{id} {} term {} commit {} applied {} last {}",
-                s.role.name(),
-                s.term,
-                s.commit,
-                s.applied,
-                last
-            );
+            let text = if s.up { line(&s) } else { "down".into() };
+            let _ = writeln!(out, "n{id} {text}");
         }
         out
     }
 
-    /// Each live node's log: `index:term` for no-ops and membership
-    /// changes, `index:term:data` for commands.
+    /// Each node's role, term, commit, applied and last index.
+    fn status(&mut self) -> String {
+        self.per_node(|s| {
+            let last = s.snapshot_index + s.log.len() as u64;
+            format!(
+                "{} term {} commit {} applied {} last {last}",
+                s.role.name(),
+                s.term,
+                s.commit,
+                s.applied
+            )
+        })
+    }
+
+    /// Each node's log: `index:term` for no-ops and membership changes,
+    /// `index:term:data` for commands.
     fn logs(&mut self) -> String {
-        let c = self.cluster();
-        let mut out = String::new();
-        for id in 1..=c.len() as NodeId {
-            let s = c.node_state(id).unwrap();
-            if !s.up {
-                let _ = writeln!(out, "n{id} down");
-                continue;
-            }
-            let _ = write!(out, "n{id}:");
+        self.per_node(|s| {
+            let mut out = String::from("log");
             for e in s.log {
                 let _ = write!(out, " {}:{}", e.index, e.term);
-                if !e.data.is_empty() && e.kind == quorumkit::raft::EntryKind::Normal {
+                if !e.data.is_empty() && e.kind == EntryKind::Normal {
                     let _ = write!(out, ":{}", String::from_utf8_lossy(&e.data));
                 }
             }
-            out.push('\n');
-        }
-        out
+            out
+        })
     }
 
     fn run(&mut self, d: &Directive) -> String {
