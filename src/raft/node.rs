@@ -599,16 +599,7 @@ impl RaftNode {
     /// [`RaftError::TransferInProgress`] while it hands leadership over,
     /// [`RaftError::LogFull`] once its log has reached [`MAX_INDEX`].
     pub fn propose(&mut self, data: impl Into<Bytes>) -> Result<u64, RaftError> {
-        if self.role != Role::Leader {
-            return Err(RaftError::NotLeader {
-                leader: self.leader,
-            });
-        }
-        if self.lead_transferee != NONE {
-            return Err(RaftError::TransferInProgress {
-                to: self.lead_transferee,
-            });
-        }
+        self.check_accepting()?;
         if self.log.last_index() >= MAX_INDEX {
             return Err(RaftError::LogFull);
         }
@@ -934,16 +925,7 @@ impl RaftNode {
     /// promoting a node that is not a caught-up learner, removing a
     /// non-member or the last voter.
     pub fn propose_conf_change(&mut self, change: ConfChange) -> Result<u64, RaftError> {
-        if self.role != Role::Leader {
-            return Err(RaftError::NotLeader {
-                leader: self.leader,
-            });
-        }
-        if self.lead_transferee != NONE {
-            return Err(RaftError::TransferInProgress {
-                to: self.lead_transferee,
-            });
-        }
+        self.check_accepting()?;
         if self
             .membership
             .last_change()
@@ -984,6 +966,22 @@ impl RaftNode {
             self.maybe_step_down_removed();
         }
         Ok(index)
+    }
+
+    /// Whether this node takes proposals: it leads, and is not handing
+    /// leadership over.
+    fn check_accepting(&self) -> Result<(), RaftError> {
+        if self.role != Role::Leader {
+            return Err(RaftError::NotLeader {
+                leader: self.leader,
+            });
+        }
+        if self.lead_transferee != NONE {
+            return Err(RaftError::TransferInProgress {
+                to: self.lead_transferee,
+            });
+        }
+        Ok(())
     }
 
     /// The configuration in force (the latest in the log, committed or
