@@ -8,8 +8,10 @@
 //! - arbitrary bytes and mutated encodings never panic, and anything that
 //!   decodes re-encodes to the same bytes (one encoding per value).
 
+mod common;
+
+use common::proptest_config as config;
 use proptest::prelude::*;
-use proptest::test_runner::{Config as PtConfig, RngSeed};
 use quorumkit::raft::codec::{
     decode_entries, decode_hard_state, decode_message, decode_snapshot, encode_entries,
     encode_hard_state, encode_message, encode_snapshot, CodecError, VERSION,
@@ -17,15 +19,6 @@ use quorumkit::raft::codec::{
 use quorumkit::raft::{
     ConfChange, ConfChangeKind, ConfState, Entry, EntryKind, HardState, Message, MsgKind, Snapshot,
 };
-
-fn config(cases: u32, seed: u64) -> PtConfig {
-    PtConfig {
-        cases,
-        rng_seed: RngSeed::Fixed(seed),
-        failure_persistence: None,
-        ..PtConfig::default()
-    }
-}
 
 /// Every kind this build knows, found through `from_code` so a new kind is
 /// covered as soon as it is added there.

@@ -1,59 +1,16 @@
 //! Part-2 features on single nodes (named after the thesis section each
 //! test checks) and as simulator scenarios. Every simulated run also passes
-//! the invariant checker, which watches every event.
+//! the invariant checker, which watches every event. Pre-vote and
+//! check-quorum runs with hand-written faults are scenario files
+//! (`tests/testdata/raft_sim/`, run by `raft_scenarios.rs`).
 
-use quorumkit::raft::sim::{Cluster, EventKind, SimConfig};
-use quorumkit::raft::{Config, MemStorage, Message, MsgKind, NodeId, RawNode, Role};
+mod common;
+
+use common::{assert_safe, leader, msg, msgs, node_cfg, sim};
+use quorumkit::raft::sim::{Cluster, EventKind, SimError};
+use quorumkit::raft::{Config, MemStorage, MsgKind, NodeId, RaftNode, Role};
 use rand_core::SeedableRng;
 use rand_pcg::Pcg32;
-
-// ----- helpers -------------------------------------------------------------
-
-fn node_cfg(id: NodeId, n: u32, f: impl FnOnce(&mut Config)) -> RawNode {
-    let mut c = Config::new(id, (1..=n).collect());
-    f(&mut c);
-    RawNode::new(c, &MemStorage::new(), Pcg32::seed_from_u64(u64::from(id))).unwrap()
-}
-
-fn msgs(n: &mut RawNode) -> Vec<Message> {
-    let m = n.ready().messages;
-    n.advance();
-    m
-}
-
-fn msg(kind: MsgKind, from: NodeId, to: NodeId, term: u64) -> Message {
-    Message::new(kind, from, to, term)
-}
-
-fn assert_safe(c: &Cluster) {
-    if let Some(v) = c.violations().first() {
-        panic!("{v}");
-    }
-}
-
-fn sim(n: usize, seed: u64, f: impl FnOnce(&mut SimConfig)) -> Cluster {
-    let mut cfg = SimConfig::new(n, seed);
-    f(&mut cfg);
-    Cluster::new(cfg).unwrap()
-}
-
-fn leader(c: &mut Cluster) -> NodeId {
-    for _ in 0..60 {
-        c.advance(50);
-        assert_safe(c);
-        if let Some(l) = c.leader() {
-            return l;
-        }
-    }
-    panic!("no leader");
-}
-
-fn count_sends(c: &Cluster, since: usize, kind: MsgKind) -> usize {
-    c.events(since)
-        .iter()
-        .filter(|e| matches!(&e.kind, EventKind::Send(m) if m.kind == kind))
-        .count()
-}
 
 // ----- PreVote (thesis §9.6) -----------------------------------------------
 
@@ -131,53 +88,6 @@ fn s9_6_pre_vote_for_a_stale_log_is_refused() {
     n.step(pv).unwrap();
     let r = msgs(&mut n);
     assert!(r.iter().any(|m| m.kind == MsgKind::PreVoteResp && m.reject));
-}
-
-/// The scenario: a node isolated for a long time rejoins; the
-/// leader's term is unchanged and there is no election.
-#[test]
-fn pre_vote_isolated_node_rejoins_without_disrupting_the_leader() {
-    let mut c = sim(5, 11, |c| c.pre_vote = true);
-    let l = leader(&mut c);
-    let term = c.node(l).unwrap().term();
-    let victim = if l == 5 { 4 } else { 5 };
-    c.isolate(victim).unwrap();
-    for i in 0..20u8 {
-        c.propose(vec![i]).unwrap();
-        c.advance(250);
-    }
-    // Cut off for 5 s: it keeps canvassing, but its term never moves.
-    assert_eq!(c.node(victim).unwrap().term(), term);
-    let cur = c.event_cursor();
-    c.heal();
-    c.advance(3_000);
-    assert_safe(&c);
-    assert_eq!(c.leader(), Some(l));
-    assert_eq!(c.node(l).unwrap().term(), term);
-    assert_eq!(count_sends(&c, cur, MsgKind::Vote), 0, "no election");
-    assert_eq!(c.node(victim).unwrap().leader(), l);
-    assert_eq!(
-        c.node(victim).unwrap().commit(),
-        c.node(l).unwrap().commit()
-    );
-}
-
-/// The same scenario without pre-vote: the returning node's inflated term
-/// deposes the leader (what pre-vote prevents).
-#[test]
-fn without_pre_vote_the_rejoining_node_forces_an_election() {
-    let mut c = sim(5, 11, |_| {});
-    let l = leader(&mut c);
-    let term = c.node(l).unwrap().term();
-    let victim = if l == 5 { 4 } else { 5 };
-    c.isolate(victim).unwrap();
-    c.advance(5_000);
-    assert!(c.node(victim).unwrap().term() > term + 5);
-    c.heal();
-    c.advance(3_000);
-    assert_safe(&c);
-    let l2 = c.leader().unwrap();
-    assert!(c.node(l2).unwrap().term() > term + 5);
 }
 
 // ----- CheckQuorum and leader leases (§4.2.3, §6.4) --------------------------
@@ -262,41 +172,6 @@ fn check_quorum_isolated_leader_in_a_minority_steps_down() {
     }
 }
 
-/// Without check-quorum the cut-off leader keeps believing it leads.
-#[test]
-fn without_check_quorum_the_isolated_leader_stays_leader() {
-    let mut c = sim(5, 1, |_| {});
-    let l = leader(&mut c);
-    let buddy = if l == 1 { 2 } else { 1 };
-    let majority: Vec<NodeId> = (1..=5).filter(|&x| x != l && x != buddy).collect();
-    c.partition(&[vec![l, buddy], majority]).unwrap();
-    c.advance(2_000);
-    assert_safe(&c);
-    assert_eq!(c.node(l).unwrap().role(), Role::Leader);
-}
-
-#[test]
-fn pre_vote_and_check_quorum_together_survive_flapping_links() {
-    let mut c = sim(5, 3, |c| {
-        c.pre_vote = true;
-        c.check_quorum = true;
-        c.drop_rate = 0.05;
-    });
-    let l = leader(&mut c);
-    let term = c.node(l).unwrap().term();
-    // A follower's links flap for a while: the leader is never deposed.
-    let f = if l == 3 { 4 } else { 3 };
-    for _ in 0..10 {
-        c.isolate(f).unwrap();
-        c.advance(700);
-        c.heal();
-        c.advance(300);
-    }
-    assert_safe(&c);
-    assert_eq!(c.leader(), Some(l));
-    assert_eq!(c.node(l).unwrap().term(), term);
-}
-
 // ----- Leadership transfer (thesis §3.10) ---------------------------------------
 
 #[test]
@@ -346,6 +221,38 @@ fn s3_10_transfer_waits_for_catch_up_and_is_abandoned_after_a_timeout() {
 /// The scenario: a transfer under load completes without losing a
 /// committed entry.
 #[test]
+fn s3_10_a_leader_handing_over_refuses_proposals_as_handing_over_not_as_a_non_leader() {
+    let mut c = sim(3, 21, |_| {});
+    let l = leader(&mut c);
+    let target = l % 3 + 1;
+    // The target is down, so the TimeoutNow is lost and the transfer stays
+    // in progress until the election timeout abandons it.
+    c.crash(target).unwrap();
+    assert_eq!(c.transfer_leader(target), Ok(l));
+    let refused = SimError::TransferInProgress { id: l, to: target };
+    assert_eq!(c.propose_to(l, &b"x"[..]), Err(refused.clone()));
+    assert_eq!(c.propose(&b"x"[..]), Err(refused.clone()));
+    assert_eq!(
+        refused.to_string(),
+        format!("leader {l} is handing leadership to node {target}: it takes no proposals until that ends")
+    );
+    // A follower still answers as a non-leader that knows the leader.
+    let other = (1..=3).find(|&x| x != l && x != target).unwrap();
+    assert_eq!(
+        c.propose_to(other, &b"x"[..]),
+        Err(SimError::NotLeader {
+            id: other,
+            leader: l
+        })
+    );
+    // Once the transfer is abandoned the leader takes proposals again.
+    c.advance(1_000);
+    assert_eq!(c.leader(), Some(l));
+    assert!(c.propose_to(l, &b"y"[..]).is_ok());
+    assert_safe(&c);
+}
+
+#[test]
 fn s3_10_transfer_under_load_keeps_every_committed_entry() {
     for seed in 1..=3 {
         let mut c = sim(5, seed, |c| {
@@ -391,9 +298,9 @@ fn s3_10_transfer_under_load_keeps_every_committed_entry() {
 use quorumkit::raft::{Entry, HardState, Snapshot};
 
 /// Drives a single-node leader through `n` proposals, persisting as it goes.
-fn solo_with(n: u8) -> (RawNode, MemStorage) {
+fn solo_with(n: u8) -> (RaftNode, MemStorage) {
     let mut s = MemStorage::new();
-    let mut node = RawNode::new(Config::new(1, vec![1]), &s, Pcg32::seed_from_u64(1)).unwrap();
+    let mut node = RaftNode::new(Config::new(1, vec![1]), &s, Pcg32::seed_from_u64(1)).unwrap();
     node.campaign();
     for i in 0..n {
         node.propose(vec![i]).unwrap();
@@ -424,7 +331,7 @@ fn s7_compaction_drops_entries_and_refuses_unapplied_indices() {
         "not above the current snapshot"
     );
     // Restart from snapshot plus log.
-    let r = RawNode::new(Config::new(1, vec![1]), &s, Pcg32::seed_from_u64(2)).unwrap();
+    let r = RaftNode::new(Config::new(1, vec![1]), &s, Pcg32::seed_from_u64(2)).unwrap();
     assert_eq!(
         (r.snapshot_index(), r.last_index(), r.commit(), r.applied()),
         (6, 11, 11, 6)
@@ -477,7 +384,7 @@ fn s7_follower_installs_a_snapshot_and_applies_after_it() {
 #[test]
 fn s7_leader_sends_the_snapshot_to_a_follower_behind_its_compaction_point() {
     let mut s = MemStorage::new();
-    let mut n = RawNode::new(Config::new(1, vec![1, 2, 3]), &s, Pcg32::seed_from_u64(1)).unwrap();
+    let mut n = RaftNode::new(Config::new(1, vec![1, 2, 3]), &s, Pcg32::seed_from_u64(1)).unwrap();
     n.campaign();
     let mut g = msg(MsgKind::VoteResp, 2, 1, 1);
     g.reject = false;
@@ -610,7 +517,7 @@ fn s7_memory_stays_bounded_in_a_long_run_with_compaction() {
 
 use quorumkit::raft::{ConfChange, ConfChangeKind, RaftError};
 
-fn solo_leader() -> (RawNode, MemStorage) {
+fn solo_leader() -> (RaftNode, MemStorage) {
     solo_with(0)
 }
 

@@ -3,28 +3,31 @@
 //! a refused message leaves the node unchanged; terms and indexes stay at
 //! most 2^53 - 1 ([`MAX_TERM`], [`MAX_INDEX`]) at every end of their range.
 
+mod common;
+
+use common::conf_entry;
 use quorumkit::raft::codec::decode_message;
 use quorumkit::raft::{
     ConfChange, ConfChangeKind, ConfState, Config, Entry, EntryKind, HardState, MemStorage,
-    Message, MsgKind, NodeId, RaftError, RawNode, Role, Snapshot, MAX_INDEX, MAX_TERM,
+    Message, MsgKind, NodeId, RaftError, RaftNode, Role, Snapshot, MAX_INDEX, MAX_TERM,
 };
 use rand_core::SeedableRng;
 use rand_pcg::Pcg32;
 
-fn node_on(id: NodeId, s: &MemStorage) -> Result<RawNode, RaftError> {
-    RawNode::new(
+fn node_on(id: NodeId, s: &MemStorage) -> Result<RaftNode, RaftError> {
+    RaftNode::new(
         Config::new(id, vec![1, 2, 3]),
         s,
         Pcg32::seed_from_u64(u64::from(id)),
     )
 }
 
-fn node(id: NodeId) -> RawNode {
+fn node(id: NodeId) -> RaftNode {
     node_on(id, &MemStorage::new()).unwrap()
 }
 
 /// Persists what `n` hands out, as the Ready contract says.
-fn persist(n: &mut RawNode, s: &mut MemStorage) {
+fn persist(n: &mut RaftNode, s: &mut MemStorage) {
     let rd = n.ready();
     if let Some(hs) = rd.hard_state {
         s.set_hard_state(hs);
@@ -38,12 +41,6 @@ fn param(e: RaftError) -> String {
         RaftError::Arg(a) => a.param.into_owned(),
         other => panic!("expected an argument error, got {other}"),
     }
-}
-
-fn conf_entry(term: u64, index: u64, kind: ConfChangeKind, n: NodeId) -> Entry {
-    let mut e = Entry::new(term, index, ConfChange { kind, node: n }.encode().to_vec());
-    e.kind = EntryKind::ConfChange;
-    e
 }
 
 #[test]
@@ -164,7 +161,7 @@ fn a_full_log_refuses_proposals() {
         vote: 0,
         commit: MAX_INDEX - 1,
     });
-    let mut n = RawNode::new(Config::new(1, vec![1]), &s, Pcg32::seed_from_u64(1)).unwrap();
+    let mut n = RaftNode::new(Config::new(1, vec![1]), &s, Pcg32::seed_from_u64(1)).unwrap();
     n.campaign();
     assert_eq!((n.role(), n.last_index()), (Role::Leader, MAX_INDEX));
     assert_eq!(n.propose(&b"x"[..]), Err(RaftError::LogFull));

@@ -3,23 +3,14 @@
 //! its latest configuration, so a cluster whose members hold different
 //! uncommitted configurations still elects a leader once healed.
 
+mod common;
+
+use common::{conf_entry, node, sim};
 use quorumkit::raft::sim::{Action, Cluster, Latency, SimConfig, SimError};
-use quorumkit::raft::{
-    ConfChange, ConfChangeKind, Entry, EntryKind, MemStorage, Message, MsgKind, NodeId, RawNode,
-    Role,
-};
-use rand_core::SeedableRng;
-use rand_pcg::Pcg32;
+use quorumkit::raft::{ConfChangeKind, Entry, Message, MsgKind, NodeId, Role};
 
 /// Twenty election timeouts of the default simulator (150 ms each).
 const BOUND_MS: u64 = 20 * 150;
-
-fn sim(n: usize, seed: u64, check_quorum: bool, pre_vote: bool) -> Cluster {
-    let mut cfg = SimConfig::new(n, seed);
-    cfg.check_quorum = check_quorum;
-    cfg.pre_vote = pre_vote;
-    Cluster::new(cfg).unwrap()
-}
 
 /// Advances until a leader other than `stale` leads with the highest term.
 fn majority_leader(c: &mut Cluster, stale: NodeId) -> NodeId {
@@ -47,7 +38,10 @@ fn assert_live(c: &mut Cluster, what: &str) {
 fn s4_1_removals_on_both_sides_of_a_partition_then_heal() {
     for seed in 1..=300 {
         for (cq, pv) in [(true, false), (false, false), (true, true), (false, true)] {
-            let mut c = sim(3, seed, cq, pv);
+            let mut c = sim(3, seed, |c| {
+                c.check_quorum = cq;
+                c.pre_vote = pv;
+            });
             c.advance(1_000);
             let l = c.leader().unwrap();
             let others: Vec<NodeId> = (1..=3).filter(|&x| x != l).collect();
@@ -74,22 +68,11 @@ fn s4_1_removals_on_both_sides_of_a_partition_then_heal() {
     }
 }
 
-fn node(id: NodeId) -> RawNode {
-    let c = quorumkit::raft::Config::new(id, vec![1, 2, 3]);
-    RawNode::new(c, &MemStorage::new(), Pcg32::seed_from_u64(u64::from(id))).unwrap()
-}
-
-fn conf_entry(term: u64, index: u64, kind: ConfChangeKind, n: NodeId) -> Entry {
-    let mut e = Entry::new(term, index, ConfChange { kind, node: n }.encode().to_vec());
-    e.kind = EntryKind::ConfChange;
-    e
-}
-
 /// §4.1: a server grants its vote to a candidate outside its latest
 /// configuration when the candidate's log is up to date and its term current.
 #[test]
 fn s4_1_votes_for_a_candidate_outside_its_latest_configuration() {
-    let mut n = node(3);
+    let mut n = node(3, 3);
     let mut a = Message::new(MsgKind::Append, 2, 3, 1);
     a.entries = vec![conf_entry(1, 1, ConfChangeKind::Remove, 1)];
     n.step(a).unwrap();
@@ -171,7 +154,7 @@ fn shrunk_removals_across_partitions_under_lossy_links() {
 /// wins, however often the stale candidate campaigns.
 #[test]
 fn s5_2_refusing_a_stale_candidate_keeps_the_election_timer() {
-    let mut n = node(1);
+    let mut n = node(1, 3);
     let mut a = Message::new(MsgKind::Append, 2, 1, 1);
     a.entries = vec![Entry::new(1, 1, Vec::new()), Entry::new(1, 2, Vec::new())];
     n.step(a).unwrap();

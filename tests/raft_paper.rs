@@ -2,8 +2,11 @@
 //! Ousterhout, "In Search of an Understandable Consensus Algorithm", 2014)
 //! and is named after its section.
 
+mod common;
+
+use common::{msg, msgs};
 use quorumkit::raft::{
-    Config, Entry, HardState, MemStorage, Message, MsgKind, NodeId, RaftError, RawNode, Role, NONE,
+    Config, Entry, HardState, MemStorage, Message, MsgKind, NodeId, RaftError, RaftNode, Role, NONE,
 };
 use rand_core::SeedableRng;
 use rand_pcg::Pcg32;
@@ -14,14 +17,14 @@ fn ids(n: u32) -> Vec<NodeId> {
     (1..=n).collect()
 }
 
-fn node_with(id: NodeId, peers: Vec<NodeId>, store: &MemStorage) -> RawNode {
+fn node_with(id: NodeId, peers: Vec<NodeId>, store: &MemStorage) -> RaftNode {
     let mut c = Config::new(id, peers);
     c.election_tick = ET;
     c.heartbeat_tick = 1;
-    RawNode::new(c, store, Pcg32::seed_from_u64(u64::from(id) * 7919)).unwrap()
+    RaftNode::new(c, store, Pcg32::seed_from_u64(u64::from(id) * 7919)).unwrap()
 }
 
-fn node(id: NodeId, n: u32) -> RawNode {
+fn node(id: NodeId, n: u32) -> RaftNode {
     node_with(id, ids(n), &MemStorage::new())
 }
 
@@ -42,18 +45,7 @@ fn store_with(terms: &[u64], term: u64) -> MemStorage {
     s
 }
 
-/// Handles a Ready the way the contract says and returns its messages.
-fn msgs(n: &mut RawNode) -> Vec<Message> {
-    let out = n.ready().messages;
-    n.advance();
-    out
-}
-
-fn msg(kind: MsgKind, from: NodeId, to: NodeId, term: u64) -> Message {
-    Message::new(kind, from, to, term)
-}
-
-fn become_leader(n: &mut RawNode) {
+fn become_leader(n: &mut RaftNode) {
     n.campaign();
     let term = n.term();
     let peers: Vec<NodeId> = ids(5).into_iter().filter(|&p| p != n.id()).collect();
@@ -68,14 +60,14 @@ fn become_leader(n: &mut RawNode) {
 
 /// A tiny synchronous network: delivers every message until quiet.
 struct Net {
-    nodes: Vec<RawNode>,
+    nodes: Vec<RaftNode>,
     stores: Vec<MemStorage>,
     /// Nodes whose incoming and outgoing messages are dropped.
     down: Vec<NodeId>,
 }
 
 impl Net {
-    fn new(nodes: Vec<RawNode>) -> Net {
+    fn new(nodes: Vec<RaftNode>) -> Net {
         let stores = vec![MemStorage::new(); nodes.len()];
         Net {
             nodes,
@@ -392,11 +384,11 @@ fn test_candidate_election_timeout_randomized_5_2() {
 fn test_follower_election_timeout_nonconflict_5_2() {
     let mut conflicts = 0;
     for round in 0..200u64 {
-        let mut nodes: Vec<RawNode> = (1..=5)
+        let mut nodes: Vec<RaftNode> = (1..=5)
             .map(|id| {
                 let mut c = Config::new(id, ids(5));
                 c.election_tick = ET;
-                RawNode::new(
+                RaftNode::new(
                     c,
                     &MemStorage::new(),
                     Pcg32::seed_from_u64(round * 31 + u64::from(id)),
@@ -852,7 +844,7 @@ trait TestExt {
     fn become_follower_for_test(&mut self);
 }
 
-impl TestExt for RawNode {
+impl TestExt for RaftNode {
     fn become_follower_for_test(&mut self) {
         self.step(msg(MsgKind::Heartbeat, 2, self.id(), 1)).unwrap();
         msgs(self);

@@ -7,21 +7,14 @@
 //!   replay to the same history;
 //! - `MemStorage::append` matches a naive model.
 
+mod common;
+
+use common::proptest_config as config;
 use proptest::prelude::*;
-use proptest::test_runner::{Config as PtConfig, RngSeed};
 use quorumkit::raft::sim::{Action, Cluster, SimConfig};
-use quorumkit::raft::{Config, Entry, MemStorage, Message, MsgKind, RawNode, Storage};
+use quorumkit::raft::{Config, Entry, MemStorage, Message, MsgKind, RaftNode, Storage};
 use rand_core::SeedableRng;
 use rand_pcg::Pcg32;
-
-fn config(cases: u32, seed: u64) -> PtConfig {
-    PtConfig {
-        cases,
-        rng_seed: RngSeed::Fixed(seed),
-        failure_persistence: None,
-        ..PtConfig::default()
-    }
-}
 
 const KINDS: [MsgKind; 8] = [
     MsgKind::Vote,
@@ -93,7 +86,7 @@ proptest! {
     #[test]
     fn arbitrary_messages_never_panic_or_regress(inputs in prop::collection::vec(input(), 1..60)) {
         let mut store = MemStorage::new();
-        let mut n = RawNode::new(Config::new(1, vec![1, 2, 3]), &store, Pcg32::seed_from_u64(3)).unwrap();
+        let mut n = RaftNode::new(Config::new(1, vec![1, 2, 3]), &store, Pcg32::seed_from_u64(3)).unwrap();
         let (mut term, mut commit) = (0, 0);
         for inp in inputs {
             match inp {

@@ -3,21 +3,15 @@
 //! a leadership transfer, a membership change), and the KV clients with the
 //! linearizability checker.
 
-use quorumkit::raft::{
-    Config, MemStorage, Message, MsgKind, NodeId, RaftError, RawNode, ReadState, Role,
-};
-use rand_core::SeedableRng;
-use rand_pcg::Pcg32;
+mod common;
+
+use common::{assert_safe, leader, node};
+use quorumkit::raft::{Message, MsgKind, NodeId, RaftError, RaftNode, ReadState, Role};
 
 // ----- helpers -------------------------------------------------------------
 
-fn node(id: NodeId, n: u32) -> RawNode {
-    let c = Config::new(id, (1..=n).collect());
-    RawNode::new(c, &MemStorage::new(), Pcg32::seed_from_u64(u64::from(id))).unwrap()
-}
-
 /// Drains a node's Ready: (messages, read states).
-fn drain(n: &mut RawNode) -> (Vec<Message>, Vec<ReadState>) {
+fn drain(n: &mut RaftNode) -> (Vec<Message>, Vec<ReadState>) {
     let rd = n.ready();
     let out = (rd.messages, rd.read_states);
     n.advance();
@@ -26,7 +20,7 @@ fn drain(n: &mut RawNode) -> (Vec<Message>, Vec<ReadState>) {
 
 /// Node 1 of 3, elected with node 2's vote; its no-op (index 1) is not yet
 /// acknowledged by anyone.
-fn elected_leader() -> RawNode {
+fn elected_leader() -> RaftNode {
     let mut n = node(1, 3);
     n.campaign();
     drain(&mut n);
@@ -36,13 +30,13 @@ fn elected_leader() -> RawNode {
     n
 }
 
-fn ack_append(n: &mut RawNode, from: NodeId, index: u64) {
+fn ack_append(n: &mut RaftNode, from: NodeId, index: u64) {
     let mut m = Message::new(MsgKind::AppendResp, from, 1, n.term());
     m.index = index;
     n.step(m).unwrap();
 }
 
-fn heartbeat_ack(n: &mut RawNode, from: NodeId, round: u64) {
+fn heartbeat_ack(n: &mut RaftNode, from: NodeId, round: u64) {
     let mut m = Message::new(MsgKind::HeartbeatResp, from, 1, n.term());
     m.context = round;
     n.step(m).unwrap();
@@ -55,7 +49,7 @@ fn rounds(msgs: &[Message]) -> Vec<u64> {
         .collect()
 }
 
-// ----- RawNode::read_index ---------------------------------------------------
+// ----- RaftNode::read_index ---------------------------------------------------
 
 #[test]
 fn s6_4_single_voter_answers_at_once() {
@@ -437,28 +431,12 @@ fn checker_copes_with_many_concurrent_unknown_writes() {
 
 use quorumkit::raft::sim::{Cluster, KvConfig, SimConfig};
 
+/// A cluster that keeps no event log (the checker still sees every event).
 fn sim(n: usize, seed: u64, f: impl FnOnce(&mut SimConfig)) -> Cluster {
-    let mut cfg = SimConfig::new(n, seed);
-    cfg.record_events = false;
-    f(&mut cfg);
-    Cluster::new(cfg).unwrap()
-}
-
-fn assert_safe(c: &Cluster) {
-    if let Some(v) = c.violations().first() {
-        panic!("{v}");
-    }
-}
-
-fn leader(c: &mut Cluster) -> NodeId {
-    for _ in 0..60 {
-        c.advance(50);
-        assert_safe(c);
-        if let Some(l) = c.leader() {
-            return l;
-        }
-    }
-    panic!("no leader");
+    common::sim(n, seed, |c| {
+        c.record_events = false;
+        f(c);
+    })
 }
 
 /// Runs the clients to completion and checks the history.
@@ -771,7 +749,6 @@ fn s6_3_a_write_whose_answer_was_lost_is_committed_at_most_once() {
 // ----- the checker against brute force ----------------------------------------
 
 use proptest::prelude::*;
-use proptest::test_runner::{Config as PtConfig, RngSeed};
 use quorumkit::raft::sim::linearizability::{KvModel, Model};
 
 /// Every order of the operations that respects real time (an operation
@@ -853,12 +830,7 @@ fn op() -> impl Strategy<Value = KvOp> {
 }
 
 proptest! {
-    #![proptest_config(PtConfig {
-        cases: 3_000,
-        rng_seed: RngSeed::Fixed(6_4),
-        failure_persistence: None,
-        ..PtConfig::default()
-    })]
+    #![proptest_config(common::proptest_config(3_000, 6_4))]
 
     #[test]
     fn checker_agrees_with_brute_force(ops in prop::collection::vec(op(), 0..7)) {

@@ -4,7 +4,7 @@
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use quorumkit::raft::codec::{decode_message, encode_message};
-use quorumkit::raft::{Config, MemStorage, RawNode};
+use quorumkit::raft::{Config, MemStorage, RaftNode};
 use rand_core::SeedableRng;
 
 fuzz_target!(|data: &[u8]| {
@@ -19,7 +19,7 @@ fuzz_target!(|data: &[u8]| {
     let mut cfg = Config::new(m.to.max(1), vec![1, 2, 3]);
     cfg.pre_vote = data.len() % 2 == 0;
     cfg.check_quorum = data.len() % 3 == 0;
-    let Ok(mut n) = RawNode::new(cfg, &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)) else {
+    let Ok(mut n) = RaftNode::new(cfg, &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)) else {
         return;
     };
     let before = (n.hard_state(), n.last_index(), n.conf_state().clone());

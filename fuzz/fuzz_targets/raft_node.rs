@@ -1,4 +1,4 @@
-//! Three or four `RawNode`s driven by an arbitrary schedule: which message
+//! Three or four `RaftNode`s driven by an arbitrary schedule: which message
 //! arrives next (so any loss, duplication and reordering), ticks, proposals,
 //! elections, crashes and restarts from what each persisted, linearizable
 //! reads, leadership transfers, log compaction, membership changes (a fourth
@@ -24,7 +24,7 @@ use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use quorumkit::raft::codec::decode_message;
 use quorumkit::raft::{
-    ConfChange, ConfChangeKind, Config, Entry, MemStorage, Message, RawNode, Role, Storage,
+    ConfChange, ConfChangeKind, Config, Entry, MemStorage, Message, RaftNode, Role, Storage,
 };
 use rand_core::SeedableRng;
 
@@ -55,7 +55,7 @@ struct Schedule {
 }
 
 struct Node {
-    raw: Option<RawNode>,
+    raw: Option<RaftNode>,
     disk: MemStorage,
     term: u64,
     commit: u64,
@@ -92,7 +92,7 @@ impl World {
         // The state machine restarts from the snapshot, if any.
         cfg.applied = self.nodes[i].disk.first_index() - 1;
         let rng = rand_pcg::Pcg32::seed_from_u64(self.boots);
-        let raw = RawNode::new(cfg, &self.nodes[i].disk, rng).expect("restart from own storage");
+        let raw = RaftNode::new(cfg, &self.nodes[i].disk, rng).expect("restart from own storage");
         self.nodes[i].raw = Some(raw);
         self.nodes[i].led = None;
     }

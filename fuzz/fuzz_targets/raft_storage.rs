@@ -1,5 +1,5 @@
 //! The Raft storage encoding on arbitrary bytes, and a node restarted from
-//! what decodes: each stored value round-trips, and `RawNode::new` either
+//! what decodes: each stored value round-trips, and `RaftNode::new` either
 //! refuses the storage or gives a node that works.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
@@ -7,7 +7,7 @@ use quorumkit::raft::codec::{
     decode_entries, decode_hard_state, decode_snapshot, encode_entries, encode_hard_state,
     encode_snapshot,
 };
-use quorumkit::raft::{Config, MemStorage, RawNode};
+use quorumkit::raft::{Config, MemStorage, RaftNode};
 use quorumkit_fuzz::round_trip;
 use rand_core::SeedableRng;
 
@@ -53,7 +53,7 @@ fuzz_target!(|data: &[u8]| {
     if !usable {
         return;
     }
-    let Ok(mut n) = RawNode::new(
+    let Ok(mut n) = RaftNode::new(
         Config::new(1, vec![1, 2, 3]),
         &storage,
         rand_pcg::Pcg32::seed_from_u64(7),

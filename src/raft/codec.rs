@@ -82,8 +82,8 @@
 //! [`CodecError`] whose message names the problem and its byte offset.
 //!
 //! The codec checks form, not meaning: what it decodes re-encodes to the same
-//! bytes, but only [`RawNode::step`](super::RawNode::step) and
-//! [`RawNode::new`](super::RawNode::new) check that a message or stored state
+//! bytes, but only [`RaftNode::step`](super::RaftNode::step) and
+//! [`RaftNode::new`](super::RaftNode::new) check that a message or stored state
 //! is one a correct node could have written (terms up to
 //! [`MAX_TERM`](super::MAX_TERM), membership changes its configuration
 //! allows…), before anything changes.

@@ -12,7 +12,7 @@ use bytes::Bytes;
 use rand_core::SeedableRng;
 use rand_pcg::Pcg32;
 
-use super::{Config, MemStorage, Message, NodeId, RawNode, Role};
+use super::{Config, MemStorage, Message, NodeId, RaftNode, Role};
 use crate::ArgError;
 
 /// The most nodes a loopback cluster may have.
@@ -29,7 +29,7 @@ pub const MAX_LOOPBACK_NODES: usize = 9;
 /// ```
 #[derive(Debug, Clone)]
 pub struct Loopback {
-    nodes: Vec<RawNode>,
+    nodes: Vec<RaftNode>,
     stores: Vec<MemStorage>,
     inbox: Vec<Message>,
     spare: Vec<Message>,
@@ -57,18 +57,18 @@ impl Loopback {
         }
         let peers: Vec<NodeId> = (1..=nodes as NodeId).collect();
         let stores = vec![MemStorage::new(); nodes];
-        let mut raws = Vec::with_capacity(nodes);
+        let mut nodes = Vec::with_capacity(nodes);
         for &id in &peers {
             let mut c = Config::new(id, peers.clone());
             c.max_inflight_msgs = 4096;
             let rng = Pcg32::seed_from_u64(id.into());
             // Fresh storage and a valid config: construction cannot fail.
-            if let Ok(raw) = RawNode::new(c, &stores[id as usize - 1], rng) {
-                raws.push(raw);
+            if let Ok(node) = RaftNode::new(c, &stores[id as usize - 1], rng) {
+                nodes.push(node);
             }
         }
         let mut c = Loopback {
-            nodes: raws,
+            nodes,
             stores,
             inbox: Vec::new(),
             spare: Vec::new(),

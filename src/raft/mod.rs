@@ -13,7 +13,7 @@
 //! the leader's current term (§5.4.2, Figure 8). Committed entries are applied
 //! in index order and never change.
 //!
-//! [`RawNode`] implements, after the design of etcd's raft library:
+//! [`RaftNode`] implements, after the design of etcd's raft library:
 //!
 //! - **elections**: randomized timeouts drawn uniformly from
 //!   `[election_tick, 2·election_tick)` ticks with a caller-seeded
@@ -37,7 +37,7 @@
 //!   (one Append outstanding); once one is accepted it is streamed to, with
 //!   up to `max_inflight_msgs` unacknowledged Appends of at most
 //!   `max_entries_per_msg` entries;
-//! - **restart**: [`RawNode::new`] rebuilds a node from its [`Storage`] (hard
+//! - **restart**: [`RaftNode::new`] rebuilds a node from its [`Storage`] (hard
 //!   state, snapshot and log); it comes back as a follower with its term,
 //!   vote, configuration and log.
 //!
@@ -55,18 +55,18 @@
 //!   of voters answered it since the last check, and steps down otherwise; a
 //!   node that heard from a leader within `election_tick` ticks ignores vote
 //!   requests of higher terms (except a transfer's);
-//! - **leadership transfer** ([`RawNode::transfer_leader`], §3.10): the
+//! - **leadership transfer** ([`RaftNode::transfer_leader`], §3.10): the
 //!   leader stops taking proposals, brings the target up to date, then sends
 //!   [`MsgKind::TimeoutNow`]; the target campaigns at once
 //!   ([`CAMPAIGN_TRANSFER`] lets it past leases and pre-vote). Abandoned
 //!   after an election timeout;
-//! - **log compaction and snapshots** ([`RawNode::compact`], §7): the
+//! - **log compaction and snapshots** ([`RaftNode::compact`], §7): the
 //!   application supplies the state at an applied index; the entries it
 //!   covers leave memory (and storage, [`MemStorage::apply_snapshot`]); a
 //!   follower whose next entries are gone receives the whole snapshot
 //!   ([`MsgKind::Snapshot`], one message), handed to its application in
 //!   [`Ready::snapshot`];
-//! - **membership changes** ([`RawNode::propose_conf_change`], §4):
+//! - **membership changes** ([`RaftNode::propose_conf_change`], §4):
 //!   single-server changes ([`ConfChange`]) in force as soon as they are in
 //!   a node's log, one uncommitted at a time and only once the leader has
 //!   committed an entry of its term; new nodes join as learners, which
@@ -80,7 +80,7 @@
 //!   timeout instead (§4.2.3): its vote requests are ignored while a leader
 //!   was heard from within `election_tick` ticks. A node may campaign if it
 //!   votes in its latest or its committed configuration;
-//! - **linearizable reads** ([`RawNode::read_index`], thesis §6.4, etcd's
+//! - **linearizable reads** ([`RaftNode::read_index`], thesis §6.4, etcd's
 //!   ReadOnlySafe): a leader that has committed an entry of its term records
 //!   its commit index as the read index, confirms that it still leads with a
 //!   heartbeat round (a leader-chosen round number in
@@ -101,16 +101,16 @@
 //!   no log entry, no disk write.
 //!
 //! The node owns no clock, network, disk or random source. The caller calls
-//! [`RawNode::tick`] on a timer, passes received messages to
-//! [`RawNode::step`], proposes with [`RawNode::propose`], and after any of
-//! these handles [`RawNode::ready`]: **persist** its hard state and entries,
+//! [`RaftNode::tick`] on a timer, passes received messages to
+//! [`RaftNode::step`], proposes with [`RaftNode::propose`], and after any of
+//! these handles [`RaftNode::ready`]: **persist** its hard state and entries,
 //! **then send** its messages, **then apply** its committed entries, then
-//! calls [`RawNode::advance`]. See [`Ready`] for each field's contract.
+//! calls [`RaftNode::advance`]. See [`Ready`] for each field's contract.
 //!
 //! # Cost
 //!
 //! A node keeps its log from its last snapshot in memory; with periodic
-//! [`RawNode::compact`] that is bounded by the compaction interval.
+//! [`RaftNode::compact`] that is bounded by the compaction interval.
 //! Entry payloads are [`bytes::Bytes`], so the copies handed to storage, to
 //! followers and to the application share one buffer. Each step is O(1)
 //! except: Append handling is O(entries carried); the commit check sorts the
@@ -170,14 +170,19 @@
 pub mod codec;
 mod log;
 pub mod loopback;
+mod membership;
 mod node;
 mod progress;
+mod quorum;
+mod read_only;
+mod ready;
 pub mod sim;
 mod storage;
 mod types;
 
-pub use node::{Config, RaftError, RawNode, Ready, MAX_PEERS};
+pub use node::{Config, RaftError, RaftNode, MAX_PEERS};
 pub use progress::{PeerProgress, ProgressState};
+pub use ready::Ready;
 pub use storage::{MemStorage, Storage, StorageError};
 pub use types::{
     ConfChange, ConfChangeKind, ConfState, Entry, EntryKind, HardState, Message, MsgKind, NodeId,

@@ -1,8 +1,8 @@
-//! The Raft state machine: [`RawNode`], its [`Config`] and the [`Ready`] it
-//! hands to the application.
+//! The Raft step machine: [`RaftNode`] and its [`Config`]. What it hands to
+//! the application ([`Ready`]), its read queue, its membership history and
+//! its majority counting are types of their own beside this file.
 
 use crate::prelude::*;
-use alloc::collections::VecDeque;
 use core::fmt;
 
 use bytes::Bytes;
@@ -10,7 +10,11 @@ use rand_core::Rng;
 use rand_pcg::Pcg32;
 
 use super::log::RaftLog;
+use super::membership::{self, Membership};
 use super::progress::{PeerProgress, Progress, ProgressState};
+use super::quorum::{self, VoteResult};
+use super::read_only::ReadOnly;
+use super::ready::{Ready, ReadyTracker};
 use super::storage::{Storage, StorageError};
 use super::types::at_most;
 use super::types::{
@@ -38,7 +42,7 @@ pub struct Config {
     /// The voters of the initial configuration; ids distinct and non-zero.
     /// A snapshot's configuration, and configuration entries in the log,
     /// take precedence on restart. A node outside it starts passive and
-    /// waits for the leader to add it ([`RawNode::propose_conf_change`]).
+    /// waits for the leader to add it ([`RaftNode::propose_conf_change`]).
     pub peers: Vec<NodeId>,
     /// The learners (non-voting members) of the initial configuration.
     pub learners: Vec<NodeId>,
@@ -199,7 +203,7 @@ pub enum RaftError {
     },
     /// Storage could not be read or is inconsistent.
     Storage(StorageError),
-    /// Leadership is being handed to `to` ([`RawNode::transfer_leader`]):
+    /// Leadership is being handed to `to` ([`RaftNode::transfer_leader`]):
     /// proposals are refused until that ends.
     TransferInProgress {
         /// The node taking over.
@@ -276,108 +280,23 @@ impl From<StorageError> for RaftError {
     }
 }
 
-/// Everything the node needs the application to do, in one value.
-///
-/// The application handles a `Ready` in this order, then calls
-/// [`RawNode::advance`]:
-///
-/// 1. **Persist** `entries` (appending, after discarding any stored entries
-///    at or beyond `entries[0].index`) and `hard_state` (if `Some`) to stable
-///    storage. Both must be durable **before** any of `messages` is sent:
-///    a vote or an acknowledgement that is forgotten in a crash breaks
-///    safety.
-/// 2. **Send** `messages`, in any order, over a network that may lose,
-///    duplicate or reorder them.
-/// 3. **Apply** `committed_entries` to the state machine, in order. They
-///    are committed by a quorum and never change. They may include entries
-///    from this same `entries` batch, which step 1 has made durable.
-/// 4. Note `soft_state` (if `Some`): the role or leader changed. Nothing to
-///    persist.
-/// 5. Answer the reads in `read_states` once the state machine has applied
-///    up to each one's `index` ([`RawNode::read_index`]).
-///
-/// # Examples
-/// ```
-/// use quorumkit::raft::{Config, MemStorage, RawNode, Role};
-/// use rand_core::SeedableRng;
-/// let storage = MemStorage::new();
-/// let mut node = RawNode::new(Config::new(1, vec![1]), &storage, rand_pcg::Pcg32::seed_from_u64(7)).unwrap();
-/// node.campaign();
-/// let rd = node.ready();
-/// assert_eq!(rd.soft_state.unwrap().role, Role::Leader);
-/// assert_eq!(rd.hard_state.unwrap().term, 1);
-/// assert_eq!(rd.entries.len(), 1); // the new leader's no-op
-/// node.advance();
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Ready<'a> {
-    /// The new role or leader, if either changed since the last `Ready`.
-    pub soft_state: Option<SoftState>,
-    /// The term, vote and commit index to persist, if any changed. Persist
-    /// before sending `messages`.
-    pub hard_state: Option<HardState>,
-    /// Entries to append to stable storage before sending `messages`. The
-    /// first may overwrite stored entries from the same index on: discard
-    /// those first. Borrowed from the node's log: copy what you keep.
-    pub entries: &'a [Entry],
-    /// Messages to send, after `entries` and `hard_state` are durable.
-    pub messages: Vec<Message>,
-    /// Committed entries to apply, in order, after persisting. Borrowed
-    /// from the node's log.
-    pub committed_entries: &'a [Entry],
-    /// A snapshot received from the leader (§7) that replaces the node's
-    /// whole log. A node hands one out only when its log lacks the
-    /// snapshot's last entry (else it keeps its log and just commits up to
-    /// it), and then none of the entries it held can follow the snapshot:
-    /// it has dropped them all. Persist it **first**, discarding every
-    /// stored entry, and restore the state machine from its `data` before
-    /// applying `committed_entries`, which then start after
-    /// `snapshot.index`.
-    pub snapshot: Option<Snapshot>,
-    /// Linearizable reads confirmed since the last `Ready`
-    /// ([`RawNode::read_index`]): answer each from the state machine once it
-    /// has applied up to its `index` (possibly after applying this Ready's
-    /// `committed_entries`, possibly later). Empty unless reads were asked.
-    pub read_states: Vec<ReadState>,
-}
-
-/// A read waiting for a quorum to confirm the leader's round `round`.
-#[derive(Debug, Clone, Copy)]
-struct PendingRead {
-    ctx: u64,
-    /// The leader's commit index when the read was taken in.
-    index: u64,
-    /// Who asked: this node, or a follower that forwarded it.
-    from: NodeId,
-    round: u64,
-}
-
-/// What `ready()` handed out, so that `advance()` can mark it done.
-#[derive(Debug, Clone, Copy, Default)]
-struct Handed {
-    stable_to: Option<(u64, u64)>,
-    applied_to: u64,
-    hs: HardState,
-    ss: SoftState,
-}
-
 /// A Raft node with no I/O: the application moves time forward with
-/// [`tick`](RawNode::tick), feeds it messages with [`step`](RawNode::step),
-/// proposes commands with [`propose`](RawNode::propose), and collects what to
-/// persist, send and apply with [`ready`](RawNode::ready), then calls
-/// [`advance`](RawNode::advance).
+/// [`tick`](RaftNode::tick), feeds it messages with [`step`](RaftNode::step),
+/// proposes commands with [`propose`](RaftNode::propose), and collects what to
+/// persist, send and apply with [`ready`](RaftNode::ready), then calls
+/// [`advance`](RaftNode::advance).
 ///
 /// # Examples
 /// Three nodes in one process, messages delivered by hand:
 /// ```
-/// use quorumkit::raft::{Config, MemStorage, RawNode, Role};
+/// use quorumkit::raft::{Config, MemStorage, RaftNode, Role};
 /// use rand_core::SeedableRng;
 /// let peers = vec![1, 2, 3];
 /// let mut stores = vec![MemStorage::new(), MemStorage::new(), MemStorage::new()];
-/// let mut nodes: Vec<RawNode> = (1..=3)
+/// let mut nodes: Vec<RaftNode> = (1..=3)
 ///     .map(|id| {
 ///         let rng = rand_pcg::Pcg32::seed_from_u64(id as u64);
-///         RawNode::new(Config::new(id, peers.clone()), &stores[id as usize - 1], rng).unwrap()
+///         RaftNode::new(Config::new(id, peers.clone()), &stores[id as usize - 1], rng).unwrap()
 ///     })
 ///     .collect();
 /// nodes[0].campaign();
@@ -410,14 +329,16 @@ struct Handed {
 /// assert_eq!(&applied[0].data[..], b"x=1");
 /// ```
 #[derive(Debug, Clone)]
-pub struct RawNode {
+pub struct RaftNode {
     id: NodeId,
     term: u64,
     vote: NodeId,
     role: Role,
     leader: NodeId,
     log: RaftLog,
-    /// One per voter, this node included, in `Config::peers` order.
+    /// One per member of the configuration in force (voters, then
+    /// learners), plus this node's own when it is not a member
+    /// ([`Membership::progress`]).
     prs: Vec<Progress>,
     /// This node's position in `prs`.
     me: usize,
@@ -435,52 +356,38 @@ pub struct RawNode {
     snapshot: Option<Snapshot>,
     /// A received snapshot the next `Ready` hands over.
     pending_snapshot: Option<Snapshot>,
-    /// The configuration at the compaction point.
-    conf_base: ConfState,
-    /// Each configuration entry in the log after it: (index, term, the
-    /// configuration it leads to), in index order. The last one (or the
-    /// base) is in force (thesis §4.1: on append, committed or not).
-    confs: Vec<(u64, u64, ConfState)>,
+    /// The configuration at the compaction point and each one the log
+    /// leads to; the latest is in force (thesis §4.1: on append, committed
+    /// or not).
+    membership: Membership,
     max_entries_per_msg: usize,
     max_inflight: usize,
     msgs: Vec<Message>,
-    /// An empty vector handed back by [`RawNode::recycle_messages`], taken
+    /// An empty vector handed back by [`RaftNode::recycle_messages`], taken
     /// as the next message buffer so that `ready()` allocates nothing.
     spare_msgs: Vec<Message>,
     /// Proposals were appended since the last broadcast: `ready()` sends them.
     pending_bcast: bool,
     rng: Pcg32,
-    prev_hs: HardState,
-    prev_ss: SoftState,
-    handed: Handed,
-    /// The latest read-index round broadcast (heartbeat context); never
-    /// reset, so rounds are unique for the node's lifetime.
-    read_seq: u64,
-    /// Reads were taken in since the last round was broadcast: `ready()`
-    /// broadcasts round `read_seq + 1`.
-    read_round_pending: bool,
-    /// Reads waiting for a quorum, in round order.
-    reads_pending: VecDeque<PendingRead>,
-    /// Reads that arrived before this leader committed an entry of its
-    /// term: (ctx, from).
-    reads_waiting: Vec<(u64, NodeId)>,
-    /// Confirmed reads for the next `Ready`.
-    read_states: Vec<ReadState>,
+    /// What the last `Ready` handed out, and the states acknowledged.
+    ready: ReadyTracker,
+    /// Linearizable reads: waiting, pending a round, confirmed.
+    reads: ReadOnly,
 }
 
-impl RawNode {
+impl RaftNode {
     /// Starts (or restarts) a node from what `storage` holds: its hard state
     /// and log. A fresh storage gives a follower at term 0 with an empty
     /// log. `rng` draws the randomized election timeouts; seed it per node.
     ///
     /// # Examples
     /// ```
-    /// use quorumkit::raft::{Config, Entry, HardState, MemStorage, RawNode};
+    /// use quorumkit::raft::{Config, Entry, HardState, MemStorage, RaftNode};
     /// use rand_core::SeedableRng;
     /// let mut s = MemStorage::new();
     /// s.append(&[Entry::new(3, 1, &b"a"[..])]).unwrap();
     /// s.set_hard_state(HardState { term: 3, vote: 2, commit: 1 });
-    /// let n = RawNode::new(Config::new(1, vec![1, 2, 3]), &s, rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// let n = RaftNode::new(Config::new(1, vec![1, 2, 3]), &s, rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// assert_eq!((n.term(), n.vote(), n.commit(), n.last_index()), (3, 2, 1, 1));
     /// ```
     ///
@@ -496,7 +403,7 @@ impl RawNode {
         config: Config,
         storage: &S,
         rng: Pcg32,
-    ) -> Result<RawNode, RaftError> {
+    ) -> Result<RaftNode, RaftError> {
         config.validate()?;
         let hs = storage.initial_state();
         let snap = storage.snapshot();
@@ -522,7 +429,7 @@ impl RawNode {
             stabled: last,
             written_from: offset + 1,
         };
-        let conf_base = if snap.index > 0 && !snap.conf.voters.is_empty() {
+        let base = if snap.index > 0 && !snap.conf.voters.is_empty() {
             snap.conf.clone()
         } else {
             ConfState {
@@ -532,7 +439,7 @@ impl RawNode {
         };
         let me = 0;
         let prs = vec![Progress::new(config.id, log.last_index() + 1)];
-        let mut node = RawNode {
+        let mut node = RaftNode {
             id: config.id,
             term: hs.term,
             vote: hs.vote,
@@ -551,35 +458,24 @@ impl RawNode {
             lead_transferee: NONE,
             snapshot: (snap.index > 0).then_some(snap),
             pending_snapshot: None,
-            conf_base,
-            confs: Vec::new(),
+            membership: Membership::new(base),
             max_entries_per_msg: config.max_entries_per_msg,
             max_inflight: config.max_inflight_msgs,
             msgs: Vec::new(),
             spare_msgs: Vec::new(),
             pending_bcast: false,
             rng,
-            prev_hs: HardState::default(),
-            prev_ss: SoftState::default(),
-            handed: Handed::default(),
-            read_seq: 0,
-            read_round_pending: false,
-            reads_pending: VecDeque::new(),
-            reads_waiting: Vec::new(),
-            read_states: Vec::new(),
+            ready: ReadyTracker::default(),
+            reads: ReadOnly::default(),
         };
-        check_conf_entries(
-            node.conf_base.clone(),
+        membership::check_entries(
+            node.membership.current().clone(),
             node.log.entries.iter(),
             "storage.entries",
         )?;
         node.sync_conf();
         node.reset_randomized_timeout();
-        node.prev_hs = node.hard_state();
-        node.prev_ss = node.soft_state();
-        node.handed.hs = node.prev_hs;
-        node.handed.ss = node.prev_ss;
-        node.handed.applied_to = node.log.applied;
+        node.ready = ReadyTracker::new(node.hard_state(), node.soft_state(), node.log.applied);
         Ok(node)
     }
 
@@ -591,9 +487,9 @@ impl RawNode {
     ///
     /// # Examples
     /// ```
-    /// use quorumkit::raft::{Config, MemStorage, RawNode, Role};
+    /// use quorumkit::raft::{Config, MemStorage, RaftNode, Role};
     /// use rand_core::SeedableRng;
-    /// let mut n = RawNode::new(Config::new(1, vec![1, 2, 3]), &MemStorage::new(),
+    /// let mut n = RaftNode::new(Config::new(1, vec![1, 2, 3]), &MemStorage::new(),
     ///     rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// for _ in 0..20 { n.tick(); } // 20 ticks >= any timeout in [10, 20)
     /// assert_eq!(n.role(), Role::Candidate);
@@ -634,9 +530,9 @@ impl RawNode {
     ///
     /// # Examples
     /// ```
-    /// use quorumkit::raft::{Config, MemStorage, RawNode, Role};
+    /// use quorumkit::raft::{Config, MemStorage, RaftNode, Role};
     /// use rand_core::SeedableRng;
-    /// let mut n = RawNode::new(Config::new(1, vec![1, 2, 3]), &MemStorage::new(),
+    /// let mut n = RaftNode::new(Config::new(1, vec![1, 2, 3]), &MemStorage::new(),
     ///     rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// n.campaign();
     /// assert_eq!((n.role(), n.term(), n.vote()), (Role::Candidate, 1, 1));
@@ -683,15 +579,15 @@ impl RawNode {
 
     /// Proposes `data` as a new log entry and returns its index. Only the
     /// leader accepts; the entry goes out to followers with the next
-    /// [`ready`](RawNode::ready), so proposals made together travel together.
+    /// [`ready`](RaftNode::ready), so proposals made together travel together.
     /// A proposal is not durable until it is committed: if leadership is
     /// lost first it may be overwritten.
     ///
     /// # Examples
     /// ```
-    /// use quorumkit::raft::{Config, MemStorage, RaftError, RawNode};
+    /// use quorumkit::raft::{Config, MemStorage, RaftError, RaftNode};
     /// use rand_core::SeedableRng;
-    /// let mut n = RawNode::new(Config::new(1, vec![1]), &MemStorage::new(),
+    /// let mut n = RaftNode::new(Config::new(1, vec![1]), &MemStorage::new(),
     ///     rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// assert_eq!(n.propose(&b"a"[..]), Err(RaftError::NotLeader { leader: 0 }));
     /// n.campaign(); // a single node wins at once
@@ -703,16 +599,7 @@ impl RawNode {
     /// [`RaftError::TransferInProgress`] while it hands leadership over,
     /// [`RaftError::LogFull`] once its log has reached [`MAX_INDEX`].
     pub fn propose(&mut self, data: impl Into<Bytes>) -> Result<u64, RaftError> {
-        if self.role != Role::Leader {
-            return Err(RaftError::NotLeader {
-                leader: self.leader,
-            });
-        }
-        if self.lead_transferee != NONE {
-            return Err(RaftError::TransferInProgress {
-                to: self.lead_transferee,
-            });
-        }
+        self.check_accepting()?;
         if self.log.last_index() >= MAX_INDEX {
             return Err(RaftError::LogFull);
         }
@@ -755,9 +642,9 @@ impl RawNode {
     ///
     /// # Examples
     /// ```
-    /// use quorumkit::raft::{Config, MemStorage, RawNode, ReadState};
+    /// use quorumkit::raft::{Config, MemStorage, RaftNode, ReadState};
     /// use rand_core::SeedableRng;
-    /// let mut n = RawNode::new(Config::new(1, vec![1]), &MemStorage::new(),
+    /// let mut n = RaftNode::new(Config::new(1, vec![1]), &MemStorage::new(),
     ///     rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// n.campaign(); // a single voter leads and commits its no-op at once
     /// n.read_index(42).unwrap();
@@ -788,59 +675,36 @@ impl RawNode {
         if self.log.term(self.log.committed) != Some(self.term) {
             // Until an entry of this term commits, the commit index may lag
             // entries earlier leaders committed: wait for it.
-            self.reads_waiting.push((ctx, from));
+            self.reads.wait(ctx, from);
             return;
         }
-        self.reads_pending.push_back(PendingRead {
-            ctx,
-            index: self.log.committed,
-            from,
-            round: self.read_seq.saturating_add(1),
-        });
-        self.read_round_pending = true;
+        self.reads.add(ctx, self.log.committed, from);
         self.release_reads();
     }
 
     /// Answers every pending read whose round (or a later one) a quorum of
     /// voters has acknowledged; this node counts for every round.
     fn release_reads(&mut self) {
-        if self.reads_pending.is_empty() {
+        if !self.reads.has_pending() {
             return;
         }
         let me = self.me;
-        let mut acks: Vec<u64> = self
+        let acks = self
             .prs
             .iter()
             .enumerate()
             .filter(|(_, p)| p.voter)
-            .map(|(i, p)| if i == me { u64::MAX } else { p.read_ack })
-            .collect();
-        if acks.is_empty() {
+            .map(move |(i, p)| if i == me { u64::MAX } else { p.read_ack });
+        let Some(confirmed) = quorum::committed_index(acks) else {
             return;
-        }
-        acks.sort_unstable_by(|a, b| b.cmp(a));
-        let confirmed = acks[self.quorum() - 1];
-        while let Some(r) = self.reads_pending.front().copied() {
-            if r.round > confirmed {
-                break;
-            }
-            self.reads_pending.pop_front();
-            if r.from == self.id {
-                self.read_states.push(ReadState {
-                    index: r.index,
-                    ctx: r.ctx,
-                });
-            } else {
-                let mut m = Message::new(MsgKind::ReadIndexResp, self.id, r.from, self.term);
-                m.index = r.index;
-                m.context = r.ctx;
-                self.msgs.push(m);
-            }
-        }
-        if self.reads_pending.is_empty() {
-            // Every read is answered: no round left to broadcast.
-            self.read_round_pending = false;
-        }
+        };
+        let (id, term, msgs) = (self.id, self.term, &mut self.msgs);
+        self.reads.confirm(confirmed, id, |r| {
+            let mut m = Message::new(MsgKind::ReadIndexResp, id, r.from, term);
+            m.index = r.index;
+            m.context = r.ctx;
+            msgs.push(m);
+        });
     }
 
     /// Hands leadership to voter `target` (thesis §3.10): the leader stops
@@ -853,9 +717,9 @@ impl RawNode {
     ///
     /// # Examples
     /// ```
-    /// use quorumkit::raft::{Config, MemStorage, Message, MsgKind, RaftError, RawNode};
+    /// use quorumkit::raft::{Config, MemStorage, Message, MsgKind, RaftError, RaftNode};
     /// use rand_core::SeedableRng;
-    /// let mut n = RawNode::new(Config::new(1, vec![1, 2]), &MemStorage::new(),
+    /// let mut n = RaftNode::new(Config::new(1, vec![1, 2]), &MemStorage::new(),
     ///     rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// n.campaign();
     /// let mut g = Message::new(MsgKind::VoteResp, 2, 1, 1);
@@ -907,10 +771,10 @@ impl RawNode {
     ///
     /// # Examples
     /// ```
-    /// use quorumkit::raft::{Config, MemStorage, RawNode, Storage};
+    /// use quorumkit::raft::{Config, MemStorage, RaftNode, Storage};
     /// use rand_core::SeedableRng;
     /// let mut s = MemStorage::new();
-    /// let mut n = RawNode::new(Config::new(1, vec![1]), &s, rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// let mut n = RaftNode::new(Config::new(1, vec![1]), &s, rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// n.campaign();
     /// n.propose(&b"a"[..]).unwrap();
     /// let rd = n.ready();
@@ -944,12 +808,10 @@ impl RawNode {
         let snap = Snapshot {
             index,
             term,
-            conf: self.conf_at(index),
+            conf: self.membership.compact(index),
             data: data.into(),
         };
         self.log.compact_to(index, term);
-        self.conf_base = snap.conf.clone();
-        self.confs.retain(|c| c.0 > index);
         self.snapshot = Some(snap.clone());
         Ok(snap)
     }
@@ -959,9 +821,9 @@ impl RawNode {
     ///
     /// # Examples
     /// ```
-    /// # use quorumkit::raft::{Config, MemStorage, RawNode};
+    /// # use quorumkit::raft::{Config, MemStorage, RaftNode};
     /// # use rand_core::SeedableRng;
-    /// let n = RawNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// let n = RaftNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// assert_eq!(n.snapshot_index(), 0);
     /// ```
     pub fn snapshot_index(&self) -> u64 {
@@ -972,27 +834,18 @@ impl RawNode {
     ///
     /// # Examples
     /// ```
-    /// # use quorumkit::raft::{Config, MemStorage, RawNode, NONE};
+    /// # use quorumkit::raft::{Config, MemStorage, RaftNode, NONE};
     /// # use rand_core::SeedableRng;
-    /// let n = RawNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// let n = RaftNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// assert_eq!(n.lead_transferee(), NONE);
     /// ```
     pub fn lead_transferee(&self) -> NodeId {
         self.lead_transferee
     }
 
-    /// The configuration in force at `index` (at or after the snapshot).
-    fn conf_at(&self, index: u64) -> ConfState {
-        self.confs
-            .iter()
-            .rev()
-            .find(|c| c.0 <= index)
-            .map_or_else(|| self.conf_base.clone(), |c| c.2.clone())
-    }
-
     /// The configuration in force: the latest in the log.
     fn conf(&self) -> &ConfState {
-        self.confs.last().map_or(&self.conf_base, |c| &c.2)
+        self.membership.current()
     }
 
     /// Brings the configuration history in line with the log after entries
@@ -1001,17 +854,12 @@ impl RawNode {
     fn sync_conf(&mut self) {
         let from = core::mem::replace(&mut self.log.written_from, u64::MAX);
         if from != u64::MAX {
-            self.confs.retain(|c| c.0 < from);
-            let from = from.max(self.log.offset + 1);
-            let mut cur = self.conf().clone();
-            for e in self.log.slice(from, self.log.last_index(), usize::MAX) {
-                if e.kind == EntryKind::ConfChange {
-                    if let Some(cc) = ConfChange::decode(&e.data) {
-                        cur = cc.apply(&cur);
-                        self.confs.push((e.index, e.term, cur.clone()));
-                    }
-                }
-            }
+            let written = self.log.slice(
+                from.max(self.log.offset + 1),
+                self.log.last_index(),
+                usize::MAX,
+            );
+            self.membership.rewrite(from, written);
         }
         self.rebuild_progress();
     }
@@ -1019,29 +867,11 @@ impl RawNode {
     /// One progress per member, plus this node's own even if it is not a
     /// member; known members keep theirs.
     fn rebuild_progress(&mut self) {
-        let conf = self.conf().clone();
-        let next = self.log.last_index() + 1;
-        let mut old = core::mem::take(&mut self.prs);
-        let mut ids: Vec<NodeId> = conf.voters.iter().chain(&conf.learners).copied().collect();
-        if !ids.contains(&self.id) {
-            ids.push(self.id);
-        }
-        for id in ids {
-            let mut p = match old.iter().position(|p| p.id == id) {
-                Some(k) => old.swap_remove(k),
-                None => {
-                    let mut p = Progress::new(id, next);
-                    if id == self.id {
-                        p.matched = self.log.last_index();
-                    }
-                    p
-                }
-            };
-            p.voter = conf.is_voter(id);
-            self.prs.push(p);
-        }
-        self.me = self.prs.iter().position(|p| p.id == self.id).unwrap_or(0);
-        if self.lead_transferee != NONE && !conf.is_voter(self.lead_transferee) {
+        let old = core::mem::take(&mut self.prs);
+        (self.prs, self.me) = self
+            .membership
+            .progress(old, self.id, self.log.last_index());
+        if self.lead_transferee != NONE && !self.conf().is_voter(self.lead_transferee) {
             self.lead_transferee = NONE;
         }
     }
@@ -1051,7 +881,7 @@ impl RawNode {
     /// entries remove it may hold the only up-to-date log; it can still win
     /// a majority of its latest configuration and finish the change).
     fn promotable(&self) -> bool {
-        self.prs[self.me].voter || self.conf_at(self.log.committed).is_voter(self.id)
+        self.prs[self.me].voter || self.membership.at(self.log.committed).is_voter(self.id)
     }
 
     /// After a commit: a leader that is no longer a voter steps down once
@@ -1059,7 +889,10 @@ impl RawNode {
     fn maybe_step_down_removed(&mut self) {
         if self.role == Role::Leader
             && !self.prs[self.me].voter
-            && self.confs.last().is_none_or(|c| c.0 <= self.log.committed)
+            && self
+                .membership
+                .last_change()
+                .is_none_or(|at| at <= self.log.committed)
         {
             self.become_follower(self.term, NONE);
         }
@@ -1074,9 +907,9 @@ impl RawNode {
     ///
     /// # Examples
     /// ```
-    /// use quorumkit::raft::{ConfChange, ConfChangeKind, Config, MemStorage, RawNode};
+    /// use quorumkit::raft::{ConfChange, ConfChangeKind, Config, MemStorage, RaftNode};
     /// use rand_core::SeedableRng;
-    /// let mut n = RawNode::new(Config::new(1, vec![1]), &MemStorage::new(),
+    /// let mut n = RaftNode::new(Config::new(1, vec![1]), &MemStorage::new(),
     ///     rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// n.campaign(); // a single voter: leader, no-op committed at once
     /// let at = n.propose_conf_change(ConfChange { kind: ConfChangeKind::AddLearner, node: 2 }).unwrap();
@@ -1092,17 +925,11 @@ impl RawNode {
     /// promoting a node that is not a caught-up learner, removing a
     /// non-member or the last voter.
     pub fn propose_conf_change(&mut self, change: ConfChange) -> Result<u64, RaftError> {
-        if self.role != Role::Leader {
-            return Err(RaftError::NotLeader {
-                leader: self.leader,
-            });
-        }
-        if self.lead_transferee != NONE {
-            return Err(RaftError::TransferInProgress {
-                to: self.lead_transferee,
-            });
-        }
-        if self.confs.last().is_some_and(|c| c.0 > self.log.committed)
+        self.check_accepting()?;
+        if self
+            .membership
+            .last_change()
+            .is_some_and(|at| at > self.log.committed)
             || self.log.term(self.log.committed) != Some(self.term)
         {
             return Err(RaftError::ConfChangePending);
@@ -1132,7 +959,7 @@ impl RawNode {
             data: Bytes::copy_from_slice(&change.encode()),
             kind: EntryKind::ConfChange,
         });
-        self.confs.push((index, self.term, next));
+        self.membership.push(index, self.term, next);
         self.rebuild_progress();
         self.pending_bcast = true;
         if self.maybe_commit() {
@@ -1141,14 +968,30 @@ impl RawNode {
         Ok(index)
     }
 
+    /// Whether this node takes proposals: it leads, and is not handing
+    /// leadership over.
+    fn check_accepting(&self) -> Result<(), RaftError> {
+        if self.role != Role::Leader {
+            return Err(RaftError::NotLeader {
+                leader: self.leader,
+            });
+        }
+        if self.lead_transferee != NONE {
+            return Err(RaftError::TransferInProgress {
+                to: self.lead_transferee,
+            });
+        }
+        Ok(())
+    }
+
     /// The configuration in force (the latest in the log, committed or
     /// not).
     ///
     /// # Examples
     /// ```
-    /// # use quorumkit::raft::{Config, MemStorage, RawNode};
+    /// # use quorumkit::raft::{Config, MemStorage, RaftNode};
     /// # use rand_core::SeedableRng;
-    /// let n = RawNode::new(Config::new(1, vec![1, 2, 3]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// let n = RaftNode::new(Config::new(1, vec![1, 2, 3]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// assert_eq!(n.conf_state().voters, vec![1, 2, 3]);
     /// ```
     pub fn conf_state(&self) -> &ConfState {
@@ -1164,9 +1007,9 @@ impl RawNode {
     ///
     /// # Examples
     /// ```
-    /// use quorumkit::raft::{Config, MemStorage, Message, MsgKind, RawNode};
+    /// use quorumkit::raft::{Config, MemStorage, Message, MsgKind, RaftNode};
     /// use rand_core::SeedableRng;
-    /// let mut n = RawNode::new(Config::new(1, vec![1, 2, 3]), &MemStorage::new(),
+    /// let mut n = RaftNode::new(Config::new(1, vec![1, 2, 3]), &MemStorage::new(),
     ///     rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// n.step(Message::new(MsgKind::Heartbeat, 2, 1, 5)).unwrap();
     /// assert_eq!((n.term(), n.leader()), (5, 2));
@@ -1200,7 +1043,7 @@ impl RawNode {
             // as the leader did, before anything is appended.
             let base = m.index.max(self.log.offset);
             let entries = m.entries.iter().filter(|e| e.index > base);
-            check_conf_entries(self.conf_at(base), entries, "message.entries")?;
+            membership::check_entries(self.membership.at(base), entries, "message.entries")?;
         }
         // Requests from outside this node's latest configuration are served
         // as from members (thesis §4.1): a server votes for such a candidate
@@ -1296,7 +1139,7 @@ impl RawNode {
                     self.handle_heartbeat_resp(from_idx);
                     if m.context > 0 {
                         let p = &mut self.prs[from_idx];
-                        p.read_ack = p.read_ack.max(m.context.min(self.read_seq));
+                        p.read_ack = p.read_ack.max(m.context.min(self.reads.seq()));
                         self.release_reads();
                     }
                 }
@@ -1329,13 +1172,13 @@ impl RawNode {
 
     // ----- outputs ------------------------------------------------------
 
-    /// Whether [`ready`](RawNode::ready) has anything to hand out.
+    /// Whether [`ready`](RaftNode::ready) has anything to hand out.
     ///
     /// # Examples
     /// ```
-    /// use quorumkit::raft::{Config, MemStorage, RawNode};
+    /// use quorumkit::raft::{Config, MemStorage, RaftNode};
     /// use rand_core::SeedableRng;
-    /// let mut n = RawNode::new(Config::new(1, vec![1, 2]), &MemStorage::new(),
+    /// let mut n = RaftNode::new(Config::new(1, vec![1, 2]), &MemStorage::new(),
     ///     rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// assert!(!n.has_ready());
     /// n.campaign();
@@ -1345,23 +1188,21 @@ impl RawNode {
         !self.msgs.is_empty()
             || self.pending_snapshot.is_some()
             || self.pending_bcast
-            || self.read_round_pending
-            || !self.read_states.is_empty()
+            || self.reads.has_ready()
             || self.log.stabled < self.log.last_index()
             || self.log.committed > self.log.applied
-            || self.hard_state() != self.prev_hs
-            || self.soft_state() != self.prev_ss
+            || self.ready.changed(self.hard_state(), self.soft_state())
     }
 
     /// Collects what to persist, send and apply; see [`Ready`] for the
-    /// contract. Call [`advance`](RawNode::advance) once it is handled and
+    /// contract. Call [`advance`](RaftNode::advance) once it is handled and
     /// before the next `ready()`.
     ///
     /// # Examples
     /// ```
-    /// use quorumkit::raft::{Config, MemStorage, MsgKind, RawNode};
+    /// use quorumkit::raft::{Config, MemStorage, MsgKind, RaftNode};
     /// use rand_core::SeedableRng;
-    /// let mut n = RawNode::new(Config::new(1, vec![1, 2, 3]), &MemStorage::new(),
+    /// let mut n = RaftNode::new(Config::new(1, vec![1, 2, 3]), &MemStorage::new(),
     ///     rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// n.campaign();
     /// let rd = n.ready();
@@ -1378,30 +1219,21 @@ impl RawNode {
                 self.bcast_append();
             }
         }
-        if self.read_round_pending {
-            self.read_round_pending = false;
-            if self.role == Role::Leader {
-                self.read_seq = self.read_seq.saturating_add(1);
-                self.bcast_heartbeat();
-            }
+        if self.reads.start_round(self.role == Role::Leader) {
+            self.bcast_heartbeat();
         }
-        let read_states = core::mem::take(&mut self.read_states);
+        let read_states = self.reads.take_states();
         let hs = self.hard_state();
         let ss = self.soft_state();
         let messages = core::mem::replace(&mut self.msgs, core::mem::take(&mut self.spare_msgs));
         let entries = self.log.unstable();
         let committed_entries = self.log.next_committed();
-        self.handed = Handed {
-            stable_to: entries.last().map(|e| (e.index, e.term)),
-            applied_to: committed_entries
-                .last()
-                .map_or(self.log.applied, |e| e.index),
-            hs,
-            ss,
-        };
+        let (hard_state, soft_state) =
+            self.ready
+                .hand_out(entries, committed_entries, self.log.applied, hs, ss);
         Ready {
-            soft_state: (ss != self.prev_ss).then_some(ss),
-            hard_state: (hs != self.prev_hs).then_some(hs),
+            soft_state,
+            hard_state,
             entries,
             messages,
             committed_entries,
@@ -1415,9 +1247,9 @@ impl RawNode {
     ///
     /// # Examples
     /// ```
-    /// use quorumkit::raft::{Config, MemStorage, RawNode};
+    /// use quorumkit::raft::{Config, MemStorage, RaftNode};
     /// use rand_core::SeedableRng;
-    /// let mut n = RawNode::new(Config::new(1, vec![1]), &MemStorage::new(),
+    /// let mut n = RaftNode::new(Config::new(1, vec![1]), &MemStorage::new(),
     ///     rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// n.campaign();
     /// let rd = n.ready();
@@ -1426,17 +1258,14 @@ impl RawNode {
     /// assert_eq!(n.applied(), 1);
     /// ```
     pub fn advance(&mut self) {
-        let h = self.handed;
-        if let Some((index, term)) = h.stable_to {
+        let (stable_to, applied_to) = self.ready.advance();
+        if let Some((index, term)) = stable_to {
             // Only if that entry is still ours (not truncated meanwhile).
             if self.log.match_term(index, term) && index > self.log.stabled {
                 self.log.stabled = index;
             }
         }
-        self.log.applied = self.log.applied.max(h.applied_to);
-        self.prev_hs = h.hs;
-        self.prev_ss = h.ss;
-        self.handed.stable_to = None;
+        self.log.applied = self.log.applied.max(applied_to);
     }
 
     /// Hands back a [`Ready::messages`] vector once its messages are sent
@@ -1446,9 +1275,9 @@ impl RawNode {
     ///
     /// # Examples
     /// ```
-    /// use quorumkit::raft::{Config, MemStorage, RawNode};
+    /// use quorumkit::raft::{Config, MemStorage, RaftNode};
     /// use rand_core::SeedableRng;
-    /// let mut n = RawNode::new(Config::new(1, vec![1, 2, 3]), &MemStorage::new(),
+    /// let mut n = RaftNode::new(Config::new(1, vec![1, 2, 3]), &MemStorage::new(),
     ///     rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// n.campaign();
     /// let mut sent = Vec::new();
@@ -1472,9 +1301,9 @@ impl RawNode {
     ///
     /// # Examples
     /// ```
-    /// # use quorumkit::raft::{Config, MemStorage, RawNode};
+    /// # use quorumkit::raft::{Config, MemStorage, RaftNode};
     /// # use rand_core::SeedableRng;
-    /// let n = RawNode::new(Config::new(4, vec![4]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// let n = RaftNode::new(Config::new(4, vec![4]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// assert_eq!(n.id(), 4);
     /// ```
     pub fn id(&self) -> NodeId {
@@ -1485,9 +1314,9 @@ impl RawNode {
     ///
     /// # Examples
     /// ```
-    /// # use quorumkit::raft::{Config, MemStorage, RawNode};
+    /// # use quorumkit::raft::{Config, MemStorage, RaftNode};
     /// # use rand_core::SeedableRng;
-    /// let n = RawNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// let n = RaftNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// assert_eq!(n.term(), 0);
     /// ```
     pub fn term(&self) -> u64 {
@@ -1498,9 +1327,9 @@ impl RawNode {
     ///
     /// # Examples
     /// ```
-    /// # use quorumkit::raft::{Config, MemStorage, RawNode, NONE};
+    /// # use quorumkit::raft::{Config, MemStorage, RaftNode, NONE};
     /// # use rand_core::SeedableRng;
-    /// let n = RawNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// let n = RaftNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// assert_eq!(n.vote(), NONE);
     /// ```
     pub fn vote(&self) -> NodeId {
@@ -1511,9 +1340,9 @@ impl RawNode {
     ///
     /// # Examples
     /// ```
-    /// # use quorumkit::raft::{Config, MemStorage, RawNode, Role};
+    /// # use quorumkit::raft::{Config, MemStorage, RaftNode, Role};
     /// # use rand_core::SeedableRng;
-    /// let n = RawNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// let n = RaftNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// assert_eq!(n.role(), Role::Follower); // every node starts as a follower
     /// ```
     pub fn role(&self) -> Role {
@@ -1524,9 +1353,9 @@ impl RawNode {
     ///
     /// # Examples
     /// ```
-    /// # use quorumkit::raft::{Config, MemStorage, RawNode};
+    /// # use quorumkit::raft::{Config, MemStorage, RaftNode};
     /// # use rand_core::SeedableRng;
-    /// let mut n = RawNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// let mut n = RaftNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// n.campaign();
     /// assert_eq!(n.leader(), 1);
     /// ```
@@ -1538,9 +1367,9 @@ impl RawNode {
     ///
     /// # Examples
     /// ```
-    /// # use quorumkit::raft::{Config, MemStorage, RawNode};
+    /// # use quorumkit::raft::{Config, MemStorage, RaftNode};
     /// # use rand_core::SeedableRng;
-    /// let mut n = RawNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// let mut n = RaftNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// n.campaign();
     /// assert_eq!(n.commit(), 1); // a single node commits its no-op at once
     /// ```
@@ -1552,9 +1381,9 @@ impl RawNode {
     ///
     /// # Examples
     /// ```
-    /// # use quorumkit::raft::{Config, MemStorage, RawNode};
+    /// # use quorumkit::raft::{Config, MemStorage, RaftNode};
     /// # use rand_core::SeedableRng;
-    /// let n = RawNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// let n = RaftNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// assert_eq!(n.applied(), 0);
     /// ```
     pub fn applied(&self) -> u64 {
@@ -1565,9 +1394,9 @@ impl RawNode {
     ///
     /// # Examples
     /// ```
-    /// # use quorumkit::raft::{Config, MemStorage, RawNode};
+    /// # use quorumkit::raft::{Config, MemStorage, RaftNode};
     /// # use rand_core::SeedableRng;
-    /// let n = RawNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// let n = RaftNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// assert_eq!(n.last_index(), 0);
     /// ```
     pub fn last_index(&self) -> u64 {
@@ -1578,9 +1407,9 @@ impl RawNode {
     ///
     /// # Examples
     /// ```
-    /// # use quorumkit::raft::{Config, MemStorage, RawNode};
+    /// # use quorumkit::raft::{Config, MemStorage, RaftNode};
     /// # use rand_core::SeedableRng;
-    /// let mut n = RawNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// let mut n = RaftNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// n.campaign();
     /// assert_eq!((n.log_term(0), n.log_term(1), n.log_term(2)), (Some(0), Some(1), None));
     /// ```
@@ -1593,9 +1422,9 @@ impl RawNode {
     ///
     /// # Examples
     /// ```
-    /// # use quorumkit::raft::{Config, MemStorage, RawNode};
+    /// # use quorumkit::raft::{Config, MemStorage, RaftNode};
     /// # use rand_core::SeedableRng;
-    /// let mut n = RawNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// let mut n = RaftNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// n.campaign();
     /// assert_eq!(n.entries()[0].index, 1);
     /// ```
@@ -1607,9 +1436,9 @@ impl RawNode {
     ///
     /// # Examples
     /// ```
-    /// # use quorumkit::raft::{Config, MemStorage, RawNode};
+    /// # use quorumkit::raft::{Config, MemStorage, RaftNode};
     /// # use rand_core::SeedableRng;
-    /// let mut n = RawNode::new(Config::new(1, vec![1, 2]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// let mut n = RaftNode::new(Config::new(1, vec![1, 2]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// n.campaign();
     /// assert_eq!(n.hard_state().vote, 1);
     /// ```
@@ -1625,9 +1454,9 @@ impl RawNode {
     ///
     /// # Examples
     /// ```
-    /// # use quorumkit::raft::{Config, MemStorage, RawNode, Role};
+    /// # use quorumkit::raft::{Config, MemStorage, RaftNode, Role};
     /// # use rand_core::SeedableRng;
-    /// let n = RawNode::new(Config::new(1, vec![1, 2]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// let n = RaftNode::new(Config::new(1, vec![1, 2]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// assert_eq!(n.soft_state().role, Role::Follower);
     /// ```
     pub fn soft_state(&self) -> SoftState {
@@ -1642,9 +1471,9 @@ impl RawNode {
     ///
     /// # Examples
     /// ```
-    /// # use quorumkit::raft::{Config, MemStorage, RawNode};
+    /// # use quorumkit::raft::{Config, MemStorage, RaftNode};
     /// # use rand_core::SeedableRng;
-    /// let mut n = RawNode::new(Config::new(1, vec![1, 2]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// let mut n = RaftNode::new(Config::new(1, vec![1, 2]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// n.tick();
     /// assert_eq!(n.election_elapsed(), 1);
     /// ```
@@ -1657,9 +1486,9 @@ impl RawNode {
     ///
     /// # Examples
     /// ```
-    /// # use quorumkit::raft::{Config, MemStorage, RawNode};
+    /// # use quorumkit::raft::{Config, MemStorage, RaftNode};
     /// # use rand_core::SeedableRng;
-    /// let n = RawNode::new(Config::new(1, vec![1, 2]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// let n = RaftNode::new(Config::new(1, vec![1, 2]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// assert!((10..20).contains(&n.election_timeout()));
     /// ```
     pub fn election_timeout(&self) -> u32 {
@@ -1671,9 +1500,9 @@ impl RawNode {
     ///
     /// # Examples
     /// ```
-    /// # use quorumkit::raft::{Config, MemStorage, RawNode};
+    /// # use quorumkit::raft::{Config, MemStorage, RaftNode};
     /// # use rand_core::SeedableRng;
-    /// let mut n = RawNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// let mut n = RaftNode::new(Config::new(1, vec![1]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// assert_eq!(n.progress(1), None); // not leading
     /// n.campaign();
     /// let p = n.progress(1).unwrap();
@@ -1701,9 +1530,9 @@ impl RawNode {
     ///
     /// # Examples
     /// ```
-    /// # use quorumkit::raft::{Config, MemStorage, RawNode};
+    /// # use quorumkit::raft::{Config, MemStorage, RaftNode};
     /// # use rand_core::SeedableRng;
-    /// let mut n = RawNode::new(Config::new(1, vec![1, 2, 3]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
+    /// let mut n = RaftNode::new(Config::new(1, vec![1, 2, 3]), &MemStorage::new(), rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
     /// assert!(n.progress_all().is_empty());
     /// ```
     pub fn progress_all(&self) -> Vec<PeerProgress> {
@@ -1725,20 +1554,17 @@ impl RawNode {
     /// heard from since the last check; clears the marks for the next one.
     fn quorum_active(&mut self) -> bool {
         let me = self.me;
-        let active = self
-            .prs
-            .iter()
-            .enumerate()
-            .filter(|&(i, p)| p.voter && (i == me || p.recent_active))
-            .count();
+        let active = quorum::has_majority(
+            self.prs
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.voter)
+                .map(|(i, p)| i == me || p.recent_active),
+        );
         for p in &mut self.prs {
             p.recent_active = false;
         }
-        active >= self.quorum()
-    }
-
-    fn quorum(&self) -> usize {
-        self.prs.iter().filter(|p| p.voter).count() / 2 + 1
+        active
     }
 
     fn reset_randomized_timeout(&mut self) {
@@ -1759,9 +1585,7 @@ impl RawNode {
         self.pending_bcast = false;
         // Leadership (if any) ends: reads not yet confirmed are dropped; the
         // application retries them (after a timeout, as for a lost message).
-        self.read_round_pending = false;
-        self.reads_pending.clear();
-        self.reads_waiting.clear();
+        self.reads.reset();
         let next = self.log.last_index() + 1;
         for p in &mut self.prs {
             p.reset(next);
@@ -1818,31 +1642,23 @@ impl RawNode {
     /// Counts votes; becomes leader on a quorum of grants, follower on a
     /// quorum of refusals. Returns whether the election is decided.
     fn poll(&mut self) -> bool {
-        let q = self.quorum();
-        let granted = self
-            .prs
-            .iter()
-            .filter(|p| p.voter && p.vote == Some(true))
-            .count();
-        let refused = self
-            .prs
-            .iter()
-            .filter(|p| p.voter && p.vote == Some(false))
-            .count();
-        if granted >= q {
-            if self.role == Role::PreCandidate {
-                // A quorum would vote for us: hold the real election.
-                self.become_candidate();
-                self.request_votes(MsgKind::Vote, 0);
-            } else {
-                self.become_leader();
+        let votes = self.prs.iter().filter(|p| p.voter).map(|p| p.vote);
+        match quorum::vote_result(votes) {
+            VoteResult::Won => {
+                if self.role == Role::PreCandidate {
+                    // A quorum would vote for us: hold the real election.
+                    self.become_candidate();
+                    self.request_votes(MsgKind::Vote, 0);
+                } else {
+                    self.become_leader();
+                }
+                true
             }
-            true
-        } else if refused >= q {
-            self.become_follower(self.term, NONE);
-            true
-        } else {
-            false
+            VoteResult::Lost => {
+                self.become_follower(self.term, NONE);
+                true
+            }
+            VoteResult::Pending => false,
         }
     }
 
@@ -1906,7 +1722,7 @@ impl RawNode {
                 self.msgs.push(r);
             }
             MsgKind::ReadIndexResp if m.from == self.leader => {
-                self.read_states.push(ReadState {
+                self.reads.push_state(ReadState {
                     index: m.index,
                     ctx: m.context,
                 });
@@ -1964,10 +1780,7 @@ impl RawNode {
         } else {
             r.index = snap.index;
             self.log.restore(snap.index, snap.term);
-            if !snap.conf.voters.is_empty() {
-                self.conf_base = snap.conf.clone();
-            }
-            self.confs.clear();
+            self.membership.restore(&snap.conf);
             self.rebuild_progress();
             self.snapshot = Some(snap.clone());
             self.pending_snapshot = Some(snap);
@@ -2050,27 +1863,14 @@ impl RawNode {
     /// §5.3/§5.4.2: commit the highest index a quorum holds, but only if it
     /// belongs to the current term (Figure 8).
     fn maybe_commit(&mut self) -> bool {
-        let n = self.prs.iter().filter(|p| p.voter).count();
-        if n == 0 {
+        let matched = self.prs.iter().filter(|p| p.voter).map(|p| p.matched);
+        let Some(idx) = quorum::committed_index(matched) else {
             return false;
-        }
-        let mut small = [0u64; 16];
-        let mut big = Vec::new();
-        let m: &mut [u64] = if n <= small.len() {
-            &mut small[..n]
-        } else {
-            big.resize(n, 0);
-            &mut big
         };
-        for (slot, p) in m.iter_mut().zip(self.prs.iter().filter(|p| p.voter)) {
-            *slot = p.matched;
-        }
-        m.sort_unstable_by(|a, b| b.cmp(a));
-        let idx = m[self.quorum() - 1];
         if idx > self.log.committed && self.log.term(idx) == Some(self.term) {
             self.log.committed = idx;
-            if !self.reads_waiting.is_empty() && self.role == Role::Leader {
-                for (ctx, from) in core::mem::take(&mut self.reads_waiting) {
+            if self.role == Role::Leader {
+                for (ctx, from) in self.reads.take_waiting() {
                     self.take_read(ctx, from);
                 }
             }
@@ -2149,8 +1949,8 @@ impl RawNode {
             m.commit = p.matched.min(self.log.committed);
             // Every heartbeat re-asks the latest read round while reads wait,
             // so a lost round does not stall them.
-            if !self.reads_pending.is_empty() {
-                m.context = self.read_seq;
+            if let Some(round) = self.reads.heartbeat_context() {
+                m.context = round;
             }
             self.msgs.push(m);
         }
@@ -2166,36 +1966,6 @@ fn check_stored(hs: &HardState, snap: &Snapshot, last: u64) -> Result<(), ArgErr
     at_most("storage.snapshot.term", snap.term, MAX_TERM)?;
     if !snap.conf.voters.is_empty() {
         snap.conf.check("storage.snapshot.conf")?;
-    }
-    Ok(())
-}
-
-/// Checks the membership changes among `entries`, in order, starting from
-/// configuration `conf`: each must decode and be allowed
-/// ([`ConfChange::check`]) in the configuration before it.
-fn check_conf_entries<'a>(
-    mut conf: ConfState,
-    entries: impl Iterator<Item = &'a Entry>,
-    param: &'static str,
-) -> Result<(), ArgError> {
-    for e in entries.filter(|e| e.kind == EntryKind::ConfChange) {
-        let Some(cc) = ConfChange::decode(&e.data) else {
-            return Err(ArgError::range(
-                param,
-                "membership-change entries in ConfChange's encoding",
-                format!("index {}: {} bytes", e.index, e.data.len()),
-            ));
-        };
-        conf = cc.check(&conf).map_err(|err| {
-            ArgError::range(
-                param,
-                format!(
-                    "membership changes the configuration before each allows (here: {})",
-                    err.allowed
-                ),
-                format!("index {}: {cc:?}", e.index),
-            )
-        })?;
     }
     Ok(())
 }

@@ -10,9 +10,9 @@ use super::types::NodeId;
 ///
 /// # Examples
 /// ```
-/// use quorumkit::raft::{Config, MemStorage, ProgressState, RawNode};
+/// use quorumkit::raft::{Config, MemStorage, ProgressState, RaftNode};
 /// use rand_core::SeedableRng;
-/// let mut n = RawNode::new(Config::new(1, vec![1, 2]), &MemStorage::new(),
+/// let mut n = RaftNode::new(Config::new(1, vec![1, 2]), &MemStorage::new(),
 ///     rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
 /// n.campaign();
 /// // Node 2 has not answered yet: its match point is unknown.
@@ -31,16 +31,16 @@ pub enum ProgressState {
     Snapshot,
 }
 
-/// What a leader knows of one member's log ([`RawNode::progress`]): §5.3's
+/// What a leader knows of one member's log ([`RaftNode::progress`]): §5.3's
 /// `matchIndex` and `nextIndex`, and how it is sending.
 ///
-/// [`RawNode::progress`]: super::RawNode::progress
+/// [`RaftNode::progress`]: super::RaftNode::progress
 ///
 /// # Examples
 /// ```
-/// use quorumkit::raft::{Config, MemStorage, RawNode};
+/// use quorumkit::raft::{Config, MemStorage, RaftNode};
 /// use rand_core::SeedableRng;
-/// let mut n = RawNode::new(Config::new(1, vec![1]), &MemStorage::new(),
+/// let mut n = RaftNode::new(Config::new(1, vec![1]), &MemStorage::new(),
 ///     rand_pcg::Pcg32::seed_from_u64(1)).unwrap();
 /// n.campaign();
 /// let p = n.progress(1).unwrap();

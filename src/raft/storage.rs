@@ -57,7 +57,7 @@ impl core::error::Error for StorageError {}
 ///
 /// The node itself never writes to storage: the application persists what
 /// each [`Ready`](super::Ready) hands it (hard state and entries) and then
-/// calls [`RawNode::advance`](super::RawNode::advance). Indices start at 1;
+/// calls [`RaftNode::advance`](super::RaftNode::advance). Indices start at 1;
 /// without compaction `first_index()` is 1 and an empty log has
 /// `last_index() == 0`.
 ///

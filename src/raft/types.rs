@@ -194,9 +194,12 @@ impl ConfChange {
         Err(crate::ArgError::range("change", why, format!("{self:?}")))
     }
 
-    /// The configuration after this change: the node leaves both lists,
-    /// then joins the one its kind names. Use [`ConfChange::check`] for a
-    /// change that may be invalid.
+    /// The configuration after this change, unchecked: the node leaves
+    /// both lists, then joins the one its kind names. A change
+    /// [`ConfChange::check`] refuses gives a configuration no node adopts
+    /// (AddLearner of a voter would demote it; the node only ever appends
+    /// checked changes and refuses unchecked ones from storage or peers), so
+    /// use `check` for a change that may be invalid.
     ///
     /// # Examples
     /// ```
@@ -290,7 +293,7 @@ pub enum MsgKind {
     /// snapshot's.
     Snapshot,
     /// A linearizable read forwarded by a follower to its leader
-    /// ([`RawNode::read_index`](super::RawNode::read_index), thesis §6.4):
+    /// ([`RaftNode::read_index`](super::RaftNode::read_index), thesis §6.4):
     /// `context` is the application's request context.
     ReadIndex,
     /// The leader's answer to [`MsgKind::ReadIndex`], once a quorum has
@@ -468,7 +471,7 @@ impl Message {
     /// and context at most [`MAX_INDEX`], entries that follow `index` one
     /// by one with terms that never go down, and a snapshot whose
     /// configuration a cluster can have ([`ConfState::check`]).
-    /// [`RawNode::step`](super::RawNode::step) refuses anything else.
+    /// [`RaftNode::step`](super::RaftNode::step) refuses anything else.
     ///
     /// # Examples
     /// ```
@@ -602,8 +605,8 @@ impl ConfState {
 /// for the log up to `index` (§7): log compaction discards the entries it
 /// covers, and a leader sends it to a follower that needs them.
 ///
-/// `data` is whatever the application put in [`RawNode::compact`]
-/// (super::RawNode::compact); the node never looks inside.
+/// `data` is whatever the application put in [`RaftNode::compact`]
+/// (super::RaftNode::compact); the node never looks inside.
 ///
 /// # Examples
 /// ```
@@ -715,7 +718,7 @@ pub struct SoftState {
 }
 
 /// A linearizable read the node has confirmed
-/// ([`RawNode::read_index`](super::RawNode::read_index), thesis §6.4): once the application has
+/// ([`RaftNode::read_index`](super::RaftNode::read_index), thesis §6.4): once the application has
 /// applied the log up to `index`, its state machine answers the read tagged
 /// `ctx` linearizably.
 ///

@@ -26,7 +26,7 @@ use crate::prelude::*;
 use crate::raft::codec::{self, CodecError};
 use crate::raft::{
     ConfChange, ConfChangeKind, Config, Entry, EntryKind, HardState, MemStorage, Message, MsgKind,
-    ProgressState, RaftError, RawNode, Snapshot, Storage, MAX_INDEX, MAX_TERM,
+    ProgressState, RaftError, RaftNode, Snapshot, Storage, MAX_INDEX, MAX_TERM,
 };
 use crate::ArgError;
 use rand_core::SeedableRng;
@@ -470,7 +470,7 @@ pub fn raft_encode_snapshot(
 /// One Raft node: the facade's `RaftNode`.
 #[wasm_bindgen]
 pub struct RawRaftNode {
-    n: RawNode,
+    n: RaftNode,
     out: Out,
 }
 
@@ -505,7 +505,7 @@ impl RawRaftNode {
         cfg.pre_vote = pre_vote;
         cfg.check_quorum = check_quorum;
         let rng = rand_pcg::Pcg32::seed_from_u64(seed);
-        let n = RawNode::new(cfg, &store.s, rng).map_err(raft_error)?;
+        let n = RaftNode::new(cfg, &store.s, rng).map_err(raft_error)?;
         Ok(RawRaftNode {
             n,
             out: Out::default(),

@@ -443,6 +443,91 @@ impl Checker {
     }
 }
 
+/// The simulator's side of the checker: what it passes in, and the report
+/// of a failed check.
+impl super::Cluster {
+    pub(super) fn checker_hard_state(
+        &mut self,
+        i: usize,
+        term: u64,
+        commit: u64,
+    ) -> Result<(), Fail> {
+        let leaders: Vec<(NodeId, u64, &Chain)> = self
+            .nodes
+            .iter()
+            .filter_map(|n| {
+                let r = n.raft.as_ref()?;
+                (r.role() == crate::raft::Role::Leader).then_some((r.id(), r.term(), &n.chain))
+            })
+            .collect();
+        let node = &self.nodes[i];
+        self.checker
+            .on_hard_state(i, i as NodeId + 1, term, commit, &node.chain, &leaders)
+    }
+
+    /// Records a failed check; returns whether the run may go on.
+    pub(super) fn check(&mut self, r: Result<(), Fail>) -> bool {
+        match r {
+            Ok(()) => true,
+            Err(f) => {
+                self.fail(f);
+                false
+            }
+        }
+    }
+
+    pub(super) fn fail(&mut self, (rule, detail): Fail) {
+        if self.violation.is_none() {
+            self.violation = Some(self.make_violation(rule, detail));
+        }
+    }
+
+    pub(super) fn make_violation(&self, rule: Rule, detail: String) -> Violation {
+        let mut nodes = String::new();
+        for id in 1..=self.nodes.len() as NodeId {
+            let Some(s) = self.node_state(id) else {
+                continue;
+            };
+            let skip = s.log.len().saturating_sub(40);
+            let mut log = String::new();
+            if skip > 0 {
+                log.push_str(&format!("[{skip} earlier] "));
+            }
+            if s.snapshot_index > 0 {
+                log.push_str(&format!("[snapshot at {}] ", s.snapshot_index));
+            }
+            for e in &s.log[skip..] {
+                log.push_str(&format!("{}:{} ", e.index, e.term));
+            }
+            if let Some(r) = self.node(id) {
+                let c = r.conf_state();
+                log.push_str(&format!(
+                    "(voters {:?}, learners {:?}) ",
+                    c.voters, c.learners
+                ));
+            }
+            nodes.push_str(&format!(
+                "  node {id} ({}, {}, term {}, vote {}, commit {}, applied {}): log (index:term) {}\n",
+                if s.up { "up" } else { "down" },
+                s.role.name(),
+                s.term,
+                s.vote,
+                s.commit,
+                s.applied,
+                log.trim_end()
+            ));
+        }
+        Violation {
+            rule,
+            seed: self.cfg.seed,
+            step: self.steps,
+            time: self.now,
+            detail,
+            nodes,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,7 +3,7 @@
 //!
 //! # Model
 //!
-//! [`Cluster`] holds 1–9 [`RawNode`]s with ids `1..=n`, each with a
+//! [`Cluster`] holds 1–9 [`RaftNode`]s with ids `1..=n`, each with a
 //! [`MemStorage`] that survives its crashes. Time is virtual, in
 //! milliseconds. Every live node ticks every `tick` ms (each with its own
 //! phase); a message sent at `t` arrives at `t + d`, with `d` drawn uniformly
@@ -42,7 +42,7 @@
 //! fingerprint). A client has one operation outstanding at a time and
 //! sends it to the node it believes leads: a write is proposed there and
 //! completes when that node applies it (the answer is that node's result);
-//! a get calls [`RawNode::read_index`] there (a third of the time on a
+//! a get calls [`RaftNode::read_index`] there (a third of the time on a
 //! random node, so followers forward) and is answered from that node's
 //! replica once it has applied up to the read index. A refused call is
 //! retried at the named leader or a random node; an operation not answered
@@ -103,10 +103,12 @@
 //! ```
 
 use crate::prelude::*;
+mod app;
 mod checker;
+mod clients;
 mod events;
-mod kv;
 pub mod linearizability;
+mod network;
 
 use alloc::collections::BTreeMap;
 use core::fmt;
@@ -117,15 +119,17 @@ use rand_core::{Rng, SeedableRng};
 use rand_pcg::Pcg32;
 
 pub use checker::{Rule, Violation};
+pub use clients::KvConfig;
 pub use events::{DropReason, Event, EventKind, MsgInfo};
-pub use kv::KvConfig;
 
-use self::checker::{Chain, Checker, Fail};
-use self::kv::{Clients, Current, Wait};
-use self::linearizability::{KvInput, KvOp, KvOutput};
+use self::app::Replica;
+use self::checker::{Chain, Checker};
+use self::clients::Clients;
+use self::linearizability::KvOp;
+use self::network::InFlight;
 use crate::raft::{
-    ConfChange, ConfChangeKind, ConfState, Config, Entry, EntryKind, MemStorage, Message, NodeId,
-    RaftError, RawNode, ReadState, Role, Storage, NONE,
+    ConfChange, ConfChangeKind, ConfState, Config, Entry, MemStorage, NodeId, RaftError, RaftNode,
+    Role, Storage, NONE,
 };
 use crate::ArgError;
 
@@ -295,13 +299,6 @@ impl SimConfig {
     fn election_ticks(&self) -> u64 {
         (self.election_timeout / self.tick).max(1)
     }
-}
-
-/// The state fingerprint a simulated snapshot carries.
-fn machine_fp(data: &[u8]) -> u64 {
-    data.get(..8)
-        .and_then(|b| <[u8; 8]>::try_from(b).ok())
-        .map_or(0, u64::from_le_bytes)
 }
 
 fn check_rate(name: &'static str, p: f64) -> Result<(), ArgError> {
@@ -536,18 +533,15 @@ pub struct ClusterState<'a> {
 
 #[derive(Debug, Clone)]
 struct SimNode {
-    raw: Option<RawNode>,
+    raft: Option<RaftNode>,
     storage: MemStorage,
     /// Fingerprint of each stored entry and its prefix, from the snapshot.
     chain: Chain,
-    applied: u64,
     next_tick: u64,
     boots: u64,
-    /// The key-value replica, at `applied` (volatile).
-    kv: BTreeMap<u64, u64>,
-    /// Confirmed reads waiting for `applied` to reach their index
-    /// (volatile).
-    read_wait: Vec<ReadState>,
+    /// The application: the key-value replica and the reads waiting for
+    /// it (volatile).
+    app: Replica,
     /// The configuration it last knew while up.
     conf: ConfState,
 }
@@ -573,12 +567,6 @@ pub struct SimRead {
     pub index: u64,
     /// When it was handed out (virtual ms).
     pub time: u64,
-}
-
-#[derive(Debug, Clone)]
-struct InFlight {
-    info: MsgInfo,
-    msg: Message,
 }
 
 /// A simulated cluster; see the [module docs](self).
@@ -613,7 +601,7 @@ pub struct Cluster {
     checker: Checker,
     violation: Option<Violation>,
     /// The key-value clients, once started.
-    kv: Option<Clients>,
+    clients: Option<Clients>,
     /// Every read confirmed so far.
     reads: Vec<SimRead>,
 }
@@ -639,14 +627,12 @@ impl Cluster {
         for _ in 0..n {
             let phase = 1 + u64::from(rng.next_u32()) % cfg.tick;
             nodes.push(SimNode {
-                raw: None,
+                raft: None,
                 storage: MemStorage::new(),
                 chain: Chain::default(),
-                applied: 0,
                 next_tick: phase,
                 boots: 0,
-                kv: BTreeMap::new(),
-                read_wait: Vec::new(),
+                app: Replica::default(),
                 conf: ConfState::default(),
             });
         }
@@ -664,7 +650,7 @@ impl Cluster {
             event_count: 0,
             checker: Checker::new(n),
             violation: None,
-            kv: None,
+            clients: None,
             reads: Vec::new(),
             cfg,
         };
@@ -790,11 +776,11 @@ impl Cluster {
             .nodes
             .iter()
             .enumerate()
-            .filter(|(_, n)| n.raw.is_some())
+            .filter(|(_, n)| n.raft.is_some())
             .min_by_key(|(_, n)| n.next_tick)
             .map(|(i, n)| (n.next_tick, i));
         // Clients act after the cluster's own events of the same time.
-        if let Some((ct, ci)) = self.kv.as_ref().and_then(Clients::next) {
+        if let Some((ct, ci)) = self.clients.as_ref().and_then(Clients::next) {
             let first = flight.into_iter().chain(tick.map(|t| t.0)).min();
             if first.is_none_or(|t| ct < t) {
                 self.now = self.now.max(ct);
@@ -810,8 +796,8 @@ impl Cluster {
                 self.now = self.now.max(tt);
                 self.steps += 1;
                 let before = self.lead_term(i);
-                if let Some(raw) = self.nodes[i].raw.as_mut() {
-                    raw.tick();
+                if let Some(raft) = self.nodes[i].raft.as_mut() {
+                    raft.tick();
                 }
                 self.nodes[i].next_tick = tt + self.cfg.tick;
                 self.process(i, before);
@@ -826,98 +812,14 @@ impl Cluster {
         let tick = self
             .nodes
             .iter()
-            .filter(|n| n.raw.is_some())
+            .filter(|n| n.raft.is_some())
             .map(|n| n.next_tick)
             .min();
-        let client = self.kv.as_ref().and_then(Clients::next).map(|c| c.0);
+        let client = self.clients.as_ref().and_then(Clients::next).map(|c| c.0);
         [flight, tick, client].into_iter().flatten().min()
     }
 
-    fn deliver_next(&mut self) {
-        let Some((&(t, _), _)) = self.flights.iter().next() else {
-            return;
-        };
-        let Some((_, f)) = self.flights.pop_first() else {
-            return;
-        };
-        self.now = self.now.max(t);
-        self.steps += 1;
-        let to = f.info.to as usize - 1;
-        let from = f.info.from as usize - 1;
-        if self.nodes[to].raw.is_none() {
-            self.record(EventKind::Drop(f.info, DropReason::Crashed));
-            return;
-        }
-        if self.cut[from * self.cfg.nodes + to] {
-            self.record(EventKind::Drop(f.info, DropReason::Partition));
-            return;
-        }
-        self.record(EventKind::Deliver(f.info));
-        let before = self.lead_term(to);
-        if let Some(raw) = self.nodes[to].raw.as_mut() {
-            // Every message the simulator routes is addressed correctly.
-            let _ = raw.step(f.msg);
-        }
-        self.process(to, before);
-    }
-
-    // ----- faults and clients -------------------------------------------
-
-    /// Crashes node `id`: it stops, losing everything not persisted.
-    ///
-    /// # Examples
-    /// ```
-    /// use quorumkit::raft::sim::{Cluster, SimConfig};
-    /// let mut c = Cluster::new(SimConfig::new(3, 1)).unwrap();
-    /// c.crash(2).unwrap();
-    /// assert!(!c.node_state(2).unwrap().up);
-    /// assert!(c.crash(2).is_err());
-    /// ```
-    ///
-    /// # Errors
-    /// [`SimError::Arg`] for an unknown id, [`SimError::NodeDown`] if it is
-    /// already down.
-    pub fn crash(&mut self, id: NodeId) -> Result<(), SimError> {
-        let i = self.index(id)?;
-        let Some(raw) = self.nodes[i].raw.take() else {
-            return Err(SimError::NodeDown { id });
-        };
-        self.nodes[i].conf = raw.conf_state().clone();
-        self.nodes[i].applied = 0;
-        self.nodes[i].kv.clear();
-        self.nodes[i].read_wait.clear();
-        self.record(EventKind::Crash { node: id });
-        Ok(())
-    }
-
-    /// Restarts node `id` from its persisted state.
-    ///
-    /// # Examples
-    /// ```
-    /// use quorumkit::raft::sim::{Cluster, SimConfig};
-    /// let mut c = Cluster::new(SimConfig::new(3, 1)).unwrap();
-    /// c.crash(2).unwrap();
-    /// c.restart(2).unwrap();
-    /// assert!(c.node_state(2).unwrap().up);
-    /// ```
-    ///
-    /// # Errors
-    /// [`SimError::Arg`] for an unknown id, [`SimError::AlreadyUp`] if it is
-    /// running.
-    pub fn restart(&mut self, id: NodeId) -> Result<(), SimError> {
-        let i = self.index(id)?;
-        if self.nodes[i].raw.is_some() {
-            return Err(SimError::AlreadyUp { id });
-        }
-        self.boot(i);
-        self.record(EventKind::Restart { node: id });
-        if let Some(raw) = &self.nodes[i].raw {
-            let (term, commit) = (raw.term(), raw.commit());
-            let r = self.checker_hard_state(i, term, commit);
-            self.check(r);
-        }
-        Ok(())
-    }
+    // ----- elections, proposals, membership and reads --------------------
 
     fn boot(&mut self, i: usize) {
         let id = i as NodeId + 1;
@@ -944,125 +846,10 @@ impl Cluster {
         let snap_index = node.storage.first_index() - 1;
         config.applied = snap_index;
         // The simulator's storage is always consistent and the config valid.
-        node.raw = RawNode::new(config, &node.storage, rng).ok();
-        node.applied = snap_index;
-        node.kv = kv::decode_map(node.storage.snapshot().data.get(8..).unwrap_or(&[]));
-        node.read_wait.clear();
+        node.raft = RaftNode::new(config, &node.storage, rng).ok();
+        node.app = Replica::default();
+        node.app.restore(snap_index, &node.storage.snapshot().data);
         node.next_tick = self.now + 1 + u64::from(self.rng.next_u32()) % self.cfg.tick;
-    }
-
-    /// Splits the network into `groups`: nodes in different groups cannot
-    /// exchange messages; a node in no group is isolated. Replaces any
-    /// previous partition or cut.
-    ///
-    /// # Examples
-    /// ```
-    /// use quorumkit::raft::sim::{Cluster, SimConfig};
-    /// let mut c = Cluster::new(SimConfig::new(5, 1)).unwrap();
-    /// c.partition(&[vec![1, 2], vec![3, 4, 5]]).unwrap();
-    /// c.advance(2_000);
-    /// let l = c.leader().unwrap();
-    /// assert!(l >= 3); // only the majority side can elect
-    /// ```
-    ///
-    /// # Errors
-    /// [`SimError::Arg`] (`groups`) if an id is unknown or listed twice.
-    pub fn partition(&mut self, groups: &[Vec<NodeId>]) -> Result<(), SimError> {
-        let n = self.cfg.nodes;
-        let mut group_of = vec![usize::MAX; n];
-        for (g, members) in groups.iter().enumerate() {
-            for &id in members {
-                let i = self
-                    .index(id)
-                    .map_err(|_| ArgError::range("groups", format!("node ids in 1..={n}"), id))?;
-                if group_of[i] != usize::MAX {
-                    return Err(
-                        ArgError::range("groups", "each node in at most one group", id).into(),
-                    );
-                }
-                group_of[i] = g;
-            }
-        }
-        for a in 0..n {
-            for b in 0..n {
-                let same = a == b || (group_of[a] != usize::MAX && group_of[a] == group_of[b]);
-                self.cut[a * n + b] = !same;
-            }
-        }
-        self.record(EventKind::Partition {
-            groups: groups.to_vec(),
-        });
-        Ok(())
-    }
-
-    /// Isolates node `id` from every other node (both directions).
-    ///
-    /// # Examples
-    /// ```
-    /// use quorumkit::raft::sim::{Cluster, SimConfig};
-    /// let mut c = Cluster::new(SimConfig::new(3, 1)).unwrap();
-    /// c.isolate(1).unwrap();
-    /// c.timeout(1).unwrap();
-    /// c.advance(100);
-    /// assert_eq!(c.leader(), None);
-    /// ```
-    ///
-    /// # Errors
-    /// [`SimError::Arg`] for an unknown id.
-    pub fn isolate(&mut self, id: NodeId) -> Result<(), SimError> {
-        let i = self.index(id)?;
-        let n = self.cfg.nodes;
-        for j in 0..n {
-            if j != i {
-                self.cut[i * n + j] = true;
-                self.cut[j * n + i] = true;
-            }
-        }
-        let rest: Vec<NodeId> = (1..=n as NodeId).filter(|&x| x != id).collect();
-        self.record(EventKind::Partition {
-            groups: vec![vec![id], rest],
-        });
-        Ok(())
-    }
-
-    /// Cuts the link from `from` to `to` (one way): messages in that
-    /// direction are lost.
-    ///
-    /// # Examples
-    /// ```
-    /// use quorumkit::raft::sim::{Cluster, SimConfig};
-    /// let mut c = Cluster::new(SimConfig::new(3, 1)).unwrap();
-    /// c.cut(1, 2).unwrap();
-    /// assert!(c.cut(1, 1).is_err());
-    /// ```
-    ///
-    /// # Errors
-    /// [`SimError::Arg`] for an unknown id or `from == to`.
-    pub fn cut(&mut self, from: NodeId, to: NodeId) -> Result<(), SimError> {
-        let a = self.index(from)?;
-        let b = self.index(to)?;
-        if a == b {
-            return Err(ArgError::range("to", "a node other than from", to).into());
-        }
-        self.cut[a * self.cfg.nodes + b] = true;
-        self.record(EventKind::Cut { from, to });
-        Ok(())
-    }
-
-    /// Removes every partition and cut.
-    ///
-    /// # Examples
-    /// ```
-    /// use quorumkit::raft::sim::{Cluster, SimConfig};
-    /// let mut c = Cluster::new(SimConfig::new(3, 1)).unwrap();
-    /// c.partition(&[vec![1], vec![2], vec![3]]).unwrap();
-    /// c.heal();
-    /// c.advance(1_000);
-    /// assert!(c.leader().is_some());
-    /// ```
-    pub fn heal(&mut self) {
-        self.cut.iter_mut().for_each(|c| *c = false);
-        self.record(EventKind::Heal);
     }
 
     /// Triggers node `id`'s election timeout now.
@@ -1083,10 +870,10 @@ impl Cluster {
         let i = self.index(id)?;
         self.running()?;
         let before = self.lead_term(i);
-        let Some(raw) = self.nodes[i].raw.as_mut() else {
+        let Some(raft) = self.nodes[i].raft.as_mut() else {
             return Err(SimError::NodeDown { id });
         };
-        raw.campaign();
+        raft.campaign();
         self.steps += 1;
         self.record(EventKind::Timeout { node: id });
         self.process(i, before);
@@ -1135,10 +922,10 @@ impl Cluster {
         let i = self.index(id)?;
         self.running()?;
         let before = self.lead_term(i);
-        let Some(raw) = self.nodes[i].raw.as_mut() else {
+        let Some(raft) = self.nodes[i].raft.as_mut() else {
             return Err(SimError::NodeDown { id });
         };
-        let index = raw.propose(data).map_err(|e| SimError::refused(id, e))?;
+        let index = raft.propose(data).map_err(|e| SimError::refused(id, e))?;
         self.steps += 1;
         self.record(EventKind::Propose { node: id, index });
         self.process(i, before);
@@ -1146,7 +933,7 @@ impl Cluster {
     }
 
     /// Asks the current leader to hand leadership to node `target`
-    /// ([`RawNode::transfer_leader`]); returns the leader asked. The
+    /// ([`RaftNode::transfer_leader`]); returns the leader asked. The
     /// transfer completes, or is abandoned, as the run goes on.
     ///
     /// # Examples
@@ -1170,8 +957,8 @@ impl Cluster {
         let id = self.leader().ok_or(SimError::NoLeader)?;
         let i = self.index(id)?;
         let before = self.lead_term(i);
-        if let Some(raw) = self.nodes[i].raw.as_mut() {
-            raw.transfer_leader(target).map_err(|e| match e {
+        if let Some(raft) = self.nodes[i].raft.as_mut() {
+            raft.transfer_leader(target).map_err(|e| match e {
                 crate::raft::RaftError::Arg(a) => SimError::Arg(a),
                 _ => SimError::NoLeader,
             })?;
@@ -1204,7 +991,7 @@ impl Cluster {
     ///
     /// # Errors
     /// [`SimError::Arg`] for an unknown id or a change the leader refuses
-    /// (see [`RawNode::propose_conf_change`]), [`SimError::NoLeader`],
+    /// (see [`RaftNode::propose_conf_change`]), [`SimError::NoLeader`],
     /// [`SimError::ConfChangePending`], [`SimError::Stopped`].
     pub fn add_learner(&mut self, id: NodeId) -> Result<u64, SimError> {
         self.conf_change(ConfChange {
@@ -1264,7 +1051,7 @@ impl Cluster {
     }
 
     /// Asks node `id`, which must believe it leads, for membership change
-    /// `cc` ([`RawNode::propose_conf_change`]). Unlike
+    /// `cc` ([`RaftNode::propose_conf_change`]). Unlike
     /// [`Cluster::add_learner`], [`Cluster::promote`] and
     /// [`Cluster::remove`], which ask the leader of the highest term, this
     /// reaches a leader cut off in a minority too, so a run can make
@@ -1291,10 +1078,10 @@ impl Cluster {
         let i = self.index(id)?;
         self.running()?;
         let before = self.lead_term(i);
-        let Some(raw) = self.nodes[i].raw.as_mut() else {
+        let Some(raft) = self.nodes[i].raft.as_mut() else {
             return Err(SimError::NodeDown { id });
         };
-        let index = raw
+        let index = raft
             .propose_conf_change(cc)
             .map_err(|e| SimError::refused(id, e))?;
         self.steps += 1;
@@ -1310,7 +1097,7 @@ impl Cluster {
     }
 
     /// Asks node `id` for a linearizable read tagged `ctx`
-    /// ([`RawNode::read_index`]). When the node confirms it, a [`SimRead`]
+    /// ([`RaftNode::read_index`]). When the node confirms it, a [`SimRead`]
     /// is added to [`Cluster::reads`].
     ///
     /// # Examples
@@ -1332,10 +1119,10 @@ impl Cluster {
         let i = self.index(id)?;
         self.running()?;
         let before = self.lead_term(i);
-        let Some(raw) = self.nodes[i].raw.as_mut() else {
+        let Some(raft) = self.nodes[i].raft.as_mut() else {
             return Err(SimError::NodeDown { id });
         };
-        raw.read_index(ctx).map_err(|e| SimError::refused(id, e))?;
+        raft.read_index(ctx).map_err(|e| SimError::refused(id, e))?;
         self.steps += 1;
         self.process(i, before);
         Ok(())
@@ -1356,7 +1143,7 @@ impl Cluster {
     /// each issues `ops_per_client` operations, one at a time, to the node
     /// it believes leads. Writes (put, compare-and-set) are proposed as log
     /// entries and complete when that node applies them; reads go through
-    /// [`RawNode::read_index`] (a third of them to a random node, so that
+    /// [`RaftNode::read_index`] (a third of them to a random node, so that
     /// followers forward some) and are served from that node's replica once
     /// it has applied up to the read index. A refused call is retried at
     /// another node (the one named as leader, if any); an operation not
@@ -1379,7 +1166,7 @@ impl Cluster {
     /// [`SimError::Arg`] if `cfg` is invalid ([`KvConfig::validate`]).
     pub fn start_kv(&mut self, cfg: KvConfig) -> Result<(), SimError> {
         cfg.validate()?;
-        self.kv = Some(Clients::new(cfg, self.cfg.nodes as u32, self.now));
+        self.clients = Some(Clients::new(cfg, self.cfg.nodes as u32, self.now));
         Ok(())
     }
 
@@ -1393,7 +1180,7 @@ impl Cluster {
     /// assert!(Cluster::new(SimConfig::new(3, 1)).unwrap().kv_history().is_empty());
     /// ```
     pub fn kv_history(&self) -> &[KvOp] {
-        self.kv.as_ref().map_or(&[], |k| &k.history)
+        self.clients.as_ref().map_or(&[], |k| &k.history)
     }
 
     /// Whether the key-value clients have all finished (true if none were
@@ -1405,7 +1192,7 @@ impl Cluster {
     /// assert!(Cluster::new(SimConfig::new(3, 1)).unwrap().kv_idle());
     /// ```
     pub fn kv_idle(&self) -> bool {
-        self.kv.as_ref().is_none_or(Clients::idle)
+        self.clients.as_ref().is_none_or(Clients::idle)
     }
 
     /// The value of `key` in node `id`'s key-value replica (as of its
@@ -1418,60 +1205,8 @@ impl Cluster {
     /// ```
     pub fn kv_value(&self, id: NodeId, key: u64) -> Option<u64> {
         let n = self.nodes.get((id as usize).checked_sub(1)?)?;
-        n.raw.as_ref()?;
-        n.kv.get(&key).copied()
-    }
-
-    /// Sets the probability that a message is lost.
-    ///
-    /// # Examples
-    /// ```
-    /// use quorumkit::raft::sim::{Cluster, SimConfig};
-    /// let mut c = Cluster::new(SimConfig::new(3, 1)).unwrap();
-    /// assert!(c.set_drop_rate(1.5).is_err());
-    /// c.set_drop_rate(0.2).unwrap();
-    /// ```
-    ///
-    /// # Errors
-    /// [`SimError::Arg`] (`dropRate`) outside `[0, 1]`.
-    pub fn set_drop_rate(&mut self, p: f64) -> Result<(), SimError> {
-        check_rate("dropRate", p)?;
-        self.cfg.drop_rate = p;
-        Ok(())
-    }
-
-    /// Sets the probability that a message is duplicated.
-    ///
-    /// # Examples
-    /// ```
-    /// use quorumkit::raft::sim::{Cluster, SimConfig};
-    /// let mut c = Cluster::new(SimConfig::new(3, 1)).unwrap();
-    /// c.set_dup_rate(0.1).unwrap();
-    /// ```
-    ///
-    /// # Errors
-    /// [`SimError::Arg`] (`dupRate`) outside `[0, 1]`.
-    pub fn set_dup_rate(&mut self, p: f64) -> Result<(), SimError> {
-        check_rate("dupRate", p)?;
-        self.cfg.dup_rate = p;
-        Ok(())
-    }
-
-    /// Sets the probability that a message is held back (reordered).
-    ///
-    /// # Examples
-    /// ```
-    /// use quorumkit::raft::sim::{Cluster, SimConfig};
-    /// let mut c = Cluster::new(SimConfig::new(3, 1)).unwrap();
-    /// c.set_reorder_rate(0.3).unwrap();
-    /// ```
-    ///
-    /// # Errors
-    /// [`SimError::Arg`] (`reorderRate`) outside `[0, 1]`.
-    pub fn set_reorder_rate(&mut self, p: f64) -> Result<(), SimError> {
-        check_rate("reorderRate", p)?;
-        self.cfg.reorder_rate = p;
-        Ok(())
+        n.raft.as_ref()?;
+        n.app.get(key)
     }
 
     // ----- observation --------------------------------------------------
@@ -1537,13 +1272,13 @@ impl Cluster {
     pub fn leader(&self) -> Option<NodeId> {
         self.nodes
             .iter()
-            .filter_map(|n| n.raw.as_ref())
+            .filter_map(|n| n.raft.as_ref())
             .filter(|r| r.role() == Role::Leader)
             .max_by_key(|r| r.term())
             .map(|r| r.id())
     }
 
-    /// The [`RawNode`] of node `id`, if it is up.
+    /// The [`RaftNode`] of node `id`, if it is up.
     ///
     /// # Examples
     /// ```
@@ -1551,8 +1286,8 @@ impl Cluster {
     /// let c = Cluster::new(SimConfig::new(3, 1)).unwrap();
     /// assert_eq!(c.node(2).unwrap().id(), 2);
     /// ```
-    pub fn node(&self, id: NodeId) -> Option<&RawNode> {
-        self.nodes.get((id as usize).checked_sub(1)?)?.raw.as_ref()
+    pub fn node(&self, id: NodeId) -> Option<&RaftNode> {
+        self.nodes.get((id as usize).checked_sub(1)?)?.raft.as_ref()
     }
 
     /// Node `id` as the page draws it.
@@ -1567,7 +1302,7 @@ impl Cluster {
     pub fn node_state(&self, id: NodeId) -> Option<NodeState<'_>> {
         let n = self.nodes.get((id as usize).checked_sub(1)?)?;
         let tick = self.cfg.tick;
-        Some(match &n.raw {
+        Some(match &n.raft {
             Some(r) => {
                 let since_tick = (self.now + tick).saturating_sub(n.next_tick).min(tick - 1);
                 NodeState {
@@ -1578,7 +1313,7 @@ impl Cluster {
                     vote: r.vote(),
                     leader: r.leader(),
                     commit: r.commit(),
-                    applied: n.applied,
+                    applied: n.app.applied,
                     log: r.entries(),
                     snapshot_index: r.snapshot_index(),
                     election_elapsed: u64::from(r.election_elapsed()) * tick + since_tick,
@@ -1821,7 +1556,7 @@ impl Cluster {
         let max_term = self
             .nodes
             .iter()
-            .filter_map(|n| n.raw.as_ref())
+            .filter_map(|n| n.raft.as_ref())
             .filter(|r| l.conf_state().contains(r.id()))
             .map(|r| r.term())
             .max()?;
@@ -1835,7 +1570,7 @@ impl Cluster {
         let all = self
             .nodes
             .iter()
-            .filter_map(|n| n.raw.as_ref().map(|r| (r.id(), n.applied)))
+            .filter_map(|n| n.raft.as_ref().map(|r| (r.id(), n.app.applied)))
             .filter(|&(id, _)| conf.contains(id))
             .all(|(_, applied)| applied >= target);
         all.then_some(l.id())
@@ -1861,7 +1596,7 @@ impl Cluster {
 
     fn lead_term(&self, i: usize) -> Option<u64> {
         self.nodes[i]
-            .raw
+            .raft
             .as_ref()
             .filter(|r| r.role() == Role::Leader)
             .map(|r| r.term())
@@ -1881,66 +1616,6 @@ impl Cluster {
         }
     }
 
-    fn rand_unit(&mut self) -> f64 {
-        (self.rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    fn latency(&mut self) -> u64 {
-        let l = self.cfg.latency;
-        let span = l.max - l.min + 1;
-        let mut d = l.min + self.rng.next_u64() % span;
-        if self.cfg.reorder_rate > 0.0 && self.rand_unit() < self.cfg.reorder_rate {
-            d += self.rng.next_u64() % (4 * l.max + 1);
-        }
-        d
-    }
-
-    fn send(&mut self, m: Message) {
-        let n = self.cfg.nodes;
-        let mut info = MsgInfo {
-            id: self.next_msg_id,
-            kind: m.kind,
-            from: m.from,
-            to: m.to,
-            term: m.term,
-            sent: self.now,
-            arrive: self.now,
-            entries: u32::try_from(m.entries.len()).unwrap_or(u32::MAX),
-            reject: m.reject,
-        };
-        self.next_msg_id += 1;
-        let (a, b) = (m.from as usize - 1, m.to as usize - 1);
-        if self.cut[a * n + b] {
-            self.record(EventKind::Drop(info, DropReason::Partition));
-            return;
-        }
-        if self.cfg.drop_rate > 0.0 && self.rand_unit() < self.cfg.drop_rate {
-            self.record(EventKind::Drop(info, DropReason::Lost));
-            return;
-        }
-        let dup = self.cfg.dup_rate > 0.0 && self.rand_unit() < self.cfg.dup_rate;
-        if dup {
-            let mut info2 = info;
-            info2.id = self.next_msg_id;
-            self.next_msg_id += 1;
-            info2.arrive = self.now + self.latency();
-            self.record(EventKind::Send(info2));
-            self.seq += 1;
-            self.flights.insert(
-                (info2.arrive, self.seq),
-                InFlight {
-                    info: info2,
-                    msg: m.clone(),
-                },
-            );
-        }
-        info.arrive = self.now + self.latency();
-        self.record(EventKind::Send(info));
-        self.seq += 1;
-        self.flights
-            .insert((info.arrive, self.seq), InFlight { info, msg: m });
-    }
-
     /// Handles every Ready of node `i`, honouring the contract atomically,
     /// and runs the checker. `lead_before` is the term it led before the
     /// event, if it was leader.
@@ -1950,14 +1625,14 @@ impl Cluster {
             if self.violation.is_some() {
                 return;
             }
-            let Some(raw) = self.nodes[i].raw.as_mut() else {
+            let Some(raft) = self.nodes[i].raft.as_mut() else {
                 return;
             };
-            if !raw.has_ready() {
+            if !raft.has_ready() {
                 return;
             }
-            let (role, term) = (raw.role(), raw.term());
-            let rd = raw.ready();
+            let (role, term) = (raft.role(), raft.term());
+            let rd = raft.ready();
             let entries = rd.entries.to_vec();
             let committed_entries = rd.committed_entries.to_vec();
             let (hard_state, soft_state, messages) = (rd.hard_state, rd.soft_state, rd.messages);
@@ -1967,13 +1642,11 @@ impl Cluster {
             // 0. A snapshot from the leader replaces the log; the state
             //    machine restarts from it.
             if let Some(snap) = rd.snapshot {
-                let fp = machine_fp(&snap.data);
                 let node = &mut self.nodes[i];
                 // Received snapshots are always newer than the stored one.
                 let _ = node.storage.apply_snapshot(&snap);
+                let fp = node.app.restore(snap.index, &snap.data);
                 node.chain.snapshot(snap.index, fp);
-                node.applied = snap.index;
-                node.kv = kv::decode_map(snap.data.get(8..).unwrap_or(&[]));
                 self.record(EventKind::Snapshot {
                     node: id,
                     index: snap.index,
@@ -2058,10 +1731,10 @@ impl Cluster {
             {
                 let (fi, li) = (first.index, last.index);
                 let node = &self.nodes[i];
-                let r = self
-                    .checker
-                    .on_apply(id, node.applied, &committed_entries, &node.chain);
-                self.nodes[i].applied = li;
+                let r =
+                    self.checker
+                        .on_apply(id, node.app.applied, &committed_entries, &node.chain);
+                self.nodes[i].app.applied = li;
                 self.record(EventKind::Apply {
                     node: id,
                     first: fi,
@@ -2080,263 +1753,13 @@ impl Cluster {
                     index: rs.index,
                     time: self.now,
                 });
-                self.nodes[i].read_wait.push(rs);
+                self.nodes[i].app.read_wait.push(rs);
             }
             self.serve_reads(i);
-            if let Some(raw) = self.nodes[i].raw.as_mut() {
-                raw.advance();
+            if let Some(raft) = self.nodes[i].raft.as_mut() {
+                raft.advance();
             }
             self.maybe_compact(i);
-        }
-    }
-
-    /// Takes a snapshot once `snapshot_every` entries were applied since
-    /// the last one; its data is the state machine's fingerprint.
-    fn maybe_compact(&mut self, i: usize) {
-        let every = self.cfg.snapshot_every;
-        let node = &mut self.nodes[i];
-        let Some(raw) = node.raw.as_mut() else {
-            return;
-        };
-        if every == 0 || node.applied < raw.snapshot_index().saturating_add(every) {
-            return;
-        }
-        let at = node.applied;
-        let Some(fp) = node.chain.get(at) else {
-            return;
-        };
-        let mut data = fp.to_le_bytes().to_vec();
-        data.extend_from_slice(&kv::encode_map(&node.kv));
-        let Ok(snap) = raw.compact(at, data) else {
-            return;
-        };
-        // Newer than the stored snapshot by construction.
-        let _ = node.storage.apply_snapshot(&snap);
-        node.chain.snapshot(at, fp);
-        self.record(EventKind::Snapshot {
-            node: i as NodeId + 1,
-            index: at,
-            received: false,
-        });
-    }
-
-    /// Applies the key-value commands among `entries` to node `i`'s
-    /// replica, completing the writes clients wait on there.
-    fn apply_kv(&mut self, i: usize, entries: &[Entry]) {
-        let id = i as NodeId + 1;
-        for e in entries {
-            if e.kind != EntryKind::Normal {
-                continue;
-            }
-            let Some((tag, input)) = kv::decode(&e.data) else {
-                continue;
-            };
-            let out = kv::apply(&mut self.nodes[i].kv, &input);
-            let now = self.now;
-            if let Some(k) = self.kv.as_mut() {
-                if let Some(ci) = k.waiting(tag, id, true) {
-                    k.complete(ci, out, now, id);
-                }
-            }
-        }
-    }
-
-    /// Serves node `i`'s confirmed reads whose index it has applied.
-    fn serve_reads(&mut self, i: usize) {
-        let id = i as NodeId + 1;
-        let node = &mut self.nodes[i];
-        if node.read_wait.is_empty() {
-            return;
-        }
-        let applied = node.applied;
-        let (ready, wait): (Vec<ReadState>, Vec<ReadState>) =
-            node.read_wait.iter().partition(|r| r.index <= applied);
-        node.read_wait = wait;
-        let now = self.now;
-        for r in ready {
-            let Some(k) = self.kv.as_mut() else {
-                return;
-            };
-            let Some(ci) = k.waiting(r.ctx, id, false) else {
-                continue;
-            };
-            let key = k.list[ci].cur.as_ref().map_or(0, |c| c.input.key());
-            let out = KvOutput::Value(self.nodes[i].kv.get(&key).copied());
-            k.complete(ci, out, now, id);
-        }
-    }
-
-    /// One action of key-value client `ci`: give up on a late operation,
-    /// start the next one, or (re)send the current one.
-    fn client_step(&mut self, ci: usize) {
-        let now = self.now;
-        let nodes = self.cfg.nodes as u64;
-        let Some(k) = self.kv.as_mut() else {
-            return;
-        };
-        let think = k.cfg.think;
-        let think_pause = 1 + k.pick(think);
-        let random = 1 + k.pick(nodes) as NodeId;
-        let spread = k.pick(3) == 0;
-        let c = &mut k.list[ci];
-        if c.cur.as_ref().is_some_and(|cur| now >= cur.deadline) {
-            // Timed out: the outcome stays unknown in the history; the
-            // client suspects the node and tries another next time.
-            c.cur = None;
-            c.next_at = now.saturating_add(think_pause);
-            c.target = random;
-            return;
-        }
-        if c.cur.is_none() {
-            if c.issued >= k.cfg.ops_per_client {
-                c.next_at = u64::MAX;
-                return;
-            }
-            c.issued += 1;
-            let tag = u64::from(c.id) << 32 | u64::from(c.issued);
-            let deadline = now.saturating_add(k.cfg.timeout);
-            let input = k.new_op();
-            k.list[ci].cur = Some(Current {
-                input,
-                tag,
-                call: now,
-                deadline,
-                wait: Wait::Send,
-                hist: None,
-            });
-        }
-        let c = &mut k.list[ci];
-        let Some(cur) = c.cur.as_mut() else {
-            return;
-        };
-        if cur.wait != Wait::Send {
-            c.next_at = cur.deadline;
-            return;
-        }
-        let read = matches!(cur.input, KvInput::Get { .. });
-        let target = if read && spread { random } else { c.target };
-        cur.wait = if read {
-            Wait::Read(target)
-        } else {
-            Wait::Write(target)
-        };
-        c.next_at = cur.deadline;
-        let (tag, input, call, fresh) = (cur.tag, cur.input, cur.call, cur.hist.is_none());
-        let client = c.id;
-        if fresh {
-            let h = k.history.len();
-            k.history.push(KvOp {
-                client,
-                input,
-                output: None,
-                call,
-                ret: 0,
-            });
-            if let Some(cur) = k.list[ci].cur.as_mut() {
-                cur.hist = Some(h);
-            }
-        }
-        let r = match kv::encode(tag, &input) {
-            None => self.read_index(target, tag),
-            Some(data) => self.propose_to(target, data).map(|_| ()),
-        };
-        if let Err(e) = r {
-            // Refused: nothing happened; try again elsewhere soon.
-            let Some(k) = self.kv.as_mut() else {
-                return;
-            };
-            let next = match e {
-                SimError::NotLeader { leader, .. } if leader != NONE => leader,
-                _ => random,
-            };
-            if fresh {
-                k.history.pop();
-            }
-            let c = &mut k.list[ci];
-            if let Some(cur) = c.cur.as_mut() {
-                cur.wait = Wait::Send;
-                if fresh {
-                    cur.hist = None;
-                }
-                c.next_at = now.saturating_add(think_pause).min(cur.deadline);
-            }
-            c.target = next;
-        }
-    }
-
-    fn checker_hard_state(&mut self, i: usize, term: u64, commit: u64) -> Result<(), Fail> {
-        let leaders: Vec<(NodeId, u64, &Chain)> = self
-            .nodes
-            .iter()
-            .filter_map(|n| {
-                let r = n.raw.as_ref()?;
-                (r.role() == Role::Leader).then_some((r.id(), r.term(), &n.chain))
-            })
-            .collect();
-        let node = &self.nodes[i];
-        self.checker
-            .on_hard_state(i, i as NodeId + 1, term, commit, &node.chain, &leaders)
-    }
-
-    /// Records a failed check; returns whether the run may go on.
-    fn check(&mut self, r: Result<(), Fail>) -> bool {
-        match r {
-            Ok(()) => true,
-            Err(f) => {
-                self.fail(f);
-                false
-            }
-        }
-    }
-
-    fn fail(&mut self, (rule, detail): Fail) {
-        if self.violation.is_none() {
-            self.violation = Some(self.make_violation(rule, detail));
-        }
-    }
-
-    fn make_violation(&self, rule: Rule, detail: String) -> Violation {
-        let mut nodes = String::new();
-        for id in 1..=self.nodes.len() as NodeId {
-            let Some(s) = self.node_state(id) else {
-                continue;
-            };
-            let skip = s.log.len().saturating_sub(40);
-            let mut log = String::new();
-            if skip > 0 {
-                log.push_str(&format!("[{skip} earlier] "));
-            }
-            if s.snapshot_index > 0 {
-                log.push_str(&format!("[snapshot at {}] ", s.snapshot_index));
-            }
-            for e in &s.log[skip..] {
-                log.push_str(&format!("{}:{} ", e.index, e.term));
-            }
-            if let Some(r) = self.node(id) {
-                let c = r.conf_state();
-                log.push_str(&format!(
-                    "(voters {:?}, learners {:?}) ",
-                    c.voters, c.learners
-                ));
-            }
-            nodes.push_str(&format!(
-                "  node {id} ({}, {}, term {}, vote {}, commit {}, applied {}): log (index:term) {}\n",
-                if s.up { "up" } else { "down" },
-                s.role.name(),
-                s.term,
-                s.vote,
-                s.commit,
-                s.applied,
-                log.trim_end()
-            ));
-        }
-        Violation {
-            rule,
-            seed: self.cfg.seed,
-            step: self.steps,
-            time: self.now,
-            detail,
-            nodes,
         }
     }
 }

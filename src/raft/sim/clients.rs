@@ -1,5 +1,7 @@
-//! The simulator's key-value state machine and its clients: commands in
-//! entry data, the state in snapshots, and the clients' bookkeeping.
+//! The simulated key-value clients: each issues gets (through ReadIndex),
+//! puts and compare-and-sets (through the log) to a node it believes
+//! leads, with timeouts and retries, and records the history the
+//! linearizability checker reads.
 
 use crate::prelude::*;
 use alloc::collections::BTreeMap;
@@ -8,7 +10,8 @@ use rand_core::{Rng, SeedableRng};
 use rand_pcg::Pcg32;
 
 use super::linearizability::{KvInput, KvOp, KvOutput};
-use crate::raft::NodeId;
+use super::{app, Cluster, SimError};
+use crate::raft::{NodeId, NONE};
 use crate::ArgError;
 
 /// How the simulated key-value clients behave
@@ -103,93 +106,6 @@ impl KvConfig {
         }
         Ok(())
     }
-}
-
-/// The first byte of a key-value command's entry data.
-const MAGIC: u8 = b'K';
-/// The length of every command: magic, kind, tag, key, value, expect flag,
-/// expect.
-const CMD_LEN: usize = 2 + 8 + 8 + 8 + 1 + 8;
-
-/// A write command as entry data: `'K'`, kind (0 put, 1 cas), the client's
-/// tag, key, value (little-endian u64s), then for a cas whether a value is
-/// expected (0/1) and which.
-pub(crate) fn encode(tag: u64, input: &KvInput) -> Option<Vec<u8>> {
-    let (kind, key, value, expect) = match *input {
-        KvInput::Get { .. } => return None,
-        KvInput::Put { key, value } => (0u8, key, value, None),
-        KvInput::Cas { key, expect, value } => (1u8, key, value, expect),
-    };
-    let mut b = Vec::with_capacity(CMD_LEN);
-    b.push(MAGIC);
-    b.push(kind);
-    b.extend_from_slice(&tag.to_le_bytes());
-    b.extend_from_slice(&key.to_le_bytes());
-    b.extend_from_slice(&value.to_le_bytes());
-    b.push(u8::from(expect.is_some()));
-    b.extend_from_slice(&expect.unwrap_or(0).to_le_bytes());
-    Some(b)
-}
-
-fn u64_at(b: &[u8], at: usize) -> Option<u64> {
-    let s = b.get(at..at + 8)?;
-    Some(u64::from_le_bytes(s.try_into().ok()?))
-}
-
-/// Parses [`encode`]'s format: (tag, input); `None` for other data.
-pub(crate) fn decode(b: &[u8]) -> Option<(u64, KvInput)> {
-    if b.len() != CMD_LEN || b[0] != MAGIC {
-        return None;
-    }
-    let tag = u64_at(b, 2)?;
-    let key = u64_at(b, 10)?;
-    let value = u64_at(b, 18)?;
-    let input = match b[1] {
-        0 => KvInput::Put { key, value },
-        1 => KvInput::Cas {
-            key,
-            value,
-            expect: (b[26] == 1).then(|| u64_at(b, 27)).flatten(),
-        },
-        _ => return None,
-    };
-    Some((tag, input))
-}
-
-/// Applies a write to a replica; returns its output.
-pub(crate) fn apply(map: &mut BTreeMap<u64, u64>, input: &KvInput) -> KvOutput {
-    match *input {
-        KvInput::Get { key } => KvOutput::Value(map.get(&key).copied()),
-        KvInput::Put { key, value } => {
-            map.insert(key, value);
-            KvOutput::Ok
-        }
-        KvInput::Cas { key, expect, value } => {
-            if map.get(&key).copied() == expect {
-                map.insert(key, value);
-                KvOutput::Cas(true)
-            } else {
-                KvOutput::Cas(false)
-            }
-        }
-    }
-}
-
-/// The replica's pairs as snapshot bytes (key, value little-endian).
-pub(crate) fn encode_map(map: &BTreeMap<u64, u64>) -> Vec<u8> {
-    let mut b = Vec::with_capacity(map.len() * 16);
-    for (k, v) in map {
-        b.extend_from_slice(&k.to_le_bytes());
-        b.extend_from_slice(&v.to_le_bytes());
-    }
-    b
-}
-
-/// Parses [`encode_map`]'s bytes (a trailing partial pair is ignored).
-pub(crate) fn decode_map(b: &[u8]) -> BTreeMap<u64, u64> {
-    b.chunks_exact(16)
-        .filter_map(|c| Some((u64_at(c, 0)?, u64_at(c, 8)?)))
-        .collect()
 }
 
 /// Where a client's current operation stands.
@@ -341,5 +257,105 @@ impl Clients {
         self.list
             .iter()
             .all(|c| c.cur.is_none() && c.issued >= self.cfg.ops_per_client)
+    }
+}
+
+impl Cluster {
+    /// One action of key-value client `ci`: give up on a late operation,
+    /// start the next one, or (re)send the current one.
+    pub(super) fn client_step(&mut self, ci: usize) {
+        let now = self.now;
+        let nodes = self.cfg.nodes as u64;
+        let Some(k) = self.clients.as_mut() else {
+            return;
+        };
+        let think = k.cfg.think;
+        let think_pause = 1 + k.pick(think);
+        let random = 1 + k.pick(nodes) as NodeId;
+        let spread = k.pick(3) == 0;
+        let c = &mut k.list[ci];
+        if c.cur.as_ref().is_some_and(|cur| now >= cur.deadline) {
+            // Timed out: the outcome stays unknown in the history; the
+            // client suspects the node and tries another next time.
+            c.cur = None;
+            c.next_at = now.saturating_add(think_pause);
+            c.target = random;
+            return;
+        }
+        if c.cur.is_none() {
+            if c.issued >= k.cfg.ops_per_client {
+                c.next_at = u64::MAX;
+                return;
+            }
+            c.issued += 1;
+            let tag = u64::from(c.id) << 32 | u64::from(c.issued);
+            let deadline = now.saturating_add(k.cfg.timeout);
+            let input = k.new_op();
+            k.list[ci].cur = Some(Current {
+                input,
+                tag,
+                call: now,
+                deadline,
+                wait: Wait::Send,
+                hist: None,
+            });
+        }
+        let c = &mut k.list[ci];
+        let Some(cur) = c.cur.as_mut() else {
+            return;
+        };
+        if cur.wait != Wait::Send {
+            c.next_at = cur.deadline;
+            return;
+        }
+        let read = matches!(cur.input, KvInput::Get { .. });
+        let target = if read && spread { random } else { c.target };
+        cur.wait = if read {
+            Wait::Read(target)
+        } else {
+            Wait::Write(target)
+        };
+        c.next_at = cur.deadline;
+        let (tag, input, call, fresh) = (cur.tag, cur.input, cur.call, cur.hist.is_none());
+        let client = c.id;
+        if fresh {
+            let h = k.history.len();
+            k.history.push(KvOp {
+                client,
+                input,
+                output: None,
+                call,
+                ret: 0,
+            });
+            if let Some(cur) = k.list[ci].cur.as_mut() {
+                cur.hist = Some(h);
+            }
+        }
+        let r = match app::encode(tag, &input) {
+            None => self.read_index(target, tag),
+            Some(data) => self.propose_to(target, data).map(|_| ()),
+        };
+        if let Err(e) = r {
+            // Refused: nothing happened; try again elsewhere soon.
+            let Some(k) = self.clients.as_mut() else {
+                return;
+            };
+            let next = match e {
+                SimError::NotLeader { leader, .. } if leader != NONE => leader,
+                _ => random,
+            };
+            if fresh {
+                k.history.pop();
+            }
+            let c = &mut k.list[ci];
+            if let Some(cur) = c.cur.as_mut() {
+                cur.wait = Wait::Send;
+                if fresh {
+                    cur.hist = None;
+                }
+                c.next_at = now.saturating_add(think_pause).min(cur.deadline);
+            }
+            c.target = next;
+        }
     }
 }
