@@ -3,7 +3,8 @@
 // `/raft`, `/raft-sim`), all from the packed tarball installed into a fresh
 // project: (a) Node ESM and (b) Node CommonJS (the project also type-checks a
 // TypeScript consumer of every subpath); (c) a browser loading native ES
-// modules through an import map; (d) a Vite production build.
+// modules through an import map; (d) a Vite production build. And (e) a page
+// under a strict Content-Security-Policy, with and without 'wasm-unsafe-eval'.
 // runtimes.test.mjs has the other hosts and bundlers. Each runs workload.mjs: per
 // subpath, a little of its API checked against independent references (npm
 // `hashring`, published checksums, a filter written by the Rust crate) and
@@ -187,4 +188,28 @@ test('a Vite app that imports only quorumkit/snowflake emits only the Snowflake 
     assert.ok(!js.includes(other), `${other} is not in the Snowflake app's script`);
   }
   checkOne('snowflake', await viteRun(outDir, 'vite-snowflake'), false);
+});
+
+/** Loads tests/env/csp/ served with `policy` and returns its result (parsed) and the page's problems. */
+async function cspPage(policy) {
+  const page = await browser.newPage();
+  const problems = collectProblems(page);
+  const origin = 'http://csp.test';
+  await serveStatic(page, origin, { '/node_modules/quorumkit/': installed, '/csp/': join(root, 'tests', 'env', 'csp') });
+  await page.route(`${origin}/`, (route) =>
+    route.fulfill({ status: 200, contentType: 'text/html', headers: { 'Content-Security-Policy': policy }, body: readFileSync(join(root, 'tests', 'env', 'csp', 'index.html')) }),
+  );
+  await page.goto(`${origin}/`);
+  await page.waitForSelector('body[data-result]', { state: 'attached', timeout: 10_000 });
+  const result = JSON.parse(await page.getAttribute('body', 'data-result'));
+  await page.close();
+  return { result, problems };
+}
+
+test("under a strict Content-Security-Policy the package needs 'wasm-unsafe-eval', as the README says; without it the import completes and calls name the CompileError", async () => {
+  const allowed = await cspPage("default-src 'self'; img-src data:; script-src 'self' 'wasm-unsafe-eval'");
+  assert.deepEqual(allowed, { result: { crc32: 0xcbf43926 }, problems: [] });
+  const strict = await cspPage("default-src 'self'; img-src data:; script-src 'self'");
+  assert.equal(strict.result.cause, 'CompileError');
+  assert.match(strict.result.error, /^quorumkit\/ring: the wasm module is not loaded: loading it failed \(CompileError: .*/);
 });
