@@ -37,6 +37,7 @@ export async function build({ dev = false } = {}) {
   mkdirSync(join(pkg, 'dist', 'raw'), { recursive: true });
   // The facade is compiled against the generated glues' types.
   run('tsc', ['-p', join('js', 'tsconfig.json')]);
+  dropTypeOnlyImports();
   mkdirSync(namedOut, { recursive: true });
   for (const m of MODULES) {
     const out = join(bindgenOut, m);
@@ -73,6 +74,23 @@ export async function build({ dev = false } = {}) {
   cpSync(join(root, 'js', 'README.md'), join(pkg, 'README.md'));
   linkIntoNodeModules();
   console.log(`\npkg/ built (${profile}) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+/**
+ * The facade imports internal/dispose.js bare for its global type declaration
+ * (`Symbol.dispose`), which the .d.ts files must keep. In the .js files that
+ * import loads an empty module that `sideEffects` rightly calls pure, and
+ * bundlers warn that they ignore it (esbuild: "ignored-bare-import"), so the
+ * build drops it there.
+ */
+function dropTypeOnlyImports() {
+  const dist = join(pkg, 'dist');
+  const bare = /^import '(?:\.\.?\/)+internal\/dispose\.js';\n/m;
+  for (const f of ['index.js', ...MODULES.map((m) => join('subpaths', `${m}.js`))]) {
+    const text = readFileSync(join(dist, f), 'utf8');
+    if (!bare.test(text)) throw new Error(`pkg/dist/${f} no longer imports internal/dispose.js`);
+    writeFileSync(join(dist, f), text.replace(bare, ''));
+  }
 }
 
 /**

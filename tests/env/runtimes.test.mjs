@@ -232,7 +232,7 @@ test('workerd (Cloudflare Workers) runs the package bundled as wrangler bundles 
       b.onResolve({ filter: /\.wasm$/ }, (a) => ({ path: a.path.split('/').pop(), external: true }));
     },
   };
-  await esbuild.build({
+  const { warnings } = await esbuild.build({
     entryPoints: ENTRIES.map((e) => join(dir, `${e}.worker.mjs`)),
     outdir: join(dir, 'out'),
     bundle: true,
@@ -240,8 +240,9 @@ test('workerd (Cloudflare Workers) runs the package bundled as wrangler bundles 
     platform: 'browser',
     conditions: ['workerd', 'worker', 'browser'],
     plugins: [wasmModules],
-    logLevel: 'error',
+    logLevel: 'silent',
   });
+  assert.deepEqual(warnings.map((w) => w.text), [], 'esbuild has nothing to warn about');
   for (const s of SUBPATHS) cpSync(join(app, 'node_modules', 'quorumkit', wasmFile(s)), join(dir, 'out', wasmFile(s)));
   const wasm = SUBPATHS.map((s) => `(name = "${wasmFile(s)}", wasm = embed "out/${wasmFile(s)}")`).join(', ');
   const capnp = [
@@ -349,15 +350,16 @@ test("esbuild bundles the package with the README's configuration (the .wasm thr
     return `${imports}\n${init}\n${pageWrap(e)}`;
   });
   const out = join(dir, 'dist');
-  await esbuild.build({
+  const { warnings } = await esbuild.build({
     entryPoints: ENTRIES.map((e) => join(dir, `${e}.page.mjs`)),
     outdir: out,
     bundle: true,
     format: 'esm',
     platform: 'browser',
     loader: { '.wasm': 'file' },
-    logLevel: 'error',
+    logLevel: 'silent',
   });
+  assert.deepEqual(warnings.map((w) => w.text), [], 'esbuild has nothing to warn about');
   for (const e of ENTRIES) writeFileSync(join(out, `${e}.html`), html(`/${e}.page.js`, 'type="module"'));
   // The entries' own load looks for each module beside the package's files, where esbuild
   // put nothing: that fetch fails (the browser logs the 404) before init loads the module.
