@@ -1,9 +1,11 @@
 // The four ways users load quorumkit, each without an explicit init call, for
 // the root and for every subpath (`quorumkit/snowflake`, `/bloom`, `/ring`,
-// `/raft`, `/raft-sim`): (a) Node ESM and (b) Node CommonJS, from the packed
-// tarball installed into a fresh project (which also type-checks a TypeScript
-// consumer of every subpath); (c) a browser loading native ES modules through
-// an import map; (d) a Vite production build. Each runs workload.mjs: per
+// `/raft`, `/raft-sim`), all from the packed tarball installed into a fresh
+// project: (a) Node ESM and (b) Node CommonJS (the project also type-checks a
+// TypeScript consumer of every subpath); (c) a browser loading native ES
+// modules through an import map; (d) a Vite production build. And (e) a page
+// under a strict Content-Security-Policy, with and without 'wasm-unsafe-eval'.
+// runtimes.test.mjs has the other hosts and bundlers. Each runs workload.mjs: per
 // subpath, a little of its API checked against independent references (npm
 // `hashring`, published checksums, a filter written by the Rust crate) and
 // against the same run in this process. Each subpath also runs alone, in a
@@ -28,9 +30,18 @@ const peer = new HashRingPeer(RING_SERVERS);
 // The deterministic Raft runs, as this process (Node, pkg/ through the root) makes them.
 const here = run(local);
 const work = mkdtempSync(join(tmpdir(), 'quorumkit-env-'));
+const app = join(work, 'app');
+/** The package as the tarball installed it. */
+const installed = join(app, 'node_modules', 'quorumkit');
 let browser;
 
 before(async () => {
+  const packed = execFileSync('npm', ['pack', join(root, 'pkg'), '--pack-destination', work, '--json', '--silent'], { encoding: 'utf8' });
+  const tarball = join(work, JSON.parse(packed)[0].filename);
+  cpSync(join(root, 'tests', 'env', 'consumer'), app, { recursive: true });
+  cpSync(join(root, 'tests', 'env', 'workload.mjs'), join(app, 'workload.mjs'));
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'commonjs' }));
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--offline', '--silent', tarball], { cwd: app, stdio: 'pipe' });
   browser = await launch();
 });
 after(async () => {
@@ -83,13 +94,6 @@ function checkOne(subpath, json, withServerFilter = true) {
 }
 
 test('the packed package installs and runs in Node ESM, CommonJS and TypeScript, root and every subpath, alone and together', () => {
-  const packed = execFileSync('npm', ['pack', join(root, 'pkg'), '--pack-destination', work, '--json', '--silent'], { encoding: 'utf8' });
-  const tarball = join(work, JSON.parse(packed)[0].filename);
-  const app = join(work, 'app');
-  cpSync(join(root, 'tests', 'env', 'consumer'), app, { recursive: true });
-  cpSync(join(root, 'tests', 'env', 'workload.mjs'), join(app, 'workload.mjs'));
-  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'commonjs' }));
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--offline', '--silent', tarball], { cwd: app, stdio: 'pipe' });
   const node = (...args) => execFileSync(process.execPath, args, { cwd: app, encoding: 'utf8' });
 
   checkAll(node('esm.mjs', serverFilter));
@@ -107,7 +111,7 @@ async function nativePage(query) {
   const problems = collectProblems(page);
   const origin = 'http://quorumkit.test';
   await serveStatic(page, origin, {
-    '/node_modules/quorumkit/': join(root, 'pkg'),
+    '/node_modules/quorumkit/': installed,
     '/env/': join(root, 'tests', 'env'),
     '/fixtures/': bloomFixtures,
     '/': join(root, 'tests', 'env', 'native-esm'),
@@ -129,12 +133,13 @@ test('a browser loads the package as native ES modules, with no bundler and no n
   }
 });
 
-/** Builds the Vite app in tests/env/<app> and returns its output directory. */
-async function viteBuild(app) {
+/** Builds the Vite app tests/env/<name>, copied into the project with the tarball, and returns its output directory. */
+async function viteBuild(name) {
   const { build } = await import('vite');
-  const outDir = join(work, `${app}-dist`);
+  const outDir = join(work, `${name}-dist`);
+  cpSync(join(root, 'tests', 'env', name), join(app, name), { recursive: true });
   await build({
-    root: join(root, 'tests', 'env', app),
+    root: join(app, name),
     configFile: false,
     logLevel: 'error',
     build: { outDir, emptyOutDir: true, target: 'es2022' },
@@ -183,4 +188,28 @@ test('a Vite app that imports only quorumkit/snowflake emits only the Snowflake 
     assert.ok(!js.includes(other), `${other} is not in the Snowflake app's script`);
   }
   checkOne('snowflake', await viteRun(outDir, 'vite-snowflake'), false);
+});
+
+/** Loads tests/env/csp/ served with `policy` and returns its result (parsed) and the page's problems. */
+async function cspPage(policy) {
+  const page = await browser.newPage();
+  const problems = collectProblems(page);
+  const origin = 'http://csp.test';
+  await serveStatic(page, origin, { '/node_modules/quorumkit/': installed, '/csp/': join(root, 'tests', 'env', 'csp') });
+  await page.route(`${origin}/`, (route) =>
+    route.fulfill({ status: 200, contentType: 'text/html', headers: { 'Content-Security-Policy': policy }, body: readFileSync(join(root, 'tests', 'env', 'csp', 'index.html')) }),
+  );
+  await page.goto(`${origin}/`);
+  await page.waitForSelector('body[data-result]', { state: 'attached', timeout: 10_000 });
+  const result = JSON.parse(await page.getAttribute('body', 'data-result'));
+  await page.close();
+  return { result, problems };
+}
+
+test("under a strict Content-Security-Policy the package needs 'wasm-unsafe-eval', as the README says; without it the import completes and calls name the CompileError", async () => {
+  const allowed = await cspPage("default-src 'self'; img-src data:; script-src 'self' 'wasm-unsafe-eval'");
+  assert.deepEqual(allowed, { result: { crc32: 0xcbf43926 }, problems: [] });
+  const strict = await cspPage("default-src 'self'; img-src data:; script-src 'self'");
+  assert.equal(strict.result.cause, 'CompileError');
+  assert.match(strict.result.error, /^quorumkit\/ring: the wasm module is not loaded: loading it failed \(CompileError: .*/);
 });

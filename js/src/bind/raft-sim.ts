@@ -1,7 +1,7 @@
 /**
  * The binding of the `quorumkit/raft-sim` wasm module (the Raft simulator,
  * `RaftCluster`): its glue, its memory views and its key writer.
- * The entry points of the subpath call `bind` once the module is instantiated.
+ * The entry points of the subpath load the module through `autoload` or `initSync`.
  * @internal
  */
 import * as raw from '../raw/raft-sim.js';
@@ -10,6 +10,9 @@ import { keyBuffer } from '../internal/keys.js';
 
 export { raw };
 /** @internal */
-export const { bind, wasm, memoryBytes, memoryMayHaveGrown, memoryF64 } = wasmModule<raw.InitOutput>('quorumkit/raft-sim');
+export const { init, initSync, autoload, autoloadSync, loaded, wasm, memoryBytes, memoryMayHaveGrown, memoryF64 } = wasmModule<raw.InitOutput>(
+  'quorumkit/raft-sim',
+  raw,
+);
 /** @internal */
 export const { writeKey, writeKeys, reserveOutput, readOutput } = keyBuffer(raw, { memoryBytes, memoryMayHaveGrown });

@@ -1,7 +1,7 @@
 /**
  * The binding of the `quorumkit/snowflake` wasm module (Snowflake IDs): its glue, its
  * memory views.
- * The entry points of the subpath call `bind` once the module is instantiated.
+ * The entry points of the subpath load the module through `autoload` or `initSync`.
  * @internal
  */
 import * as raw from '../raw/snowflake.js';
@@ -9,4 +9,7 @@ import { wasmModule } from '../internal/wasm.js';
 
 export { raw };
 /** @internal */
-export const { bind, wasm, memoryBytes, memoryMayHaveGrown, memoryF64 } = wasmModule<raw.InitOutput>('quorumkit/snowflake');
+export const { init, initSync, autoload, autoloadSync, loaded, wasm, memoryBytes, memoryMayHaveGrown, memoryF64 } = wasmModule<raw.InitOutput>(
+  'quorumkit/snowflake',
+  raw,
+);

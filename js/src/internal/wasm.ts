@@ -7,11 +7,55 @@
  * subpath import the functions from there, so a view is always over the
  * memory of the module the class calls into.
  *
- * The subpath's entry point (`index.js` in browsers, `node.mjs` / `node.cjs`
- * in Node) instantiates the module and calls `bind` before any user code
- * runs, so users never call an init function.
+ * The subpath's entry point for each host (`index.js` in browsers and
+ * bundlers, `node.mjs` / `node.cjs` in Node, `deno.js`, `workerd.js`,
+ * `edge-light.js`) loads the module before any user code runs, through
+ * {@link WasmModule.autoload} or {@link WasmModule.initSync}, so users call
+ * no init function where the host allows it. Where it does not (no
+ * `import.meta.url`, the asset not served, a Content-Security-Policy), the
+ * import still completes and the user calls the subpath's public `init` or
+ * `initSync` with the module from wherever their host keeps it; until then,
+ * every call into the module throws an error naming the failed load as its
+ * cause.
  * @internal
  */
+
+/**
+ * The two loaders of wasm-bindgen's glue (`--target web`), and the hook that
+ * scripts/build.mjs adds to it: the error a call into the glue throws before
+ * the module is loaded. @internal
+ */
+export interface Glue<E> {
+  default(input?: { module_or_path: WasmSource | Promise<WasmSource> }): Promise<E>;
+  initSync(input: { module: WasmModuleOrBytes }): E;
+  __wbg_set_unloaded?(error: () => Error): void;
+}
+
+/**
+ * Where `init` finds a wasm module: its URL (a `string` or `URL`), a `Request`,
+ * a `Response` or a promise of one (`fetch(…)`), its bytes, or a compiled
+ * `WebAssembly.Module`.
+ *
+ * @example
+ * ```ts
+ * import { init, type WasmSource } from 'quorumkit/ring';
+ * const source: WasmSource = fetch('/assets/quorumkit-ring.wasm');
+ * await init(source);
+ * ```
+ */
+export type WasmSource = string | URL | Request | Response | PromiseLike<Response> | BufferSource | WebAssembly.Module;
+
+/**
+ * What `initSync` takes: a compiled `WebAssembly.Module`, or the module's bytes.
+ *
+ * @example
+ * ```ts
+ * import { initSync, type WasmModuleOrBytes } from 'quorumkit/ring';
+ * const bytes: WasmModuleOrBytes = readFileSync('node_modules/quorumkit/quorumkit-ring.wasm');
+ * initSync(bytes);
+ * ```
+ */
+export type WasmModuleOrBytes = WebAssembly.Module | BufferSource;
 
 /** What every instantiated module exports. @internal */
 export interface ModuleExports {
@@ -20,8 +64,23 @@ export interface ModuleExports {
 
 /** One module's exports and cached memory views. @internal */
 export interface WasmModule<E extends ModuleExports> {
-  /** Records the instantiated module's exports. Called once by the entry point. */
-  bind(e: E): void;
+  /**
+   * Loads the module from `source` (its default URL beside the glue when
+   * omitted); resolves at once if it is loaded. The subpath exports it as `init`.
+   */
+  init(source?: WasmSource): Promise<void>;
+  /** Instantiates the module synchronously; returns at once if it is loaded. The subpath exports it as `initSync`. */
+  initSync(module: WasmModuleOrBytes): void;
+  /**
+   * The entry points' load: `source()` gives the module's location or bytes;
+   * if that throws or the load fails, the error is kept as the cause of the
+   * error every later call into the module throws, and the import completes.
+   */
+  autoload(source: () => WasmSource): Promise<void>;
+  /** {@link WasmModule.autoload} for hosts that read or import the module synchronously. */
+  autoloadSync(source: () => WasmModuleOrBytes): void;
+  /** Whether the module is loaded. */
+  loaded(): boolean;
   /** The wasm exports; throws if the entry point did not instantiate the module. */
   wasm(): E;
   /**
@@ -41,24 +100,62 @@ export interface WasmModule<E extends ModuleExports> {
  * by name and the facade calls them as plain functions.
  * @internal
  */
-export function wasmModule<E extends ModuleExports>(subpath: string): WasmModule<E> {
+export function wasmModule<E extends ModuleExports>(subpath: string, glue: Glue<E>): WasmModule<E> {
   let exports: E | undefined;
+  let failed: unknown;
   let bytes = new Uint8Array(0);
   let f64 = new Float64Array(0);
 
+  function notLoaded(): Error {
+    const why =
+      failed === undefined
+        ? `import the package entry point ("${subpath}"), not a file inside it, or call init(source)`
+        : `loading it failed (${String(failed)}); call init(source) or initSync(module) from "${subpath}" with the module yourself`;
+    return new Error(`${subpath}: the wasm module is not loaded: ${why}`, { cause: failed });
+  }
+  // Every call into the glue before the module is loaded throws this error.
+  glue.__wbg_set_unloaded?.(notLoaded);
+
   function wasm(): E {
-    if (exports === undefined) {
-      throw new Error(
-        `${subpath}: the wasm module is not instantiated; import the package entry point ("${subpath}"), not a file inside it`,
-      );
-    }
+    if (exports === undefined) throw notLoaded();
     return exports;
   }
 
+  async function init(source?: WasmSource): Promise<void> {
+    if (exports !== undefined) return;
+    exports = await glue.default(source === undefined ? undefined : { module_or_path: source });
+    failed = undefined;
+  }
+
+  function initSync(module: WasmModuleOrBytes): void {
+    // A module compiled in another realm (an edge runtime's sandbox) fails `instanceof`.
+    const compiled = module instanceof WebAssembly.Module || Object.prototype.toString.call(module) === '[object WebAssembly.Module]';
+    if (!(compiled || module instanceof ArrayBuffer || ArrayBuffer.isView(module))) {
+      throw new TypeError(`module must be a WebAssembly.Module, an ArrayBuffer or a typed array, got ${module === null ? 'null' : typeof module}`);
+    }
+    if (exports !== undefined) return;
+    exports = glue.initSync({ module });
+    failed = undefined;
+  }
+
   return {
-    bind(e: E): void {
-      exports = e;
+    init,
+    initSync,
+    async autoload(source: () => WasmSource): Promise<void> {
+      try {
+        await init(source());
+      } catch (e) {
+        failed = e;
+      }
     },
+    autoloadSync(source: () => WasmModuleOrBytes): void {
+      try {
+        initSync(source());
+      } catch (e) {
+        failed = e;
+      }
+    },
+    loaded: () => exports !== undefined,
     wasm,
     memoryBytes(): Uint8Array {
       if (bytes.byteLength === 0) bytes = new Uint8Array(wasm().memory.buffer);

@@ -23,7 +23,37 @@ export {
   type ScalableBloomFilterOptions,
   type ScalableBloomFilterStage,
 } from '../bloom.js';
-import { raw } from '../bind/bloom.js';
+import { raw, init as load, initSync as loadSync } from '../bind/bloom.js';
+import type { WasmModuleOrBytes, WasmSource } from '../internal/wasm.js';
+export type { WasmModuleOrBytes, WasmSource } from '../internal/wasm.js';
+
+/**
+ * Loads this subpath's wasm module from `source`, for hosts where the import could not
+ * (README: "Loading the wasm yourself"). Resolves at once if the module is loaded.
+ *
+ * @example
+ * ```js
+ * import { init } from 'quorumkit/bloom';
+ * await init(fetch('/assets/quorumkit-bloom.wasm')); // a URL, a Response, bytes or a WebAssembly.Module
+ * ```
+ */
+export function init(source?: WasmSource): Promise<void> {
+  return load(source);
+}
+
+/**
+ * Instantiates this subpath's wasm module synchronously from a compiled
+ * `WebAssembly.Module` or the module's bytes. Returns at once if the module is loaded.
+ *
+ * @example
+ * ```js
+ * import { initSync } from 'quorumkit/bloom';
+ * initSync(readFileSync('node_modules/quorumkit/quorumkit-bloom.wasm'));
+ * ```
+ */
+export function initSync(module: WasmModuleOrBytes): void {
+  loadSync(module);
+}
 
 /**
  * The package version, read from this subpath's wasm module.

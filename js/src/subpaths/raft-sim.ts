@@ -33,7 +33,37 @@ export {
   type RaftRole,
   type RaftViolation,
 } from '../raft.js';
-import { raw } from '../bind/raft-sim.js';
+import { raw, init as load, initSync as loadSync } from '../bind/raft-sim.js';
+import type { WasmModuleOrBytes, WasmSource } from '../internal/wasm.js';
+export type { WasmModuleOrBytes, WasmSource } from '../internal/wasm.js';
+
+/**
+ * Loads this subpath's wasm module from `source`, for hosts where the import could not
+ * (README: "Loading the wasm yourself"). Resolves at once if the module is loaded.
+ *
+ * @example
+ * ```js
+ * import { init } from 'quorumkit/raft-sim';
+ * await init(fetch('/assets/quorumkit-raft-sim.wasm')); // a URL, a Response, bytes or a WebAssembly.Module
+ * ```
+ */
+export function init(source?: WasmSource): Promise<void> {
+  return load(source);
+}
+
+/**
+ * Instantiates this subpath's wasm module synchronously from a compiled
+ * `WebAssembly.Module` or the module's bytes. Returns at once if the module is loaded.
+ *
+ * @example
+ * ```js
+ * import { initSync } from 'quorumkit/raft-sim';
+ * initSync(readFileSync('node_modules/quorumkit/quorumkit-raft-sim.wasm'));
+ * ```
+ */
+export function initSync(module: WasmModuleOrBytes): void {
+  loadSync(module);
+}
 
 /**
  * The package version, read from this subpath's wasm module.
