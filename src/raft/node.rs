@@ -765,9 +765,10 @@ impl RaftNode {
     /// Compacts the log (§7): records a snapshot of the application's state
     /// at `index` (which it must have applied), with `data` supplied by the
     /// application, and drops the entries up to `index` from memory.
-    /// Returns the snapshot: persist it (e.g. [`MemStorage::apply_snapshot`]
-    /// (super::MemStorage::apply_snapshot)), which lets storage drop the
-    /// same entries. Followers that later need them get the snapshot.
+    /// Returns the snapshot: persist it (e.g.
+    /// [`MemStorage::apply_snapshot`](super::MemStorage::apply_snapshot)),
+    /// which lets storage drop the same entries. Followers that later need
+    /// them get the snapshot.
     ///
     /// # Examples
     /// ```

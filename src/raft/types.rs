@@ -605,8 +605,9 @@ impl ConfState {
 /// for the log up to `index` (§7): log compaction discards the entries it
 /// covers, and a leader sends it to a follower that needs them.
 ///
-/// `data` is whatever the application put in [`RaftNode::compact`]
-/// (super::RaftNode::compact); the node never looks inside.
+/// `data` is whatever the application put in
+/// [`RaftNode::compact`](super::RaftNode::compact); the node never looks
+/// inside.
 ///
 /// # Examples
 /// ```
