@@ -244,14 +244,13 @@ export const ENTRY_FILES = [...Object.values(HOST_ENTRIES), 'node.cjs', 'index.d
 
 /**
  * The package's `repository`, `homepage` and `bugs`, from Cargo.toml's
- * `repository` and `homepage` (one source for both manifests); none while
- * Cargo.toml names no repository.
+ * `repository` and `homepage` (one source for both manifests).
  */
 function links() {
   const toml = readFileSync(join(root, 'Cargo.toml'), 'utf8');
   const field = (k) => toml.match(new RegExp(`^${k}\\s*=\\s*"([^"]+)"`, 'm'))?.[1];
   const repository = field('repository');
-  if (!repository) return {};
+  if (!repository) throw new Error('Cargo.toml names no repository: the package links to it');
   return {
     repository: { type: 'git', url: `git+${repository}.git` },
     homepage: field('homepage') ?? `${repository}#readme`,

@@ -64,14 +64,12 @@ test("package.json: licenses, engines and side effects agree with the docs and t
   // Every file with side effects is an entry (which loads a module), and every entry is listed.
   const entries = files.filter((f) => /(^|\/)(index\.js|node\.mjs|node\.cjs|deno\.js|workerd\.js|edge-light\.js)$/.test(f) && !f.startsWith('dist/'));
   assert.deepEqual(manifest.sideEffects.map((f) => f.slice(2)).sort(), entries.sort());
-  // The links come from Cargo.toml, and exist only when it names the repository.
+  // The links come from Cargo.toml, one source for both manifests.
   const repository = cargo.match(/^repository = "(.+)"$/m)?.[1];
-  if (repository) {
-    assert.equal(manifest.repository.url, `git+${repository}.git`);
-    assert.equal(manifest.bugs.url, `${repository}/issues`);
-  } else {
-    assert.equal(manifest.repository, undefined);
-  }
+  assert.ok(repository, 'Cargo.toml names the repository');
+  assert.equal(manifest.repository.url, `git+${repository}.git`);
+  assert.equal(manifest.homepage, cargo.match(/^homepage = "(.+)"$/m)?.[1]);
+  assert.equal(manifest.bugs.url, `${repository}/issues`);
 });
 
 test('every entry routes each host to its own file, with types for import and require', () => {
