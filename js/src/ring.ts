@@ -8,7 +8,7 @@
  * ring.get('user:42');                              // "cache-c:11211"
  * ```
  *
- * **One class per algorithm.** {@link HashRing} (virtual nodes, four hash
+ * **One class per algorithm.** {@link HashRing} (virtual nodes, six hash
  * modes, analytics), {@link BoundedLoadRing} (a ring whose nodes accept at most
  * (1 + ε)× the mean load), {@link Rendezvous} (highest random weight),
  * {@link Maglev} (a lookup table) and the function {@link jumpHash}. They share
@@ -186,7 +186,9 @@ export interface MovementOptions {
   sampleKeys?: readonly Key[];
 }
 
-const NONE = 0xffff_ffff;
+/** What the raw lookups return for "no node" (an empty ring); never a node index. */
+const NO_INDEX = 0xffff_ffff;
+const MAX_U32 = 0xffff_ffff;
 const EMPTY = 'the ring is empty: add a node first';
 const HASHES: readonly string[] = ['seed', 'ketama', 'hash_ring', 'libketama', 'xxh64', 'xxh3'];
 const encoder = new TextEncoder();
@@ -296,7 +298,7 @@ function outList<N>(names: Names<N>, n: number): N[] {
 }
 
 /**
- * A consistent-hash ring with virtual nodes, weights and four hash modes
+ * A consistent-hash ring with virtual nodes, weights and six hash modes
  * ({@link RingHash}), plus the analytics the page draws: arc and sample loads,
  * and what a membership change moves.
  *
@@ -403,14 +405,14 @@ export class HashRing<N extends Key = string> {
    */
   remove(node: N): boolean {
     const i = this.#raw.remove(writeKey(node, 'node'));
-    if (i === NONE) return false;
+    if (i === NO_INDEX) return false;
     this.#names.clear(i);
     return true;
   }
 
   /** Whether `node` is on the ring. @example `ring.has('cache-a'); // true` */
   has(node: N): boolean {
-    return this.#raw.index_of(writeKey(node, 'node')) !== NONE;
+    return this.#raw.index_of(writeKey(node, 'node')) !== NO_INDEX;
   }
 
   /**
@@ -426,7 +428,7 @@ export class HashRing<N extends Key = string> {
    */
   get(key: Key): N {
     const i = this.#raw.get(writeKey(key));
-    if (i === NONE) throw new Error(EMPTY);
+    if (i === NO_INDEX) throw new Error(EMPTY);
     return this.#names.byIndex[i] as N;
   }
 
@@ -534,7 +536,7 @@ export class HashRing<N extends Key = string> {
    */
   pointIndex(key: Key): number {
     const i = this.#raw.point_index(writeKey(key));
-    if (i === NONE) throw new Error(EMPTY);
+    if (i === NO_INDEX) throw new Error(EMPTY);
     return i;
   }
 
@@ -765,14 +767,14 @@ export class BoundedLoadRing<N extends Key = string> {
    */
   remove(node: N): boolean {
     const i = this.#raw.remove(writeKey(node, 'node'));
-    if (i === NONE) return false;
+    if (i === NO_INDEX) return false;
     this.#names.clear(i);
     return true;
   }
 
   /** Whether `node` is present. @example `lb.has('backend-1'); // true` */
   has(node: N): boolean {
-    return this.#raw.index_of(writeKey(node, 'node')) !== NONE;
+    return this.#raw.index_of(writeKey(node, 'node')) !== NO_INDEX;
   }
 
   /**
@@ -783,7 +785,7 @@ export class BoundedLoadRing<N extends Key = string> {
    */
   assign(key: Key): N {
     const i = this.#raw.assign(writeKey(key));
-    if (i === NONE) throw new Error(EMPTY);
+    if (i === NO_INDEX) throw new Error(EMPTY);
     return this.#names.byIndex[i] as N;
   }
 
@@ -794,7 +796,7 @@ export class BoundedLoadRing<N extends Key = string> {
    */
   peek(key: Key): N {
     const i = this.#raw.peek(writeKey(key));
-    if (i === NONE) throw new Error(EMPTY);
+    if (i === NO_INDEX) throw new Error(EMPTY);
     return this.#names.byIndex[i] as N;
   }
 
@@ -906,7 +908,7 @@ export class BoundedLoadRing<N extends Key = string> {
       v = this.#raw.walk(writeKey(key));
     } else {
       const i = this.#raw.index_of(writeKey(o.owner, 'owner'));
-      if (i === NONE) {
+      if (i === NO_INDEX) {
         const shown = typeof o.owner === 'string' ? o.owner : new TextDecoder().decode(o.owner);
         throw new RangeError(`owner must be a name on the ring, got '${shown}'`);
       }
@@ -1026,14 +1028,14 @@ export class Rendezvous<N extends Key = string> {
   /** Removes a node; returns whether it was present. @example `hrw.remove('shard-a');` */
   remove(node: N): boolean {
     const i = this.#raw.remove(writeKey(node, 'node'));
-    if (i === NONE) return false;
+    if (i === NO_INDEX) return false;
     this.#names.clear(i);
     return true;
   }
 
   /** Whether `node` is present. @example `hrw.has('shard-a');` */
   has(node: N): boolean {
-    return this.#raw.index_of(writeKey(node, 'node')) !== NONE;
+    return this.#raw.index_of(writeKey(node, 'node')) !== NO_INDEX;
   }
 
   /**
@@ -1043,7 +1045,7 @@ export class Rendezvous<N extends Key = string> {
    */
   get(key: Key): N {
     const i = this.#raw.get(writeKey(key));
-    if (i === NONE) throw new Error(EMPTY);
+    if (i === NO_INDEX) throw new Error(EMPTY);
     return this.#names.byIndex[i] as N;
   }
 
@@ -1196,14 +1198,14 @@ export class Maglev<N extends Key = string> {
   /** Removes a node and rebuilds the table; returns whether it was present. @example `m.remove('lb-1');` */
   remove(node: N): boolean {
     const i = this.#raw.remove(writeKey(node, 'node'));
-    if (i === NONE) return false;
+    if (i === NO_INDEX) return false;
     this.#names.clear(i);
     return true;
   }
 
   /** Whether `node` is present. @example `m.has('lb-1');` */
   has(node: N): boolean {
-    return this.#raw.index_of(writeKey(node, 'node')) !== NONE;
+    return this.#raw.index_of(writeKey(node, 'node')) !== NO_INDEX;
   }
 
   /**
@@ -1213,7 +1215,7 @@ export class Maglev<N extends Key = string> {
    */
   get(key: Key): N {
     const i = this.#raw.get(writeKey(key));
-    if (i === NONE) throw new Error(EMPTY);
+    if (i === NO_INDEX) throw new Error(EMPTY);
     return this.#names.byIndex[i] as N;
   }
 
@@ -1307,7 +1309,7 @@ export class Maglev<N extends Key = string> {
 
 function buckets(b: unknown): number {
   if (typeof b !== 'number') throw typeError('buckets', 'a number', b);
-  if (!Number.isInteger(b) || b < 1 || b > NONE) throw rangeError('buckets', 'an integer in 1..=4294967295', b);
+  if (!Number.isInteger(b) || b < 1 || b > MAX_U32) throw rangeError('buckets', 'an integer in 1..=4294967295', b);
   return b;
 }
 
@@ -1397,8 +1399,8 @@ export function jumpStats(keys: readonly Key[], buckets_: number): { nodes: { no
  * @throws {RangeError} if `from` or `to` is not an integer in 1..=4294967295.
  */
 export function jumpMovement(keys: readonly Key[], from: number, to: number): SampleMovement<number> & { keys: NonNullable<SampleMovement<number>['keys']> } {
-  const f = integer('from', from, 1, NONE);
-  const t = integer('to', to, 1, NONE);
+  const f = integer('from', from, 1, MAX_U32);
+  const t = integer('to', to, 1, MAX_U32);
   const v = raw.jump_sample_movement(writeKeys(keys, 'keys'), f, t);
   return sampleMovement(v, keys, (i) => i) as SampleMovement<number> & { keys: NonNullable<SampleMovement<number>['keys']> };
 }

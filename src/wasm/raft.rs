@@ -216,15 +216,6 @@ impl RawRaftCluster {
         r.map(|(_, index)| index as f64).map_err(sim_error)
     }
 
-    /// Proposes the first `len` bytes of the key buffer to node `id`.
-    pub fn propose_to(&mut self, id: f64, len: usize) -> JsResult<f64> {
-        let id = self.id("id", id)?;
-        let r = with_key(len, |data| {
-            self.c.propose_to(id, bytes::Bytes::copy_from_slice(data))
-        });
-        r.map(|index| index as f64).map_err(sim_error)
-    }
-
     /// Sets the network's drop, duplicate and reorder probabilities (absent
     /// ones keep their value). Checks all before changing any.
     pub fn set_rates(
@@ -437,18 +428,6 @@ impl RawRaftCluster {
         Ok(out.into_boxed_slice())
     }
 
-    /// The number of nodes.
-    #[wasm_bindgen(getter)]
-    pub fn node_count(&self) -> u32 {
-        self.c.len() as u32
-    }
-
-    /// How many events (ticks, deliveries, proposals, …) have run.
-    #[wasm_bindgen(getter)]
-    pub fn steps(&self) -> f64 {
-        self.c.steps() as f64
-    }
-
     /// The number of events in the log: the cursor past the last one.
     #[wasm_bindgen(getter)]
     pub fn event_count(&self) -> f64 {
@@ -470,12 +449,6 @@ impl RawRaftCluster {
     #[wasm_bindgen(getter)]
     pub fn history_hash(&self) -> u64 {
         self.c.history_hash()
-    }
-
-    /// The current drop, duplicate and reorder probabilities.
-    pub fn rates(&self) -> Box<[f64]> {
-        let c = self.c.config();
-        Box::new([c.drop_rate, c.dup_rate, c.reorder_rate])
     }
 
     /// Pointer to the number buffer written by `state` and `events`.

@@ -4,9 +4,9 @@
 //! keeps the names in an array indexed the same way (the core reuses the
 //! lowest free index, and so does the facade), so `ring.get(key)` creates no
 //! string in wasm. The per-key exports (`get`, `peek`, `assign`, `jump_key`)
-//! are infallible and return [`NONE`] when there is nothing to return (an
-//! empty ring); the facade checks for that before the call, so `NONE` only
-//! reaches a caller of the raw layer.
+//! are infallible and return [`NO_INDEX`] when there is nothing to return (an
+//! empty ring); the facade checks the result after the call and throws, so
+//! `NO_INDEX` only reaches a caller of the raw layer.
 //!
 //! Batch results go to the scratch output buffer as little-endian `u32`
 //! indices. Read-only state that the page draws (ring points and owners, the
@@ -29,7 +29,7 @@ use wasm_bindgen::prelude::*;
 
 /// Returned by the infallible per-key exports when there is no owner (an
 /// empty ring or an invalid argument). No node index reaches it.
-pub const NONE: u32 = u32::MAX;
+pub const NO_INDEX: u32 = u32::MAX;
 
 fn ring_error(e: RingError) -> JsValue {
     match e {
@@ -294,19 +294,19 @@ impl RawHashRing {
         .map_err(arg_error)
     }
 
-    /// Removes the named node; returns its freed index or [`NONE`] if absent.
+    /// Removes the named node; returns its freed index or [`NO_INDEX`] if absent.
     pub fn remove(&mut self, len: usize) -> u32 {
-        with_key(len, |name| self.ring.remove(name)).unwrap_or(NONE)
+        with_key(len, |name| self.ring.remove(name)).unwrap_or(NO_INDEX)
     }
 
-    /// The index of the named node, or [`NONE`].
+    /// The index of the named node, or [`NO_INDEX`].
     pub fn index_of(&self, len: usize) -> u32 {
-        with_key(len, |name| self.ring.index_of(name)).unwrap_or(NONE)
+        with_key(len, |name| self.ring.index_of(name)).unwrap_or(NO_INDEX)
     }
 
-    /// The owner index of the key in the key buffer, or [`NONE`] when empty.
+    /// The owner index of the key in the key buffer, or [`NO_INDEX`] when empty.
     pub fn get(&self, len: usize) -> u32 {
-        with_key(len, |key| self.ring.get(key).unwrap_or(NONE))
+        with_key(len, |key| self.ring.get(key).unwrap_or(NO_INDEX))
     }
 
     /// Owners of `count` packed keys, as `u32`s in the output buffer.
@@ -350,10 +350,10 @@ impl RawHashRing {
     }
 
     /// The index (into the points) of the point owning the key: the first
-    /// point at or after its position, wrapping to 0; [`NONE`] when empty.
+    /// point at or after its position, wrapping to 0; [`NO_INDEX`] when empty.
     pub fn point_index(&self, len: usize) -> u32 {
         with_key(len, |key| {
-            self.ring.point_index(key).map_or(NONE, |k| k as u32)
+            self.ring.point_index(key).map_or(NO_INDEX, |k| k as u32)
         })
     }
 
@@ -462,25 +462,25 @@ impl RawBoundedLoadRing {
         with_key(len, |name| self.ring.add(name, opts)).map_err(arg_error)
     }
 
-    /// Removes the named node (its load is forgotten); its index or [`NONE`].
+    /// Removes the named node (its load is forgotten); its index or [`NO_INDEX`].
     pub fn remove(&mut self, len: usize) -> u32 {
-        with_key(len, |name| self.ring.remove(name)).unwrap_or(NONE)
+        with_key(len, |name| self.ring.remove(name)).unwrap_or(NO_INDEX)
     }
 
-    /// The index of the named node, or [`NONE`].
+    /// The index of the named node, or [`NO_INDEX`].
     pub fn index_of(&self, len: usize) -> u32 {
-        with_key(len, |name| self.ring.ring().index_of(name)).unwrap_or(NONE)
+        with_key(len, |name| self.ring.ring().index_of(name)).unwrap_or(NO_INDEX)
     }
 
-    /// Where the key would be assigned now, or [`NONE`] when empty.
+    /// Where the key would be assigned now, or [`NO_INDEX`] when empty.
     pub fn peek(&self, len: usize) -> u32 {
-        with_key(len, |key| self.ring.peek(key).unwrap_or(NONE))
+        with_key(len, |key| self.ring.peek(key).unwrap_or(NO_INDEX))
     }
 
-    /// Assigns the key (counts it) and returns its node, or [`NONE`] when empty.
+    /// Assigns the key (counts it) and returns its node, or [`NO_INDEX`] when empty.
     pub fn assign(&mut self, len: usize) -> u32 {
         let ring = &mut self.ring;
-        with_key(len, |key| ring.assign(key).unwrap_or(NONE))
+        with_key(len, |key| ring.assign(key).unwrap_or(NO_INDEX))
     }
 
     /// Assigns `count` packed keys in order; owners as `u32`s in the output buffer.
@@ -628,19 +628,19 @@ impl RawRendezvous {
         with_key(len, |name| self.set.add(name, weight)).map_err(arg_error)
     }
 
-    /// Removes the named node; its index or [`NONE`].
+    /// Removes the named node; its index or [`NO_INDEX`].
     pub fn remove(&mut self, len: usize) -> u32 {
-        with_key(len, |name| self.set.remove(name)).unwrap_or(NONE)
+        with_key(len, |name| self.set.remove(name)).unwrap_or(NO_INDEX)
     }
 
-    /// The index of the named node, or [`NONE`].
+    /// The index of the named node, or [`NO_INDEX`].
     pub fn index_of(&self, len: usize) -> u32 {
-        with_key(len, |name| self.set.index_of(name)).unwrap_or(NONE)
+        with_key(len, |name| self.set.index_of(name)).unwrap_or(NO_INDEX)
     }
 
-    /// The owner index of the key, or [`NONE`] when empty.
+    /// The owner index of the key, or [`NO_INDEX`] when empty.
     pub fn get(&self, len: usize) -> u32 {
-        with_key(len, |key| self.set.get(key).unwrap_or(NONE))
+        with_key(len, |key| self.set.get(key).unwrap_or(NO_INDEX))
     }
 
     /// Owners of `count` packed keys, as `u32`s in the output buffer.
@@ -728,19 +728,19 @@ impl RawMaglev {
         .map_err(arg_error)
     }
 
-    /// Removes the named node and rebuilds the table; its index or [`NONE`].
+    /// Removes the named node and rebuilds the table; its index or [`NO_INDEX`].
     pub fn remove(&mut self, len: usize) -> u32 {
-        with_key(len, |name| self.table.remove(name)).unwrap_or(NONE)
+        with_key(len, |name| self.table.remove(name)).unwrap_or(NO_INDEX)
     }
 
-    /// The index of the named node, or [`NONE`].
+    /// The index of the named node, or [`NO_INDEX`].
     pub fn index_of(&self, len: usize) -> u32 {
-        with_key(len, |name| self.table.index_of(name)).unwrap_or(NONE)
+        with_key(len, |name| self.table.index_of(name)).unwrap_or(NO_INDEX)
     }
 
-    /// The owner index of the key, or [`NONE`] when empty.
+    /// The owner index of the key, or [`NO_INDEX`] when empty.
     pub fn get(&self, len: usize) -> u32 {
-        with_key(len, |key| self.table.get(key).unwrap_or(NONE))
+        with_key(len, |key| self.table.get(key).unwrap_or(NO_INDEX))
     }
 
     /// Owners of `count` packed keys, as `u32`s in the output buffer.
@@ -801,21 +801,21 @@ fn buckets_arg(buckets: f64) -> Result<u32, ArgError> {
 }
 
 /// Jump hash of the key buffer's first `len` bytes (hashed with XXH64), or
-/// [`NONE`] for invalid `buckets` (the facade checks it first).
+/// [`NO_INDEX`] for invalid `buckets` (the facade checks it first).
 #[wasm_bindgen]
 pub fn jump_key(len: usize, buckets: f64) -> u32 {
     match buckets_arg(buckets) {
-        Ok(b) => with_key(len, |key| jump_hash_bytes(key, b).unwrap_or(NONE)),
-        Err(_) => NONE,
+        Ok(b) => with_key(len, |key| jump_hash_bytes(key, b).unwrap_or(NO_INDEX)),
+        Err(_) => NO_INDEX,
     }
 }
 
-/// Jump hash of a 64-bit key, or [`NONE`] for invalid `buckets`.
+/// Jump hash of a 64-bit key, or [`NO_INDEX`] for invalid `buckets`.
 #[wasm_bindgen]
 pub fn jump_u64(key: u64, buckets: f64) -> u32 {
     match buckets_arg(buckets) {
-        Ok(b) => jump_hash(key, b).unwrap_or(NONE),
-        Err(_) => NONE,
+        Ok(b) => jump_hash(key, b).unwrap_or(NO_INDEX),
+        Err(_) => NO_INDEX,
     }
 }
 

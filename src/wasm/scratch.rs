@@ -3,8 +3,8 @@
 //! JavaScript encodes a key's UTF-8 bytes straight into [`key_buffer_ptr`]
 //! (a view over wasm memory) and then calls an export with only the byte
 //! length. Batch calls put many keys back to back in the same buffer and their
-//! end offsets in [`ends_buffer_ptr`]. Both buffers only grow, so steady-state
-//! calls allocate nothing. Any growth may move the buffer and grow wasm memory;
+//! end offsets in the offsets buffer ([`ends_buffer_reserve`]). Both buffers
+//! only grow, so steady-state calls allocate nothing. Any growth may move the buffer and grow wasm memory;
 //! the facade therefore re-reads the pointer after every `*_reserve` call and
 //! rebuilds its views when `memory.buffer` changes.
 //!
@@ -160,12 +160,6 @@ mod keys {
             grow(&mut s.ends, count, "keys")?;
             Ok(s.ends.as_mut_ptr())
         })
-    }
-
-    /// Pointer to the offsets buffer.
-    #[wasm_bindgen]
-    pub fn ends_buffer_ptr() -> *mut u32 {
-        KEYS.with_borrow_mut(|s| s.ends.as_mut_ptr())
     }
 
     /// Runs `f` on the first `len` bytes of the key buffer.
