@@ -6,6 +6,7 @@ import { cpSync, mkdirSync, rmSync, writeFileSync, readFileSync, symlinkSync, ls
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { root, run, ensureToolchain, crateVersion, MODULES, wasmFile } from './lib.mjs';
+import { writeLayout } from './layout.mjs';
 
 const pkg = join(root, 'pkg');
 const bindgenOut = join(root, 'target', 'bindgen');
@@ -31,6 +32,7 @@ export async function build({ dev = false } = {}) {
   rmSync(bindgenOut, { recursive: true, force: true });
   rmSync(rawSrc, { recursive: true, force: true });
   mkdirSync(rawSrc, { recursive: true });
+  writeLayout(rawSrc);
   for (const m of MODULES) bindgen(m, profile);
 
   rmSync(pkg, { recursive: true, force: true });

@@ -25,6 +25,7 @@ import type { Key } from './internal/keys.js';
 import { raw, readOutput, reserveOutput, writeKey, writeKeys, memoryMayHaveGrown, wasm } from './bind/bloom.js';
 import { options, rangeError, typeError } from './internal/errors.js';
 import { decodeBase64, encodeBase64 } from './internal/base64.js';
+import { BLOOM_ADD_FAILED as ADD_FAILED } from './raw/layout.js';
 
 /**
  * The largest serialization `fromBytes` accepts: a filter of 2^32 bits
@@ -987,7 +988,6 @@ export class ScalableBloomFilter {
   }
 }
 
-const ADD_FAILED = 2;
 
 /**
  * The split-block Bloom filter of Apache Parquet, bit for bit: 256-bit blocks

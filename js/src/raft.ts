@@ -15,7 +15,22 @@
  */
 import { raw, writeKey, memoryBytes, memoryF64 } from './bind/raft-sim.js';
 import { options, rangeError, typeError } from './internal/errors.js';
-import { MESSAGE_KINDS } from './internal/raftCodes.js';
+import { named } from './internal/codes.js';
+import {
+  MESSAGE_KINDS as KIND_NAMES,
+  ROLES as ROLE_NAMES,
+  SIM_CHANGES,
+  SIM_DROP_REASONS,
+  SIM_ENTRY_FIELDS as ENTRY_FIELDS,
+  SIM_EVENT_FIELDS as EVENT_FIELDS,
+  SIM_EVENT_TYPES,
+  SIM_FLIGHT_FIELDS as FLIGHT_FIELDS,
+  SIM_NODE_FIELDS as NODE_FIELDS,
+  SIM_OP_FIELDS as OP_FIELDS,
+  SIM_OPS,
+  SIM_READ_FIELDS as READ_FIELDS,
+  SIM_STATE_HEADER as STATE_HEADER,
+} from './raw/layout.js';
 
 /** A node's role. */
 export type RaftRole = 'follower' | 'candidate' | 'leader' | 'precandidate';
@@ -281,19 +296,14 @@ export type RaftLinearizability =
   | { readonly linearizable: true; readonly operations: number }
   | { readonly linearizable: false; readonly operations: number; readonly key: number; readonly report: string };
 
-const CHANGES = ['add-learner', 'promote', 'remove'] as const;
-const OPS = ['get', 'put', 'cas'] as const;
-const ROLES: readonly RaftRole[] = ['follower', 'candidate', 'leader', 'precandidate'];
-const REASONS: readonly RaftDropReason[] = ['lost', 'partition', 'crashed'];
-const SIMPLE: readonly ('timeout' | 'crash' | 'restart')[] = ['timeout', 'crash', 'restart'];
-// The record layout of src/wasm/raft.rs.
-const STATE_HEADER = 5;
-const NODE_FIELDS = 15;
-const FLIGHT_FIELDS = 10;
-const ENTRY_FIELDS = 3;
-const EVENT_FIELDS = 11;
-const READ_FIELDS = 4;
-const OP_FIELDS = 8;
+// Names by code, from the Rust tables (raw/layout.ts); typed here, so a name the
+// Rust side adds that these types lack fails to compile.
+const ROLES: readonly RaftRole[] = ROLE_NAMES;
+const KINDS: readonly RaftMessageKind[] = KIND_NAMES;
+const REASONS: readonly RaftDropReason[] = SIM_DROP_REASONS;
+const CHANGES: readonly Extract<RaftEvent, { type: 'membership' }>['change'][] = SIM_CHANGES;
+const OPS: readonly RaftClientOp['type'][] = SIM_OPS;
+const EVENT_TYPES: readonly RaftEvent['type'][] = SIM_EVENT_TYPES;
 const EVENT_CHUNK = 4096;
 const MAX_U64 = (1n << 64n) - 1n;
 const EMPTY: readonly RaftEntry[] = Object.freeze([]);
@@ -367,7 +377,7 @@ function nodeId(param: string, v: unknown): number {
 function message(n: Float64Array, at: number): RaftMessage {
   return {
     id: n[at],
-    kind: MESSAGE_KINDS[n[at + 1]],
+    kind: named(KINDS, n[at + 1], 'message kind'),
     from: n[at + 2],
     to: n[at + 3],
     term: n[at + 4],
@@ -791,7 +801,7 @@ export class RaftCluster {
     const n = this.#raw.client_history();
     const out: RaftClientOp[] = [];
     for (let at = 0; at < n.length; at += OP_FIELDS) {
-      const type = OPS[n[at + 1]];
+      const type = named(OPS, n[at + 1], 'operation');
       if (type === undefined) throw new Error(`unknown client operation code ${n[at + 1]}`);
       const op: {
         client: number; type: RaftClientOp['type']; key: number; value?: number;
@@ -959,7 +969,7 @@ export class RaftCluster {
       nodes[i] = {
         id: i + 1,
         up: n[at] === 1,
-        role: ROLES[n[at + 1]],
+        role: named(ROLES, n[at + 1], 'role'),
         term: n[at + 2],
         vote: n[at + 3] || null,
         leader: n[at + 4] || null,
@@ -979,7 +989,7 @@ export class RaftCluster {
       const at = flightsAt + k * FLIGHT_FIELDS;
       messages[k] = {
         id: n[at],
-        kind: MESSAGE_KINDS[n[at + 1]],
+        kind: named(KINDS, n[at + 1], 'message kind'),
         from: n[at + 2],
         to: n[at + 3],
         term: n[at + 4],
@@ -1040,46 +1050,45 @@ export class RaftCluster {
 
   #event(n: Float64Array, at: number): RaftEvent {
     const time = n[at];
-    const code = n[at + 1];
+    const type = named(EVENT_TYPES, n[at + 1], 'event type');
     const a = n[at + 2];
     const b = n[at + 3];
     const c = n[at + 4];
     const d = n[at + 5];
-    switch (code) {
-      case 0:
-        return { type: 'send', time, message: message(n, at + 2) };
-      case 1:
-        return { type: 'deliver', time, message: message(n, at + 2) };
-      case 2:
-        return { type: 'drop', time, message: message(n, at + 2), reason: REASONS[n[at + 10]] };
-      case 3:
-        return { type: 'role', time, node: a, role: ROLES[b], term: c, leader: d || null };
-      case 4:
-        return { type: 'vote', time, node: a, term: b, candidate: c };
-      case 5:
-        return { type: 'append', time, node: a, first: b, last: c, term: d };
-      case 6:
-        return { type: 'commit', time, node: a, index: b };
-      case 7:
-        return { type: 'apply', time, node: a, first: b, last: c };
-      case 8:
-        return { type: 'propose', time, node: a, index: b };
-      case 9:
-      case 10:
-      case 11:
-        return { type: SIMPLE[code - 9], time, node: a };
-      case 12:
-        return { type: 'partition', time, groups: [] };
-      case 13:
-        return { type: 'cut', time, from: a, to: b };
-      case 15:
-        return { type: 'snapshot', time, node: a, index: b, received: c === 1 };
-      case 16:
-        return { type: 'membership', time, leader: a, index: b, node: c, change: CHANGES[d] };
-      case 17:
-        return { type: 'transfer', time, from: a, to: b };
-      default:
-        return { type: 'heal', time };
+    switch (type) {
+      case 'send':
+      case 'deliver':
+        return { type, time, message: message(n, at + 2) };
+      case 'drop':
+        return { type, time, message: message(n, at + 2), reason: named(REASONS, n[at + 10], 'drop reason') };
+      case 'role':
+        return { type, time, node: a, role: named(ROLES, b, 'role'), term: c, leader: d || null };
+      case 'vote':
+        return { type, time, node: a, term: b, candidate: c };
+      case 'append':
+        return { type, time, node: a, first: b, last: c, term: d };
+      case 'commit':
+        return { type, time, node: a, index: b };
+      case 'apply':
+        return { type, time, node: a, first: b, last: c };
+      case 'propose':
+        return { type, time, node: a, index: b };
+      case 'timeout':
+      case 'crash':
+      case 'restart':
+        return { type, time, node: a };
+      case 'partition':
+        return { type, time, groups: [] };
+      case 'cut':
+        return { type, time, from: a, to: b };
+      case 'heal':
+        return { type, time };
+      case 'snapshot':
+        return { type, time, node: a, index: b, received: c === 1 };
+      case 'membership':
+        return { type, time, leader: a, index: b, node: c, change: named(CHANGES, d, 'membership change') };
+      case 'transfer':
+        return { type, time, from: a, to: b };
     }
   }
 

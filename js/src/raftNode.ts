@@ -22,7 +22,20 @@
  */
 import { raw, writeKey, writeKeys, memoryBytes, memoryF64 } from './bind/raft.js';
 import { rangeError, typeError } from './internal/errors.js';
-import { MESSAGE_KINDS } from './internal/raftCodes.js';
+import { named } from './internal/codes.js';
+import {
+  MESSAGE_KINDS as KIND_NAMES,
+  NODE_CHANGE_TYPES,
+  NODE_ENTRY_FIELDS as ENTRY_FIELDS,
+  NODE_ENTRY_KINDS,
+  NODE_MESSAGE_FIELDS as MESSAGE_FIELDS,
+  NODE_MESSAGE_HEADER as MESSAGE_HEADER,
+  NODE_PROGRESS_FIELDS as PROGRESS_FIELDS,
+  NODE_PROGRESS_STATES,
+  NODE_READY_HEADER as READY_HEADER,
+  NODE_SNAPSHOT_HEADER as SNAPSHOT_HEADER,
+  ROLES as ROLE_NAMES,
+} from './raw/layout.js';
 import type { RaftMessageKind, RaftRole } from './raft.js';
 
 /**
@@ -322,18 +335,21 @@ export interface RaftProgress {
   readonly voter: boolean;
 }
 
-const PROGRESS_STATES = ['probe', 'replicate', 'snapshot'] as const;
-const ROLES: readonly RaftRole[] = ['follower', 'candidate', 'leader', 'precandidate'];
-const CHANGE_TYPES = ['addLearner', 'addVoter', 'remove'] as const;
+// Names by code, from the Rust tables (raw/layout.ts); typed here, so a name the
+// Rust side adds that these types lack fails to compile.
+const PROGRESS_STATES: readonly RaftProgress['state'][] = NODE_PROGRESS_STATES;
+const ROLES: readonly RaftRole[] = ROLE_NAMES;
+const KINDS: readonly RaftMessageKind[] = KIND_NAMES;
+const ENTRY_KINDS: readonly RaftEntryKind[] = NODE_ENTRY_KINDS;
+const CHANGE_TYPES: readonly RaftConfChange['type'][] = NODE_CHANGE_TYPES;
 const MAX_U64 = (1n << 64n) - 1n;
 const MAX_ID = 0xffff_ffff;
-// Record layout of src/wasm/raft_node.rs.
-const READY_HEADER = 11;
-const MESSAGE_FIELDS = 2;
-const ENTRY_FIELDS = 4;
-const SNAPSHOT_HEADER = 5;
-const MESSAGE_HEADER = 10;
-const PROGRESS_FIELDS = 5;
+
+/** `"a", "b" or "c"`, for an error message. */
+function oneOf(names: readonly string[]): string {
+  const q = names.map((n) => `"${n}"`);
+  return q.length < 2 ? q.join('') : `${q.slice(0, -1).join(', ')} or ${q[q.length - 1]}`;
+}
 
 const decoder = new TextDecoder();
 const NO_IDS = new Uint32Array(0);
@@ -362,7 +378,7 @@ function readEntries(
   const mem = memoryBytes();
   for (let k = 0; k < count; k++, at += ENTRY_FIELDS) {
     const end = n[at + 3];
-    out.push(new LogEntry(n[at], n[at + 1], n[at + 2] === 1 ? 'confChange' : 'normal',
+    out.push(new LogEntry(n[at], n[at + 1], named(ENTRY_KINDS, n[at + 2], 'entry kind'),
       mem.slice(bytesPtr + start, bytesPtr + end)));
     start = end;
   }
@@ -452,10 +468,9 @@ function entryArgs(param: string, entries: unknown): [number, Float64Array, Floa
     if (!isObject(e)) throw typeError(param, 'an array of { index, term, data } objects', e);
     indexes[i] = num(`${param}.index`, e.index);
     terms[i] = num(`${param}.term`, e.term);
-    if (e.kind !== undefined && e.kind !== 'normal' && e.kind !== 'confChange') {
-      throw rangeError(`${param}.kind`, '"normal" or "confChange"', e.kind);
-    }
-    kinds[i] = e.kind === 'confChange' ? 1 : 0;
+    const kind = ENTRY_KINDS.indexOf((e.kind ?? 'normal') as RaftEntryKind);
+    if (kind < 0) throw rangeError(`${param}.kind`, oneOf(ENTRY_KINDS), e.kind);
+    kinds[i] = kind;
     data[i] = bytesOrString(`${param}.data`, e.data);
   }
   writeKeys(data, `${param}.data`);
@@ -652,8 +667,8 @@ export class RaftNode {
    */
   proposeConfChange(change: RaftConfChange): number {
     if (!isObject(change)) throw typeError('change', 'an object { type, node }', change);
-    const k = CHANGE_TYPES.indexOf(change.type as (typeof CHANGE_TYPES)[number]);
-    if (k < 0) throw rangeError('change.type', '"addLearner", "addVoter" or "remove"', change.type);
+    const k = CHANGE_TYPES.indexOf(change.type);
+    if (k < 0) throw rangeError('change.type', oneOf(CHANGE_TYPES), change.type);
     return this.#raw.propose_conf_change(k, nodeId('change.node', change.node));
   }
 
@@ -763,7 +778,7 @@ export class RaftNode {
       hardState: n[base] === 1 ? { term: n[base + 1], vote: n[base + 2], commit: n[base + 3] } : null,
       committed,
       readStates,
-      softState: { leader: n[base + 5], role: ROLES[n[base + 4]] },
+      softState: { leader: n[base + 5], role: named(ROLES, n[base + 4], 'role') },
     };
     if (n[base + 9] === 1) rd.snapshot = readSnapshot(n, at, bp, start);
     return rd;
@@ -800,7 +815,7 @@ export class RaftNode {
    * ```
    */
   get role(): RaftRole {
-    return ROLES[this.#raw.role];
+    return named(ROLES, this.#raw.role, 'role');
   }
 
   /**
@@ -911,8 +926,7 @@ export class RaftNode {
     const n = this.#raw.progress();
     const out: RaftProgress[] = [];
     for (let at = 0; at < n.length; at += PROGRESS_FIELDS) {
-      const state = PROGRESS_STATES[n[at + 3]];
-      if (state === undefined) throw new Error(`unknown progress state code ${n[at + 3]}`);
+      const state = named(PROGRESS_STATES, n[at + 3], 'progress state');
       out.push({ node: n[at], match: n[at + 1], next: n[at + 2], state, voter: n[at + 4] === 1 });
     }
     return out;
@@ -986,8 +1000,8 @@ export class RaftNode {
   static encodeMessage(message: RaftWireMessageInput): Uint8Array {
     if (!isObject(message)) throw typeError('message', 'an object { kind, from, to, term, … }', message);
     const m = message;
-    const kind = MESSAGE_KINDS.indexOf(m.kind as RaftMessageKind);
-    if (kind < 0) throw rangeError('message.kind', `one of ${MESSAGE_KINDS.join(', ')}`, m.kind);
+    const kind = KINDS.indexOf(m.kind as RaftMessageKind);
+    if (kind < 0) throw rangeError('message.kind', `one of ${KINDS.join(', ')}`, m.kind);
     const opt = (k: string) => optNum(`message.${k}`, m[k]) ?? 0;
     const header = new Float64Array([
       kind, num('message.from', m.from), num('message.to', m.to), num('message.term', m.term),
@@ -1023,8 +1037,7 @@ export class RaftNode {
     const n = memoryF64();
     const base = s.nums_ptr() / 8;
     const bp = s.bytes_ptr();
-    const kind = MESSAGE_KINDS[n[base]];
-    if (kind === undefined) throw new Error(`unknown message kind code ${n[base]}`);
+    const kind = named(KINDS, n[base], 'message kind');
     const entries: RaftLogEntry[] = [];
     const [at, start] = readEntries(n, base + MESSAGE_HEADER + 2, n[base + MESSAGE_HEADER], bp, 0, entries);
     const m: { -readonly [K in keyof RaftWireMessage]: RaftWireMessage[K] } = {

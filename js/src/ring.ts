@@ -28,6 +28,16 @@
 import type { Key } from './internal/keys.js';
 import { raw, readOutput, reserveOutput, writeKey, writeKeys, wasm } from './bind/ring.js';
 import { integer, options, rangeError, typeError } from './internal/errors.js';
+import {
+  RING_ARC_FIELDS as ARC_FIELDS,
+  RING_BOUNDED_MOVEMENT_HEADER as BOUNDED_MOVEMENT_HEADER,
+  RING_MOVED_FIELDS as MOVED_FIELDS,
+  RING_MOVEMENT_HEADER as MOVEMENT_HEADER,
+  RING_NO_INDEX as NO_INDEX,
+  RING_SAMPLE_MOVEMENT_HEADER as SAMPLE_MOVEMENT_HEADER,
+  RING_STATS_HEADER as STATS_HEADER,
+  RING_WALK_HEADER as WALK_HEADER,
+} from './raw/layout.js';
 
 /**
  * How a {@link HashRing} places nodes and keys:
@@ -153,16 +163,21 @@ export interface SampleMovement<N> {
   keys?: { movedFraction: number; moved: { index: number; key: Key; from: N; to: N }[] };
 }
 
+/** Reads `count` moved sample keys (`push_moved`'s layout) from `v[p]` on. */
+function movedKeys<N>(v: Float64Array, p: number, count: number, samples: readonly Key[], name: (i: number) => N) {
+  const moved = [];
+  for (let k = 0; k < count; k++, p += MOVED_FIELDS) {
+    moved.push({ index: v[p], key: samples[v[p]], from: name(v[p + 1]), to: name(v[p + 2]) });
+  }
+  return moved;
+}
+
 /** Reads `pack_sample_movement`'s layout. */
 function sampleMovement<N>(v: Float64Array, samples: readonly Key[] | undefined, name: (i: number) => N): SampleMovement<N> {
   const m: SampleMovement<N> = { idealFraction: v[0] };
   if (!Number.isNaN(v[1])) m.tableFraction = v[1];
   if (samples !== undefined) {
-    const moved = [];
-    for (let k = 0, p = 4; k < v[3]; k++, p += 3) {
-      moved.push({ index: v[p], key: samples[v[p]], from: name(v[p + 1]), to: name(v[p + 2]) });
-    }
-    m.keys = { movedFraction: v[2], moved };
+    m.keys = { movedFraction: v[2], moved: movedKeys(v, SAMPLE_MOVEMENT_HEADER, v[3], samples, name) };
   }
   return m;
 }
@@ -171,11 +186,7 @@ function sampleMovement<N>(v: Float64Array, samples: readonly Key[] | undefined,
 function boundedMovement<N>(v: Float64Array, samples: readonly Key[] | undefined, name: (i: number) => N): BoundedMovement<N> {
   const m: BoundedMovement<N> = { idealFraction: v[0], arcFraction: v[1] };
   if (samples !== undefined) {
-    const moved = [];
-    for (let k = 0, p = 5; k < v[3]; k++, p += 3) {
-      moved.push({ index: v[p], key: samples[v[p]], from: name(v[p + 1]), to: name(v[p + 2]) });
-    }
-    m.keys = { movedFraction: v[2], moved, cascaded: v[4] };
+    m.keys = { movedFraction: v[2], moved: movedKeys(v, BOUNDED_MOVEMENT_HEADER, v[3], samples, name), cascaded: v[4] };
   }
   return m;
 }
@@ -186,8 +197,6 @@ export interface MovementOptions {
   sampleKeys?: readonly Key[];
 }
 
-/** What the raw lookups return for "no node" (an empty ring); never a node index. */
-const NO_INDEX = 0xffff_ffff;
 const MAX_U32 = 0xffff_ffff;
 const EMPTY = 'the ring is empty: add a node first';
 const HASHES: readonly string[] = ['seed', 'ketama', 'hash_ring', 'libketama', 'xxh64', 'xxh3'];
@@ -563,9 +572,9 @@ export class HashRing<N extends Key = string> {
         node: this.#names.byIndex[i] as N,
         weight: this.#raw.weight_of(i),
         points: this.#raw.point_count_of(i),
-        arcShare: arc[7 + i],
+        arcShare: arc[STATS_HEADER + i],
       };
-      if (sample) load.sampleShare = sample[7 + i];
+      if (sample) load.sampleShare = sample[STATS_HEADER + i];
       return load;
     });
     return sample ? { nodes, arc: summary(arc), sample: summary(sample) } : { nodes, arc: summary(arc) };
@@ -617,18 +626,12 @@ export class HashRing<N extends Key = string> {
   #movement(v: Float64Array, samples: readonly Key[] | undefined, name: (i: number) => N): Movement<N> {
     const arcCount = v[2];
     const arcs: MovedArc<N>[] = new Array(arcCount);
-    let p = 5;
-    for (let k = 0; k < arcCount; k++, p += 4) {
+    let p = MOVEMENT_HEADER;
+    for (let k = 0; k < arcCount; k++, p += ARC_FIELDS) {
       arcs[k] = { start: v[p], end: v[p + 1], from: name(v[p + 2]), to: name(v[p + 3]) };
     }
     const m: Movement<N> = { movedFraction: v[0], idealFraction: v[1], arcs };
-    if (samples !== undefined) {
-      const moved = [];
-      for (let k = 0; k < v[4]; k++, p += 3) {
-        moved.push({ index: v[p], key: samples[v[p]], from: name(v[p + 1]), to: name(v[p + 2]) });
-      }
-      m.keys = { movedFraction: v[3], moved };
-    }
+    if (samples !== undefined) m.keys = { movedFraction: v[3], moved: movedKeys(v, p, v[4], samples, name) };
     return m;
   }
 
@@ -831,7 +834,7 @@ export class BoundedLoadRing<N extends Key = string> {
     return Array.from(this.#raw.nodes(), (i) => ({
       node: this.#names.byIndex[i] as N,
       load: this.#raw.load_of(i),
-      share: s[7 + i],
+      share: s[STATS_HEADER + i],
       capacity: this.#raw.capacity_of(i),
     }));
   }
@@ -921,8 +924,8 @@ export class BoundedLoadRing<N extends Key = string> {
     return {
       position,
       fraction: bits === 32 ? v[0] / 2 ** 32 : Number(big) / 2 ** 64,
-      points: v.slice(4 + skipped),
-      skipped: this.#names.list(v.subarray(4, 4 + skipped)),
+      points: v.slice(WALK_HEADER + skipped),
+      skipped: this.#names.list(v.subarray(WALK_HEADER, WALK_HEADER + skipped)),
       owner: this.#names.byIndex[v[2]] as N,
     };
   }
@@ -1116,7 +1119,7 @@ export class Rendezvous<N extends Key = string> {
    */
   stats(sampleKeys: readonly Key[]): { nodes: { node: N; sampleShare: number }[]; sample: LoadSummary } {
     const s = this.#raw.sample_stats(writeKeys(sampleKeys, 'sampleKeys'));
-    const nodes = Array.from(this.#raw.nodes(), (i) => ({ node: this.#names.byIndex[i] as N, sampleShare: s[7 + i] }));
+    const nodes = Array.from(this.#raw.nodes(), (i) => ({ node: this.#names.byIndex[i] as N, sampleShare: s[STATS_HEADER + i] }));
     return { nodes, sample: summary(s) };
   }
 
@@ -1288,8 +1291,8 @@ export class Maglev<N extends Key = string> {
     const t = this.#raw.table_stats();
     const s = sampleKeys === undefined ? undefined : this.#raw.sample_stats(writeKeys(sampleKeys, 'sampleKeys'));
     const nodes = Array.from(this.#raw.nodes(), (i) => {
-      const e: { node: N; tableShare: number; sampleShare?: number } = { node: this.#names.byIndex[i] as N, tableShare: t[7 + i] };
-      if (s) e.sampleShare = s[7 + i];
+      const e: { node: N; tableShare: number; sampleShare?: number } = { node: this.#names.byIndex[i] as N, tableShare: t[STATS_HEADER + i] };
+      if (s) e.sampleShare = s[STATS_HEADER + i];
       return e;
     });
     return s ? { nodes, table: summary(t), sample: summary(s) } : { nodes, table: summary(t) };
@@ -1378,7 +1381,7 @@ export function jumpHashMany(keys: readonly Key[], buckets_: number): Uint32Arra
 export function jumpStats(keys: readonly Key[], buckets_: number): { nodes: { node: number; sampleShare: number }[]; sample: LoadSummary } {
   const b = integer('buckets', buckets_, 1, 65536);
   const s = raw.jump_sample_stats(writeKeys(keys, 'keys'), b);
-  const nodes = Array.from({ length: b }, (_, i) => ({ node: i, sampleShare: s[7 + i] }));
+  const nodes = Array.from({ length: b }, (_, i) => ({ node: i, sampleShare: s[STATS_HEADER + i] }));
   return { nodes, sample: summary(s) };
 }
 

@@ -20,6 +20,8 @@ use crate::prelude::*;
 pub mod args;
 #[cfg(feature = "bloom")]
 pub mod bloom;
+#[cfg(any(feature = "raft", feature = "raft-sim"))]
+pub mod codes;
 pub mod errors;
 #[cfg(feature = "ring")]
 pub mod hash;

@@ -31,6 +31,23 @@ use wasm_bindgen::prelude::*;
 /// empty ring or an invalid argument). No node index reaches it.
 pub const NO_INDEX: u32 = u32::MAX;
 
+/// Numbers before the shares in a packed load summary (see `pack_stats`).
+pub const STATS_HEADER: usize = 7;
+/// Numbers before the arcs in a packed ring movement (see `pack_movement`).
+pub const MOVEMENT_HEADER: usize = 5;
+/// Numbers per moved arc: start, end, from, to.
+pub const ARC_FIELDS: usize = 4;
+/// Numbers per moved sample key: index, from, to.
+pub const MOVED_FIELDS: usize = 3;
+/// Numbers before the moved keys in a packed sample movement (see
+/// `pack_sample_movement`).
+pub const SAMPLE_MOVEMENT_HEADER: usize = 4;
+/// Numbers before the moved keys in a packed bounded-load movement (see
+/// `pack_bounded_movement`).
+pub const BOUNDED_MOVEMENT_HEADER: usize = 5;
+/// Numbers before the skipped points in a packed key walk (see `pack_walk`).
+pub const WALK_HEADER: usize = 4;
+
 fn ring_error(e: RingError) -> JsValue {
     match e {
         RingError::Arg(a) => arg_error(a),
@@ -52,7 +69,7 @@ fn node_options(weight: f64, vnodes: Option<f64>) -> Result<NodeOptions, ArgErro
 /// `[nodes, mean, peak, min, peakToMean, stdDev, peakOverFair, …shares]`,
 /// shares indexed by node index.
 fn pack_stats(s: &LoadStats) -> Box<[f64]> {
-    let mut v = Vec::with_capacity(7 + s.shares.len());
+    let mut v = Vec::with_capacity(STATS_HEADER + s.shares.len());
     v.extend_from_slice(&[
         f64::from(s.nodes),
         s.mean,
@@ -105,7 +122,7 @@ fn pack_movement(m: &Movement, bits: u32, keys: Option<&crate::ring::KeyMovement
     };
     let n = starts.len();
     let k = keys.map_or(0, |k| k.moved.len());
-    let mut v = Vec::with_capacity(5 + 4 * n + 3 * k);
+    let mut v = Vec::with_capacity(MOVEMENT_HEADER + ARC_FIELDS * n + MOVED_FIELDS * k);
     v.extend_from_slice(&[
         *moved_fraction,
         m.ideal_fraction,
@@ -137,7 +154,7 @@ fn push_moved(v: &mut Vec<f64>, k: &crate::ring::KeyMovement) {
 /// (index, from, to)]`; `tableFraction` is NaN except for Maglev.
 fn pack_sample_movement(m: &SampleMovement) -> Box<[f64]> {
     let k = &m.keys;
-    let mut v = Vec::with_capacity(4 + 3 * k.moved.len());
+    let mut v = Vec::with_capacity(SAMPLE_MOVEMENT_HEADER + MOVED_FIELDS * k.moved.len());
     v.extend_from_slice(&[
         m.ideal_fraction,
         m.table_fraction.unwrap_or(f64::NAN),
@@ -152,7 +169,7 @@ fn pack_sample_movement(m: &SampleMovement) -> Box<[f64]> {
 /// …moved (index, from, to)]`.
 fn pack_bounded_movement(m: &BoundedMovement) -> Box<[f64]> {
     let k = &m.keys;
-    let mut v = Vec::with_capacity(5 + 3 * k.moved.len());
+    let mut v = Vec::with_capacity(BOUNDED_MOVEMENT_HEADER + MOVED_FIELDS * k.moved.len());
     v.extend_from_slice(&[
         m.ideal_fraction,
         m.arc_fraction,
@@ -167,7 +184,7 @@ fn pack_bounded_movement(m: &BoundedMovement) -> Box<[f64]> {
 /// `[positionLow, positionHigh, owner, skippedCount, …skipped, …points]`
 /// (the position's two 32-bit halves; points are indices into the ring's points).
 fn pack_walk(w: &KeyWalk) -> Box<[u32]> {
-    let mut v = Vec::with_capacity(4 + w.skipped.len() + w.points.len());
+    let mut v = Vec::with_capacity(WALK_HEADER + w.skipped.len() + w.points.len());
     v.extend_from_slice(&[
         w.position as u32,
         (w.position >> 32) as u32,
