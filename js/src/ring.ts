@@ -244,8 +244,8 @@ function summary(v: Float64Array): LoadSummary {
 }
 
 /**
- * Node values by index, mirroring the core's index allocation (lowest free
- * index first), so an owner index maps to a node with one array read.
+ * Node values by the index the core gave each (`add` returns it), so an
+ * owner index maps to a node with one array read.
  */
 class Names<N> {
   byIndex: (N | undefined)[] = [];
@@ -262,18 +262,11 @@ class Names<N> {
     while (this.byIndex.length > 0 && this.byIndex[this.byIndex.length - 1] === undefined) this.byIndex.pop();
   }
 
-  /** The index the core gives the next node. */
-  nextIndex(): number {
-    const i = this.byIndex.indexOf(undefined);
-    return i < 0 ? this.byIndex.length : i;
-  }
-
   /** Node by index, for reading movements. */
   at = (i: number): N => this.byIndex[i] as N;
 
-  /** {@link Names.at} as it will be once `node` is added (it takes {@link Names.nextIndex}). */
-  withNext(node: N): (i: number) => N {
-    const next = this.nextIndex();
+  /** {@link Names.at} as it will be once `node` is added at index `next` (the core's `next_index`). */
+  withNext(node: N, next: number): (i: number) => N {
     return (i) => (i === next ? node : this.at(i));
   }
 
@@ -601,7 +594,7 @@ export class HashRing<N extends Key = string> {
     const samples = o.sampleKeys;
     const count = sampleCount(samples);
     const packed = this.#raw.movement_on_add(name, weight, vnodes, count);
-    return this.#movement(packed, samples, this.#names.withNext(node));
+    return this.#movement(packed, samples, this.#names.withNext(node, this.#raw.next_index));
   }
 
   /**
@@ -955,7 +948,7 @@ export class BoundedLoadRing<N extends Key = string> {
     const name = bytesOf(node, 'node');
     const samples = o.sampleKeys;
     const v = this.#raw.movement_on_add(name, weight, vnodes, sampleCount(samples));
-    return boundedMovement(v, samples, this.#names.withNext(node));
+    return boundedMovement(v, samples, this.#names.withNext(node, this.#raw.next_index));
   }
 
   /**
@@ -1092,7 +1085,7 @@ export class Rendezvous<N extends Key = string> {
     const name = bytesOf(node, 'node');
     const samples = o.sampleKeys;
     const v = this.#raw.movement_on_add(name, weight, sampleCount(samples));
-    return sampleMovement(v, samples, this.#names.withNext(node));
+    return sampleMovement(v, samples, this.#names.withNext(node, this.#raw.next_index));
   }
 
   /**
@@ -1266,7 +1259,7 @@ export class Maglev<N extends Key = string> {
     const name = bytesOf(node, 'node');
     const samples = o.sampleKeys;
     const v = this.#raw.movement_on_add(name, sampleCount(samples));
-    return sampleMovement(v, samples, this.#names.withNext(node));
+    return sampleMovement(v, samples, this.#names.withNext(node, this.#raw.next_index));
   }
 
   /**

@@ -321,6 +321,12 @@ impl RawHashRing {
         with_key(len, |name| self.ring.index_of(name)).unwrap_or(NO_INDEX)
     }
 
+    /// The index the next `add` gives: the lowest one no live node holds.
+    #[wasm_bindgen(getter)]
+    pub fn next_index(&self) -> u32 {
+        self.ring.next_index()
+    }
+
     /// The owner index of the key in the key buffer, or [`NO_INDEX`] when empty.
     pub fn get(&self, len: usize) -> u32 {
         with_key(len, |key| self.ring.get(key).unwrap_or(NO_INDEX))
@@ -489,6 +495,12 @@ impl RawBoundedLoadRing {
         with_key(len, |name| self.ring.ring().index_of(name)).unwrap_or(NO_INDEX)
     }
 
+    /// The index the next `add` gives: the lowest one no live node holds.
+    #[wasm_bindgen(getter)]
+    pub fn next_index(&self) -> u32 {
+        self.ring.ring().next_index()
+    }
+
     /// Where the key would be assigned now, or [`NO_INDEX`] when empty.
     pub fn peek(&self, len: usize) -> u32 {
         with_key(len, |key| self.ring.peek(key).unwrap_or(NO_INDEX))
@@ -655,6 +667,12 @@ impl RawRendezvous {
         with_key(len, |name| self.set.index_of(name)).unwrap_or(NO_INDEX)
     }
 
+    /// The index the next `add` gives: the lowest one no live node holds.
+    #[wasm_bindgen(getter)]
+    pub fn next_index(&self) -> u32 {
+        self.set.next_index()
+    }
+
     /// The owner index of the key, or [`NO_INDEX`] when empty.
     pub fn get(&self, len: usize) -> u32 {
         with_key(len, |key| self.set.get(key).unwrap_or(NO_INDEX))
@@ -753,6 +771,12 @@ impl RawMaglev {
     /// The index of the named node, or [`NO_INDEX`].
     pub fn index_of(&self, len: usize) -> u32 {
         with_key(len, |name| self.table.index_of(name)).unwrap_or(NO_INDEX)
+    }
+
+    /// The index the next `add` gives: the lowest one no live node holds.
+    #[wasm_bindgen(getter)]
+    pub fn next_index(&self) -> u32 {
+        self.table.next_index()
     }
 
     /// The owner index of the key, or [`NO_INDEX`] when empty.
