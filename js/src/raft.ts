@@ -14,7 +14,8 @@
  * @module
  */
 import { raw, writeKey, memoryBytes, memoryF64 } from './bind/raft-sim.js';
-import { options, rangeError, typeError } from './internal/errors.js';
+import { optionalBoolean, optionalNumber, options, rangeError, typeError } from './internal/errors.js';
+import { freed } from './internal/freed.js';
 import { named } from './internal/codes.js';
 import {
   MESSAGE_KINDS as KIND_NAMES,
@@ -343,18 +344,6 @@ function toSeed(seed: unknown): bigint {
   throw typeError('seed', 'a number or bigint', seed);
 }
 
-function num(param: string, v: unknown): number | undefined {
-  if (v === undefined) return undefined;
-  if (typeof v !== 'number') throw typeError(param, 'a number', v);
-  return v;
-}
-
-function bool(param: string, v: unknown): boolean | undefined {
-  if (v === undefined) return undefined;
-  if (typeof v !== 'boolean') throw typeError(param, 'a boolean', v);
-  return v;
-}
-
 const MEMBERS = new Map<number, readonly number[]>();
 
 /** The ids whose bits are set in `mask`, as one frozen array per distinct mask. */
@@ -458,17 +447,17 @@ export class RaftCluster {
       if (latency === null || typeof latency !== 'object') {
         throw typeError('latency', 'a number or { min, max } (ms)', latency);
       }
-      lmin = num('latency.min', latency.min);
-      lmax = num('latency.max', latency.max);
+      lmin = optionalNumber('latency.min', latency.min);
+      lmax = optionalNumber('latency.max', latency.max);
       if (lmin === undefined) throw typeError('latency.min', 'a number', undefined);
       if (lmax === undefined) throw typeError('latency.max', 'a number', undefined);
     }
     this.#raw = new raw.RawRaftCluster(
       nodes, s,
-      num('electionTimeout', electionTimeout), num('heartbeat', heartbeat), lmin, lmax,
-      num('dropRate', dropRate), num('dupRate', dupRate), num('reorderRate', reorderRate),
-      bool('preVote', preVote), bool('checkQuorum', checkQuorum),
-      num('compactEvery', compactEvery), num('voters', voters),
+      optionalNumber('electionTimeout', electionTimeout), optionalNumber('heartbeat', heartbeat), lmin, lmax,
+      optionalNumber('dropRate', dropRate), optionalNumber('dupRate', dupRate), optionalNumber('reorderRate', reorderRate),
+      optionalBoolean('preVote', preVote), optionalBoolean('checkQuorum', checkQuorum),
+      optionalNumber('compactEvery', compactEvery), optionalNumber('voters', voters),
     );
     this.size = nodes;
     this.seed = s;
@@ -703,7 +692,7 @@ export class RaftCluster {
    */
   setRates(rates: { dropRate?: number; dupRate?: number; reorderRate?: number }): void {
     const { dropRate, dupRate, reorderRate } = options('rates', rates);
-    this.#raw.set_rates(num('dropRate', dropRate), num('dupRate', dupRate), num('reorderRate', reorderRate));
+    this.#raw.set_rates(optionalNumber('dropRate', dropRate), optionalNumber('dupRate', dupRate), optionalNumber('reorderRate', reorderRate));
   }
 
   /**
@@ -773,8 +762,8 @@ export class RaftCluster {
     const { clients, keys, opsPerClient, timeout, think, cas, seed } = opts;
     if (typeof clients !== 'number') throw typeError('clients', 'a number', clients);
     this.#raw.start_clients(
-      clients, num('keys', keys), num('opsPerClient', opsPerClient), num('timeout', timeout),
-      num('think', think), bool('cas', cas), seed === undefined ? undefined : toSeed(seed),
+      clients, optionalNumber('keys', keys), optionalNumber('opsPerClient', opsPerClient), optionalNumber('timeout', timeout),
+      optionalNumber('think', think), optionalBoolean('cas', cas), seed === undefined ? undefined : toSeed(seed),
     );
   }
 
@@ -1121,7 +1110,7 @@ export class RaftCluster {
   }
 
   /**
-   * Frees the cluster's wasm memory. The object must not be used afterwards.
+   * Frees the cluster's wasm memory; later calls throw.
    * @example
    * ```js
    * c.free();
@@ -1129,6 +1118,7 @@ export class RaftCluster {
    */
   free(): void {
     this.#raw.free();
+    this.#raw = freed('RaftCluster');
   }
 
   /** Same as {@link RaftCluster.free}, for `using` declarations. */

@@ -21,7 +21,8 @@
  * @module
  */
 import { raw, writeKey, writeKeys, memoryBytes, memoryF64 } from './bind/raft.js';
-import { rangeError, typeError } from './internal/errors.js';
+import { optionalBoolean, optionalNumber, rangeError, requireNumber, typeError } from './internal/errors.js';
+import { freed } from './internal/freed.js';
 import { named } from './internal/codes.js';
 import {
   MESSAGE_KINDS as KIND_NAMES,
@@ -403,20 +404,6 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-function num(param: string, v: unknown): number {
-  if (typeof v !== 'number') throw typeError(param, 'a number', v);
-  return v;
-}
-
-function optNum(param: string, v: unknown): number | undefined {
-  return v === undefined ? undefined : num(param, v);
-}
-
-function optBool(param: string, v: unknown): boolean {
-  if (v === undefined) return false;
-  if (typeof v !== 'boolean') throw typeError(param, 'a boolean', v);
-  return v;
-}
 
 function nodeId(param: string, v: unknown): number {
   if (typeof v !== 'number') throw typeError(param, 'a node id (number)', v);
@@ -452,7 +439,7 @@ function bytesOrString(param: string, v: unknown): Uint8Array | string {
 
 function hardStateArgs(param: string, hs: unknown): [number, number, number] {
   if (!isObject(hs)) throw typeError(param, 'an object { term, vote, commit }', hs);
-  return [num(`${param}.term`, hs.term), num(`${param}.vote`, hs.vote), num(`${param}.commit`, hs.commit)];
+  return [requireNumber(`${param}.term`, hs.term), requireNumber(`${param}.vote`, hs.vote), requireNumber(`${param}.commit`, hs.commit)];
 }
 
 /** Packs entries into the scratch buffers; returns the arguments of an entries export. */
@@ -466,8 +453,8 @@ function entryArgs(param: string, entries: unknown): [number, Float64Array, Floa
   for (let i = 0; i < count; i++) {
     const e: unknown = entries[i];
     if (!isObject(e)) throw typeError(param, 'an array of { index, term, data } objects', e);
-    indexes[i] = num(`${param}.index`, e.index);
-    terms[i] = num(`${param}.term`, e.term);
+    indexes[i] = requireNumber(`${param}.index`, e.index);
+    terms[i] = requireNumber(`${param}.term`, e.term);
     const kind = ENTRY_KINDS.indexOf((e.kind ?? 'normal') as RaftEntryKind);
     if (kind < 0) throw rangeError(`${param}.kind`, oneOf(ENTRY_KINDS), e.kind);
     kinds[i] = kind;
@@ -480,8 +467,8 @@ function entryArgs(param: string, entries: unknown): [number, Float64Array, Floa
 /** Checks a snapshot and writes its data to the key buffer; returns the arguments of a snapshot export. */
 function snapshotArgs(param: string, s: unknown): [number, number, Uint32Array, Uint32Array, number] {
   if (!isObject(s)) throw typeError(param, 'an object { index, term, voters, data }', s);
-  const index = num(`${param}.index`, s.index);
-  const term = num(`${param}.term`, s.term);
+  const index = requireNumber(`${param}.index`, s.index);
+  const term = requireNumber(`${param}.term`, s.term);
   const voters = ids(`${param}.voters`, s.voters);
   const learners = ids(`${param}.learners`, s.learners, true);
   const len = writeKey(bytesOrString(`${param}.data`, s.data), `${param}.data`);
@@ -564,10 +551,10 @@ export class RaftNode {
     const nid = nodeId('id', id);
     const p = ids('peers', peers);
     const l = ids('learners', learners, true);
-    const et = optNum('electionTick', electionTick);
-    const ht = optNum('heartbeatTick', heartbeatTick);
-    const pv = optBool('preVote', preVote);
-    const cq = optBool('checkQuorum', checkQuorum);
+    const et = optionalNumber('electionTick', electionTick);
+    const ht = optionalNumber('heartbeatTick', heartbeatTick);
+    const pv = optionalBoolean('preVote', preVote) ?? false;
+    const cq = optionalBoolean('checkQuorum', checkQuorum) ?? false;
     const s = toSeed(seed, nid);
     const st = new raw.RawRaftStore();
     try {
@@ -690,7 +677,7 @@ export class RaftNode {
    * ```
    */
   readIndex(ctx: number): void {
-    this.#raw.read_index(num('ctx', ctx));
+    this.#raw.read_index(requireNumber('ctx', ctx));
   }
 
   /**
@@ -722,7 +709,7 @@ export class RaftNode {
    * ```
    */
   compact(index: number, data: string | Uint8Array): RaftSnapshot {
-    const i = num('index', index);
+    const i = requireNumber('index', index);
     this.#raw.compact(i, writeKey(bytesOrString('data', data), 'data'));
     return readSnapshot(memoryF64(), this.#raw.nums_ptr() / 8, this.#raw.bytes_ptr(), 0);
   }
@@ -908,7 +895,7 @@ export class RaftNode {
    * ```
    */
   entries(lo: number, hi: number): RaftLogEntry[] {
-    const count = this.#raw.entries(num('lo', lo), num('hi', hi));
+    const count = this.#raw.entries(requireNumber('lo', lo), requireNumber('hi', hi));
     const out: RaftLogEntry[] = [];
     readEntries(memoryF64(), this.#raw.nums_ptr() / 8, count, this.#raw.bytes_ptr(), 0, out);
     return out;
@@ -957,7 +944,7 @@ export class RaftNode {
   }
 
   /**
-   * Frees the node's wasm memory. The object must not be used afterwards.
+   * Frees the node's wasm memory; later calls throw.
    * @example
    * ```js
    * node.free();
@@ -965,6 +952,7 @@ export class RaftNode {
    */
   free(): void {
     this.#raw.free();
+    this.#raw = freed('RaftNode');
   }
 
   /** Same as {@link RaftNode.free}, for `using` declarations. */
@@ -1002,10 +990,10 @@ export class RaftNode {
     const m = message;
     const kind = KINDS.indexOf(m.kind as RaftMessageKind);
     if (kind < 0) throw rangeError('message.kind', `one of ${KINDS.join(', ')}`, m.kind);
-    const opt = (k: string) => optNum(`message.${k}`, m[k]) ?? 0;
+    const opt = (k: string) => optionalNumber(`message.${k}`, m[k]) ?? 0;
     const header = new Float64Array([
-      kind, num('message.from', m.from), num('message.to', m.to), num('message.term', m.term),
-      opt('logTerm'), opt('index'), opt('commit'), optBool('message.reject', m.reject) ? 1 : 0,
+      kind, requireNumber('message.from', m.from), requireNumber('message.to', m.to), requireNumber('message.term', m.term),
+      opt('logTerm'), opt('index'), opt('commit'), (optionalBoolean('message.reject', m.reject) ?? false) ? 1 : 0,
       opt('rejectHint'), opt('context'),
     ]);
     const entries = m.entries ?? [];

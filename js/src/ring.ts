@@ -27,7 +27,8 @@
  */
 import type { Key } from './internal/keys.js';
 import { raw, readOutput, reserveOutput, writeKey, writeKeys, wasm } from './bind/ring.js';
-import { integer, options, rangeError, typeError } from './internal/errors.js';
+import { integer, optionalNumber, options, rangeError, typeError } from './internal/errors.js';
+import { freed } from './internal/freed.js';
 import {
   RING_ARC_FIELDS as ARC_FIELDS,
   RING_BOUNDED_MOVEMENT_HEADER as BOUNDED_MOVEMENT_HEADER,
@@ -202,22 +203,6 @@ const EMPTY = 'the ring is empty: add a node first';
 const HASHES: readonly string[] = ['seed', 'ketama', 'hash_ring', 'libketama', 'xxh64', 'xxh3'];
 const encoder = new TextEncoder();
 
-/** A stand-in for a freed raw object: any use throws a clear error. */
-function freed(what: string): never {
-  return new Proxy({}, {
-    get(_t, prop) {
-      if (prop === 'free') return () => {};
-      throw new Error(`${what} was freed; create a new one`);
-    },
-  }) as never;
-}
-
-function num(param: string, v: unknown): number | undefined {
-  if (v === undefined) return undefined;
-  if (typeof v !== 'number') throw typeError(param, 'a number', v);
-  return v;
-}
-
 function hashName(v: unknown, fallback: RingHash): string {
   if (v === undefined) return fallback;
   if (typeof v !== 'string') throw typeError('hash', `one of ${HASHES.map((h) => `'${h}'`).join(', ')}`, v);
@@ -226,7 +211,7 @@ function hashName(v: unknown, fallback: RingHash): string {
 
 function nodeOpts(opts: NodeOptions | undefined): [number, number | undefined] {
   const o = options('options', opts);
-  return [num('weight', o.weight) ?? 1, num('vnodes', o.vnodes)];
+  return [optionalNumber('weight', o.weight) ?? 1, optionalNumber('vnodes', o.vnodes)];
 }
 
 function bytesOf(node: unknown, param: string): Uint8Array {
@@ -331,7 +316,7 @@ export class HashRing<N extends Key = string> {
    */
   constructor(opts?: HashRingOptions) {
     const o = options('options', opts);
-    this.#raw = new raw.RawHashRing(hashName(o.hash, 'xxh3'), num('vnodes', o.vnodes), num('defaultPort', o.defaultPort));
+    this.#raw = new raw.RawHashRing(hashName(o.hash, 'xxh3'), optionalNumber('vnodes', o.vnodes), optionalNumber('defaultPort', o.defaultPort));
   }
 
   /** The hash mode. @example `new HashRing({ hash: 'seed' }).hash; // "seed"` */
@@ -728,7 +713,7 @@ export class BoundedLoadRing<N extends Key = string> {
    */
   constructor(opts?: BoundedLoadOptions) {
     const o = options('options', opts);
-    this.#raw = new raw.RawBoundedLoadRing(hashName(o.hash, 'xxh3'), num('vnodes', o.vnodes), num('epsilon', o.epsilon) ?? 0.25);
+    this.#raw = new raw.RawBoundedLoadRing(hashName(o.hash, 'xxh3'), optionalNumber('vnodes', o.vnodes), optionalNumber('epsilon', o.epsilon) ?? 0.25);
   }
 
   /** ε as used (six decimals). @example `new BoundedLoadRing({ epsilon: 0.1 }).epsilon; // 0.1` */
@@ -1161,7 +1146,7 @@ export class Maglev<N extends Key = string> {
    */
   constructor(opts?: MaglevOptions) {
     const o = options('options', opts);
-    this.#raw = new raw.RawMaglev(num('tableSize', o.tableSize));
+    this.#raw = new raw.RawMaglev(optionalNumber('tableSize', o.tableSize));
   }
 
   /** Number of nodes. @example `m.size; // 3` */

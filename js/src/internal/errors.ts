@@ -57,3 +57,21 @@ export function options<T extends object>(param: string, value: T | undefined): 
   }
   return value;
 }
+
+/** Checks that `value` is a number (any number: range checks are the caller's) and returns it. @internal */
+export function requireNumber(param: string, value: unknown): number {
+  if (typeof value !== 'number') throw typeError(param, 'a number', value);
+  return value;
+}
+
+/** {@link requireNumber} for an optional argument: `undefined` passes through. @internal */
+export function optionalNumber(param: string, value: unknown): number | undefined {
+  return value === undefined ? undefined : requireNumber(param, value);
+}
+
+/** Checks that an optional argument is absent or a boolean and returns it. @internal */
+export function optionalBoolean(param: string, value: unknown): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'boolean') throw typeError(param, 'a boolean', value);
+  return value;
+}
