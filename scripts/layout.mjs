@@ -17,7 +17,7 @@ import { root } from './lib.mjs';
 /** Binding files and the prefix of their constants in TypeScript. */
 const BINDINGS = [
   ['src/wasm/scratch.rs', ''],
-  ['src/wasm/raft.rs', 'SIM_'],
+  ['src/wasm/sim.rs', 'SIM_'],
   ['src/wasm/raft_node.rs', 'NODE_'],
   ['src/wasm/ring.rs', 'RING_'],
   ['src/wasm/bloom.rs', 'BLOOM_'],

@@ -1,7 +1,7 @@
 //! wasm-bindgen-test tier for the Raft binding, in Node and headless Chromium.
 #![cfg(target_arch = "wasm32")]
 
-use quorumkit::wasm::raft::{
+use quorumkit::wasm::sim::{
     RawRaftCluster, RawRaftLoopback, ENTRY_FIELDS, EVENT_FIELDS, FLIGHT_FIELDS, NODE_FIELDS,
     STATE_HEADER,
 };

@@ -37,7 +37,24 @@ import {
   NODE_SNAPSHOT_HEADER as SNAPSHOT_HEADER,
   ROLES as ROLE_NAMES,
 } from './raw/layout.js';
-import type { RaftMessageKind, RaftRole } from './raft.js';
+
+/** A node's role. */
+export type RaftRole = 'follower' | 'candidate' | 'leader' | 'precandidate';
+
+/** A message's kind: RequestVote, AppendEntries, heartbeats and their answers. */
+export type RaftMessageKind =
+  | 'Vote'
+  | 'VoteResp'
+  | 'Append'
+  | 'AppendResp'
+  | 'Heartbeat'
+  | 'HeartbeatResp'
+  | 'PreVote'
+  | 'PreVoteResp'
+  | 'TimeoutNow'
+  | 'Snapshot'
+  | 'ReadIndex'
+  | 'ReadIndexResp';
 
 /**
  * The kind of a log entry: an application command, or a membership change the node applies itself.

@@ -1,5 +1,5 @@
-//! Raft exports: the deterministic cluster simulator, and the throughput
-//! workload for the benchmark.
+//! Simulator exports (`quorumkit/raft-sim`): the deterministic Raft cluster
+//! simulator, and the throughput workload for the benchmark.
 //!
 //! The page calls [`RawRaftCluster::state`] every animation frame, so the
 //! snapshot crosses the boundary as numbers: the call writes every node's

@@ -1,5 +1,5 @@
 /**
- * Raft: a deterministic, fault-injecting cluster simulator on virtual time,
+ * RaftCluster: a deterministic, fault-injecting Raft cluster simulator on virtual time,
  * running the real algorithm (Ongaro & Ousterhout, 2014) and checking its
  * safety properties after every event.
  *
@@ -17,6 +17,7 @@ import { raw, writeKey, memoryBytes, memoryF64 } from './bind/raft-sim.js';
 import { optionalBoolean, optionalNumber, options, rangeError, typeError } from './internal/errors.js';
 import { freed } from './internal/freed.js';
 import { named } from './internal/codes.js';
+import type { RaftMessageKind, RaftRole } from './raftNode.js';
 import {
   MESSAGE_KINDS as KIND_NAMES,
   ROLES as ROLE_NAMES,
@@ -33,26 +34,8 @@ import {
   SIM_STATE_HEADER as STATE_HEADER,
 } from './raw/layout.js';
 
-/** A node's role. */
-export type RaftRole = 'follower' | 'candidate' | 'leader' | 'precandidate';
-
-/** A message's kind: RequestVote, AppendEntries, heartbeats and their answers. */
-export type RaftMessageKind =
-  | 'Vote'
-  | 'VoteResp'
-  | 'Append'
-  | 'AppendResp'
-  | 'Heartbeat'
-  | 'HeartbeatResp'
-  | 'PreVote'
-  | 'PreVoteResp'
-  | 'TimeoutNow'
-  | 'Snapshot'
-  | 'ReadIndex'
-  | 'ReadIndexResp';
-
 /** Why a message was lost: the drop rate, a partition or cut, or a crashed recipient. */
-export type RaftDropReason = 'lost' | 'partition' | 'crashed';
+export type ClusterDropReason = 'lost' | 'partition' | 'crashed';
 
 /** Options of `new RaftCluster(…)`. Times are virtual milliseconds. */
 export interface RaftClusterOptions {
@@ -99,7 +82,7 @@ export interface RaftClusterOptions {
 }
 
 /** One log entry. Entries with equal `index` and `term` are the same entry (Log Matching). */
-export interface RaftEntry {
+export interface ClusterEntry {
   /** Position in the log, from 1. */
   readonly index: number;
   /** Term of the leader that created it. */
@@ -111,7 +94,7 @@ export interface RaftEntry {
 }
 
 /** A node in a {@link RaftClusterState}. */
-export interface RaftNodeState {
+export interface ClusterNodeState {
   /** The node's id, 1..=nodes. */
   readonly id: number;
   /** Whether it is running (a crashed node shows its persisted term, vote, commit and log). */
@@ -129,7 +112,7 @@ export interface RaftNodeState {
   /** The last index its state machine applied. */
   readonly applied: number;
   /** Its log. The array is shared with earlier snapshots while the log is unchanged. */
-  readonly log: readonly RaftEntry[];
+  readonly log: readonly ClusterEntry[];
   /** Virtual ms since its election timer was reset. */
   readonly electionElapsed: number;
   /** Its current randomized election timeout in ms. */
@@ -145,7 +128,7 @@ export interface RaftNodeState {
 }
 
 /** A message's identity and timing. */
-export interface RaftMessage {
+export interface ClusterMessage {
   /** Unique within the run (a duplicate gets its own). */
   readonly id: number;
   /** What it is. */
@@ -165,7 +148,7 @@ export interface RaftMessage {
 }
 
 /** A message in flight. */
-export interface RaftFlight extends RaftMessage {
+export interface ClusterFlight extends ClusterMessage {
   /** `(now - sent) / (arrive - sent)`, in [0, 1]: where to draw it. */
   readonly progress: number;
   /**
@@ -184,7 +167,7 @@ export interface RaftFlight extends RaftMessage {
  * const [p] = c.progress(c.state().leader); // { node: 2, match: 7, next: 8 }
  * ```
  */
-export interface RaftPeerProgress {
+export interface ClusterPeerProgress {
   readonly node: number;
   readonly match: number;
   readonly next: number;
@@ -199,15 +182,15 @@ export interface RaftClusterState {
   /** Whether the run stopped at an invariant violation (see {@link RaftCluster.violations}). */
   readonly stopped: boolean;
   /** Every node, by id (`nodes[0]` is node 1). */
-  readonly nodes: readonly RaftNodeState[];
+  readonly nodes: readonly ClusterNodeState[];
   /** Every message in flight, by arrival time. */
-  readonly messages: readonly RaftFlight[];
+  readonly messages: readonly ClusterFlight[];
 }
 
 /** One entry of the event log. Every event has `type` and `time` (virtual ms). */
-export type RaftEvent =
-  | { type: 'send' | 'deliver'; time: number; message: RaftMessage }
-  | { type: 'drop'; time: number; message: RaftMessage; reason: RaftDropReason }
+export type ClusterEvent =
+  | { type: 'send' | 'deliver'; time: number; message: ClusterMessage }
+  | { type: 'drop'; time: number; message: ClusterMessage; reason: ClusterDropReason }
   | { type: 'role'; time: number; node: number; role: RaftRole; term: number; leader: number | null }
   | { type: 'vote'; time: number; node: number; term: number; candidate: number }
   | { type: 'append'; time: number; node: number; first: number; last: number; term: number }
@@ -223,7 +206,7 @@ export type RaftEvent =
   | { type: 'transfer'; time: number; from: number; to: number };
 
 /** A broken safety property, with a readable report. */
-export interface RaftViolation {
+export interface ClusterViolation {
   /** The property, as the paper names it: `"Election Safety"`, `"Log Matching"`, … */
   readonly rule: string;
   /** The run's seed: replay it with the same actions to see it again. */
@@ -241,7 +224,7 @@ export interface RaftViolation {
 }
 
 /** A linearizable read a node confirmed ({@link RaftCluster.readIndex}, or a client's get). */
-export interface RaftRead {
+export interface ClusterRead {
   /** The node that confirmed it. */
   readonly node: number;
   /** The read's tag. */
@@ -253,7 +236,7 @@ export interface RaftRead {
 }
 
 /** Options of {@link RaftCluster.startClients}. Times are virtual milliseconds. */
-export interface RaftClientOptions {
+export interface ClusterClientOptions {
   /** How many clients run at once, 1..=16; each has one operation outstanding at a time. */
   clients: number;
   /** Keys are drawn from `0..keys`, 1..=1000 (default 3). */
@@ -271,7 +254,7 @@ export interface RaftClientOptions {
 }
 
 /** One operation of a simulated key-value client, as recorded for the linearizability check. */
-export interface RaftClientOp {
+export interface ClusterClientOp {
   /** The client, from 0. */
   readonly client: number;
   /** A get (ReadIndex), a put, or a compare-and-set (both proposed as log entries). */
@@ -293,7 +276,7 @@ export interface RaftClientOp {
 }
 
 /** The verdict of {@link RaftCluster.checkLinearizable}. */
-export type RaftLinearizability =
+export type ClusterLinearizability =
   | { readonly linearizable: true; readonly operations: number }
   | { readonly linearizable: false; readonly operations: number; readonly key: number; readonly report: string };
 
@@ -301,17 +284,17 @@ export type RaftLinearizability =
 // Rust side adds that these types lack fails to compile.
 const ROLES: readonly RaftRole[] = ROLE_NAMES;
 const KINDS: readonly RaftMessageKind[] = KIND_NAMES;
-const REASONS: readonly RaftDropReason[] = SIM_DROP_REASONS;
-const CHANGES: readonly Extract<RaftEvent, { type: 'membership' }>['change'][] = SIM_CHANGES;
-const OPS: readonly RaftClientOp['type'][] = SIM_OPS;
-const EVENT_TYPES: readonly RaftEvent['type'][] = SIM_EVENT_TYPES;
+const REASONS: readonly ClusterDropReason[] = SIM_DROP_REASONS;
+const CHANGES: readonly Extract<ClusterEvent, { type: 'membership' }>['change'][] = SIM_CHANGES;
+const OPS: readonly ClusterClientOp['type'][] = SIM_OPS;
+const EVENT_TYPES: readonly ClusterEvent['type'][] = SIM_EVENT_TYPES;
 const EVENT_CHUNK = 4096;
 const MAX_U64 = (1n << 64n) - 1n;
-const EMPTY: readonly RaftEntry[] = Object.freeze([]);
+const EMPTY: readonly ClusterEntry[] = Object.freeze([]);
 
 const decoder = new TextDecoder();
 
-class Entry implements RaftEntry {
+class Entry implements ClusterEntry {
   readonly index: number;
   readonly term: number;
   readonly data: Uint8Array;
@@ -363,7 +346,7 @@ function nodeId(param: string, v: unknown): number {
   return v;
 }
 
-function message(n: Float64Array, at: number): RaftMessage {
+function message(n: Float64Array, at: number): ClusterMessage {
   return {
     id: n[at],
     kind: named(KINDS, n[at + 1], 'message kind'),
@@ -409,7 +392,7 @@ function message(n: Float64Array, at: number): RaftMessage {
  */
 export class RaftCluster {
   #raw: raw.RawRaftCluster;
-  #logs: (readonly RaftEntry[])[];
+  #logs: (readonly ClusterEntry[])[];
   /** The number of nodes. */
   readonly size: number;
   /** The seed the run was made with (given, or drawn at random): replay the run with it. */
@@ -575,9 +558,9 @@ export class RaftCluster {
    * ```
    * @throws {TypeError} if `id` is not a number. @throws {RangeError} for an unknown id.
    */
-  progress(id: number): RaftPeerProgress[] {
+  progress(id: number): ClusterPeerProgress[] {
     const t = this.#raw.progress(nodeId('id', id));
-    const out: RaftPeerProgress[] = [];
+    const out: ClusterPeerProgress[] = [];
     for (let i = 0; i + 2 < t.length; i += 3) out.push({ node: t[i], match: t[i + 1], next: t[i + 2] });
     return out;
   }
@@ -729,10 +712,10 @@ export class RaftCluster {
    * ```
    * @throws {TypeError} if `since` is not a number.
    */
-  reads(since = 0): RaftRead[] {
+  reads(since = 0): ClusterRead[] {
     if (typeof since !== 'number') throw typeError('since', 'a number', since);
     const n = this.#raw.reads(since);
-    const out: RaftRead[] = [];
+    const out: ClusterRead[] = [];
     for (let at = 0; at < n.length; at += READ_FIELDS) {
       out.push({ node: n[at], ctx: n[at + 1], index: n[at + 2], time: n[at + 3] });
     }
@@ -755,7 +738,7 @@ export class RaftCluster {
    *   outside 1..=16, `keys` outside 1..=1000, `opsPerClient` outside 0..=1000000, or
    *   `timeout` or `think` outside 1..=3600000.
    */
-  startClients(opts: RaftClientOptions): void {
+  startClients(opts: ClusterClientOptions): void {
     if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) {
       throw typeError('options', 'an options object with clients', opts);
     }
@@ -786,14 +769,14 @@ export class RaftCluster {
    * const unknown = c.clientHistory().filter((op) => op.completed === null).length;
    * ```
    */
-  clientHistory(): RaftClientOp[] {
+  clientHistory(): ClusterClientOp[] {
     const n = this.#raw.client_history();
-    const out: RaftClientOp[] = [];
+    const out: ClusterClientOp[] = [];
     for (let at = 0; at < n.length; at += OP_FIELDS) {
       const type = named(OPS, n[at + 1], 'operation');
       if (type === undefined) throw new Error(`unknown client operation code ${n[at + 1]}`);
       const op: {
-        client: number; type: RaftClientOp['type']; key: number; value?: number;
+        client: number; type: ClusterClientOp['type']; key: number; value?: number;
         expect?: number | null; invoked: number; completed: number | null; result?: number | null | boolean;
       } = { client: n[at], type, key: n[at + 2], invoked: n[at + 5], completed: n[at + 6] < 0 ? null : n[at + 6] };
       if (type !== 'get') op.value = n[at + 3];
@@ -817,7 +800,7 @@ export class RaftCluster {
    * if (!v.linearizable) console.error(v.report);
    * ```
    */
-  checkLinearizable(): RaftLinearizability {
+  checkLinearizable(): ClusterLinearizability {
     const operations = this.#raw.client_history().length / OP_FIELDS;
     const r = this.#raw.check_linearizable();
     if (r.length === 0) return { linearizable: true, operations };
@@ -938,7 +921,7 @@ export class RaftCluster {
     const flightsAt = base + STATE_HEADER + count * NODE_FIELDS;
     let e = flightsAt + flightCount * FLIGHT_FIELDS;
     let dataStart = 0;
-    const nodes: RaftNodeState[] = new Array(count);
+    const nodes: ClusterNodeState[] = new Array(count);
     for (let i = 0; i < count; i++) {
       const at = base + STATE_HEADER + i * NODE_FIELDS;
       const from = n[at + 10];
@@ -973,7 +956,7 @@ export class RaftCluster {
         learners: members(n[at + 14]),
       };
     }
-    const messages: RaftFlight[] = new Array(flightCount);
+    const messages: ClusterFlight[] = new Array(flightCount);
     for (let k = 0; k < flightCount; k++) {
       const at = flightsAt + k * FLIGHT_FIELDS;
       messages[k] = {
@@ -1007,14 +990,14 @@ export class RaftCluster {
    * @throws {TypeError} if `sinceCursor` is not a number. @throws {RangeError} if it is
    *   fractional, negative, or before {@link firstEventCursor} (those events were forgotten).
    */
-  events(sinceCursor = 0): RaftEvent[] {
+  events(sinceCursor = 0): ClusterEvent[] {
     if (typeof sinceCursor !== 'number') throw typeError('sinceCursor', 'a number', sinceCursor);
     const first = this.#raw.first_event;
     if (!Number.isInteger(sinceCursor) || sinceCursor < first) {
       const allowed = first === 0 ? 'an integer >= 0' : `an integer >= ${first} (the events before it were forgotten)`;
       throw rangeError('sinceCursor', allowed, sinceCursor);
     }
-    const out: RaftEvent[] = [];
+    const out: ClusterEvent[] = [];
     let cursor = sinceCursor;
     for (;;) {
       const got = this.#raw.events(cursor, EVENT_CHUNK);
@@ -1037,7 +1020,7 @@ export class RaftCluster {
     }
   }
 
-  #event(n: Float64Array, at: number): RaftEvent {
+  #event(n: Float64Array, at: number): ClusterEvent {
     const time = n[at];
     const type = named(EVENT_TYPES, n[at + 1], 'event type');
     const a = n[at + 2];
@@ -1102,7 +1085,7 @@ export class RaftCluster {
    * if (v) console.error(v.report);
    * ```
    */
-  violations(): RaftViolation[] {
+  violations(): ClusterViolation[] {
     if (!this.#raw.violated) return [];
     const [rule, detail, nodes, report] = this.#raw.violation_text();
     const [step, time] = this.#raw.violation_numbers();
