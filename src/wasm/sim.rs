@@ -1,5 +1,6 @@
 //! Simulator exports (`quorumkit/raft-sim`): the deterministic Raft cluster
-//! simulator, and the throughput workload for the benchmark.
+//! simulator, and, with the `bench-loopback` feature only (never in the
+//! package), the throughput workload of the benchmark.
 //!
 //! The page calls [`RawRaftCluster::state`] every animation frame, so the
 //! snapshot crosses the boundary as numbers: the call writes every node's
@@ -22,6 +23,7 @@ use super::codes::code;
 use super::errors::{arg_error, JsResult};
 use super::scratch::with_key;
 use crate::prelude::*;
+#[cfg(feature = "bench-loopback")]
 use crate::raft::loopback::Loopback;
 use crate::raft::sim::linearizability::{check_kv, KvInput, KvOutput};
 use crate::raft::sim::{
@@ -823,12 +825,15 @@ fn push_msg(nums: &mut Vec<f64>, m: &MsgInfo) {
 }
 
 /// The throughput workload (`crate::raft::loopback`) for the benchmark:
-/// nodes in one process with instant delivery.
+/// nodes in one process with instant delivery. Built only with the
+/// `bench-loopback` feature, which the package's modules leave out.
+#[cfg(feature = "bench-loopback")]
 #[wasm_bindgen]
 pub struct RawRaftLoopback {
     l: Loopback,
 }
 
+#[cfg(feature = "bench-loopback")]
 #[wasm_bindgen]
 impl RawRaftLoopback {
     /// A loopback cluster of `nodes` nodes with node 1 elected.
