@@ -1,5 +1,5 @@
-//! The consistent-hash ring: virtual nodes, weights, six hash modes (the
-//! ketama variants' rules are in `ketama.rs`).
+//! The consistent-hash ring: virtual nodes, weights, four hash modes (the
+//! rules of ketama and its variants are in `ketama.rs`).
 
 use super::ketama::{
     ketama_key, ketama_prefix, KetamaCompat, KetamaOptions, ShareFloat, KETAMA_VNODES,

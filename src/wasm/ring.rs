@@ -1,8 +1,8 @@
 //! Consistent-hashing exports: thin wrappers over [`crate::ring`].
 //!
 //! Every lookup returns a node **index** (`u32`), never a name: the facade
-//! keeps the names in an array indexed the same way (the core reuses the
-//! lowest free index, and so does the facade), so `ring.get(key)` creates no
+//! keeps the names in an array by the index `add` returned (and asks
+//! `next_index` for the one a node would get), so `ring.get(key)` creates no
 //! string in wasm. The per-key exports (`get`, `peek`, `assign`, `jump_key`)
 //! are infallible and return [`NO_INDEX`] when there is nothing to return (an
 //! empty ring); the facade checks the result after the call and throws, so
