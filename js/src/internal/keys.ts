@@ -128,6 +128,15 @@ export function keyBuffer(
       if (units < 0x80) return n;
       return encoder.encodeInto(key, mem.subarray(keyPtr, keyPtr + keyCap)).written;
     }
+    return putAlone(key, param);
+  }
+
+  /**
+   * {@link put} of a single key at offset 0, outside `writeKey` so that the hot
+   * path stays as small as it was; drops the cached capacity when the key
+   * grew the buffer past KEEP_BYTES (see `keyCap`).
+   */
+  function putAlone(key: unknown, param: string): number {
     try {
       return put(key, 0, param);
     } finally {
