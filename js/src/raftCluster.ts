@@ -14,7 +14,7 @@
  * @module
  */
 import { raw, writeKey, memoryBytes, memoryF64 } from './bind/raft-sim.js';
-import { optionalBoolean, optionalNumber, options, rangeError, typeError } from './internal/errors.js';
+import { optionalBoolean, optionalNumber, options, rangeError, seed64, typeError } from './internal/errors.js';
 import { freed } from './internal/freed.js';
 import { named } from './internal/codes.js';
 import type { RaftMessageKind, RaftRole } from './raftNode.js';
@@ -289,7 +289,6 @@ const CHANGES: readonly Extract<ClusterEvent, { type: 'membership' }>['change'][
 const OPS: readonly ClusterClientOp['type'][] = SIM_OPS;
 const EVENT_TYPES: readonly ClusterEvent['type'][] = SIM_EVENT_TYPES;
 const EVENT_CHUNK = 4096;
-const MAX_U64 = (1n << 64n) - 1n;
 const EMPTY: readonly ClusterEntry[] = Object.freeze([]);
 
 const decoder = new TextDecoder();
@@ -313,18 +312,6 @@ class Entry implements ClusterEntry {
 function randomSeed(): bigint {
   const w = crypto.getRandomValues(new Uint32Array(2));
   return (BigInt(w[0]) << 32n) | BigInt(w[1]);
-}
-
-function toSeed(seed: unknown): bigint {
-  if (typeof seed === 'bigint') {
-    if (seed < 0n || seed > MAX_U64) throw rangeError('seed', 'a bigint in 0..=2^64-1', seed);
-    return seed;
-  }
-  if (typeof seed === 'number') {
-    if (!Number.isSafeInteger(seed) || seed < 0) throw rangeError('seed', 'an integer in 0..=2^53-1', seed);
-    return BigInt(seed);
-  }
-  throw typeError('seed', 'a number or bigint', seed);
 }
 
 const MEMBERS = new Map<number, readonly number[]>();
@@ -421,7 +408,7 @@ export class RaftCluster {
       preVote, checkQuorum, compactEvery, voters,
     } = opts;
     if (typeof nodes !== 'number') throw typeError('nodes', 'a number', nodes);
-    const s = seed === undefined ? randomSeed() : toSeed(seed);
+    const s = seed === undefined ? randomSeed() : seed64('seed', seed);
     let lmin: number | undefined;
     let lmax: number | undefined;
     if (typeof latency === 'number') {
@@ -746,7 +733,7 @@ export class RaftCluster {
     if (typeof clients !== 'number') throw typeError('clients', 'a number', clients);
     this.#raw.start_clients(
       clients, optionalNumber('keys', keys), optionalNumber('opsPerClient', opsPerClient), optionalNumber('timeout', timeout),
-      optionalNumber('think', think), optionalBoolean('cas', cas), seed === undefined ? undefined : toSeed(seed),
+      optionalNumber('think', think), optionalBoolean('cas', cas), seed === undefined ? undefined : seed64('seed', seed),
     );
   }
 

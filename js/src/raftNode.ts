@@ -21,7 +21,7 @@
  * @module
  */
 import { raw, writeKey, writeKeys, memoryBytes, memoryF64 } from './bind/raft.js';
-import { optionalBoolean, optionalNumber, rangeError, requireNumber, typeError } from './internal/errors.js';
+import { optionalBoolean, optionalNumber, rangeError, requireNumber, seed64, typeError } from './internal/errors.js';
 import { freed } from './internal/freed.js';
 import { named } from './internal/codes.js';
 import {
@@ -360,7 +360,6 @@ const ROLES: readonly RaftRole[] = ROLE_NAMES;
 const KINDS: readonly RaftMessageKind[] = KIND_NAMES;
 const ENTRY_KINDS: readonly RaftEntryKind[] = NODE_ENTRY_KINDS;
 const CHANGE_TYPES: readonly RaftConfChange['type'][] = NODE_CHANGE_TYPES;
-const MAX_U64 = (1n << 64n) - 1n;
 const MAX_ID = 0xffff_ffff;
 
 /** `"a", "b" or "c"`, for an error message. */
@@ -434,19 +433,6 @@ function ids(param: string, v: unknown, optional = false): Uint32Array {
   const out = new Uint32Array(v.length);
   for (let i = 0; i < v.length; i++) out[i] = nodeId(param, v[i]);
   return out;
-}
-
-function toSeed(seed: unknown, fallback: number): bigint {
-  if (seed === undefined) return BigInt(fallback);
-  if (typeof seed === 'bigint') {
-    if (seed < 0n || seed > MAX_U64) throw rangeError('seed', 'a bigint in 0..=2^64-1', seed);
-    return seed;
-  }
-  if (typeof seed === 'number') {
-    if (!Number.isSafeInteger(seed) || seed < 0) throw rangeError('seed', 'an integer in 0..=2^53-1', seed);
-    return BigInt(seed);
-  }
-  throw typeError('seed', 'a number or bigint', seed);
 }
 
 function bytesOrString(param: string, v: unknown): Uint8Array | string {
@@ -572,7 +558,7 @@ export class RaftNode {
     const ht = optionalNumber('heartbeatTick', heartbeatTick);
     const pv = optionalBoolean('preVote', preVote) ?? false;
     const cq = optionalBoolean('checkQuorum', checkQuorum) ?? false;
-    const s = toSeed(seed, nid);
+    const s = seed === undefined ? BigInt(nid) : seed64('seed', seed);
     const st = new raw.RawRaftStore();
     try {
       if (storage !== undefined) {

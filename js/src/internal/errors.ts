@@ -75,3 +75,21 @@ export function optionalBoolean(param: string, value: unknown): boolean | undefi
   if (typeof value !== 'boolean') throw typeError(param, 'a boolean', value);
   return value;
 }
+
+const MAX_U64 = (1n << 64n) - 1n;
+
+/**
+ * Checks a 64-bit seed: a safe integer (0..=2^53-1) or a bigint (0..=2^64-1), and returns it as a
+ * bigint. @internal
+ */
+export function seed64(param: string, value: unknown): bigint {
+  if (typeof value === 'bigint') {
+    if (value < 0n || value > MAX_U64) throw rangeError(param, 'a bigint in 0..=2^64-1', value);
+    return value;
+  }
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value) || value < 0) throw rangeError(param, 'an integer in 0..=2^53-1', value);
+    return BigInt(value);
+  }
+  throw typeError(param, 'a number or bigint', value);
+}
