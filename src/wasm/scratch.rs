@@ -71,7 +71,10 @@ fn grow<T: Copy + Default>(v: &mut Vec<T>, len: usize, param: &'static str) -> J
         )));
     }
     if v.len() < len {
-        v.resize(len.max(v.len() * 2), T::default());
+        // Doubling, but not past what a buffer keeps between calls (see
+        // `fit`) unless this call needs more.
+        let doubled = (v.len() * 2).min(KEEP_BYTES / core::mem::size_of::<T>());
+        v.resize(len.max(doubled), T::default());
     }
     Ok(())
 }

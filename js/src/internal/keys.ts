@@ -80,13 +80,19 @@ export function keyBuffer(
   let keyPtr = 0;
   let keyCap = 0;
 
+  /**
+   * Makes the key buffer hold at least `len` bytes, doubling it so that a run
+   * of growing writes reserves rarely, but not past KEEP_BYTES unless `len`
+   * itself is past it: otherwise an ordinary batch near that size would be
+   * given back and grown again on every call.
+   */
   function reserve(len: number): void {
     if (keyCap === 0) {
       keyPtr = raw.key_buffer_ptr();
       keyCap = raw.key_buffer_len();
     }
     if (len > keyCap) {
-      keyPtr = raw.key_buffer_reserve(len);
+      keyPtr = raw.key_buffer_reserve(len > KEEP_BYTES ? len : Math.min(KEEP_BYTES, Math.max(len, keyCap * 2)));
       keyCap = raw.key_buffer_len();
       memoryMayHaveGrown();
     }
@@ -97,13 +103,13 @@ export function keyBuffer(
     if (typeof key === 'string') {
       const n = key.length;
       // UTF-8 needs at most 3 bytes per UTF-16 code unit.
-      if (at + n * 3 > keyCap) reserve(Math.max(at + n * 3, keyCap * 2));
+      if (at + n * 3 > keyCap) reserve(at + n * 3);
       // Only strings longer than ASCII_LOOP_MAX get here (writeKey copies shorter
       // ones inline, writeKeys every string); encodeInto is the faster for them.
       return encoder.encodeInto(key, memoryBytes().subarray(keyPtr + at, keyPtr + keyCap)).written;
     }
     if (key instanceof Uint8Array) {
-      if (at + key.length > keyCap) reserve(Math.max(at + key.length, keyCap * 2));
+      if (at + key.length > keyCap) reserve(at + key.length);
       memoryBytes().set(key, keyPtr + at);
       return key.length;
     }
@@ -171,7 +177,7 @@ export function keyBuffer(
       if (typeof key === 'string') {
         const n = key.length;
         if (at + n * 3 > keyCap) {
-          reserve(Math.max(at + n * 3, keyCap * 2));
+          reserve(at + n * 3);
           mem = memoryBytes();
           ends = new Uint32Array(mem.buffer, endsPtr, count);
         }
@@ -220,7 +226,7 @@ export function keyBuffer(
       ends[i] = at;
     }
     if (at > keyCap) {
-      reserve(Math.max(at, keyCap * 2));
+      reserve(at);
       mem = memoryBytes();
     }
     let pos = keyPtr;
