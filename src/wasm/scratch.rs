@@ -32,11 +32,14 @@ use wasm_bindgen::prelude::*;
 /// Upper bound on any scratch buffer: 256 MiB, far above any sane key or batch.
 const MAX_SCRATCH: usize = 256 << 20;
 
-/// The most memory a scratch buffer keeps between calls: 1 MiB. A call that
+/// The most memory a scratch buffer keeps between calls: 16 MiB. A call that
 /// needs more gets it, and the next call that needs at most this much gives
-/// the surplus back (batches of thousands of short keys stay well below).
-/// The facade reads it from the generated layout file.
-pub const KEEP_BYTES: usize = 1 << 20;
+/// the surplus back. Buffers grow by doubling, so a steady stream of calls
+/// that each need between half this and all of it would be given back and
+/// grown again every time; at 16 MiB that takes batches of a million short
+/// keys, far above the ordinary ones. The facade reads it from the
+/// generated layout file.
+pub const KEEP_BYTES: usize = 16 << 20;
 
 /// A value owned by the module's one thread. wasm32 modules without the
 /// `atomics` target feature cannot share memory between threads, so a plain
@@ -71,10 +74,7 @@ fn grow<T: Copy + Default>(v: &mut Vec<T>, len: usize, param: &'static str) -> J
         )));
     }
     if v.len() < len {
-        // Doubling, but not past what a buffer keeps between calls (see
-        // `fit`) unless this call needs more.
-        let doubled = (v.len() * 2).min(KEEP_BYTES / core::mem::size_of::<T>());
-        v.resize(len.max(doubled), T::default());
+        v.resize(len.max(v.len() * 2), T::default());
     }
     Ok(())
 }

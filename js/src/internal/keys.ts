@@ -77,22 +77,18 @@ export function keyBuffer(
   // The key buffer's pointer and capacity, or 0 when the next write must ask
   // the module again: before the first write, and after a write that grew
   // the buffer past KEEP_BYTES, which the module shrinks at that next ask.
+  // (A write that throws keeps the cache: the module shrinks the buffer only
+  // when asked, so a kept cache is never stale, only slower to give back.)
   let keyPtr = 0;
   let keyCap = 0;
 
-  /**
-   * Makes the key buffer hold at least `len` bytes, doubling it so that a run
-   * of growing writes reserves rarely, but not past KEEP_BYTES unless `len`
-   * itself is past it: otherwise an ordinary batch near that size would be
-   * given back and grown again on every call.
-   */
   function reserve(len: number): void {
     if (keyCap === 0) {
       keyPtr = raw.key_buffer_ptr();
       keyCap = raw.key_buffer_len();
     }
     if (len > keyCap) {
-      keyPtr = raw.key_buffer_reserve(len > KEEP_BYTES ? len : Math.min(KEEP_BYTES, Math.max(len, keyCap * 2)));
+      keyPtr = raw.key_buffer_reserve(len);
       keyCap = raw.key_buffer_len();
       memoryMayHaveGrown();
     }
@@ -103,13 +99,13 @@ export function keyBuffer(
     if (typeof key === 'string') {
       const n = key.length;
       // UTF-8 needs at most 3 bytes per UTF-16 code unit.
-      if (at + n * 3 > keyCap) reserve(at + n * 3);
+      if (at + n * 3 > keyCap) reserve(Math.max(at + n * 3, keyCap * 2));
       // Only strings longer than ASCII_LOOP_MAX get here (writeKey copies shorter
       // ones inline, writeKeys every string); encodeInto is the faster for them.
       return encoder.encodeInto(key, memoryBytes().subarray(keyPtr + at, keyPtr + keyCap)).written;
     }
     if (key instanceof Uint8Array) {
-      if (at + key.length > keyCap) reserve(at + key.length);
+      if (at + key.length > keyCap) reserve(Math.max(at + key.length, keyCap * 2));
       memoryBytes().set(key, keyPtr + at);
       return key.length;
     }
@@ -143,21 +139,17 @@ export function keyBuffer(
    * grew the buffer past KEEP_BYTES (see `keyCap`).
    */
   function putAlone(key: unknown, param: string): number {
-    try {
-      return put(key, 0, param);
-    } finally {
-      if (keyCap > KEEP_BYTES) keyCap = 0;
-    }
+    const len = put(key, 0, param);
+    if (keyCap > KEEP_BYTES) keyCap = 0;
+    return len;
   }
 
   // This is the hot loop of every batch call, so the ASCII copy is inlined and
   // the views are rebuilt only when a reservation has grown memory.
   function writeKeys(keys: unknown, param = 'keys'): number {
-    try {
-      return packKeys(keys, param);
-    } finally {
-      if (keyCap > KEEP_BYTES) keyCap = 0;
-    }
+    const count = packKeys(keys, param);
+    if (keyCap > KEEP_BYTES) keyCap = 0;
+    return count;
   }
 
   function packKeys(keys: unknown, param: string): number {
@@ -177,7 +169,7 @@ export function keyBuffer(
       if (typeof key === 'string') {
         const n = key.length;
         if (at + n * 3 > keyCap) {
-          reserve(at + n * 3);
+          reserve(Math.max(at + n * 3, keyCap * 2));
           mem = memoryBytes();
           ends = new Uint32Array(mem.buffer, endsPtr, count);
         }
@@ -226,7 +218,7 @@ export function keyBuffer(
       ends[i] = at;
     }
     if (at > keyCap) {
-      reserve(at);
+      reserve(Math.max(at, keyCap * 2));
       mem = memoryBytes();
     }
     let pos = keyPtr;
