@@ -5,8 +5,9 @@
 // Throughput workload (src/raft/loopback.rs, one loop for all three): 3 or 5
 // nodes in one thread, in-memory storage, instant delivery; each round the
 // leader proposes 1 or 64 payloads of 16 bytes; the count is the entries the
-// leader applies. The wasm figure runs that loop inside wasm (RawRaftLoopback)
-// for N proposals per call; the native and raft-rs figures come from
+// leader applies. The wasm figure runs that loop inside wasm (RawRaftLoopback,
+// from the simulator's module built with the benchmark-only `bench-loopback`
+// feature: the package leaves it out) for N proposals per call; the native and raft-rs figures come from
 // bench/raft-rs-compare (built with cargo on first use). The "RaftNode from
 // JS" column is what an application gets: the same workload driven from
 // JavaScript through the public API, tick/propose/ready/step/advance, every
@@ -16,8 +17,10 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { RaftCluster, RaftNode } from 'quorumkit';
-import * as raw from '../pkg/dist/raw/raft-sim.js';
+import * as simRaw from '../pkg/dist/raw/raft-sim.js';
+import { SIM_STATE_HEADER, SIM_NODE_FIELDS, SIM_FLIGHT_FIELDS, SIM_ENTRY_FIELDS } from '../pkg/dist/raw/layout.js';
 import { root } from '../scripts/lib.mjs';
+import { benchLoopback } from '../scripts/build.mjs';
 import { compare } from './harness.mjs';
 
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -30,6 +33,8 @@ const cpu = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
 };
+
+let raw;
 
 /** One timed wasm run of PROPOSALS on a fresh loopback cluster: proposals/s of CPU time. */
 function wasmRate(nodes, perRound) {
@@ -104,6 +109,7 @@ const m = (x) => `${(x / 1e6).toFixed(2)} M/s`;
 async function throughput() {
   // Native and wasm runs alternate, REPS rounds, and each column keeps its best, so
   // that a burst of load elsewhere on the machine hits all columns alike.
+  raw ??= await benchLoopback();
   const best = new Map(WORKLOADS.map(([n, k]) => [`${n}/${k}`, { js: 0, wasm: 0, quorumkit: 0, raftRs: 0 }]));
   for (const [n, k] of WORKLOADS) new raw.RawRaftLoopback(n).run(5_000, k); // warm up the engine
   let native = true;
@@ -157,10 +163,10 @@ function busyCluster(entries) {
 
 /** The same cluster through the raw layer (for the non-incremental contender). */
 function busyRaw(entries, memory) {
-  const rc = new raw.RawRaftCluster(5, 1n, undefined, 20);
+  const rc = new simRaw.RawRaftCluster(5, 1n, undefined, 20);
   const enc = new TextEncoder();
   const propose = (text) => {
-    const ptr = raw.key_buffer_reserve(text.length * 3);
+    const ptr = simRaw.key_buffer_reserve(text.length * 3);
     rc.propose(enc.encodeInto(text, new Uint8Array(memory.buffer, ptr, text.length * 3)).written);
   };
   rc.advance(1_000);
@@ -195,13 +201,13 @@ async function frames() {
         const bytes = new Uint8Array(memory.buffer);
         const bp = rc.bytes_ptr();
         const n = f[1];
-        let e = 5 + n * 12 + f[2] * 9;
+        let e = SIM_STATE_HEADER + n * SIM_NODE_FIELDS + f[2] * SIM_FLIGHT_FIELDS;
         let start = 0;
         const nodes = [];
         for (let i = 0; i < n; i++) {
-          const at = 5 + i * 12;
+          const at = SIM_STATE_HEADER + i * SIM_NODE_FIELDS;
           const log = [];
-          for (let k = 0; k < f[at + 11]; k++, e += 3) {
+          for (let k = 0; k < f[at + 11]; k++, e += SIM_ENTRY_FIELDS) {
             log.push({ index: f[e], term: f[e + 1], data: bytes.slice(bp + start, bp + f[e + 2]) });
             start = f[e + 2];
           }

@@ -6,6 +6,7 @@ import { cpSync, mkdirSync, rmSync, writeFileSync, readFileSync, readdirSync, sy
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { root, run, ensureToolchain, crateVersion, MODULES, wasmFile } from './lib.mjs';
+import { writeLayout } from './layout.mjs';
 
 const pkg = join(root, 'pkg');
 const bindgenOut = join(root, 'target', 'bindgen');
@@ -16,7 +17,7 @@ const entries = join(root, 'js', 'entries');
 
 // Features that rustc enables by default for wasm32 and every current browser
 // and Node >= 20 supports; wasm-opt must be told it may keep them.
-const WASM_FEATURES = [
+export const WASM_FEATURES = [
   '--enable-bulk-memory',
   '--enable-nontrapping-float-to-int',
   '--enable-sign-ext',
@@ -31,6 +32,7 @@ export async function build({ dev = false } = {}) {
   rmSync(bindgenOut, { recursive: true, force: true });
   rmSync(rawSrc, { recursive: true, force: true });
   mkdirSync(rawSrc, { recursive: true });
+  writeLayout(rawSrc);
   for (const m of MODULES) bindgen(m, profile);
 
   rmSync(pkg, { recursive: true, force: true });
@@ -140,6 +142,23 @@ function bindgen(subpath, profile) {
   const out = join(bindgenOut, subpath);
   run('wasm-bindgen', [wasmIn, '--target', 'web', '--out-dir', out, '--out-name', subpath]);
   for (const ext of ['js', 'd.ts']) cpSync(join(out, `${subpath}.${ext}`), join(rawSrc, `${subpath}.${ext}`));
+}
+
+/**
+ * The simulator's module with the benchmark-only `bench-loopback` feature
+ * (the Raft throughput workload as a wasm export, which the package leaves
+ * out), optimized as the package's modules are, in target/bench-loopback/;
+ * returns its instantiated glue. Used by bench/raft.bench.mjs.
+ */
+export async function benchLoopback() {
+  run('cargo', ['build', '--lib', '--target', 'wasm32-unknown-unknown', '--release', '--no-default-features', '--features', 'raft-sim,bench-loopback']);
+  const out = join(root, 'target', 'bench-loopback');
+  run('wasm-bindgen', [join(root, 'target', 'wasm32-unknown-unknown', 'release', 'quorumkit.wasm'), '--target', 'web', '--out-dir', out, '--out-name', 'loopback']);
+  const wasm = join(out, 'loopback_bg.wasm');
+  run('wasm-opt', ['-Oz', '--converge', ...WASM_FEATURES, '--strip-debug', '--strip-producers', wasm, '-o', wasm]);
+  const glue = await import(pathToFileURL(join(out, 'loopback.js')).href);
+  glue.initSync({ module: readFileSync(wasm) });
+  return glue;
 }
 
 /**

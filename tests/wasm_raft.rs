@@ -1,11 +1,11 @@
 //! wasm-bindgen-test tier for the Raft binding, in Node and headless Chromium.
 #![cfg(target_arch = "wasm32")]
 
-use quorumkit::wasm::raft::{
+use quorumkit::wasm::scratch::key_buffer_reserve;
+use quorumkit::wasm::sim::{
     RawRaftCluster, RawRaftLoopback, ENTRY_FIELDS, EVENT_FIELDS, FLIGHT_FIELDS, NODE_FIELDS,
     STATE_HEADER,
 };
-use quorumkit::wasm::scratch::key_buffer_reserve;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 

@@ -4,7 +4,7 @@
 
 use quorumkit::wasm::ring::{
     jump_batch, jump_key, jump_sample_movement, jump_sample_stats, jump_u64, RawBoundedLoadRing,
-    RawHashRing, RawMaglev, RawRendezvous, NONE,
+    RawHashRing, RawMaglev, RawRendezvous, NO_INDEX,
 };
 use quorumkit::wasm::scratch::{ends_buffer_reserve, key_buffer_reserve, out_buffer_ptr};
 use wasm_bindgen::JsCast;
@@ -54,13 +54,13 @@ fn seed_ring_follows_the_guide_including_a_collision() {
     assert_eq!(r.get(key(b"a10")), a1);
     assert_eq!(r.remove(key(b"a1")), a1);
     assert_eq!(r.get(key(b"a10")), a);
-    assert_eq!(r.remove(key(b"a1")), NONE);
+    assert_eq!(r.remove(key(b"a1")), NO_INDEX);
 }
 
 #[wasm_bindgen_test]
 fn empty_ring_returns_none_and_batch_is_an_error() {
     let r = RawHashRing::new("xxh3", None, None).unwrap();
-    assert_eq!(r.get(key(b"k")), NONE);
+    assert_eq!(r.get(key(b"k")), NO_INDEX);
     let n = pack(&[b"k"]);
     let (name, msg) = message(r.get_many(n).unwrap_err());
     assert_eq!(name, "Error");
@@ -180,7 +180,7 @@ fn points_are_sorted_views_and_stats_add_up() {
 #[wasm_bindgen_test]
 fn bounded_ring_assigns_within_capacity_and_jump_matches_the_paper() {
     let mut b = RawBoundedLoadRing::new("xxh3", None, 0.1).unwrap();
-    assert_eq!(b.assign(key(b"k")), NONE);
+    assert_eq!(b.assign(key(b"k")), NO_INDEX);
     for name in [&b"a"[..], b"b"] {
         b.add(key(name), 1.0, None).unwrap();
     }
@@ -190,14 +190,14 @@ fn bounded_ring_assigns_within_capacity_and_jump_matches_the_paper() {
     assert_eq!(b.total(), 100.0);
     assert!(b.load_of(0) <= 56.0 && b.load_of(1) <= 56.0);
     assert_eq!(jump_u64(0xDEAD_10CC, 666.0), 361);
-    assert_eq!(jump_u64(1, 0.0), NONE);
+    assert_eq!(jump_u64(1, 0.0), NO_INDEX);
 }
 
 #[wasm_bindgen_test]
 fn key_position_and_point_index_locate_keys_in_every_mode() {
     for mode in ["seed", "ketama", "hash_ring", "libketama", "xxh64", "xxh3"] {
         let mut r = RawHashRing::new(mode, Some(10.0), None).unwrap();
-        assert_eq!(r.point_index(key(b"k")), NONE, "{mode}: empty ring");
+        assert_eq!(r.point_index(key(b"k")), NO_INDEX, "{mode}: empty ring");
         for name in [&b"a"[..], b"b", b"c"] {
             r.add(key(name), 1.0, None).unwrap();
         }

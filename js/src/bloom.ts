@@ -23,8 +23,10 @@
  */
 import type { Key } from './internal/keys.js';
 import { raw, readOutput, reserveOutput, writeKey, writeKeys, memoryMayHaveGrown, wasm } from './bind/bloom.js';
-import { options, rangeError, typeError } from './internal/errors.js';
+import { options, rangeError, requireNumber, typeError } from './internal/errors.js';
+import { freed } from './internal/freed.js';
 import { decodeBase64, encodeBase64 } from './internal/base64.js';
+import { BLOOM_ADD_FAILED as ADD_FAILED } from './raw/layout.js';
 
 /**
  * The largest serialization `fromBytes` accepts: a filter of 2^32 bits
@@ -49,11 +51,6 @@ function takeAdopted<R>(): R | undefined {
   const r = adopting as R | undefined;
   adopting = undefined;
   return r;
-}
-
-function num(param: string, value: unknown): number {
-  if (typeof value !== 'number') throw typeError(param, 'a number', value);
-  return value;
 }
 
 function bytesArg(value: unknown): Uint8Array {
@@ -196,7 +193,7 @@ export class BloomFilter {
    */
   constructor(bits: number, hashes: number) {
     const r = takeAdopted<raw.RawBloomFilter>();
-    this.#raw = r ?? new raw.RawBloomFilter(num('bits', bits), num('hashes', hashes));
+    this.#raw = r ?? new raw.RawBloomFilter(requireNumber('bits', bits), requireNumber('hashes', hashes));
   }
 
   /**
@@ -213,7 +210,7 @@ export class BloomFilter {
    *   2^32 bits, or `fpRate` is not in [1e-19, 1).
    */
   static withRate(expectedItems: number, fpRate: number): BloomFilter {
-    const r = raw.RawBloomFilter.with_rate(num('expectedItems', expectedItems), num('fpRate', fpRate));
+    const r = raw.RawBloomFilter.with_rate(requireNumber('expectedItems', expectedItems), requireNumber('fpRate', fpRate));
     return adopt(() => new BloomFilter(0, 0), r);
   }
 
@@ -436,9 +433,10 @@ export class BloomFilter {
     return encodeBase64(this.#raw.to_bytes());
   }
 
-  /** Frees the filter's wasm memory. The object must not be used afterwards. @example `f.free();` */
+  /** Frees the filter's wasm memory; later calls throw. @example `f.free();` */
   free(): void {
     this.#raw.free();
+    this.#raw = freed('BloomFilter');
   }
 
   /** Same as {@link BloomFilter.free}, for `using` declarations. */
@@ -475,7 +473,7 @@ export class CountingBloomFilter {
    */
   constructor(counters: number, hashes: number) {
     const r = takeAdopted<raw.RawCountingBloomFilter>();
-    this.#raw = r ?? new raw.RawCountingBloomFilter(num('counters', counters), num('hashes', hashes));
+    this.#raw = r ?? new raw.RawCountingBloomFilter(requireNumber('counters', counters), requireNumber('hashes', hashes));
   }
 
   /**
@@ -485,7 +483,7 @@ export class CountingBloomFilter {
    * @throws {RangeError} as {@link BloomFilter.withRate}.
    */
   static withRate(expectedItems: number, fpRate: number): CountingBloomFilter {
-    const r = raw.RawCountingBloomFilter.with_rate(num('expectedItems', expectedItems), num('fpRate', fpRate));
+    const r = raw.RawCountingBloomFilter.with_rate(requireNumber('expectedItems', expectedItems), requireNumber('fpRate', fpRate));
     return adopt(() => new CountingBloomFilter(0, 0), r);
   }
 
@@ -687,9 +685,10 @@ export class CountingBloomFilter {
     return encodeBase64(this.#raw.to_bytes());
   }
 
-  /** Frees the filter's wasm memory. @example `f.free();` */
+  /** Frees the filter's wasm memory; later calls throw. @example `f.free();` */
   free(): void {
     this.#raw.free();
+    this.#raw = freed('CountingBloomFilter');
   }
 
   /** Same as {@link CountingBloomFilter.free}, for `using` declarations. */
@@ -761,7 +760,7 @@ export class ScalableBloomFilter {
     if (tightening !== undefined && typeof tightening !== 'number') {
       throw typeError('tightening', 'a number', tightening);
     }
-    this.#raw = new raw.RawScalableBloomFilter(num('expectedItems', expectedItems), num('fpRate', fpRate), growth, tightening);
+    this.#raw = new raw.RawScalableBloomFilter(requireNumber('expectedItems', expectedItems), requireNumber('fpRate', fpRate), growth, tightening);
   }
 
   /**
@@ -976,9 +975,10 @@ export class ScalableBloomFilter {
     return encodeBase64(this.#raw.to_bytes());
   }
 
-  /** Frees the filter's wasm memory. @example `f.free();` */
+  /** Frees the filter's wasm memory; later calls throw. @example `f.free();` */
   free(): void {
     this.#raw.free();
+    this.#raw = freed('ScalableBloomFilter');
   }
 
   /** Same as {@link ScalableBloomFilter.free}, for `using` declarations. */
@@ -987,7 +987,6 @@ export class ScalableBloomFilter {
   }
 }
 
-const ADD_FAILED = 2;
 
 /**
  * The split-block Bloom filter of Apache Parquet, bit for bit: 256-bit blocks
@@ -1021,7 +1020,7 @@ export class SplitBlockBloomFilter {
    */
   constructor(bits: number) {
     const r = takeAdopted<raw.RawSplitBlockBloomFilter>();
-    this.#raw = r ?? new raw.RawSplitBlockBloomFilter(num('bits', bits));
+    this.#raw = r ?? new raw.RawSplitBlockBloomFilter(requireNumber('bits', bits));
   }
 
   /**
@@ -1031,7 +1030,7 @@ export class SplitBlockBloomFilter {
    * @throws {RangeError} as {@link BloomFilter.withRate}.
    */
   static withRate(expectedItems: number, fpRate: number): SplitBlockBloomFilter {
-    const r = raw.RawSplitBlockBloomFilter.with_rate(num('expectedItems', expectedItems), num('fpRate', fpRate));
+    const r = raw.RawSplitBlockBloomFilter.with_rate(requireNumber('expectedItems', expectedItems), requireNumber('fpRate', fpRate));
     return adopt(() => new SplitBlockBloomFilter(0), r);
   }
 
@@ -1268,9 +1267,10 @@ export class SplitBlockBloomFilter {
     return encodeBase64(this.#raw.to_bytes());
   }
 
-  /** Frees the filter's wasm memory. @example `f.free();` */
+  /** Frees the filter's wasm memory; later calls throw. @example `f.free();` */
   free(): void {
     this.#raw.free();
+    this.#raw = freed('SplitBlockBloomFilter');
   }
 
   /** Same as {@link SplitBlockBloomFilter.free}, for `using` declarations. */

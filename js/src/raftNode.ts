@@ -21,9 +21,40 @@
  * @module
  */
 import { raw, writeKey, writeKeys, memoryBytes, memoryF64 } from './bind/raft.js';
-import { rangeError, typeError } from './internal/errors.js';
-import { MESSAGE_KINDS } from './internal/raftCodes.js';
-import type { RaftMessageKind, RaftRole } from './raft.js';
+import { optionalBoolean, optionalNumber, rangeError, requireNumber, seed64, typeError } from './internal/errors.js';
+import { freed } from './internal/freed.js';
+import { named } from './internal/codes.js';
+import {
+  MESSAGE_KINDS as KIND_NAMES,
+  NODE_CHANGE_TYPES,
+  NODE_ENTRY_FIELDS as ENTRY_FIELDS,
+  NODE_ENTRY_KINDS,
+  NODE_MESSAGE_FIELDS as MESSAGE_FIELDS,
+  NODE_MESSAGE_HEADER as MESSAGE_HEADER,
+  NODE_PROGRESS_FIELDS as PROGRESS_FIELDS,
+  NODE_PROGRESS_STATES,
+  NODE_READY_HEADER as READY_HEADER,
+  NODE_SNAPSHOT_HEADER as SNAPSHOT_HEADER,
+  ROLES as ROLE_NAMES,
+} from './raw/layout.js';
+
+/** A node's role. */
+export type RaftRole = 'follower' | 'candidate' | 'leader' | 'precandidate';
+
+/** A message's kind: RequestVote, AppendEntries, heartbeats and their answers. */
+export type RaftMessageKind =
+  | 'Vote'
+  | 'VoteResp'
+  | 'Append'
+  | 'AppendResp'
+  | 'Heartbeat'
+  | 'HeartbeatResp'
+  | 'PreVote'
+  | 'PreVoteResp'
+  | 'TimeoutNow'
+  | 'Snapshot'
+  | 'ReadIndex'
+  | 'ReadIndexResp';
 
 /**
  * The kind of a log entry: an application command, or a membership change the node applies itself.
@@ -322,18 +353,20 @@ export interface RaftProgress {
   readonly voter: boolean;
 }
 
-const PROGRESS_STATES = ['probe', 'replicate', 'snapshot'] as const;
-const ROLES: readonly RaftRole[] = ['follower', 'candidate', 'leader', 'precandidate'];
-const CHANGE_TYPES = ['addLearner', 'addVoter', 'remove'] as const;
-const MAX_U64 = (1n << 64n) - 1n;
+// Names by code, from the Rust tables (raw/layout.ts); typed here, so a name the
+// Rust side adds that these types lack fails to compile.
+const PROGRESS_STATES: readonly RaftProgress['state'][] = NODE_PROGRESS_STATES;
+const ROLES: readonly RaftRole[] = ROLE_NAMES;
+const KINDS: readonly RaftMessageKind[] = KIND_NAMES;
+const ENTRY_KINDS: readonly RaftEntryKind[] = NODE_ENTRY_KINDS;
+const CHANGE_TYPES: readonly RaftConfChange['type'][] = NODE_CHANGE_TYPES;
 const MAX_ID = 0xffff_ffff;
-// Record layout of src/wasm/raft_node.rs.
-const READY_HEADER = 11;
-const MESSAGE_FIELDS = 2;
-const ENTRY_FIELDS = 4;
-const SNAPSHOT_HEADER = 5;
-const MESSAGE_HEADER = 10;
-const PROGRESS_FIELDS = 5;
+
+/** `"a", "b" or "c"`, for an error message. */
+function oneOf(names: readonly string[]): string {
+  const q = names.map((n) => `"${n}"`);
+  return q.length < 2 ? q.join('') : `${q.slice(0, -1).join(', ')} or ${q[q.length - 1]}`;
+}
 
 const decoder = new TextDecoder();
 const NO_IDS = new Uint32Array(0);
@@ -362,7 +395,7 @@ function readEntries(
   const mem = memoryBytes();
   for (let k = 0; k < count; k++, at += ENTRY_FIELDS) {
     const end = n[at + 3];
-    out.push(new LogEntry(n[at], n[at + 1], n[at + 2] === 1 ? 'confChange' : 'normal',
+    out.push(new LogEntry(n[at], n[at + 1], named(ENTRY_KINDS, n[at + 2], 'entry kind'),
       mem.slice(bytesPtr + start, bytesPtr + end)));
     start = end;
   }
@@ -387,20 +420,6 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-function num(param: string, v: unknown): number {
-  if (typeof v !== 'number') throw typeError(param, 'a number', v);
-  return v;
-}
-
-function optNum(param: string, v: unknown): number | undefined {
-  return v === undefined ? undefined : num(param, v);
-}
-
-function optBool(param: string, v: unknown): boolean {
-  if (v === undefined) return false;
-  if (typeof v !== 'boolean') throw typeError(param, 'a boolean', v);
-  return v;
-}
 
 function nodeId(param: string, v: unknown): number {
   if (typeof v !== 'number') throw typeError(param, 'a node id (number)', v);
@@ -416,19 +435,6 @@ function ids(param: string, v: unknown, optional = false): Uint32Array {
   return out;
 }
 
-function toSeed(seed: unknown, fallback: number): bigint {
-  if (seed === undefined) return BigInt(fallback);
-  if (typeof seed === 'bigint') {
-    if (seed < 0n || seed > MAX_U64) throw rangeError('seed', 'a bigint in 0..=2^64-1', seed);
-    return seed;
-  }
-  if (typeof seed === 'number') {
-    if (!Number.isSafeInteger(seed) || seed < 0) throw rangeError('seed', 'an integer in 0..=2^53-1', seed);
-    return BigInt(seed);
-  }
-  throw typeError('seed', 'a number or bigint', seed);
-}
-
 function bytesOrString(param: string, v: unknown): Uint8Array | string {
   if (typeof v === 'string' || v instanceof Uint8Array) return v;
   throw typeError(param, 'a string or Uint8Array', v);
@@ -436,7 +442,7 @@ function bytesOrString(param: string, v: unknown): Uint8Array | string {
 
 function hardStateArgs(param: string, hs: unknown): [number, number, number] {
   if (!isObject(hs)) throw typeError(param, 'an object { term, vote, commit }', hs);
-  return [num(`${param}.term`, hs.term), num(`${param}.vote`, hs.vote), num(`${param}.commit`, hs.commit)];
+  return [requireNumber(`${param}.term`, hs.term), requireNumber(`${param}.vote`, hs.vote), requireNumber(`${param}.commit`, hs.commit)];
 }
 
 /** Packs entries into the scratch buffers; returns the arguments of an entries export. */
@@ -450,12 +456,11 @@ function entryArgs(param: string, entries: unknown): [number, Float64Array, Floa
   for (let i = 0; i < count; i++) {
     const e: unknown = entries[i];
     if (!isObject(e)) throw typeError(param, 'an array of { index, term, data } objects', e);
-    indexes[i] = num(`${param}.index`, e.index);
-    terms[i] = num(`${param}.term`, e.term);
-    if (e.kind !== undefined && e.kind !== 'normal' && e.kind !== 'confChange') {
-      throw rangeError(`${param}.kind`, '"normal" or "confChange"', e.kind);
-    }
-    kinds[i] = e.kind === 'confChange' ? 1 : 0;
+    indexes[i] = requireNumber(`${param}.index`, e.index);
+    terms[i] = requireNumber(`${param}.term`, e.term);
+    const kind = ENTRY_KINDS.indexOf((e.kind ?? 'normal') as RaftEntryKind);
+    if (kind < 0) throw rangeError(`${param}.kind`, oneOf(ENTRY_KINDS), e.kind);
+    kinds[i] = kind;
     data[i] = bytesOrString(`${param}.data`, e.data);
   }
   writeKeys(data, `${param}.data`);
@@ -465,8 +470,8 @@ function entryArgs(param: string, entries: unknown): [number, Float64Array, Floa
 /** Checks a snapshot and writes its data to the key buffer; returns the arguments of a snapshot export. */
 function snapshotArgs(param: string, s: unknown): [number, number, Uint32Array, Uint32Array, number] {
   if (!isObject(s)) throw typeError(param, 'an object { index, term, voters, data }', s);
-  const index = num(`${param}.index`, s.index);
-  const term = num(`${param}.term`, s.term);
+  const index = requireNumber(`${param}.index`, s.index);
+  const term = requireNumber(`${param}.term`, s.term);
   const voters = ids(`${param}.voters`, s.voters);
   const learners = ids(`${param}.learners`, s.learners, true);
   const len = writeKey(bytesOrString(`${param}.data`, s.data), `${param}.data`);
@@ -549,11 +554,11 @@ export class RaftNode {
     const nid = nodeId('id', id);
     const p = ids('peers', peers);
     const l = ids('learners', learners, true);
-    const et = optNum('electionTick', electionTick);
-    const ht = optNum('heartbeatTick', heartbeatTick);
-    const pv = optBool('preVote', preVote);
-    const cq = optBool('checkQuorum', checkQuorum);
-    const s = toSeed(seed, nid);
+    const et = optionalNumber('electionTick', electionTick);
+    const ht = optionalNumber('heartbeatTick', heartbeatTick);
+    const pv = optionalBoolean('preVote', preVote) ?? false;
+    const cq = optionalBoolean('checkQuorum', checkQuorum) ?? false;
+    const s = seed === undefined ? BigInt(nid) : seed64('seed', seed);
     const st = new raw.RawRaftStore();
     try {
       if (storage !== undefined) {
@@ -652,8 +657,8 @@ export class RaftNode {
    */
   proposeConfChange(change: RaftConfChange): number {
     if (!isObject(change)) throw typeError('change', 'an object { type, node }', change);
-    const k = CHANGE_TYPES.indexOf(change.type as (typeof CHANGE_TYPES)[number]);
-    if (k < 0) throw rangeError('change.type', '"addLearner", "addVoter" or "remove"', change.type);
+    const k = CHANGE_TYPES.indexOf(change.type);
+    if (k < 0) throw rangeError('change.type', oneOf(CHANGE_TYPES), change.type);
     return this.#raw.propose_conf_change(k, nodeId('change.node', change.node));
   }
 
@@ -675,7 +680,7 @@ export class RaftNode {
    * ```
    */
   readIndex(ctx: number): void {
-    this.#raw.read_index(num('ctx', ctx));
+    this.#raw.read_index(requireNumber('ctx', ctx));
   }
 
   /**
@@ -707,7 +712,7 @@ export class RaftNode {
    * ```
    */
   compact(index: number, data: string | Uint8Array): RaftSnapshot {
-    const i = num('index', index);
+    const i = requireNumber('index', index);
     this.#raw.compact(i, writeKey(bytesOrString('data', data), 'data'));
     return readSnapshot(memoryF64(), this.#raw.nums_ptr() / 8, this.#raw.bytes_ptr(), 0);
   }
@@ -763,7 +768,7 @@ export class RaftNode {
       hardState: n[base] === 1 ? { term: n[base + 1], vote: n[base + 2], commit: n[base + 3] } : null,
       committed,
       readStates,
-      softState: { leader: n[base + 5], role: ROLES[n[base + 4]] },
+      softState: { leader: n[base + 5], role: named(ROLES, n[base + 4], 'role') },
     };
     if (n[base + 9] === 1) rd.snapshot = readSnapshot(n, at, bp, start);
     return rd;
@@ -800,7 +805,7 @@ export class RaftNode {
    * ```
    */
   get role(): RaftRole {
-    return ROLES[this.#raw.role];
+    return named(ROLES, this.#raw.role, 'role');
   }
 
   /**
@@ -893,7 +898,7 @@ export class RaftNode {
    * ```
    */
   entries(lo: number, hi: number): RaftLogEntry[] {
-    const count = this.#raw.entries(num('lo', lo), num('hi', hi));
+    const count = this.#raw.entries(requireNumber('lo', lo), requireNumber('hi', hi));
     const out: RaftLogEntry[] = [];
     readEntries(memoryF64(), this.#raw.nums_ptr() / 8, count, this.#raw.bytes_ptr(), 0, out);
     return out;
@@ -911,8 +916,7 @@ export class RaftNode {
     const n = this.#raw.progress();
     const out: RaftProgress[] = [];
     for (let at = 0; at < n.length; at += PROGRESS_FIELDS) {
-      const state = PROGRESS_STATES[n[at + 3]];
-      if (state === undefined) throw new Error(`unknown progress state code ${n[at + 3]}`);
+      const state = named(PROGRESS_STATES, n[at + 3], 'progress state');
       out.push({ node: n[at], match: n[at + 1], next: n[at + 2], state, voter: n[at + 4] === 1 });
     }
     return out;
@@ -943,7 +947,7 @@ export class RaftNode {
   }
 
   /**
-   * Frees the node's wasm memory. The object must not be used afterwards.
+   * Frees the node's wasm memory; later calls throw.
    * @example
    * ```js
    * node.free();
@@ -951,6 +955,7 @@ export class RaftNode {
    */
   free(): void {
     this.#raw.free();
+    this.#raw = freed('RaftNode');
   }
 
   /** Same as {@link RaftNode.free}, for `using` declarations. */
@@ -986,12 +991,12 @@ export class RaftNode {
   static encodeMessage(message: RaftWireMessageInput): Uint8Array {
     if (!isObject(message)) throw typeError('message', 'an object { kind, from, to, term, … }', message);
     const m = message;
-    const kind = MESSAGE_KINDS.indexOf(m.kind as RaftMessageKind);
-    if (kind < 0) throw rangeError('message.kind', `one of ${MESSAGE_KINDS.join(', ')}`, m.kind);
-    const opt = (k: string) => optNum(`message.${k}`, m[k]) ?? 0;
+    const kind = KINDS.indexOf(m.kind as RaftMessageKind);
+    if (kind < 0) throw rangeError('message.kind', `one of ${KINDS.join(', ')}`, m.kind);
+    const opt = (k: string) => optionalNumber(`message.${k}`, m[k]) ?? 0;
     const header = new Float64Array([
-      kind, num('message.from', m.from), num('message.to', m.to), num('message.term', m.term),
-      opt('logTerm'), opt('index'), opt('commit'), optBool('message.reject', m.reject) ? 1 : 0,
+      kind, requireNumber('message.from', m.from), requireNumber('message.to', m.to), requireNumber('message.term', m.term),
+      opt('logTerm'), opt('index'), opt('commit'), (optionalBoolean('message.reject', m.reject) ?? false) ? 1 : 0,
       opt('rejectHint'), opt('context'),
     ]);
     const entries = m.entries ?? [];
@@ -1023,8 +1028,7 @@ export class RaftNode {
     const n = memoryF64();
     const base = s.nums_ptr() / 8;
     const bp = s.bytes_ptr();
-    const kind = MESSAGE_KINDS[n[base]];
-    if (kind === undefined) throw new Error(`unknown message kind code ${n[base]}`);
+    const kind = named(KINDS, n[base], 'message kind');
     const entries: RaftLogEntry[] = [];
     const [at, start] = readEntries(n, base + MESSAGE_HEADER + 2, n[base + MESSAGE_HEADER], bp, 0, entries);
     const m: { -readonly [K in keyof RaftWireMessage]: RaftWireMessage[K] } = {

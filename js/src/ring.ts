@@ -8,7 +8,7 @@
  * ring.get('user:42');                              // "cache-c:11211"
  * ```
  *
- * **One class per algorithm.** {@link HashRing} (virtual nodes, four hash
+ * **One class per algorithm.** {@link HashRing} (virtual nodes, six hash
  * modes, analytics), {@link BoundedLoadRing} (a ring whose nodes accept at most
  * (1 + ε)× the mean load), {@link Rendezvous} (highest random weight),
  * {@link Maglev} (a lookup table) and the function {@link jumpHash}. They share
@@ -27,7 +27,18 @@
  */
 import type { Key } from './internal/keys.js';
 import { raw, readOutput, reserveOutput, writeKey, writeKeys, wasm } from './bind/ring.js';
-import { integer, options, rangeError, typeError } from './internal/errors.js';
+import { integer, optionalNumber, options, rangeError, typeError } from './internal/errors.js';
+import { freed } from './internal/freed.js';
+import {
+  RING_ARC_FIELDS as ARC_FIELDS,
+  RING_BOUNDED_MOVEMENT_HEADER as BOUNDED_MOVEMENT_HEADER,
+  RING_MOVED_FIELDS as MOVED_FIELDS,
+  RING_MOVEMENT_HEADER as MOVEMENT_HEADER,
+  RING_NO_INDEX as NO_INDEX,
+  RING_SAMPLE_MOVEMENT_HEADER as SAMPLE_MOVEMENT_HEADER,
+  RING_STATS_HEADER as STATS_HEADER,
+  RING_WALK_HEADER as WALK_HEADER,
+} from './raw/layout.js';
 
 /**
  * How a {@link HashRing} places nodes and keys:
@@ -153,16 +164,21 @@ export interface SampleMovement<N> {
   keys?: { movedFraction: number; moved: { index: number; key: Key; from: N; to: N }[] };
 }
 
+/** Reads `count` moved sample keys (`push_moved`'s layout) from `v[p]` on. */
+function movedKeys<N>(v: Float64Array, p: number, count: number, samples: readonly Key[], name: (i: number) => N) {
+  const moved = [];
+  for (let k = 0; k < count; k++, p += MOVED_FIELDS) {
+    moved.push({ index: v[p], key: samples[v[p]], from: name(v[p + 1]), to: name(v[p + 2]) });
+  }
+  return moved;
+}
+
 /** Reads `pack_sample_movement`'s layout. */
 function sampleMovement<N>(v: Float64Array, samples: readonly Key[] | undefined, name: (i: number) => N): SampleMovement<N> {
   const m: SampleMovement<N> = { idealFraction: v[0] };
   if (!Number.isNaN(v[1])) m.tableFraction = v[1];
   if (samples !== undefined) {
-    const moved = [];
-    for (let k = 0, p = 4; k < v[3]; k++, p += 3) {
-      moved.push({ index: v[p], key: samples[v[p]], from: name(v[p + 1]), to: name(v[p + 2]) });
-    }
-    m.keys = { movedFraction: v[2], moved };
+    m.keys = { movedFraction: v[2], moved: movedKeys(v, SAMPLE_MOVEMENT_HEADER, v[3], samples, name) };
   }
   return m;
 }
@@ -171,11 +187,7 @@ function sampleMovement<N>(v: Float64Array, samples: readonly Key[] | undefined,
 function boundedMovement<N>(v: Float64Array, samples: readonly Key[] | undefined, name: (i: number) => N): BoundedMovement<N> {
   const m: BoundedMovement<N> = { idealFraction: v[0], arcFraction: v[1] };
   if (samples !== undefined) {
-    const moved = [];
-    for (let k = 0, p = 5; k < v[3]; k++, p += 3) {
-      moved.push({ index: v[p], key: samples[v[p]], from: name(v[p + 1]), to: name(v[p + 2]) });
-    }
-    m.keys = { movedFraction: v[2], moved, cascaded: v[4] };
+    m.keys = { movedFraction: v[2], moved: movedKeys(v, BOUNDED_MOVEMENT_HEADER, v[3], samples, name), cascaded: v[4] };
   }
   return m;
 }
@@ -186,26 +198,10 @@ export interface MovementOptions {
   sampleKeys?: readonly Key[];
 }
 
-const NONE = 0xffff_ffff;
+const MAX_U32 = 0xffff_ffff;
 const EMPTY = 'the ring is empty: add a node first';
 const HASHES: readonly string[] = ['seed', 'ketama', 'hash_ring', 'libketama', 'xxh64', 'xxh3'];
 const encoder = new TextEncoder();
-
-/** A stand-in for a freed raw object: any use throws a clear error. */
-function freed(what: string): never {
-  return new Proxy({}, {
-    get(_t, prop) {
-      if (prop === 'free') return () => {};
-      throw new Error(`${what} was freed; create a new one`);
-    },
-  }) as never;
-}
-
-function num(param: string, v: unknown): number | undefined {
-  if (v === undefined) return undefined;
-  if (typeof v !== 'number') throw typeError(param, 'a number', v);
-  return v;
-}
 
 function hashName(v: unknown, fallback: RingHash): string {
   if (v === undefined) return fallback;
@@ -215,7 +211,7 @@ function hashName(v: unknown, fallback: RingHash): string {
 
 function nodeOpts(opts: NodeOptions | undefined): [number, number | undefined] {
   const o = options('options', opts);
-  return [num('weight', o.weight) ?? 1, num('vnodes', o.vnodes)];
+  return [optionalNumber('weight', o.weight) ?? 1, optionalNumber('vnodes', o.vnodes)];
 }
 
 function bytesOf(node: unknown, param: string): Uint8Array {
@@ -233,8 +229,8 @@ function summary(v: Float64Array): LoadSummary {
 }
 
 /**
- * Node values by index, mirroring the core's index allocation (lowest free
- * index first), so an owner index maps to a node with one array read.
+ * Node values by the index the core gave each (`add` returns it), so an
+ * owner index maps to a node with one array read.
  */
 class Names<N> {
   byIndex: (N | undefined)[] = [];
@@ -251,18 +247,11 @@ class Names<N> {
     while (this.byIndex.length > 0 && this.byIndex[this.byIndex.length - 1] === undefined) this.byIndex.pop();
   }
 
-  /** The index the core gives the next node. */
-  nextIndex(): number {
-    const i = this.byIndex.indexOf(undefined);
-    return i < 0 ? this.byIndex.length : i;
-  }
-
   /** Node by index, for reading movements. */
   at = (i: number): N => this.byIndex[i] as N;
 
-  /** {@link Names.at} as it will be once `node` is added (it takes {@link Names.nextIndex}). */
-  withNext(node: N): (i: number) => N {
-    const next = this.nextIndex();
+  /** {@link Names.at} as it will be once `node` is added at index `next` (the core's `next_index`). */
+  withNext(node: N, next: number): (i: number) => N {
     return (i) => (i === next ? node : this.at(i));
   }
 
@@ -296,7 +285,7 @@ function outList<N>(names: Names<N>, n: number): N[] {
 }
 
 /**
- * A consistent-hash ring with virtual nodes, weights and four hash modes
+ * A consistent-hash ring with virtual nodes, weights and six hash modes
  * ({@link RingHash}), plus the analytics the page draws: arc and sample loads,
  * and what a membership change moves.
  *
@@ -327,7 +316,7 @@ export class HashRing<N extends Key = string> {
    */
   constructor(opts?: HashRingOptions) {
     const o = options('options', opts);
-    this.#raw = new raw.RawHashRing(hashName(o.hash, 'xxh3'), num('vnodes', o.vnodes), num('defaultPort', o.defaultPort));
+    this.#raw = new raw.RawHashRing(hashName(o.hash, 'xxh3'), optionalNumber('vnodes', o.vnodes), optionalNumber('defaultPort', o.defaultPort));
   }
 
   /** The hash mode. @example `new HashRing({ hash: 'seed' }).hash; // "seed"` */
@@ -403,14 +392,14 @@ export class HashRing<N extends Key = string> {
    */
   remove(node: N): boolean {
     const i = this.#raw.remove(writeKey(node, 'node'));
-    if (i === NONE) return false;
+    if (i === NO_INDEX) return false;
     this.#names.clear(i);
     return true;
   }
 
   /** Whether `node` is on the ring. @example `ring.has('cache-a'); // true` */
   has(node: N): boolean {
-    return this.#raw.index_of(writeKey(node, 'node')) !== NONE;
+    return this.#raw.index_of(writeKey(node, 'node')) !== NO_INDEX;
   }
 
   /**
@@ -426,7 +415,7 @@ export class HashRing<N extends Key = string> {
    */
   get(key: Key): N {
     const i = this.#raw.get(writeKey(key));
-    if (i === NONE) throw new Error(EMPTY);
+    if (i === NO_INDEX) throw new Error(EMPTY);
     return this.#names.byIndex[i] as N;
   }
 
@@ -534,7 +523,7 @@ export class HashRing<N extends Key = string> {
    */
   pointIndex(key: Key): number {
     const i = this.#raw.point_index(writeKey(key));
-    if (i === NONE) throw new Error(EMPTY);
+    if (i === NO_INDEX) throw new Error(EMPTY);
     return i;
   }
 
@@ -561,9 +550,9 @@ export class HashRing<N extends Key = string> {
         node: this.#names.byIndex[i] as N,
         weight: this.#raw.weight_of(i),
         points: this.#raw.point_count_of(i),
-        arcShare: arc[7 + i],
+        arcShare: arc[STATS_HEADER + i],
       };
-      if (sample) load.sampleShare = sample[7 + i];
+      if (sample) load.sampleShare = sample[STATS_HEADER + i];
       return load;
     });
     return sample ? { nodes, arc: summary(arc), sample: summary(sample) } : { nodes, arc: summary(arc) };
@@ -590,7 +579,7 @@ export class HashRing<N extends Key = string> {
     const samples = o.sampleKeys;
     const count = sampleCount(samples);
     const packed = this.#raw.movement_on_add(name, weight, vnodes, count);
-    return this.#movement(packed, samples, this.#names.withNext(node));
+    return this.#movement(packed, samples, this.#names.withNext(node, this.#raw.next_index));
   }
 
   /**
@@ -615,18 +604,12 @@ export class HashRing<N extends Key = string> {
   #movement(v: Float64Array, samples: readonly Key[] | undefined, name: (i: number) => N): Movement<N> {
     const arcCount = v[2];
     const arcs: MovedArc<N>[] = new Array(arcCount);
-    let p = 5;
-    for (let k = 0; k < arcCount; k++, p += 4) {
+    let p = MOVEMENT_HEADER;
+    for (let k = 0; k < arcCount; k++, p += ARC_FIELDS) {
       arcs[k] = { start: v[p], end: v[p + 1], from: name(v[p + 2]), to: name(v[p + 3]) };
     }
     const m: Movement<N> = { movedFraction: v[0], idealFraction: v[1], arcs };
-    if (samples !== undefined) {
-      const moved = [];
-      for (let k = 0; k < v[4]; k++, p += 3) {
-        moved.push({ index: v[p], key: samples[v[p]], from: name(v[p + 1]), to: name(v[p + 2]) });
-      }
-      m.keys = { movedFraction: v[3], moved };
-    }
+    if (samples !== undefined) m.keys = { movedFraction: v[3], moved: movedKeys(v, p, v[4], samples, name) };
     return m;
   }
 
@@ -730,7 +713,7 @@ export class BoundedLoadRing<N extends Key = string> {
    */
   constructor(opts?: BoundedLoadOptions) {
     const o = options('options', opts);
-    this.#raw = new raw.RawBoundedLoadRing(hashName(o.hash, 'xxh3'), num('vnodes', o.vnodes), num('epsilon', o.epsilon) ?? 0.25);
+    this.#raw = new raw.RawBoundedLoadRing(hashName(o.hash, 'xxh3'), optionalNumber('vnodes', o.vnodes), optionalNumber('epsilon', o.epsilon) ?? 0.25);
   }
 
   /** ε as used (six decimals). @example `new BoundedLoadRing({ epsilon: 0.1 }).epsilon; // 0.1` */
@@ -765,14 +748,14 @@ export class BoundedLoadRing<N extends Key = string> {
    */
   remove(node: N): boolean {
     const i = this.#raw.remove(writeKey(node, 'node'));
-    if (i === NONE) return false;
+    if (i === NO_INDEX) return false;
     this.#names.clear(i);
     return true;
   }
 
   /** Whether `node` is present. @example `lb.has('backend-1'); // true` */
   has(node: N): boolean {
-    return this.#raw.index_of(writeKey(node, 'node')) !== NONE;
+    return this.#raw.index_of(writeKey(node, 'node')) !== NO_INDEX;
   }
 
   /**
@@ -783,7 +766,7 @@ export class BoundedLoadRing<N extends Key = string> {
    */
   assign(key: Key): N {
     const i = this.#raw.assign(writeKey(key));
-    if (i === NONE) throw new Error(EMPTY);
+    if (i === NO_INDEX) throw new Error(EMPTY);
     return this.#names.byIndex[i] as N;
   }
 
@@ -794,7 +777,7 @@ export class BoundedLoadRing<N extends Key = string> {
    */
   peek(key: Key): N {
     const i = this.#raw.peek(writeKey(key));
-    if (i === NONE) throw new Error(EMPTY);
+    if (i === NO_INDEX) throw new Error(EMPTY);
     return this.#names.byIndex[i] as N;
   }
 
@@ -829,7 +812,7 @@ export class BoundedLoadRing<N extends Key = string> {
     return Array.from(this.#raw.nodes(), (i) => ({
       node: this.#names.byIndex[i] as N,
       load: this.#raw.load_of(i),
-      share: s[7 + i],
+      share: s[STATS_HEADER + i],
       capacity: this.#raw.capacity_of(i),
     }));
   }
@@ -906,7 +889,7 @@ export class BoundedLoadRing<N extends Key = string> {
       v = this.#raw.walk(writeKey(key));
     } else {
       const i = this.#raw.index_of(writeKey(o.owner, 'owner'));
-      if (i === NONE) {
+      if (i === NO_INDEX) {
         const shown = typeof o.owner === 'string' ? o.owner : new TextDecoder().decode(o.owner);
         throw new RangeError(`owner must be a name on the ring, got '${shown}'`);
       }
@@ -919,8 +902,8 @@ export class BoundedLoadRing<N extends Key = string> {
     return {
       position,
       fraction: bits === 32 ? v[0] / 2 ** 32 : Number(big) / 2 ** 64,
-      points: v.slice(4 + skipped),
-      skipped: this.#names.list(v.subarray(4, 4 + skipped)),
+      points: v.slice(WALK_HEADER + skipped),
+      skipped: this.#names.list(v.subarray(WALK_HEADER, WALK_HEADER + skipped)),
       owner: this.#names.byIndex[v[2]] as N,
     };
   }
@@ -950,7 +933,7 @@ export class BoundedLoadRing<N extends Key = string> {
     const name = bytesOf(node, 'node');
     const samples = o.sampleKeys;
     const v = this.#raw.movement_on_add(name, weight, vnodes, sampleCount(samples));
-    return boundedMovement(v, samples, this.#names.withNext(node));
+    return boundedMovement(v, samples, this.#names.withNext(node, this.#raw.next_index));
   }
 
   /**
@@ -1026,14 +1009,14 @@ export class Rendezvous<N extends Key = string> {
   /** Removes a node; returns whether it was present. @example `hrw.remove('shard-a');` */
   remove(node: N): boolean {
     const i = this.#raw.remove(writeKey(node, 'node'));
-    if (i === NONE) return false;
+    if (i === NO_INDEX) return false;
     this.#names.clear(i);
     return true;
   }
 
   /** Whether `node` is present. @example `hrw.has('shard-a');` */
   has(node: N): boolean {
-    return this.#raw.index_of(writeKey(node, 'node')) !== NONE;
+    return this.#raw.index_of(writeKey(node, 'node')) !== NO_INDEX;
   }
 
   /**
@@ -1043,7 +1026,7 @@ export class Rendezvous<N extends Key = string> {
    */
   get(key: Key): N {
     const i = this.#raw.get(writeKey(key));
-    if (i === NONE) throw new Error(EMPTY);
+    if (i === NO_INDEX) throw new Error(EMPTY);
     return this.#names.byIndex[i] as N;
   }
 
@@ -1087,7 +1070,7 @@ export class Rendezvous<N extends Key = string> {
     const name = bytesOf(node, 'node');
     const samples = o.sampleKeys;
     const v = this.#raw.movement_on_add(name, weight, sampleCount(samples));
-    return sampleMovement(v, samples, this.#names.withNext(node));
+    return sampleMovement(v, samples, this.#names.withNext(node, this.#raw.next_index));
   }
 
   /**
@@ -1114,7 +1097,7 @@ export class Rendezvous<N extends Key = string> {
    */
   stats(sampleKeys: readonly Key[]): { nodes: { node: N; sampleShare: number }[]; sample: LoadSummary } {
     const s = this.#raw.sample_stats(writeKeys(sampleKeys, 'sampleKeys'));
-    const nodes = Array.from(this.#raw.nodes(), (i) => ({ node: this.#names.byIndex[i] as N, sampleShare: s[7 + i] }));
+    const nodes = Array.from(this.#raw.nodes(), (i) => ({ node: this.#names.byIndex[i] as N, sampleShare: s[STATS_HEADER + i] }));
     return { nodes, sample: summary(s) };
   }
 
@@ -1163,7 +1146,7 @@ export class Maglev<N extends Key = string> {
    */
   constructor(opts?: MaglevOptions) {
     const o = options('options', opts);
-    this.#raw = new raw.RawMaglev(num('tableSize', o.tableSize));
+    this.#raw = new raw.RawMaglev(optionalNumber('tableSize', o.tableSize));
   }
 
   /** Number of nodes. @example `m.size; // 3` */
@@ -1196,14 +1179,14 @@ export class Maglev<N extends Key = string> {
   /** Removes a node and rebuilds the table; returns whether it was present. @example `m.remove('lb-1');` */
   remove(node: N): boolean {
     const i = this.#raw.remove(writeKey(node, 'node'));
-    if (i === NONE) return false;
+    if (i === NO_INDEX) return false;
     this.#names.clear(i);
     return true;
   }
 
   /** Whether `node` is present. @example `m.has('lb-1');` */
   has(node: N): boolean {
-    return this.#raw.index_of(writeKey(node, 'node')) !== NONE;
+    return this.#raw.index_of(writeKey(node, 'node')) !== NO_INDEX;
   }
 
   /**
@@ -1213,7 +1196,7 @@ export class Maglev<N extends Key = string> {
    */
   get(key: Key): N {
     const i = this.#raw.get(writeKey(key));
-    if (i === NONE) throw new Error(EMPTY);
+    if (i === NO_INDEX) throw new Error(EMPTY);
     return this.#names.byIndex[i] as N;
   }
 
@@ -1261,7 +1244,7 @@ export class Maglev<N extends Key = string> {
     const name = bytesOf(node, 'node');
     const samples = o.sampleKeys;
     const v = this.#raw.movement_on_add(name, sampleCount(samples));
-    return sampleMovement(v, samples, this.#names.withNext(node));
+    return sampleMovement(v, samples, this.#names.withNext(node, this.#raw.next_index));
   }
 
   /**
@@ -1286,8 +1269,8 @@ export class Maglev<N extends Key = string> {
     const t = this.#raw.table_stats();
     const s = sampleKeys === undefined ? undefined : this.#raw.sample_stats(writeKeys(sampleKeys, 'sampleKeys'));
     const nodes = Array.from(this.#raw.nodes(), (i) => {
-      const e: { node: N; tableShare: number; sampleShare?: number } = { node: this.#names.byIndex[i] as N, tableShare: t[7 + i] };
-      if (s) e.sampleShare = s[7 + i];
+      const e: { node: N; tableShare: number; sampleShare?: number } = { node: this.#names.byIndex[i] as N, tableShare: t[STATS_HEADER + i] };
+      if (s) e.sampleShare = s[STATS_HEADER + i];
       return e;
     });
     return s ? { nodes, table: summary(t), sample: summary(s) } : { nodes, table: summary(t) };
@@ -1307,7 +1290,7 @@ export class Maglev<N extends Key = string> {
 
 function buckets(b: unknown): number {
   if (typeof b !== 'number') throw typeError('buckets', 'a number', b);
-  if (!Number.isInteger(b) || b < 1 || b > NONE) throw rangeError('buckets', 'an integer in 1..=4294967295', b);
+  if (!Number.isInteger(b) || b < 1 || b > MAX_U32) throw rangeError('buckets', 'an integer in 1..=4294967295', b);
   return b;
 }
 
@@ -1376,7 +1359,7 @@ export function jumpHashMany(keys: readonly Key[], buckets_: number): Uint32Arra
 export function jumpStats(keys: readonly Key[], buckets_: number): { nodes: { node: number; sampleShare: number }[]; sample: LoadSummary } {
   const b = integer('buckets', buckets_, 1, 65536);
   const s = raw.jump_sample_stats(writeKeys(keys, 'keys'), b);
-  const nodes = Array.from({ length: b }, (_, i) => ({ node: i, sampleShare: s[7 + i] }));
+  const nodes = Array.from({ length: b }, (_, i) => ({ node: i, sampleShare: s[STATS_HEADER + i] }));
   return { nodes, sample: summary(s) };
 }
 
@@ -1397,8 +1380,8 @@ export function jumpStats(keys: readonly Key[], buckets_: number): { nodes: { no
  * @throws {RangeError} if `from` or `to` is not an integer in 1..=4294967295.
  */
 export function jumpMovement(keys: readonly Key[], from: number, to: number): SampleMovement<number> & { keys: NonNullable<SampleMovement<number>['keys']> } {
-  const f = integer('from', from, 1, NONE);
-  const t = integer('to', to, 1, NONE);
+  const f = integer('from', from, 1, MAX_U32);
+  const t = integer('to', to, 1, MAX_U32);
   const v = raw.jump_sample_movement(writeKeys(keys, 'keys'), f, t);
   return sampleMovement(v, keys, (i) => i) as SampleMovement<number> & { keys: NonNullable<SampleMovement<number>['keys']> };
 }

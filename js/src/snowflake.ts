@@ -11,6 +11,7 @@
  */
 import { raw, memoryBytes, memoryMayHaveGrown } from './bind/snowflake.js';
 import { options, rangeError, typeError } from './internal/errors.js';
+import { freed } from './internal/freed.js';
 
 /** What a generator does when the clock reads earlier than its last ID. */
 export type ClockBackwardsPolicy = 'wait' | 'error' | 'logical';
@@ -366,9 +367,10 @@ export class Snowflake {
     return out;
   }
 
-  /** Frees the generator's wasm memory. The object must not be used afterwards. */
+  /** Frees the generator's wasm memory; later calls throw. @example `gen.free();` */
   free(): void {
     this.#raw.free();
+    this.#raw = freed('Snowflake');
   }
 
   /** Same as {@link Snowflake.free}, for `using` declarations. */

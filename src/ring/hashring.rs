@@ -1,6 +1,11 @@
-//! The consistent-hash ring: virtual nodes, weights, four hash modes.
+//! The consistent-hash ring: virtual nodes, weights, four hash modes (the
+//! rules of ketama and its variants are in `ketama.rs`).
 
-use super::nodeset::{repeats, NameIndex};
+use super::ketama::{
+    ketama_key, ketama_prefix, KetamaCompat, KetamaOptions, ShareFloat, KETAMA_VNODES,
+};
+use super::movement::{KeyMovement, MovedArcs, Movement};
+use super::nodeset::{check_weight, lowest_free, occupy, repeats, vacate, NameIndex};
 use super::packed::{check_out, PackedKeys};
 use super::{LoadStats, RingError};
 use crate::hash;
@@ -14,110 +19,6 @@ pub const MAX_VNODES: u32 = 10_000;
 
 /// Default virtual nodes per node for the `seed`, `xxh64` and `xxh3` modes.
 pub const DEFAULT_VNODES: u32 = 100;
-
-/// Default digests per server for the ketama modes (libketama's 40).
-pub const KETAMA_VNODES: u32 = 40;
-
-/// How many points each ketama MD5 digest gives.
-///
-/// # Examples
-/// ```
-/// use quorumkit::ring::KetamaCompat;
-/// assert_eq!(KetamaCompat::Ketama.points_per_digest(), 4);
-/// assert_eq!(KetamaCompat::HashRing.points_per_digest(), 3);
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum KetamaCompat {
-    /// libketama and npm `hashring`'s default: 4 points per digest.
-    #[default]
-    Ketama,
-    /// Python `hash_ring` (npm `hashring`'s `compatibility: 'hash_ring'`):
-    /// 3 points per digest.
-    HashRing,
-}
-
-impl KetamaCompat {
-    /// Points taken from each 16-byte digest.
-    ///
-    /// # Examples
-    /// ```
-    /// assert_eq!(quorumkit::ring::KetamaCompat::default().points_per_digest(), 4);
-    /// ```
-    pub fn points_per_digest(self) -> usize {
-        match self {
-            KetamaCompat::Ketama => 4,
-            KetamaCompat::HashRing => 3,
-        }
-    }
-}
-
-/// The floating-point precision of a ketama server's digest count
-/// `floor(weight / total × vnodes × servers)`.
-///
-/// # Examples
-/// ```
-/// use quorumkit::ring::ShareFloat;
-/// assert_eq!(ShareFloat::default(), ShareFloat::F64);
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ShareFloat {
-    /// Double precision, as npm `hashring` computes it. With 7 equal servers
-    /// this gives 39 digests each (`1/7 × 40 × 7` rounds below 40).
-    #[default]
-    F64,
-    /// libketama's C expression `floorf(pct * 40.0 * (float)n)` with a
-    /// single-precision `pct` (40 digests each for 7 equal servers).
-    F32,
-}
-
-/// Options of the ketama hash mode.
-///
-/// # Examples
-/// ```
-/// use quorumkit::ring::{KetamaCompat, KetamaOptions};
-/// let o = KetamaOptions { default_port: Some(11211), ..KetamaOptions::hash_ring() };
-/// assert_eq!(o.compat, KetamaCompat::HashRing);
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct KetamaOptions {
-    /// Points per digest.
-    pub compat: KetamaCompat,
-    /// npm `hashring`'s `'default port'`: a server whose port equals it is
-    /// hashed as `host-i` instead of `host:port-i`. `None` or `Some(0)` turns
-    /// it off (hashring treats 0 as unset).
-    pub default_port: Option<u16>,
-    /// Precision of the digest-count formula.
-    pub share: ShareFloat,
-}
-
-impl KetamaOptions {
-    /// npm `hashring`'s `compatibility: 'hash_ring'`: 3 points per digest.
-    ///
-    /// # Examples
-    /// ```
-    /// assert_eq!(quorumkit::ring::KetamaOptions::hash_ring().compat.points_per_digest(), 3);
-    /// ```
-    pub fn hash_ring() -> Self {
-        KetamaOptions {
-            compat: KetamaCompat::HashRing,
-            ..KetamaOptions::default()
-        }
-    }
-
-    /// libketama (C): 4 points per digest, single-precision digest counts.
-    ///
-    /// # Examples
-    /// ```
-    /// use quorumkit::ring::{KetamaOptions, ShareFloat};
-    /// assert_eq!(KetamaOptions::libketama().share, ShareFloat::F32);
-    /// ```
-    pub fn libketama() -> Self {
-        KetamaOptions {
-            share: ShareFloat::F32,
-            ..KetamaOptions::default()
-        }
-    }
-}
 
 /// How node names become ring points and keys become positions.
 ///
@@ -257,12 +158,6 @@ impl HashMode {
     }
 }
 
-#[inline]
-fn ketama_key(key: &[u8]) -> u32 {
-    let d = hash::md5(key);
-    u32::from_le_bytes([d[0], d[1], d[2], d[3]])
-}
-
 /// Per-node options for [`HashRing::add`].
 ///
 /// # Examples
@@ -388,140 +283,6 @@ pub struct RingPoints<'a> {
     pub owners: &'a [u32],
 }
 
-/// Ranges of the hash space whose owner differs between two rings.
-///
-/// Range `k` covers positions `starts[k]..=ends[k]` (inclusive; in the 32-bit
-/// modes the values are below 2^32), which moved from node `from[k]` to node
-/// `to[k]`. Adjacent ranges with the same move are merged.
-///
-/// # Examples
-/// ```
-/// use quorumkit::ring::{HashMode, HashRing, NodeOptions};
-/// let mut r = HashRing::with_vnodes(HashMode::Xxh64, 50)?;
-/// r.add(b"a", NodeOptions::default())?;
-/// r.add(b"b", NodeOptions::default())?;
-/// let m = r.movement_on_add(b"c", NodeOptions::default())?;
-/// // Every moved range goes to the new node, which would get index 2.
-/// assert!(m.arcs.to.iter().all(|&t| t == 2));
-/// # Ok::<(), quorumkit::ring::RingError>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MovedArcs {
-    /// First position of each moved range.
-    pub starts: Vec<u64>,
-    /// Last position of each moved range (inclusive).
-    pub ends: Vec<u64>,
-    /// Previous owner of each range.
-    pub from: Vec<u32>,
-    /// New owner of each range.
-    pub to: Vec<u32>,
-    /// Total moved length as a fraction of the circle.
-    pub moved_fraction: f64,
-}
-
-/// What a membership change moves, measured by exact arc length.
-///
-/// # Examples
-/// ```
-/// use quorumkit::ring::{HashMode, HashRing, NodeOptions};
-/// let mut r = HashRing::with_vnodes(HashMode::Xxh64, 100)?;
-/// for name in ["a", "b", "c"] { r.add(name.as_bytes(), NodeOptions::default())?; }
-/// let m = r.movement_on_add(b"d", NodeOptions::default())?;
-/// assert_eq!(m.ideal_fraction, 0.25);
-/// assert!((m.arcs.moved_fraction - 0.25).abs() < 0.1);
-/// # Ok::<(), quorumkit::ring::RingError>(())
-/// ```
-#[derive(Debug, Clone, PartialEq)]
-pub struct Movement {
-    /// The ranges that changed owner.
-    pub arcs: MovedArcs,
-    /// The least any scheme must move: the added or removed node's weight
-    /// share (`1 / (N + 1)` for equal weights, N the smaller node count).
-    pub ideal_fraction: f64,
-}
-
-/// Which sampled keys changed owner between two rings.
-///
-/// # Examples
-/// ```
-/// use quorumkit::ring::{HashMode, HashRing, NodeOptions};
-/// let mut before = HashRing::with_vnodes(HashMode::Xxh64, 100)?;
-/// before.add(b"a", NodeOptions::default())?;
-/// let mut after = before.clone();
-/// after.add(b"b", NodeOptions::default())?;
-/// let m = before.key_movement(&after, b"k1k2k3", &[2, 4, 6])?;
-/// assert!(m.to.iter().all(|&t| t == 1));
-/// # Ok::<(), quorumkit::ring::RingError>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct KeyMovement {
-    /// Indices (into the packed keys) of the keys that moved.
-    pub moved: Vec<u32>,
-    /// Owner before, per moved key.
-    pub from: Vec<u32>,
-    /// Owner after, per moved key.
-    pub to: Vec<u32>,
-    /// `moved.len() / key count` (0 for no keys).
-    pub moved_fraction: f64,
-}
-
-impl KeyMovement {
-    /// Compares each key's owner before (`before[i]`) and after (`after[i]`)
-    /// a change; the slices are parallel (extra entries of the longer one
-    /// are ignored).
-    ///
-    /// # Examples
-    /// ```
-    /// use quorumkit::ring::KeyMovement;
-    /// let m = KeyMovement::between(&[0, 1, 1, 2], &[0, 3, 1, 3]);
-    /// assert_eq!((m.moved, m.from, m.to), (vec![1, 3], vec![1, 2], vec![3, 3]));
-    /// assert_eq!(m.moved_fraction, 0.5);
-    /// ```
-    pub fn between(before: &[u32], after: &[u32]) -> KeyMovement {
-        let mut m = KeyMovement::default();
-        let n = before.len().min(after.len());
-        for (i, (&f, &t)) in before.iter().zip(after).enumerate() {
-            if f != t {
-                m.moved.push(i as u32);
-                m.from.push(f);
-                m.to.push(t);
-            }
-        }
-        m.moved_fraction = if n == 0 {
-            0.0
-        } else {
-            m.moved.len() as f64 / n as f64
-        };
-        m
-    }
-}
-
-/// What a membership change moves in an algorithm without arcs
-/// ([`Rendezvous`](super::Rendezvous), [`Maglev`](super::Maglev),
-/// [`jump_movement`](super::jump_movement)), measured over sample keys.
-///
-/// # Examples
-/// ```
-/// use quorumkit::ring::Rendezvous;
-/// let mut r = Rendezvous::new();
-/// r.add(b"a", 1.0)?;
-/// r.add(b"b", 1.0)?;
-/// let m = r.movement_on_add(b"c", 2.0, b"k1k2k3", &[2, 4, 6])?;
-/// assert_eq!(m.ideal_fraction, 0.5); // c's weight share: 2 / (1 + 1 + 2)
-/// assert!(m.keys.to.iter().all(|&t| t == 2)); // keys move only to c
-/// # Ok::<(), quorumkit::ring::RingError>(())
-/// ```
-#[derive(Debug, Clone, PartialEq)]
-pub struct SampleMovement {
-    /// The least any scheme must move: the joining or leaving node's weight
-    /// share (`1/(N+1)` at equal weights).
-    pub ideal_fraction: f64,
-    /// Maglev only: the exact fraction of lookup-table entries that change owner.
-    pub table_fraction: Option<f64>,
-    /// Which sample keys change owner.
-    pub keys: KeyMovement,
-}
-
 #[derive(Debug, Clone)]
 struct Node {
     name: Box<[u8]>,
@@ -579,14 +340,6 @@ fn check_vnodes(param: &'static str, v: u32) -> Result<u32, ArgError> {
         Ok(v)
     } else {
         Err(ArgError::range(param, "an integer in 1..=10000", v))
-    }
-}
-
-fn check_weight(w: f64) -> Result<f64, ArgError> {
-    if w.is_finite() && w > 0.0 {
-        Ok(w)
-    } else {
-        Err(ArgError::range("weight", "a finite number > 0", w))
     }
 }
 
@@ -806,87 +559,6 @@ fn push_arc(out: &mut MovedArcs, start: u64, end: u64, from: u32, to: u32) {
     out.to.push(to);
 }
 
-/// JavaScript `Number(s)` for the port part of a server string, or `None`
-/// for NaN or text that is not UTF-8: in the package's wasm modules,
-/// JavaScript's own `Number(s)`, which spares each of them Rust's float
-/// parser and its table of powers of five.
-#[cfg(all(target_arch = "wasm32", not(feature = "std")))]
-fn js_number(bytes: &[u8]) -> Option<f64> {
-    let x = crate::wasm::number_of(core::str::from_utf8(bytes).ok()?);
-    (!x.is_nan()).then_some(x)
-}
-
-/// JavaScript `Number(s)` for the port part of a server string, or `None`
-/// for NaN (ASCII and the common Unicode white space are trimmed).
-#[cfg(not(all(target_arch = "wasm32", not(feature = "std"))))]
-fn js_number(bytes: &[u8]) -> Option<f64> {
-    let s = core::str::from_utf8(bytes).ok()?;
-    let s = s.trim_matches(|c: char| {
-        matches!(
-            c,
-            '\t' | '\n' | '\u{b}' | '\u{c}' | '\r' | ' ' | '\u{a0}' | '\u{1680}' | '\u{2000}'
-                ..='\u{200a}'
-                    | '\u{2028}'
-                    | '\u{2029}'
-                    | '\u{202f}'
-                    | '\u{205f}'
-                    | '\u{3000}'
-                    | '\u{feff}'
-        )
-    });
-    if s.is_empty() {
-        return Some(0.0);
-    }
-    let radix = |p: &str, r: u32| -> Option<f64> {
-        if p.is_empty() {
-            return None;
-        }
-        p.chars().try_fold(0.0f64, |acc, c| {
-            Some(acc * f64::from(r) + f64::from(c.to_digit(r)?))
-        })
-    };
-    if let Some(rest) = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
-        return radix(rest, 16);
-    }
-    if let Some(rest) = s.strip_prefix("0o").or_else(|| s.strip_prefix("0O")) {
-        return radix(rest, 8);
-    }
-    if let Some(rest) = s.strip_prefix("0b").or_else(|| s.strip_prefix("0B")) {
-        return radix(rest, 2);
-    }
-    let unsigned = s.strip_prefix(['+', '-']).unwrap_or(s);
-    if unsigned == "Infinity" {
-        return Some(if s.starts_with('-') {
-            f64::NEG_INFINITY
-        } else {
-            f64::INFINITY
-        });
-    }
-    // Only JavaScript's decimal grammar: digits, '.', exponent.
-    if !unsigned
-        .bytes()
-        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'))
-    {
-        return None;
-    }
-    s.parse::<f64>().ok()
-}
-
-/// The string ketama hashes for a server: the whole name, or the host alone
-/// when the port equals the default port (npm `hashring`'s rule: host is the
-/// text before the first ':', port is `Number` of the text up to the next).
-fn ketama_prefix(name: &[u8], default_port: Option<u16>) -> &[u8] {
-    let Some(port) = default_port.filter(|&p| p != 0) else {
-        return name;
-    };
-    let mut parts = name.split(|&b| b == b':');
-    let host = parts.next().unwrap_or(name);
-    match parts.next() {
-        Some(seg) if js_number(seg) == Some(f64::from(port)) => host,
-        _ => name,
-    }
-}
-
 impl HashRing {
     /// An empty ring with the mode's default virtual-node count
     /// ([`HashMode::default_vnodes`]).
@@ -1022,6 +694,26 @@ impl HashRing {
     /// ```
     pub fn nodes(&self) -> &[u32] {
         &self.order
+    }
+
+    /// The index the next [`add`](Self::add) gives: the lowest index no
+    /// live node holds (a removed node's index is reused first).
+    ///
+    /// # Examples
+    /// ```
+    /// use quorumkit::ring::{HashMode, HashRing, NodeOptions};
+    /// let mut r = HashRing::new(HashMode::Seed);
+    /// assert_eq!(r.next_index(), 0);
+    /// let a = r.add(b"a", NodeOptions::default())?;
+    /// r.add(b"b", NodeOptions::default())?;
+    /// assert_eq!(r.next_index(), 2);
+    /// r.remove(b"a");
+    /// assert_eq!(r.next_index(), a);
+    /// assert_eq!(r.add(b"c", NodeOptions::default())?, a);
+    /// # Ok::<(), quorumkit::ArgError>(())
+    /// ```
+    pub fn next_index(&self) -> u32 {
+        lowest_free(&self.slots)
     }
 
     /// The name of node `index`.
@@ -1198,22 +890,13 @@ impl HashRing {
             self.order.iter().map(|&i| (i, self.count_of(i))).collect();
         let mut ids = Vec::with_capacity(batch.len());
         for (name, opts, count) in batch {
-            let idx = self
-                .slots
-                .iter()
-                .position(Option::is_none)
-                .unwrap_or(self.slots.len()) as u32;
             let node = Node {
                 name: name.clone(),
                 weight: opts.weight,
                 vnodes: opts.vnodes,
                 count,
             };
-            if (idx as usize) < self.slots.len() {
-                self.slots[idx as usize] = Some(node);
-            } else {
-                self.slots.push(Some(node));
-            }
+            let idx = occupy(&mut self.slots, node);
             self.order.push(idx);
             self.by_name.insert(&name, idx);
             ids.push(idx);
@@ -1414,12 +1097,7 @@ impl HashRing {
             .filter(|&&i| i != idx)
             .map(|&i| (i, self.count_of(i)))
             .collect();
-        if let Some(slot) = self.slots.get_mut(idx as usize) {
-            *slot = None;
-        }
-        while matches!(self.slots.last(), Some(None)) {
-            self.slots.pop();
-        }
+        vacate(&mut self.slots, idx);
         self.order.retain(|&i| i != idx);
         if self.recount_ketama(&old_counts) {
             let owners = &self.owners;
@@ -1910,28 +1588,6 @@ mod tests {
         assert_eq!(decimal(0, &mut b), b"0");
         assert_eq!(decimal(42, &mut b), b"42");
         assert_eq!(decimal(u32::MAX, &mut b), b"4294967295");
-    }
-
-    #[test]
-    fn js_number_matches_javascript() {
-        assert_eq!(js_number(b"11211"), Some(11211.0));
-        assert_eq!(js_number(b""), Some(0.0));
-        assert_eq!(js_number(b" 80 "), Some(80.0));
-        assert_eq!(js_number(b"0x50"), Some(80.0));
-        assert_eq!(js_number(b"8e1"), Some(80.0));
-        assert_eq!(js_number(b"80.0"), Some(80.0));
-        assert_eq!(js_number(b"80a"), None);
-        assert_eq!(js_number(b"inf"), None);
-        assert_eq!(js_number(b"0x"), None);
-    }
-
-    #[test]
-    fn ketama_prefix_strips_only_the_default_port() {
-        assert_eq!(ketama_prefix(b"h:11211", Some(11211)), b"h");
-        assert_eq!(ketama_prefix(b"h:11212", Some(11211)), b"h:11212");
-        assert_eq!(ketama_prefix(b"h", Some(11211)), b"h");
-        assert_eq!(ketama_prefix(b"h:11211", None), b"h:11211");
-        assert_eq!(ketama_prefix(b"h:11211", Some(0)), b"h:11211");
     }
 
     #[test]

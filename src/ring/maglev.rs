@@ -278,6 +278,20 @@ impl Maglev {
         self.set.index_of(name)
     }
 
+    /// The index the next [`add`](Self::add) gives: the lowest index no live
+    /// node holds.
+    ///
+    /// # Examples
+    /// ```
+    /// let mut m = quorumkit::ring::Maglev::new(7)?;
+    /// m.add(b"a")?;
+    /// assert_eq!(m.next_index(), 1);
+    /// # Ok::<(), quorumkit::ArgError>(())
+    /// ```
+    pub fn next_index(&self) -> u32 {
+        self.set.next_index()
+    }
+
     /// Whether `name` is present.
     ///
     /// # Examples

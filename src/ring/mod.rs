@@ -106,7 +106,9 @@
 mod bounded;
 mod hashring;
 mod jump;
+mod ketama;
 mod maglev;
+mod movement;
 mod nodeset;
 mod packed;
 mod rendezvous;
@@ -116,15 +118,15 @@ use core::fmt;
 
 pub use bounded::{BoundedLoadRing, BoundedMovement, KeyWalk};
 pub use hashring::{
-    HashMode, HashRing, KetamaCompat, KetamaOptions, KeyMovement, MovedArcs, Movement, NodeOptions,
-    PointPositions, RingPoints, SampleMovement, ShareFloat, DEFAULT_VNODES, KETAMA_VNODES,
-    MAX_VNODES,
+    HashMode, HashRing, NodeOptions, PointPositions, RingPoints, DEFAULT_VNODES, MAX_VNODES,
 };
 pub use jump::{
     jump_hash, jump_hash_bytes, jump_many, jump_many_u64, jump_movement, jump_stats,
     MAX_STATS_BUCKETS,
 };
+pub use ketama::{KetamaCompat, KetamaOptions, ShareFloat, KETAMA_VNODES};
 pub use maglev::{Maglev, MAX_TABLE_SIZE};
+pub use movement::{KeyMovement, MovedArcs, Movement, SampleMovement};
 pub use packed::PackedKeys;
 pub use rendezvous::Rendezvous;
 pub use stats::LoadStats;

@@ -53,6 +53,37 @@ pub(crate) fn repeats(names: &[&[u8]]) -> Vec<bool> {
     out
 }
 
+/// The index the next node takes: the lowest free slot, or one past the
+/// last. Every algorithm with named nodes allocates indices by this rule,
+/// so an index freed by a removal is the next one given out.
+pub(crate) fn lowest_free<T>(slots: &[Option<T>]) -> u32 {
+    slots
+        .iter()
+        .position(Option::is_none)
+        .unwrap_or(slots.len()) as u32
+}
+
+/// Puts `item` at [`lowest_free`] and returns that index.
+pub(crate) fn occupy<T>(slots: &mut Vec<Option<T>>, item: T) -> u32 {
+    let idx = lowest_free(slots);
+    match slots.get_mut(idx as usize) {
+        Some(slot) => *slot = Some(item),
+        None => slots.push(Some(item)),
+    }
+    idx
+}
+
+/// Frees slot `idx`, then drops the free slots at the end, so that
+/// [`lowest_free`] never exceeds the number of live nodes.
+pub(crate) fn vacate<T>(slots: &mut Vec<Option<T>>, idx: u32) {
+    if let Some(slot) = slots.get_mut(idx as usize) {
+        *slot = None;
+    }
+    while matches!(slots.last(), Some(None)) {
+        slots.pop();
+    }
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct Member {
     pub name: Box<[u8]>,
@@ -90,34 +121,25 @@ impl NodeSet {
     }
 
     pub fn insert(&mut self, name: &[u8], weight: f64, hash: u64) -> u32 {
-        let idx = self
-            .slots
-            .iter()
-            .position(Option::is_none)
-            .unwrap_or(self.slots.len());
         let m = Member {
             name: name.into(),
             weight,
             hash,
         };
-        if idx < self.slots.len() {
-            self.slots[idx] = Some(m);
-        } else {
-            self.slots.push(Some(m));
-        }
-        self.order.push(idx as u32);
-        self.by_name.insert(name, idx as u32);
-        idx as u32
+        let idx = occupy(&mut self.slots, m);
+        self.order.push(idx);
+        self.by_name.insert(name, idx);
+        idx
+    }
+
+    /// The index the next [`insert`](Self::insert) gives (see [`lowest_free`]).
+    pub fn next_index(&self) -> u32 {
+        lowest_free(&self.slots)
     }
 
     pub fn remove(&mut self, name: &[u8]) -> Option<u32> {
         let idx = self.by_name.remove(name)?;
-        if let Some(s) = self.slots.get_mut(idx as usize) {
-            *s = None;
-        }
-        while matches!(self.slots.last(), Some(None)) {
-            self.slots.pop();
-        }
+        vacate(&mut self.slots, idx);
         self.order.retain(|&i| i != idx);
         Some(idx)
     }

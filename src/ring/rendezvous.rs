@@ -169,6 +169,22 @@ impl Rendezvous {
         self.set.index_of(name)
     }
 
+    /// The index the next [`add`](Self::add) gives: the lowest index no live
+    /// node holds.
+    ///
+    /// # Examples
+    /// ```
+    /// let mut r = quorumkit::ring::Rendezvous::new();
+    /// r.add(b"a", 1.0)?;
+    /// r.add(b"b", 1.0)?;
+    /// r.remove(b"a");
+    /// assert_eq!(r.next_index(), 0);
+    /// # Ok::<(), quorumkit::ArgError>(())
+    /// ```
+    pub fn next_index(&self) -> u32 {
+        self.set.next_index()
+    }
+
     /// The name of node `index`.
     ///
     /// # Examples

@@ -13,23 +13,25 @@
 //!
 //! Each binding module is behind the cargo feature of its npm subpath
 //! (`snowflake`, `bloom`, `ring` with `hash`, `raft` for `raft_node`,
-//! `raft-sim` for `raft`), so a build with one feature exports only that
+//! `raft-sim` for `sim`), so a build with one feature exports only that
 //! module, and links only what its exports reach.
 
 use crate::prelude::*;
 pub mod args;
 #[cfg(feature = "bloom")]
 pub mod bloom;
+#[cfg(any(feature = "raft", feature = "raft-sim"))]
+pub mod codes;
 pub mod errors;
 #[cfg(feature = "ring")]
 pub mod hash;
-#[cfg(feature = "raft-sim")]
-pub mod raft;
 #[cfg(feature = "raft")]
 pub mod raft_node;
 #[cfg(feature = "ring")]
 pub mod ring;
 pub mod scratch;
+#[cfg(feature = "raft-sim")]
+pub mod sim;
 #[cfg(feature = "snowflake")]
 pub mod snowflake;
 

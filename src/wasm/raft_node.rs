@@ -20,6 +20,7 @@
 //! the same bytes.
 
 use super::args;
+use super::codes::code;
 use super::errors::{arg_error, JsResult};
 use super::scratch::{with_batch, with_key};
 use crate::prelude::*;
@@ -39,9 +40,17 @@ use wasm_bindgen::prelude::*;
 pub const READY_HEADER: usize = 11;
 /// Numbers per message: recipient, end offset of its bytes.
 pub const MESSAGE_FIELDS: usize = 2;
-/// Numbers per entry: index, term, kind (0 normal, 1 membership change),
-/// end offset of its data.
+/// Numbers per entry: index, term, kind (its code in [`ENTRY_KINDS`]), end
+/// offset of its data.
 pub const ENTRY_FIELDS: usize = 4;
+/// Entry kinds by code: an application's entry, a membership change.
+pub const ENTRY_KINDS: [&str; 2] = ["normal", "confChange"];
+/// Membership changes by code, as [`RawRaftNode::propose_conf_change`]
+/// takes them.
+pub const CHANGE_TYPES: [&str; 3] = ["addLearner", "addVoter", "remove"];
+/// A follower's replication state by code, as [`RawRaftNode::progress`]
+/// reports it.
+pub const PROGRESS_STATES: [&str; 3] = ["probe", "replicate", "snapshot"];
 /// Numbers at the start of a snapshot record: index, term, voter count,
 /// learner count, end offset of its data; then the voters and learners.
 pub const SNAPSHOT_HEADER: usize = 5;
@@ -51,7 +60,7 @@ pub const SNAPSHOT_HEADER: usize = 5;
 /// count and whether a snapshot follows.
 pub const MESSAGE_HEADER: usize = 10;
 /// Numbers per member in [`RawRaftNode::progress`]: id, match, next, state
-/// (0 probe, 1 replicate, 2 snapshot), voter (0 or 1).
+/// (its code in [`PROGRESS_STATES`]), voter (0 or 1).
 pub const PROGRESS_FIELDS: usize = 5;
 
 fn raft_error(e: RaftError) -> JsValue {
@@ -120,11 +129,10 @@ impl Out {
 
     fn entry(&mut self, e: &Entry) {
         self.bytes.extend_from_slice(&e.data);
-        let kind = if e.kind == EntryKind::ConfChange {
-            1.0
-        } else {
-            0.0
-        };
+        let kind = f64::from(match e.kind {
+            EntryKind::ConfChange => const { code(&ENTRY_KINDS, "confChange") },
+            EntryKind::Normal => const { code(&ENTRY_KINDS, "normal") },
+        });
         self.nums.extend_from_slice(&[
             e.index as f64,
             e.term as f64,
@@ -342,8 +350,7 @@ fn snapshot(
 }
 
 /// `count` entries: data packed in the key buffer (ends in the offsets
-/// buffer), indices, terms and kinds (1 membership change, else normal)
-/// as arrays.
+/// buffer), indices, terms and kinds (codes in [`ENTRY_KINDS`]) as arrays.
 fn entries(count: usize, indexes: &[f64], terms: &[f64], kinds: &[u8]) -> JsResult<Vec<Entry>> {
     if indexes.len() != count || terms.len() != count || kinds.len() != count {
         return Err(arg_error(ArgError::range(
@@ -361,10 +368,16 @@ fn entries(count: usize, indexes: &[f64], terms: &[f64], kinds: &[u8]) -> JsResu
                 index: args::int("entries.index", indexes[i], 1, MAX_INDEX).map_err(arg_error)?,
                 term: args::int("entries.term", terms[i], 0, MAX_TERM).map_err(arg_error)?,
                 data: bytes::Bytes::copy_from_slice(&keys[start..end]),
-                kind: if kinds[i] == 1 {
-                    EntryKind::ConfChange
-                } else {
-                    EntryKind::Normal
+                kind: match kinds[i] {
+                    k if k == const { code(&ENTRY_KINDS, "normal") } => EntryKind::Normal,
+                    k if k == const { code(&ENTRY_KINDS, "confChange") } => EntryKind::ConfChange,
+                    k => {
+                        return Err(arg_error(ArgError::range(
+                            "entries.kind",
+                            "a code in ENTRY_KINDS",
+                            k,
+                        )))
+                    }
                 },
             });
             start = end;
@@ -542,14 +555,22 @@ impl RawRaftNode {
         self.n.read_index(ctx).map_err(raft_error)
     }
 
-    /// Proposes a membership change of `node`: `kind` 0 adds a learner,
-    /// 1 promotes a learner to voter, 2 removes. Returns the index.
+    /// Proposes a membership change of `node`: `kind` is its code in
+    /// [`CHANGE_TYPES`] (add a learner, promote a learner to voter, remove).
+    /// Returns the index.
     pub fn propose_conf_change(&mut self, kind: u8, node: f64) -> JsResult<f64> {
         let node = args::int("change.node", node, 1, u64::from(u32::MAX)).map_err(arg_error)?;
         let kind = match kind {
-            0 => ConfChangeKind::AddLearner,
-            1 => ConfChangeKind::AddVoter,
-            _ => ConfChangeKind::Remove,
+            k if k == const { code(&CHANGE_TYPES, "addLearner") } => ConfChangeKind::AddLearner,
+            k if k == const { code(&CHANGE_TYPES, "addVoter") } => ConfChangeKind::AddVoter,
+            k if k == const { code(&CHANGE_TYPES, "remove") } => ConfChangeKind::Remove,
+            k => {
+                return Err(arg_error(ArgError::range(
+                    "change.type",
+                    "a code in CHANGE_TYPES",
+                    k,
+                )))
+            }
         };
         let cc = ConfChange {
             kind,
@@ -717,11 +738,11 @@ impl RawRaftNode {
             .progress_all()
             .iter()
             .flat_map(|p| {
-                let state = match p.state {
-                    ProgressState::Probe => 0.0,
-                    ProgressState::Replicate => 1.0,
-                    ProgressState::Snapshot => 2.0,
-                };
+                let state = f64::from(match p.state {
+                    ProgressState::Probe => const { code(&PROGRESS_STATES, "probe") },
+                    ProgressState::Replicate => const { code(&PROGRESS_STATES, "replicate") },
+                    ProgressState::Snapshot => const { code(&PROGRESS_STATES, "snapshot") },
+                });
                 [
                     f64::from(p.id),
                     p.matched as f64,

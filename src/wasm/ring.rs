@@ -1,12 +1,12 @@
 //! Consistent-hashing exports: thin wrappers over [`crate::ring`].
 //!
 //! Every lookup returns a node **index** (`u32`), never a name: the facade
-//! keeps the names in an array indexed the same way (the core reuses the
-//! lowest free index, and so does the facade), so `ring.get(key)` creates no
+//! keeps the names in an array by the index `add` returned (and asks
+//! `next_index` for the one a node would get), so `ring.get(key)` creates no
 //! string in wasm. The per-key exports (`get`, `peek`, `assign`, `jump_key`)
-//! are infallible and return [`NONE`] when there is nothing to return (an
-//! empty ring); the facade checks for that before the call, so `NONE` only
-//! reaches a caller of the raw layer.
+//! are infallible and return [`NO_INDEX`] when there is nothing to return (an
+//! empty ring); the facade checks the result after the call and throws, so
+//! `NO_INDEX` only reaches a caller of the raw layer.
 //!
 //! Batch results go to the scratch output buffer as little-endian `u32`
 //! indices. Read-only state that the page draws (ring points and owners, the
@@ -29,7 +29,24 @@ use wasm_bindgen::prelude::*;
 
 /// Returned by the infallible per-key exports when there is no owner (an
 /// empty ring or an invalid argument). No node index reaches it.
-pub const NONE: u32 = u32::MAX;
+pub const NO_INDEX: u32 = u32::MAX;
+
+/// Numbers before the shares in a packed load summary (see `pack_stats`).
+pub const STATS_HEADER: usize = 7;
+/// Numbers before the arcs in a packed ring movement (see `pack_movement`).
+pub const MOVEMENT_HEADER: usize = 5;
+/// Numbers per moved arc: start, end, from, to.
+pub const ARC_FIELDS: usize = 4;
+/// Numbers per moved sample key: index, from, to.
+pub const MOVED_FIELDS: usize = 3;
+/// Numbers before the moved keys in a packed sample movement (see
+/// `pack_sample_movement`).
+pub const SAMPLE_MOVEMENT_HEADER: usize = 4;
+/// Numbers before the moved keys in a packed bounded-load movement (see
+/// `pack_bounded_movement`).
+pub const BOUNDED_MOVEMENT_HEADER: usize = 5;
+/// Numbers before the skipped points in a packed key walk (see `pack_walk`).
+pub const WALK_HEADER: usize = 4;
 
 fn ring_error(e: RingError) -> JsValue {
     match e {
@@ -52,7 +69,7 @@ fn node_options(weight: f64, vnodes: Option<f64>) -> Result<NodeOptions, ArgErro
 /// `[nodes, mean, peak, min, peakToMean, stdDev, peakOverFair, …shares]`,
 /// shares indexed by node index.
 fn pack_stats(s: &LoadStats) -> Box<[f64]> {
-    let mut v = Vec::with_capacity(7 + s.shares.len());
+    let mut v = Vec::with_capacity(STATS_HEADER + s.shares.len());
     v.extend_from_slice(&[
         f64::from(s.nodes),
         s.mean,
@@ -105,7 +122,7 @@ fn pack_movement(m: &Movement, bits: u32, keys: Option<&crate::ring::KeyMovement
     };
     let n = starts.len();
     let k = keys.map_or(0, |k| k.moved.len());
-    let mut v = Vec::with_capacity(5 + 4 * n + 3 * k);
+    let mut v = Vec::with_capacity(MOVEMENT_HEADER + ARC_FIELDS * n + MOVED_FIELDS * k);
     v.extend_from_slice(&[
         *moved_fraction,
         m.ideal_fraction,
@@ -137,7 +154,7 @@ fn push_moved(v: &mut Vec<f64>, k: &crate::ring::KeyMovement) {
 /// (index, from, to)]`; `tableFraction` is NaN except for Maglev.
 fn pack_sample_movement(m: &SampleMovement) -> Box<[f64]> {
     let k = &m.keys;
-    let mut v = Vec::with_capacity(4 + 3 * k.moved.len());
+    let mut v = Vec::with_capacity(SAMPLE_MOVEMENT_HEADER + MOVED_FIELDS * k.moved.len());
     v.extend_from_slice(&[
         m.ideal_fraction,
         m.table_fraction.unwrap_or(f64::NAN),
@@ -152,7 +169,7 @@ fn pack_sample_movement(m: &SampleMovement) -> Box<[f64]> {
 /// …moved (index, from, to)]`.
 fn pack_bounded_movement(m: &BoundedMovement) -> Box<[f64]> {
     let k = &m.keys;
-    let mut v = Vec::with_capacity(5 + 3 * k.moved.len());
+    let mut v = Vec::with_capacity(BOUNDED_MOVEMENT_HEADER + MOVED_FIELDS * k.moved.len());
     v.extend_from_slice(&[
         m.ideal_fraction,
         m.arc_fraction,
@@ -167,7 +184,7 @@ fn pack_bounded_movement(m: &BoundedMovement) -> Box<[f64]> {
 /// `[positionLow, positionHigh, owner, skippedCount, …skipped, …points]`
 /// (the position's two 32-bit halves; points are indices into the ring's points).
 fn pack_walk(w: &KeyWalk) -> Box<[u32]> {
-    let mut v = Vec::with_capacity(4 + w.skipped.len() + w.points.len());
+    let mut v = Vec::with_capacity(WALK_HEADER + w.skipped.len() + w.points.len());
     v.extend_from_slice(&[
         w.position as u32,
         (w.position >> 32) as u32,
@@ -294,19 +311,25 @@ impl RawHashRing {
         .map_err(arg_error)
     }
 
-    /// Removes the named node; returns its freed index or [`NONE`] if absent.
+    /// Removes the named node; returns its freed index or [`NO_INDEX`] if absent.
     pub fn remove(&mut self, len: usize) -> u32 {
-        with_key(len, |name| self.ring.remove(name)).unwrap_or(NONE)
+        with_key(len, |name| self.ring.remove(name)).unwrap_or(NO_INDEX)
     }
 
-    /// The index of the named node, or [`NONE`].
+    /// The index of the named node, or [`NO_INDEX`].
     pub fn index_of(&self, len: usize) -> u32 {
-        with_key(len, |name| self.ring.index_of(name)).unwrap_or(NONE)
+        with_key(len, |name| self.ring.index_of(name)).unwrap_or(NO_INDEX)
     }
 
-    /// The owner index of the key in the key buffer, or [`NONE`] when empty.
+    /// The index the next `add` gives: the lowest one no live node holds.
+    #[wasm_bindgen(getter)]
+    pub fn next_index(&self) -> u32 {
+        self.ring.next_index()
+    }
+
+    /// The owner index of the key in the key buffer, or [`NO_INDEX`] when empty.
     pub fn get(&self, len: usize) -> u32 {
-        with_key(len, |key| self.ring.get(key).unwrap_or(NONE))
+        with_key(len, |key| self.ring.get(key).unwrap_or(NO_INDEX))
     }
 
     /// Owners of `count` packed keys, as `u32`s in the output buffer.
@@ -350,10 +373,10 @@ impl RawHashRing {
     }
 
     /// The index (into the points) of the point owning the key: the first
-    /// point at or after its position, wrapping to 0; [`NONE`] when empty.
+    /// point at or after its position, wrapping to 0; [`NO_INDEX`] when empty.
     pub fn point_index(&self, len: usize) -> u32 {
         with_key(len, |key| {
-            self.ring.point_index(key).map_or(NONE, |k| k as u32)
+            self.ring.point_index(key).map_or(NO_INDEX, |k| k as u32)
         })
     }
 
@@ -462,25 +485,31 @@ impl RawBoundedLoadRing {
         with_key(len, |name| self.ring.add(name, opts)).map_err(arg_error)
     }
 
-    /// Removes the named node (its load is forgotten); its index or [`NONE`].
+    /// Removes the named node (its load is forgotten); its index or [`NO_INDEX`].
     pub fn remove(&mut self, len: usize) -> u32 {
-        with_key(len, |name| self.ring.remove(name)).unwrap_or(NONE)
+        with_key(len, |name| self.ring.remove(name)).unwrap_or(NO_INDEX)
     }
 
-    /// The index of the named node, or [`NONE`].
+    /// The index of the named node, or [`NO_INDEX`].
     pub fn index_of(&self, len: usize) -> u32 {
-        with_key(len, |name| self.ring.ring().index_of(name)).unwrap_or(NONE)
+        with_key(len, |name| self.ring.ring().index_of(name)).unwrap_or(NO_INDEX)
     }
 
-    /// Where the key would be assigned now, or [`NONE`] when empty.
+    /// The index the next `add` gives: the lowest one no live node holds.
+    #[wasm_bindgen(getter)]
+    pub fn next_index(&self) -> u32 {
+        self.ring.ring().next_index()
+    }
+
+    /// Where the key would be assigned now, or [`NO_INDEX`] when empty.
     pub fn peek(&self, len: usize) -> u32 {
-        with_key(len, |key| self.ring.peek(key).unwrap_or(NONE))
+        with_key(len, |key| self.ring.peek(key).unwrap_or(NO_INDEX))
     }
 
-    /// Assigns the key (counts it) and returns its node, or [`NONE`] when empty.
+    /// Assigns the key (counts it) and returns its node, or [`NO_INDEX`] when empty.
     pub fn assign(&mut self, len: usize) -> u32 {
         let ring = &mut self.ring;
-        with_key(len, |key| ring.assign(key).unwrap_or(NONE))
+        with_key(len, |key| ring.assign(key).unwrap_or(NO_INDEX))
     }
 
     /// Assigns `count` packed keys in order; owners as `u32`s in the output buffer.
@@ -628,19 +657,25 @@ impl RawRendezvous {
         with_key(len, |name| self.set.add(name, weight)).map_err(arg_error)
     }
 
-    /// Removes the named node; its index or [`NONE`].
+    /// Removes the named node; its index or [`NO_INDEX`].
     pub fn remove(&mut self, len: usize) -> u32 {
-        with_key(len, |name| self.set.remove(name)).unwrap_or(NONE)
+        with_key(len, |name| self.set.remove(name)).unwrap_or(NO_INDEX)
     }
 
-    /// The index of the named node, or [`NONE`].
+    /// The index of the named node, or [`NO_INDEX`].
     pub fn index_of(&self, len: usize) -> u32 {
-        with_key(len, |name| self.set.index_of(name)).unwrap_or(NONE)
+        with_key(len, |name| self.set.index_of(name)).unwrap_or(NO_INDEX)
     }
 
-    /// The owner index of the key, or [`NONE`] when empty.
+    /// The index the next `add` gives: the lowest one no live node holds.
+    #[wasm_bindgen(getter)]
+    pub fn next_index(&self) -> u32 {
+        self.set.next_index()
+    }
+
+    /// The owner index of the key, or [`NO_INDEX`] when empty.
     pub fn get(&self, len: usize) -> u32 {
-        with_key(len, |key| self.set.get(key).unwrap_or(NONE))
+        with_key(len, |key| self.set.get(key).unwrap_or(NO_INDEX))
     }
 
     /// Owners of `count` packed keys, as `u32`s in the output buffer.
@@ -728,19 +763,25 @@ impl RawMaglev {
         .map_err(arg_error)
     }
 
-    /// Removes the named node and rebuilds the table; its index or [`NONE`].
+    /// Removes the named node and rebuilds the table; its index or [`NO_INDEX`].
     pub fn remove(&mut self, len: usize) -> u32 {
-        with_key(len, |name| self.table.remove(name)).unwrap_or(NONE)
+        with_key(len, |name| self.table.remove(name)).unwrap_or(NO_INDEX)
     }
 
-    /// The index of the named node, or [`NONE`].
+    /// The index of the named node, or [`NO_INDEX`].
     pub fn index_of(&self, len: usize) -> u32 {
-        with_key(len, |name| self.table.index_of(name)).unwrap_or(NONE)
+        with_key(len, |name| self.table.index_of(name)).unwrap_or(NO_INDEX)
     }
 
-    /// The owner index of the key, or [`NONE`] when empty.
+    /// The index the next `add` gives: the lowest one no live node holds.
+    #[wasm_bindgen(getter)]
+    pub fn next_index(&self) -> u32 {
+        self.table.next_index()
+    }
+
+    /// The owner index of the key, or [`NO_INDEX`] when empty.
     pub fn get(&self, len: usize) -> u32 {
-        with_key(len, |key| self.table.get(key).unwrap_or(NONE))
+        with_key(len, |key| self.table.get(key).unwrap_or(NO_INDEX))
     }
 
     /// Owners of `count` packed keys, as `u32`s in the output buffer.
@@ -801,21 +842,21 @@ fn buckets_arg(buckets: f64) -> Result<u32, ArgError> {
 }
 
 /// Jump hash of the key buffer's first `len` bytes (hashed with XXH64), or
-/// [`NONE`] for invalid `buckets` (the facade checks it first).
+/// [`NO_INDEX`] for invalid `buckets` (the facade checks it first).
 #[wasm_bindgen]
 pub fn jump_key(len: usize, buckets: f64) -> u32 {
     match buckets_arg(buckets) {
-        Ok(b) => with_key(len, |key| jump_hash_bytes(key, b).unwrap_or(NONE)),
-        Err(_) => NONE,
+        Ok(b) => with_key(len, |key| jump_hash_bytes(key, b).unwrap_or(NO_INDEX)),
+        Err(_) => NO_INDEX,
     }
 }
 
-/// Jump hash of a 64-bit key, or [`NONE`] for invalid `buckets`.
+/// Jump hash of a 64-bit key, or [`NO_INDEX`] for invalid `buckets`.
 #[wasm_bindgen]
 pub fn jump_u64(key: u64, buckets: f64) -> u32 {
     match buckets_arg(buckets) {
-        Ok(b) => jump_hash(key, b).unwrap_or(NONE),
-        Err(_) => NONE,
+        Ok(b) => jump_hash(key, b).unwrap_or(NO_INDEX),
+        Err(_) => NO_INDEX,
     }
 }
 

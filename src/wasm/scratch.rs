@@ -3,10 +3,19 @@
 //! JavaScript encodes a key's UTF-8 bytes straight into [`key_buffer_ptr`]
 //! (a view over wasm memory) and then calls an export with only the byte
 //! length. Batch calls put many keys back to back in the same buffer and their
-//! end offsets in [`ends_buffer_ptr`]. Both buffers only grow, so steady-state
-//! calls allocate nothing. Any growth may move the buffer and grow wasm memory;
-//! the facade therefore re-reads the pointer after every `*_reserve` call and
-//! rebuilds its views when `memory.buffer` changes.
+//! end offsets in the offsets buffer ([`ends_buffer_reserve`]). The buffers
+//! grow to the largest call, so steady-state calls allocate nothing; any growth
+//! may move a buffer and grow wasm memory, so the facade re-reads the pointer
+//! after every `*_reserve` call and rebuilds its views when `memory.buffer`
+//! changes.
+//!
+//! A buffer that one call grew past [`KEEP_BYTES`] (a long key, a large batch,
+//! a whole snapshot) is given back to the allocator at the next call that does
+//! not need it: [`key_buffer_ptr`] shrinks the key buffer to its default
+//! capacity, and the offsets and output buffers shrink when a smaller
+//! reservation comes. The facade, which caches the key buffer's pointer and
+//! capacity, drops that cache after any write that left the buffer larger than
+//! [`KEEP_BYTES`], so its next write asks [`key_buffer_ptr`] again.
 //!
 //! The same area carries batch results back: [`out_buffer_ptr`] is a byte
 //! buffer the exports fill and JavaScript copies out.
@@ -22,6 +31,15 @@ use wasm_bindgen::prelude::*;
 
 /// Upper bound on any scratch buffer: 256 MiB, far above any sane key or batch.
 const MAX_SCRATCH: usize = 256 << 20;
+
+/// The most memory a scratch buffer keeps between calls: 16 MiB. A call that
+/// needs more gets it, and the next call that needs at most this much gives
+/// the surplus back. Buffers grow by doubling, so a steady stream of calls
+/// that each need between half this and all of it would be given back and
+/// grown again every time; at 16 MiB that takes batches of a million short
+/// keys, far above the ordinary ones. The facade reads it from the
+/// generated layout file.
+pub const KEEP_BYTES: usize = 16 << 20;
 
 /// A value owned by the module's one thread. wasm32 modules without the
 /// `atomics` target feature cannot share memory between threads, so a plain
@@ -61,12 +79,23 @@ fn grow<T: Copy + Default>(v: &mut Vec<T>, len: usize, param: &'static str) -> J
     Ok(())
 }
 
+/// [`grow`] for a buffer whose contents the caller is about to overwrite: one
+/// that holds more than [`KEEP_BYTES`] while `len` fits in them is replaced
+/// by an exact-size one first, so the memory goes back to the allocator.
+fn fit<T: Copy + Default>(v: &mut Vec<T>, len: usize, param: &'static str) -> JsResult<()> {
+    let size = core::mem::size_of::<T>();
+    if v.len() * size > KEEP_BYTES && len.saturating_mul(size) <= KEEP_BYTES {
+        *v = vec![T::default(); len];
+    }
+    grow(v, len, param)
+}
+
 /// Grows the output buffer to at least `len` bytes and returns its pointer
 /// (8-byte aligned, so any typed-array view of it is valid).
 #[wasm_bindgen]
 pub fn out_buffer_reserve(len: usize) -> JsResult<*mut u8> {
     OUT.with_borrow_mut(|out| {
-        grow(out, len.div_ceil(8), "keys")?;
+        fit(out, len.div_ceil(8), "keys")?;
         Ok(out.as_mut_ptr().cast())
     })
 }
@@ -80,7 +109,7 @@ pub fn out_buffer_ptr() -> *mut u8 {
 /// Runs `f` on the first `len` words of the output buffer, grown as needed.
 pub fn with_out_words<R>(len: usize, f: impl FnOnce(&mut [u64]) -> R) -> JsResult<R> {
     OUT.with_borrow_mut(|out| {
-        grow(out, len, "count")?;
+        fit(out, len, "count")?;
         Ok(f(&mut out[..len]))
     })
 }
@@ -101,7 +130,7 @@ pub use keys::*;
     feature = "raft-sim"
 ))]
 mod keys {
-    use super::{grow, JsResult, Local, OUT};
+    use super::{fit, grow, JsResult, Local, KEEP_BYTES, OUT};
     use crate::prelude::*;
     use crate::ArgError;
     use core::cell::RefCell;
@@ -122,11 +151,16 @@ mod keys {
     const MIN_KEY_BUFFER: usize = 1024;
 
     /// Pointer to the key buffer (at least 1 KiB; see [`key_buffer_reserve`]).
+    ///
+    /// The facade asks for it before a write when it holds no pointer: at
+    /// its first write, and after a write that grew the buffer past
+    /// [`KEEP_BYTES`]. Nothing in the buffer is needed then, so a buffer
+    /// larger than that shrinks back to the default 1 KiB here.
     #[wasm_bindgen]
     pub fn key_buffer_ptr() -> *mut u8 {
         KEYS.with_borrow_mut(|s| {
-            if s.keys.len() < MIN_KEY_BUFFER {
-                s.keys.resize(MIN_KEY_BUFFER, 0);
+            if s.keys.len() < MIN_KEY_BUFFER || s.keys.len() > KEEP_BYTES {
+                s.keys = vec![0; MIN_KEY_BUFFER];
             }
             s.keys.as_mut_ptr()
         })
@@ -157,15 +191,9 @@ mod keys {
     #[wasm_bindgen]
     pub fn ends_buffer_reserve(count: usize) -> JsResult<*mut u32> {
         KEYS.with_borrow_mut(|s| {
-            grow(&mut s.ends, count, "keys")?;
+            fit(&mut s.ends, count, "keys")?;
             Ok(s.ends.as_mut_ptr())
         })
-    }
-
-    /// Pointer to the offsets buffer.
-    #[wasm_bindgen]
-    pub fn ends_buffer_ptr() -> *mut u32 {
-        KEYS.with_borrow_mut(|s| s.ends.as_mut_ptr())
     }
 
     /// Runs `f` on the first `len` bytes of the key buffer.

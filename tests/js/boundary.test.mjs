@@ -2,7 +2,10 @@
 // built package imported by name, as a user would.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { crc32, crc32Many, xxh64, xxh3, version } from 'quorumkit';
+import { crc32, crc32Many, xxh64, xxh3, version, BloomFilter, RaftCluster } from 'quorumkit';
+import * as ringModule from '../../pkg/dist/bind/ring.js';
+import * as bloomModule from '../../pkg/dist/bind/bloom.js';
+import * as simModule from '../../pkg/dist/bind/raft-sim.js';
 
 // A reference CRC-32 in plain JS, to check the wasm result on any bytes.
 const TABLE = Array.from({ length: 256 }, (_, n) => {
@@ -64,6 +67,43 @@ test('keys larger than the scratch buffer grow it, and later calls stay correct'
   const bytes = new Uint8Array(5 << 20).fill(7);
   assert.equal(crc32(bytes), refCrc32(bytes));
   assert.equal(crc32('123456789'), 0xcbf43926);
+});
+
+test('a call that grew the key buffer past 16 MiB gives the memory back at the next call', () => {
+  const KEEP = 16 << 20;
+  const keyBuffer = () => ringModule.raw.key_buffer_len();
+  crc32('a');
+  assert.ok(keyBuffer() <= KEEP, `key buffer of ${keyBuffer()} bytes before any large call`);
+  const bytes = new Uint8Array(KEEP + 1).fill(1);
+  assert.equal(crc32(bytes), refCrc32(bytes));
+  assert.ok(keyBuffer() > KEEP, 'the large call had its memory');
+  assert.equal(crc32('123456789'), 0xcbf43926);
+  assert.ok(keyBuffer() <= KEEP, 'given back at the next single key');
+  const batch = ['a'.repeat(9 << 20), 'b'.repeat(9 << 20)];
+  assert.deepEqual([...crc32Many(batch)], batch.map((k) => crc32(utf8(k))));
+  assert.ok(keyBuffer() <= KEEP, 'given back after a large batch');
+  assert.deepEqual([...crc32Many(['123456789', 'x'])], [0xcbf43926, crc32('x')]);
+  assert.ok(keyBuffer() <= KEEP, 'and after the next batch');
+
+  // The other modules have their own buffers, with the same rule.
+  const f = new BloomFilter(1 << 16, 4);
+  const big = new Uint8Array(KEEP + 1).fill(2);
+  f.add(big);
+  assert.ok(f.has(big));
+  assert.ok(bloomModule.raw.key_buffer_len() > KEEP);
+  assert.ok(!f.has('y'));
+  assert.ok(bloomModule.raw.key_buffer_len() <= KEEP);
+  f.free();
+  const c = new RaftCluster({ nodes: 3, seed: 1 });
+  c.advance(1000);
+  c.propose(new Uint8Array(KEEP + 1).fill(9));
+  c.propose('small');
+  assert.ok(simModule.raw.key_buffer_len() <= KEEP);
+  c.advance(500);
+  const log = c.state().nodes[0].log;
+  assert.equal(log.at(-2).data.length, KEEP + 1);
+  assert.equal(log.at(-1).text, 'small');
+  c.free();
 });
 
 test('batch results equal per-key results, including after memory growth', () => {

@@ -57,3 +57,39 @@ export function options<T extends object>(param: string, value: T | undefined): 
   }
   return value;
 }
+
+/** Checks that `value` is a number (any number: range checks are the caller's) and returns it. @internal */
+export function requireNumber(param: string, value: unknown): number {
+  if (typeof value !== 'number') throw typeError(param, 'a number', value);
+  return value;
+}
+
+/** {@link requireNumber} for an optional argument: `undefined` passes through. @internal */
+export function optionalNumber(param: string, value: unknown): number | undefined {
+  return value === undefined ? undefined : requireNumber(param, value);
+}
+
+/** Checks that an optional argument is absent or a boolean and returns it. @internal */
+export function optionalBoolean(param: string, value: unknown): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'boolean') throw typeError(param, 'a boolean', value);
+  return value;
+}
+
+const MAX_U64 = (1n << 64n) - 1n;
+
+/**
+ * Checks a 64-bit seed: a safe integer (0..=2^53-1) or a bigint (0..=2^64-1), and returns it as a
+ * bigint. @internal
+ */
+export function seed64(param: string, value: unknown): bigint {
+  if (typeof value === 'bigint') {
+    if (value < 0n || value > MAX_U64) throw rangeError(param, 'a bigint in 0..=2^64-1', value);
+    return value;
+  }
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value) || value < 0) throw rangeError(param, 'an integer in 0..=2^53-1', value);
+    return BigInt(value);
+  }
+  throw typeError(param, 'a number or bigint', value);
+}

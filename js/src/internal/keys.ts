@@ -17,6 +17,7 @@
  */
 import type { WasmModule, ModuleExports } from './wasm.js';
 import { typeError } from './errors.js';
+import { KEEP_BYTES } from '../raw/layout.js';
 
 /** A key: a string (hashed as its UTF-8 bytes) or raw bytes. */
 export type Key = string | Uint8Array;
@@ -73,6 +74,11 @@ export function keyBuffer(
   memory: Pick<WasmModule<ModuleExports>, 'memoryBytes' | 'memoryMayHaveGrown'>,
 ): KeyBuffer {
   const { memoryBytes, memoryMayHaveGrown } = memory;
+  // The key buffer's pointer and capacity, or 0 when the next write must ask
+  // the module again: before the first write, and after a write that grew
+  // the buffer past KEEP_BYTES, which the module shrinks at that next ask.
+  // (A write that throws keeps the cache: the module shrinks the buffer only
+  // when asked, so a kept cache is never stale, only slower to give back.)
   let keyPtr = 0;
   let keyCap = 0;
 
@@ -124,12 +130,29 @@ export function keyBuffer(
       if (units < 0x80) return n;
       return encoder.encodeInto(key, mem.subarray(keyPtr, keyPtr + keyCap)).written;
     }
-    return put(key, 0, param);
+    return putAlone(key, param);
+  }
+
+  /**
+   * {@link put} of a single key at offset 0, outside `writeKey` so that the hot
+   * path stays as small as it was; drops the cached capacity when the key
+   * grew the buffer past KEEP_BYTES (see `keyCap`).
+   */
+  function putAlone(key: unknown, param: string): number {
+    const len = put(key, 0, param);
+    if (keyCap > KEEP_BYTES) keyCap = 0;
+    return len;
   }
 
   // This is the hot loop of every batch call, so the ASCII copy is inlined and
   // the views are rebuilt only when a reservation has grown memory.
   function writeKeys(keys: unknown, param = 'keys'): number {
+    const count = packKeys(keys, param);
+    if (keyCap > KEEP_BYTES) keyCap = 0;
+    return count;
+  }
+
+  function packKeys(keys: unknown, param: string): number {
     if (!Array.isArray(keys)) {
       throw typeError(param, 'an array of strings or Uint8Arrays', keys);
     }

@@ -16,23 +16,22 @@
 import '../internal/dispose.js';
 export {
   RaftCluster,
-  type RaftClientOp,
-  type RaftClientOptions,
+  type ClusterClientOp,
+  type ClusterClientOptions,
   type RaftClusterOptions,
   type RaftClusterState,
-  type RaftDropReason,
-  type RaftEntry,
-  type RaftEvent,
-  type RaftFlight,
-  type RaftMessage,
-  type RaftMessageKind,
-  type RaftNodeState,
-  type RaftLinearizability,
-  type RaftPeerProgress,
-  type RaftRead,
-  type RaftRole,
-  type RaftViolation,
-} from '../raft.js';
+  type ClusterDropReason,
+  type ClusterEntry,
+  type ClusterEvent,
+  type ClusterFlight,
+  type ClusterMessage,
+  type ClusterNodeState,
+  type ClusterLinearizability,
+  type ClusterPeerProgress,
+  type ClusterRead,
+  type ClusterViolation,
+} from '../raftCluster.js';
+export type { RaftMessageKind, RaftRole } from '../raftNode.js';
 import { raw, init as load, initSync as loadSync } from '../bind/raft-sim.js';
 import type { WasmModuleOrBytes, WasmSource } from '../internal/wasm.js';
 export type { WasmModuleOrBytes, WasmSource } from '../internal/wasm.js';

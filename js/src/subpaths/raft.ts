@@ -13,7 +13,6 @@
  * @module
  */
 import '../internal/dispose.js';
-export type { RaftMessageKind, RaftRole } from '../raft.js';
 export {
   RaftNode,
   type RaftConfChange,
@@ -21,11 +20,13 @@ export {
   type RaftHardState,
   type RaftLogEntry,
   type RaftLogEntryInput,
+  type RaftMessageKind,
   type RaftNodeOptions,
   type RaftOutMessage,
   type RaftProgress,
   type RaftReadState,
   type RaftReady,
+  type RaftRole,
   type RaftSnapshot,
   type RaftSnapshotInput,
   type RaftStorage,

@@ -1,5 +1,5 @@
 /**
- * Raft: a deterministic, fault-injecting cluster simulator on virtual time,
+ * RaftCluster: a deterministic, fault-injecting Raft cluster simulator on virtual time,
  * running the real algorithm (Ongaro & Ousterhout, 2014) and checking its
  * safety properties after every event.
  *
@@ -14,29 +14,28 @@
  * @module
  */
 import { raw, writeKey, memoryBytes, memoryF64 } from './bind/raft-sim.js';
-import { options, rangeError, typeError } from './internal/errors.js';
-import { MESSAGE_KINDS } from './internal/raftCodes.js';
-
-/** A node's role. */
-export type RaftRole = 'follower' | 'candidate' | 'leader' | 'precandidate';
-
-/** A message's kind: RequestVote, AppendEntries, heartbeats and their answers. */
-export type RaftMessageKind =
-  | 'Vote'
-  | 'VoteResp'
-  | 'Append'
-  | 'AppendResp'
-  | 'Heartbeat'
-  | 'HeartbeatResp'
-  | 'PreVote'
-  | 'PreVoteResp'
-  | 'TimeoutNow'
-  | 'Snapshot'
-  | 'ReadIndex'
-  | 'ReadIndexResp';
+import { optionalBoolean, optionalNumber, options, rangeError, seed64, typeError } from './internal/errors.js';
+import { freed } from './internal/freed.js';
+import { named } from './internal/codes.js';
+import type { RaftMessageKind, RaftRole } from './raftNode.js';
+import {
+  MESSAGE_KINDS as KIND_NAMES,
+  ROLES as ROLE_NAMES,
+  SIM_CHANGES,
+  SIM_DROP_REASONS,
+  SIM_ENTRY_FIELDS as ENTRY_FIELDS,
+  SIM_EVENT_FIELDS as EVENT_FIELDS,
+  SIM_EVENT_TYPES,
+  SIM_FLIGHT_FIELDS as FLIGHT_FIELDS,
+  SIM_NODE_FIELDS as NODE_FIELDS,
+  SIM_OP_FIELDS as OP_FIELDS,
+  SIM_OPS,
+  SIM_READ_FIELDS as READ_FIELDS,
+  SIM_STATE_HEADER as STATE_HEADER,
+} from './raw/layout.js';
 
 /** Why a message was lost: the drop rate, a partition or cut, or a crashed recipient. */
-export type RaftDropReason = 'lost' | 'partition' | 'crashed';
+export type ClusterDropReason = 'lost' | 'partition' | 'crashed';
 
 /** Options of `new RaftCluster(…)`. Times are virtual milliseconds. */
 export interface RaftClusterOptions {
@@ -83,7 +82,7 @@ export interface RaftClusterOptions {
 }
 
 /** One log entry. Entries with equal `index` and `term` are the same entry (Log Matching). */
-export interface RaftEntry {
+export interface ClusterEntry {
   /** Position in the log, from 1. */
   readonly index: number;
   /** Term of the leader that created it. */
@@ -95,7 +94,7 @@ export interface RaftEntry {
 }
 
 /** A node in a {@link RaftClusterState}. */
-export interface RaftNodeState {
+export interface ClusterNodeState {
   /** The node's id, 1..=nodes. */
   readonly id: number;
   /** Whether it is running (a crashed node shows its persisted term, vote, commit and log). */
@@ -113,7 +112,7 @@ export interface RaftNodeState {
   /** The last index its state machine applied. */
   readonly applied: number;
   /** Its log. The array is shared with earlier snapshots while the log is unchanged. */
-  readonly log: readonly RaftEntry[];
+  readonly log: readonly ClusterEntry[];
   /** Virtual ms since its election timer was reset. */
   readonly electionElapsed: number;
   /** Its current randomized election timeout in ms. */
@@ -129,7 +128,7 @@ export interface RaftNodeState {
 }
 
 /** A message's identity and timing. */
-export interface RaftMessage {
+export interface ClusterMessage {
   /** Unique within the run (a duplicate gets its own). */
   readonly id: number;
   /** What it is. */
@@ -149,7 +148,7 @@ export interface RaftMessage {
 }
 
 /** A message in flight. */
-export interface RaftFlight extends RaftMessage {
+export interface ClusterFlight extends ClusterMessage {
   /** `(now - sent) / (arrive - sent)`, in [0, 1]: where to draw it. */
   readonly progress: number;
   /**
@@ -168,7 +167,7 @@ export interface RaftFlight extends RaftMessage {
  * const [p] = c.progress(c.state().leader); // { node: 2, match: 7, next: 8 }
  * ```
  */
-export interface RaftPeerProgress {
+export interface ClusterPeerProgress {
   readonly node: number;
   readonly match: number;
   readonly next: number;
@@ -183,15 +182,15 @@ export interface RaftClusterState {
   /** Whether the run stopped at an invariant violation (see {@link RaftCluster.violations}). */
   readonly stopped: boolean;
   /** Every node, by id (`nodes[0]` is node 1). */
-  readonly nodes: readonly RaftNodeState[];
+  readonly nodes: readonly ClusterNodeState[];
   /** Every message in flight, by arrival time. */
-  readonly messages: readonly RaftFlight[];
+  readonly messages: readonly ClusterFlight[];
 }
 
 /** One entry of the event log. Every event has `type` and `time` (virtual ms). */
-export type RaftEvent =
-  | { type: 'send' | 'deliver'; time: number; message: RaftMessage }
-  | { type: 'drop'; time: number; message: RaftMessage; reason: RaftDropReason }
+export type ClusterEvent =
+  | { type: 'send' | 'deliver'; time: number; message: ClusterMessage }
+  | { type: 'drop'; time: number; message: ClusterMessage; reason: ClusterDropReason }
   | { type: 'role'; time: number; node: number; role: RaftRole; term: number; leader: number | null }
   | { type: 'vote'; time: number; node: number; term: number; candidate: number }
   | { type: 'append'; time: number; node: number; first: number; last: number; term: number }
@@ -207,7 +206,7 @@ export type RaftEvent =
   | { type: 'transfer'; time: number; from: number; to: number };
 
 /** A broken safety property, with a readable report. */
-export interface RaftViolation {
+export interface ClusterViolation {
   /** The property, as the paper names it: `"Election Safety"`, `"Log Matching"`, … */
   readonly rule: string;
   /** The run's seed: replay it with the same actions to see it again. */
@@ -225,7 +224,7 @@ export interface RaftViolation {
 }
 
 /** A linearizable read a node confirmed ({@link RaftCluster.readIndex}, or a client's get). */
-export interface RaftRead {
+export interface ClusterRead {
   /** The node that confirmed it. */
   readonly node: number;
   /** The read's tag. */
@@ -237,7 +236,7 @@ export interface RaftRead {
 }
 
 /** Options of {@link RaftCluster.startClients}. Times are virtual milliseconds. */
-export interface RaftClientOptions {
+export interface ClusterClientOptions {
   /** How many clients run at once, 1..=16; each has one operation outstanding at a time. */
   clients: number;
   /** Keys are drawn from `0..keys`, 1..=1000 (default 3). */
@@ -255,7 +254,7 @@ export interface RaftClientOptions {
 }
 
 /** One operation of a simulated key-value client, as recorded for the linearizability check. */
-export interface RaftClientOp {
+export interface ClusterClientOp {
   /** The client, from 0. */
   readonly client: number;
   /** A get (ReadIndex), a put, or a compare-and-set (both proposed as log entries). */
@@ -277,30 +276,24 @@ export interface RaftClientOp {
 }
 
 /** The verdict of {@link RaftCluster.checkLinearizable}. */
-export type RaftLinearizability =
+export type ClusterLinearizability =
   | { readonly linearizable: true; readonly operations: number }
   | { readonly linearizable: false; readonly operations: number; readonly key: number; readonly report: string };
 
-const CHANGES = ['add-learner', 'promote', 'remove'] as const;
-const OPS = ['get', 'put', 'cas'] as const;
-const ROLES: readonly RaftRole[] = ['follower', 'candidate', 'leader', 'precandidate'];
-const REASONS: readonly RaftDropReason[] = ['lost', 'partition', 'crashed'];
-const SIMPLE: readonly ('timeout' | 'crash' | 'restart')[] = ['timeout', 'crash', 'restart'];
-// The record layout of src/wasm/raft.rs.
-const STATE_HEADER = 5;
-const NODE_FIELDS = 15;
-const FLIGHT_FIELDS = 10;
-const ENTRY_FIELDS = 3;
-const EVENT_FIELDS = 11;
-const READ_FIELDS = 4;
-const OP_FIELDS = 8;
+// Names by code, from the Rust tables (raw/layout.ts); typed here, so a name the
+// Rust side adds that these types lack fails to compile.
+const ROLES: readonly RaftRole[] = ROLE_NAMES;
+const KINDS: readonly RaftMessageKind[] = KIND_NAMES;
+const REASONS: readonly ClusterDropReason[] = SIM_DROP_REASONS;
+const CHANGES: readonly Extract<ClusterEvent, { type: 'membership' }>['change'][] = SIM_CHANGES;
+const OPS: readonly ClusterClientOp['type'][] = SIM_OPS;
+const EVENT_TYPES: readonly ClusterEvent['type'][] = SIM_EVENT_TYPES;
 const EVENT_CHUNK = 4096;
-const MAX_U64 = (1n << 64n) - 1n;
-const EMPTY: readonly RaftEntry[] = Object.freeze([]);
+const EMPTY: readonly ClusterEntry[] = Object.freeze([]);
 
 const decoder = new TextDecoder();
 
-class Entry implements RaftEntry {
+class Entry implements ClusterEntry {
   readonly index: number;
   readonly term: number;
   readonly data: Uint8Array;
@@ -319,30 +312,6 @@ class Entry implements RaftEntry {
 function randomSeed(): bigint {
   const w = crypto.getRandomValues(new Uint32Array(2));
   return (BigInt(w[0]) << 32n) | BigInt(w[1]);
-}
-
-function toSeed(seed: unknown): bigint {
-  if (typeof seed === 'bigint') {
-    if (seed < 0n || seed > MAX_U64) throw rangeError('seed', 'a bigint in 0..=2^64-1', seed);
-    return seed;
-  }
-  if (typeof seed === 'number') {
-    if (!Number.isSafeInteger(seed) || seed < 0) throw rangeError('seed', 'an integer in 0..=2^53-1', seed);
-    return BigInt(seed);
-  }
-  throw typeError('seed', 'a number or bigint', seed);
-}
-
-function num(param: string, v: unknown): number | undefined {
-  if (v === undefined) return undefined;
-  if (typeof v !== 'number') throw typeError(param, 'a number', v);
-  return v;
-}
-
-function bool(param: string, v: unknown): boolean | undefined {
-  if (v === undefined) return undefined;
-  if (typeof v !== 'boolean') throw typeError(param, 'a boolean', v);
-  return v;
 }
 
 const MEMBERS = new Map<number, readonly number[]>();
@@ -364,10 +333,10 @@ function nodeId(param: string, v: unknown): number {
   return v;
 }
 
-function message(n: Float64Array, at: number): RaftMessage {
+function message(n: Float64Array, at: number): ClusterMessage {
   return {
     id: n[at],
-    kind: MESSAGE_KINDS[n[at + 1]],
+    kind: named(KINDS, n[at + 1], 'message kind'),
     from: n[at + 2],
     to: n[at + 3],
     term: n[at + 4],
@@ -410,7 +379,7 @@ function message(n: Float64Array, at: number): RaftMessage {
  */
 export class RaftCluster {
   #raw: raw.RawRaftCluster;
-  #logs: (readonly RaftEntry[])[];
+  #logs: (readonly ClusterEntry[])[];
   /** The number of nodes. */
   readonly size: number;
   /** The seed the run was made with (given, or drawn at random): replay the run with it. */
@@ -439,7 +408,7 @@ export class RaftCluster {
       preVote, checkQuorum, compactEvery, voters,
     } = opts;
     if (typeof nodes !== 'number') throw typeError('nodes', 'a number', nodes);
-    const s = seed === undefined ? randomSeed() : toSeed(seed);
+    const s = seed === undefined ? randomSeed() : seed64('seed', seed);
     let lmin: number | undefined;
     let lmax: number | undefined;
     if (typeof latency === 'number') {
@@ -448,17 +417,17 @@ export class RaftCluster {
       if (latency === null || typeof latency !== 'object') {
         throw typeError('latency', 'a number or { min, max } (ms)', latency);
       }
-      lmin = num('latency.min', latency.min);
-      lmax = num('latency.max', latency.max);
+      lmin = optionalNumber('latency.min', latency.min);
+      lmax = optionalNumber('latency.max', latency.max);
       if (lmin === undefined) throw typeError('latency.min', 'a number', undefined);
       if (lmax === undefined) throw typeError('latency.max', 'a number', undefined);
     }
     this.#raw = new raw.RawRaftCluster(
       nodes, s,
-      num('electionTimeout', electionTimeout), num('heartbeat', heartbeat), lmin, lmax,
-      num('dropRate', dropRate), num('dupRate', dupRate), num('reorderRate', reorderRate),
-      bool('preVote', preVote), bool('checkQuorum', checkQuorum),
-      num('compactEvery', compactEvery), num('voters', voters),
+      optionalNumber('electionTimeout', electionTimeout), optionalNumber('heartbeat', heartbeat), lmin, lmax,
+      optionalNumber('dropRate', dropRate), optionalNumber('dupRate', dupRate), optionalNumber('reorderRate', reorderRate),
+      optionalBoolean('preVote', preVote), optionalBoolean('checkQuorum', checkQuorum),
+      optionalNumber('compactEvery', compactEvery), optionalNumber('voters', voters),
     );
     this.size = nodes;
     this.seed = s;
@@ -576,9 +545,9 @@ export class RaftCluster {
    * ```
    * @throws {TypeError} if `id` is not a number. @throws {RangeError} for an unknown id.
    */
-  progress(id: number): RaftPeerProgress[] {
+  progress(id: number): ClusterPeerProgress[] {
     const t = this.#raw.progress(nodeId('id', id));
-    const out: RaftPeerProgress[] = [];
+    const out: ClusterPeerProgress[] = [];
     for (let i = 0; i + 2 < t.length; i += 3) out.push({ node: t[i], match: t[i + 1], next: t[i + 2] });
     return out;
   }
@@ -693,7 +662,7 @@ export class RaftCluster {
    */
   setRates(rates: { dropRate?: number; dupRate?: number; reorderRate?: number }): void {
     const { dropRate, dupRate, reorderRate } = options('rates', rates);
-    this.#raw.set_rates(num('dropRate', dropRate), num('dupRate', dupRate), num('reorderRate', reorderRate));
+    this.#raw.set_rates(optionalNumber('dropRate', dropRate), optionalNumber('dupRate', dupRate), optionalNumber('reorderRate', reorderRate));
   }
 
   /**
@@ -730,10 +699,10 @@ export class RaftCluster {
    * ```
    * @throws {TypeError} if `since` is not a number.
    */
-  reads(since = 0): RaftRead[] {
+  reads(since = 0): ClusterRead[] {
     if (typeof since !== 'number') throw typeError('since', 'a number', since);
     const n = this.#raw.reads(since);
-    const out: RaftRead[] = [];
+    const out: ClusterRead[] = [];
     for (let at = 0; at < n.length; at += READ_FIELDS) {
       out.push({ node: n[at], ctx: n[at + 1], index: n[at + 2], time: n[at + 3] });
     }
@@ -756,15 +725,15 @@ export class RaftCluster {
    *   outside 1..=16, `keys` outside 1..=1000, `opsPerClient` outside 0..=1000000, or
    *   `timeout` or `think` outside 1..=3600000.
    */
-  startClients(opts: RaftClientOptions): void {
+  startClients(opts: ClusterClientOptions): void {
     if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) {
       throw typeError('options', 'an options object with clients', opts);
     }
     const { clients, keys, opsPerClient, timeout, think, cas, seed } = opts;
     if (typeof clients !== 'number') throw typeError('clients', 'a number', clients);
     this.#raw.start_clients(
-      clients, num('keys', keys), num('opsPerClient', opsPerClient), num('timeout', timeout),
-      num('think', think), bool('cas', cas), seed === undefined ? undefined : toSeed(seed),
+      clients, optionalNumber('keys', keys), optionalNumber('opsPerClient', opsPerClient), optionalNumber('timeout', timeout),
+      optionalNumber('think', think), optionalBoolean('cas', cas), seed === undefined ? undefined : seed64('seed', seed),
     );
   }
 
@@ -787,14 +756,14 @@ export class RaftCluster {
    * const unknown = c.clientHistory().filter((op) => op.completed === null).length;
    * ```
    */
-  clientHistory(): RaftClientOp[] {
+  clientHistory(): ClusterClientOp[] {
     const n = this.#raw.client_history();
-    const out: RaftClientOp[] = [];
+    const out: ClusterClientOp[] = [];
     for (let at = 0; at < n.length; at += OP_FIELDS) {
-      const type = OPS[n[at + 1]];
+      const type = named(OPS, n[at + 1], 'operation');
       if (type === undefined) throw new Error(`unknown client operation code ${n[at + 1]}`);
       const op: {
-        client: number; type: RaftClientOp['type']; key: number; value?: number;
+        client: number; type: ClusterClientOp['type']; key: number; value?: number;
         expect?: number | null; invoked: number; completed: number | null; result?: number | null | boolean;
       } = { client: n[at], type, key: n[at + 2], invoked: n[at + 5], completed: n[at + 6] < 0 ? null : n[at + 6] };
       if (type !== 'get') op.value = n[at + 3];
@@ -818,7 +787,7 @@ export class RaftCluster {
    * if (!v.linearizable) console.error(v.report);
    * ```
    */
-  checkLinearizable(): RaftLinearizability {
+  checkLinearizable(): ClusterLinearizability {
     const operations = this.#raw.client_history().length / OP_FIELDS;
     const r = this.#raw.check_linearizable();
     if (r.length === 0) return { linearizable: true, operations };
@@ -939,7 +908,7 @@ export class RaftCluster {
     const flightsAt = base + STATE_HEADER + count * NODE_FIELDS;
     let e = flightsAt + flightCount * FLIGHT_FIELDS;
     let dataStart = 0;
-    const nodes: RaftNodeState[] = new Array(count);
+    const nodes: ClusterNodeState[] = new Array(count);
     for (let i = 0; i < count; i++) {
       const at = base + STATE_HEADER + i * NODE_FIELDS;
       const from = n[at + 10];
@@ -959,7 +928,7 @@ export class RaftCluster {
       nodes[i] = {
         id: i + 1,
         up: n[at] === 1,
-        role: ROLES[n[at + 1]],
+        role: named(ROLES, n[at + 1], 'role'),
         term: n[at + 2],
         vote: n[at + 3] || null,
         leader: n[at + 4] || null,
@@ -974,12 +943,12 @@ export class RaftCluster {
         learners: members(n[at + 14]),
       };
     }
-    const messages: RaftFlight[] = new Array(flightCount);
+    const messages: ClusterFlight[] = new Array(flightCount);
     for (let k = 0; k < flightCount; k++) {
       const at = flightsAt + k * FLIGHT_FIELDS;
       messages[k] = {
         id: n[at],
-        kind: MESSAGE_KINDS[n[at + 1]],
+        kind: named(KINDS, n[at + 1], 'message kind'),
         from: n[at + 2],
         to: n[at + 3],
         term: n[at + 4],
@@ -1008,14 +977,14 @@ export class RaftCluster {
    * @throws {TypeError} if `sinceCursor` is not a number. @throws {RangeError} if it is
    *   fractional, negative, or before {@link firstEventCursor} (those events were forgotten).
    */
-  events(sinceCursor = 0): RaftEvent[] {
+  events(sinceCursor = 0): ClusterEvent[] {
     if (typeof sinceCursor !== 'number') throw typeError('sinceCursor', 'a number', sinceCursor);
     const first = this.#raw.first_event;
     if (!Number.isInteger(sinceCursor) || sinceCursor < first) {
       const allowed = first === 0 ? 'an integer >= 0' : `an integer >= ${first} (the events before it were forgotten)`;
       throw rangeError('sinceCursor', allowed, sinceCursor);
     }
-    const out: RaftEvent[] = [];
+    const out: ClusterEvent[] = [];
     let cursor = sinceCursor;
     for (;;) {
       const got = this.#raw.events(cursor, EVENT_CHUNK);
@@ -1038,48 +1007,47 @@ export class RaftCluster {
     }
   }
 
-  #event(n: Float64Array, at: number): RaftEvent {
+  #event(n: Float64Array, at: number): ClusterEvent {
     const time = n[at];
-    const code = n[at + 1];
+    const type = named(EVENT_TYPES, n[at + 1], 'event type');
     const a = n[at + 2];
     const b = n[at + 3];
     const c = n[at + 4];
     const d = n[at + 5];
-    switch (code) {
-      case 0:
-        return { type: 'send', time, message: message(n, at + 2) };
-      case 1:
-        return { type: 'deliver', time, message: message(n, at + 2) };
-      case 2:
-        return { type: 'drop', time, message: message(n, at + 2), reason: REASONS[n[at + 10]] };
-      case 3:
-        return { type: 'role', time, node: a, role: ROLES[b], term: c, leader: d || null };
-      case 4:
-        return { type: 'vote', time, node: a, term: b, candidate: c };
-      case 5:
-        return { type: 'append', time, node: a, first: b, last: c, term: d };
-      case 6:
-        return { type: 'commit', time, node: a, index: b };
-      case 7:
-        return { type: 'apply', time, node: a, first: b, last: c };
-      case 8:
-        return { type: 'propose', time, node: a, index: b };
-      case 9:
-      case 10:
-      case 11:
-        return { type: SIMPLE[code - 9], time, node: a };
-      case 12:
-        return { type: 'partition', time, groups: [] };
-      case 13:
-        return { type: 'cut', time, from: a, to: b };
-      case 15:
-        return { type: 'snapshot', time, node: a, index: b, received: c === 1 };
-      case 16:
-        return { type: 'membership', time, leader: a, index: b, node: c, change: CHANGES[d] };
-      case 17:
-        return { type: 'transfer', time, from: a, to: b };
-      default:
-        return { type: 'heal', time };
+    switch (type) {
+      case 'send':
+      case 'deliver':
+        return { type, time, message: message(n, at + 2) };
+      case 'drop':
+        return { type, time, message: message(n, at + 2), reason: named(REASONS, n[at + 10], 'drop reason') };
+      case 'role':
+        return { type, time, node: a, role: named(ROLES, b, 'role'), term: c, leader: d || null };
+      case 'vote':
+        return { type, time, node: a, term: b, candidate: c };
+      case 'append':
+        return { type, time, node: a, first: b, last: c, term: d };
+      case 'commit':
+        return { type, time, node: a, index: b };
+      case 'apply':
+        return { type, time, node: a, first: b, last: c };
+      case 'propose':
+        return { type, time, node: a, index: b };
+      case 'timeout':
+      case 'crash':
+      case 'restart':
+        return { type, time, node: a };
+      case 'partition':
+        return { type, time, groups: [] };
+      case 'cut':
+        return { type, time, from: a, to: b };
+      case 'heal':
+        return { type, time };
+      case 'snapshot':
+        return { type, time, node: a, index: b, received: c === 1 };
+      case 'membership':
+        return { type, time, leader: a, index: b, node: c, change: named(CHANGES, d, 'membership change') };
+      case 'transfer':
+        return { type, time, from: a, to: b };
     }
   }
 
@@ -1104,7 +1072,7 @@ export class RaftCluster {
    * if (v) console.error(v.report);
    * ```
    */
-  violations(): RaftViolation[] {
+  violations(): ClusterViolation[] {
     if (!this.#raw.violated) return [];
     const [rule, detail, nodes, report] = this.#raw.violation_text();
     const [step, time] = this.#raw.violation_numbers();
@@ -1112,7 +1080,7 @@ export class RaftCluster {
   }
 
   /**
-   * Frees the cluster's wasm memory. The object must not be used afterwards.
+   * Frees the cluster's wasm memory; later calls throw.
    * @example
    * ```js
    * c.free();
@@ -1120,6 +1088,7 @@ export class RaftCluster {
    */
   free(): void {
     this.#raw.free();
+    this.#raw = freed('RaftCluster');
   }
 
   /** Same as {@link RaftCluster.free}, for `using` declarations. */

@@ -1,5 +1,6 @@
-//! Raft exports: the deterministic cluster simulator, and the throughput
-//! workload for the benchmark.
+//! Simulator exports (`quorumkit/raft-sim`): the deterministic Raft cluster
+//! simulator, and, with the `bench-loopback` feature only (never in the
+//! package), the throughput workload of the benchmark.
 //!
 //! The page calls [`RawRaftCluster::state`] every animation frame, so the
 //! snapshot crosses the boundary as numbers: the call writes every node's
@@ -18,9 +19,11 @@
 //! numbers each) in the same buffer.
 
 use super::args;
+use super::codes::code;
 use super::errors::{arg_error, JsResult};
 use super::scratch::with_key;
 use crate::prelude::*;
+#[cfg(feature = "bench-loopback")]
 use crate::raft::loopback::Loopback;
 use crate::raft::sim::linearizability::{check_kv, KvInput, KvOutput};
 use crate::raft::sim::{
@@ -50,6 +53,41 @@ pub const FLIGHT_FIELDS: usize = 10;
 pub const ENTRY_FIELDS: usize = 3;
 /// Numbers per event record: time, type code, then up to nine fields.
 pub const EVENT_FIELDS: usize = 11;
+/// Event types by code (an event record's second number; see
+/// [`RawRaftCluster::events`] for each type's fields).
+pub const EVENT_TYPES: [&str; 18] = [
+    "send",
+    "deliver",
+    "drop",
+    "role",
+    "vote",
+    "append",
+    "commit",
+    "apply",
+    "propose",
+    "timeout",
+    "crash",
+    "restart",
+    "partition",
+    "cut",
+    "heal",
+    "snapshot",
+    "membership",
+    "transfer",
+];
+/// Why a message was dropped, by code (the last field of a drop event).
+pub const DROP_REASONS: [&str; 3] = ["lost", "partition", "crashed"];
+/// Membership changes by code (the last field of a membership event).
+pub const CHANGES: [&str; 3] = ["add-learner", "promote", "remove"];
+/// Key-value client operations by code (see [`RawRaftCluster::client_history`]).
+pub const OPS: [&str; 3] = ["get", "put", "cas"];
+
+/// The code of an event type, at compile time.
+macro_rules! event {
+    ($name:literal) => {
+        const { code(&EVENT_TYPES, $name) }
+    };
+}
 
 /// The largest virtual time, so that every time crosses as an exact number.
 const MAX_TIME: u64 = (1 << 53) - 1;
@@ -216,15 +254,6 @@ impl RawRaftCluster {
         r.map(|(_, index)| index as f64).map_err(sim_error)
     }
 
-    /// Proposes the first `len` bytes of the key buffer to node `id`.
-    pub fn propose_to(&mut self, id: f64, len: usize) -> JsResult<f64> {
-        let id = self.id("id", id)?;
-        let r = with_key(len, |data| {
-            self.c.propose_to(id, bytes::Bytes::copy_from_slice(data))
-        });
-        r.map(|index| index as f64).map_err(sim_error)
-    }
-
     /// Sets the network's drop, duplicate and reorder probabilities (absent
     /// ones keep their value). Checks all before changing any.
     pub fn set_rates(
@@ -350,7 +379,7 @@ impl RawRaftCluster {
     }
 
     /// The clients' history as [`OP_FIELDS`] numbers per operation: client,
-    /// kind (0 get, 1 put, 2 compare-and-set), key, value written (-1 for a
+    /// kind (its code in [`OPS`]: get, put, compare-and-set), key, value written (-1 for a
     /// get), value expected by a compare-and-set (-1 for none: the key
     /// absent), invoked at, answered at (-1: unknown outcome), then the
     /// output: for a get the value read (-1: absent), for a put 1, for a
@@ -362,9 +391,13 @@ impl RawRaftCluster {
             .iter()
             .flat_map(|op| {
                 let (kind, key, value, expect) = match op.input {
-                    KvInput::Get { key } => (0.0, key, None, None),
-                    KvInput::Put { key, value } => (1.0, key, Some(value), None),
-                    KvInput::Cas { key, expect, value } => (2.0, key, Some(value), expect),
+                    KvInput::Get { key } => (const { code(&OPS, "get") }, key, None, None),
+                    KvInput::Put { key, value } => {
+                        (const { code(&OPS, "put") }, key, Some(value), None)
+                    }
+                    KvInput::Cas { key, expect, value } => {
+                        (const { code(&OPS, "cas") }, key, Some(value), expect)
+                    }
                 };
                 let (ret, out) = match op.output {
                     None => (-1.0, -2.0),
@@ -374,7 +407,7 @@ impl RawRaftCluster {
                 };
                 [
                     f64::from(op.client),
-                    kind,
+                    f64::from(kind),
                     key as f64,
                     num(value),
                     num(expect),
@@ -437,18 +470,6 @@ impl RawRaftCluster {
         Ok(out.into_boxed_slice())
     }
 
-    /// The number of nodes.
-    #[wasm_bindgen(getter)]
-    pub fn node_count(&self) -> u32 {
-        self.c.len() as u32
-    }
-
-    /// How many events (ticks, deliveries, proposals, …) have run.
-    #[wasm_bindgen(getter)]
-    pub fn steps(&self) -> f64 {
-        self.c.steps() as f64
-    }
-
     /// The number of events in the log: the cursor past the last one.
     #[wasm_bindgen(getter)]
     pub fn event_count(&self) -> f64 {
@@ -470,12 +491,6 @@ impl RawRaftCluster {
     #[wasm_bindgen(getter)]
     pub fn history_hash(&self) -> u64 {
         self.c.history_hash()
-    }
-
-    /// The current drop, duplicate and reorder probabilities.
-    pub fn rates(&self) -> Box<[f64]> {
-        let c = self.c.config();
-        Box::new([c.drop_rate, c.dup_rate, c.reorder_rate])
     }
 
     /// Pointer to the number buffer written by `state` and `events`.
@@ -574,16 +589,16 @@ impl RawRaftCluster {
     }
 
     /// Writes up to `max` events from position `since` as records of
-    /// [`EVENT_FIELDS`] numbers and returns how many. Types: 0 send,
-    /// 1 deliver, 2 drop (fields: message id, kind, from, to, term, sent,
-    /// arrive, entries, drop reason); 3 role (node, role, term, leader);
-    /// 4 vote (node, term, candidate); 5 append (node, first, last, term);
-    /// 6 commit (node, index); 7 apply (node, first, last); 8 propose (node,
-    /// index); 9 timeout, 10 crash, 11 restart (node); 12 partition (group
-    /// count: see `event_groups`); 13 cut (from, to); 14 heal; 15 snapshot
-    /// (node, index, received); 16 membership change (leader, index, node,
-    /// 0 learner added / 1 promoted / 2 removed); 17 leadership transfer
-    /// (from, to).
+    /// [`EVENT_FIELDS`] numbers and returns how many: time, the type's code
+    /// in [`EVENT_TYPES`], then its fields. send, deliver, drop: message id,
+    /// kind, from, to, term, sent, arrive, entries, and for a drop the
+    /// reason's code in [`DROP_REASONS`]; role: node, role, term, leader;
+    /// vote: node, term, candidate; append: node, first, last, term; commit:
+    /// node, index; apply: node, first, last; propose: node, index; timeout,
+    /// crash, restart: node; partition: group count (see `event_groups`);
+    /// cut: from, to; heal: none; snapshot: node, index, received;
+    /// membership: leader, index, node, the change's code in [`CHANGES`];
+    /// transfer: from, to.
     pub fn events(&mut self, since: f64, max: usize) -> usize {
         let since = if since >= 0.0 { since as usize } else { 0 };
         let evs = self.c.events(since);
@@ -595,25 +610,25 @@ impl RawRaftCluster {
             nums.push(ev.time as f64);
             let (code, fields): (u8, [f64; 4]) = match &ev.kind {
                 EventKind::Send(m) => {
-                    nums.push(0.0);
+                    nums.push(f64::from(event!("send")));
                     push_msg(nums, m);
                     nums.push(0.0);
                     continue;
                 }
                 EventKind::Deliver(m) => {
-                    nums.push(1.0);
+                    nums.push(f64::from(event!("deliver")));
                     push_msg(nums, m);
                     nums.push(0.0);
                     continue;
                 }
                 EventKind::Drop(m, reason) => {
-                    nums.push(2.0);
+                    nums.push(f64::from(event!("drop")));
                     push_msg(nums, m);
-                    nums.push(match reason {
-                        DropReason::Lost => 0.0,
-                        DropReason::Partition => 1.0,
-                        DropReason::Crashed => 2.0,
-                    });
+                    nums.push(f64::from(match reason {
+                        DropReason::Lost => const { code(&DROP_REASONS, "lost") },
+                        DropReason::Partition => const { code(&DROP_REASONS, "partition") },
+                        DropReason::Crashed => const { code(&DROP_REASONS, "crashed") },
+                    }));
                     continue;
                 }
                 EventKind::Role {
@@ -622,7 +637,7 @@ impl RawRaftCluster {
                     term,
                     leader,
                 } => (
-                    3,
+                    event!("role"),
                     [
                         f64::from(*node),
                         f64::from(role.code()),
@@ -635,7 +650,7 @@ impl RawRaftCluster {
                     term,
                     candidate,
                 } => (
-                    4,
+                    event!("vote"),
                     [f64::from(*node), *term as f64, f64::from(*candidate), 0.0],
                 ),
                 EventKind::Append {
@@ -644,30 +659,41 @@ impl RawRaftCluster {
                     last,
                     term,
                 } => (
-                    5,
+                    event!("append"),
                     [f64::from(*node), *first as f64, *last as f64, *term as f64],
                 ),
-                EventKind::Commit { node, index } => {
-                    (6, [f64::from(*node), *index as f64, 0.0, 0.0])
+                EventKind::Commit { node, index } => (
+                    event!("commit"),
+                    [f64::from(*node), *index as f64, 0.0, 0.0],
+                ),
+                EventKind::Apply { node, first, last } => (
+                    event!("apply"),
+                    [f64::from(*node), *first as f64, *last as f64, 0.0],
+                ),
+                EventKind::Propose { node, index } => (
+                    event!("propose"),
+                    [f64::from(*node), *index as f64, 0.0, 0.0],
+                ),
+                EventKind::Timeout { node } => {
+                    (event!("timeout"), [f64::from(*node), 0.0, 0.0, 0.0])
                 }
-                EventKind::Apply { node, first, last } => {
-                    (7, [f64::from(*node), *first as f64, *last as f64, 0.0])
+                EventKind::Crash { node } => (event!("crash"), [f64::from(*node), 0.0, 0.0, 0.0]),
+                EventKind::Restart { node } => {
+                    (event!("restart"), [f64::from(*node), 0.0, 0.0, 0.0])
                 }
-                EventKind::Propose { node, index } => {
-                    (8, [f64::from(*node), *index as f64, 0.0, 0.0])
+                EventKind::Partition { groups } => {
+                    (event!("partition"), [groups.len() as f64, 0.0, 0.0, 0.0])
                 }
-                EventKind::Timeout { node } => (9, [f64::from(*node), 0.0, 0.0, 0.0]),
-                EventKind::Crash { node } => (10, [f64::from(*node), 0.0, 0.0, 0.0]),
-                EventKind::Restart { node } => (11, [f64::from(*node), 0.0, 0.0, 0.0]),
-                EventKind::Partition { groups } => (12, [groups.len() as f64, 0.0, 0.0, 0.0]),
-                EventKind::Cut { from, to } => (13, [f64::from(*from), f64::from(*to), 0.0, 0.0]),
-                EventKind::Heal => (14, [0.0; 4]),
+                EventKind::Cut { from, to } => {
+                    (event!("cut"), [f64::from(*from), f64::from(*to), 0.0, 0.0])
+                }
+                EventKind::Heal => (event!("heal"), [0.0; 4]),
                 EventKind::Snapshot {
                     node,
                     index,
                     received,
                 } => (
-                    15,
+                    event!("snapshot"),
                     [
                         f64::from(*node),
                         *index as f64,
@@ -682,23 +708,24 @@ impl RawRaftCluster {
                     voter,
                     removed,
                 } => (
-                    16,
+                    event!("membership"),
                     [
                         f64::from(*leader),
                         *index as f64,
                         f64::from(*node),
-                        if *removed {
-                            2.0
+                        f64::from(if *removed {
+                            const { code(&CHANGES, "remove") }
                         } else if *voter {
-                            1.0
+                            const { code(&CHANGES, "promote") }
                         } else {
-                            0.0
-                        },
+                            const { code(&CHANGES, "add-learner") }
+                        }),
                     ],
                 ),
-                EventKind::Transfer { from, to } => {
-                    (17, [f64::from(*from), f64::from(*to), 0.0, 0.0])
-                }
+                EventKind::Transfer { from, to } => (
+                    event!("transfer"),
+                    [f64::from(*from), f64::from(*to), 0.0, 0.0],
+                ),
             };
             nums.push(f64::from(code));
             nums.extend_from_slice(&fields);
@@ -798,12 +825,15 @@ fn push_msg(nums: &mut Vec<f64>, m: &MsgInfo) {
 }
 
 /// The throughput workload (`crate::raft::loopback`) for the benchmark:
-/// nodes in one process with instant delivery.
+/// nodes in one process with instant delivery. Built only with the
+/// `bench-loopback` feature, which the package's modules leave out.
+#[cfg(feature = "bench-loopback")]
 #[wasm_bindgen]
 pub struct RawRaftLoopback {
     l: Loopback,
 }
 
+#[cfg(feature = "bench-loopback")]
 #[wasm_bindgen]
 impl RawRaftLoopback {
     /// A loopback cluster of `nodes` nodes with node 1 elected.
