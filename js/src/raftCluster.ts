@@ -946,15 +946,9 @@ export class RaftCluster {
     const messages: ClusterFlight[] = new Array(flightCount);
     for (let k = 0; k < flightCount; k++) {
       const at = flightsAt + k * FLIGHT_FIELDS;
+      // A flight is a message record followed by its progress and vote.
       messages[k] = {
-        id: n[at],
-        kind: named(KINDS, n[at + 1], 'message kind'),
-        from: n[at + 2],
-        to: n[at + 3],
-        term: n[at + 4],
-        sent: n[at + 5],
-        arrive: n[at + 6],
-        entries: n[at + 7],
+        ...message(n, at),
         progress: n[at + 8],
         granted: n[at + 9] < 0 ? null : n[at + 9] === 1,
       };
