@@ -286,31 +286,19 @@ impl RawRaftCluster {
     /// Asks the leader to add node `id` as a learner; returns the index of
     /// the change in the log.
     pub fn add_learner(&mut self, id: f64) -> JsResult<f64> {
-        let id = self.id("id", id)?;
-        self.c
-            .add_learner(id)
-            .map(|i| i as f64)
-            .map_err(|e| sim_error(name_node(e, "id", id)))
+        self.conf_change(id, Cluster::add_learner)
     }
 
     /// Asks the leader to make learner `id` a voter; returns the index of
     /// the change.
     pub fn promote(&mut self, id: f64) -> JsResult<f64> {
-        let id = self.id("id", id)?;
-        self.c
-            .promote(id)
-            .map(|i| i as f64)
-            .map_err(|e| sim_error(name_node(e, "id", id)))
+        self.conf_change(id, Cluster::promote)
     }
 
     /// Asks the leader to remove member `id`; returns the index of the
     /// change.
     pub fn remove(&mut self, id: f64) -> JsResult<f64> {
-        let id = self.id("id", id)?;
-        self.c
-            .remove(id)
-            .map(|i| i as f64)
-            .map_err(|e| sim_error(name_node(e, "id", id)))
+        self.conf_change(id, Cluster::remove)
     }
 
     /// Asks node `id` for a linearizable read tagged `ctx` (ReadIndex).
@@ -788,6 +776,19 @@ impl RawRaftCluster {
 }
 
 impl RawRaftCluster {
+    /// Runs one membership change on node `id`, a JavaScript number; returns
+    /// the change's log index, or the refusal naming `id`.
+    fn conf_change(
+        &mut self,
+        id: f64,
+        change: fn(&mut Cluster, NodeId) -> Result<u64, SimError>,
+    ) -> JsResult<f64> {
+        let id = self.id("id", id)?;
+        change(&mut self.c, id)
+            .map(|i| i as f64)
+            .map_err(|e| sim_error(name_node(e, "id", id)))
+    }
+
     fn id(&self, param: &'static str, v: f64) -> JsResult<NodeId> {
         let n = self.c.len() as u64;
         args::int(param, v, 1, n)
