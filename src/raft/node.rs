@@ -1629,6 +1629,8 @@ impl RaftNode {
                 self.prs[i].probe_sent = false;
             }
         }
+        // The leader holds its own log: it replicates to itself, never probes.
+        self.prs[self.me].state = ProgressState::Replicate;
         // §5.4.2/§8: a no-op of the new term lets earlier entries commit.
         let index = self.log.last_index() + 1;
         self.append_own(Entry {

@@ -1,8 +1,10 @@
 //! Helpers shared by the Raft integration tests (`mod common;` in each):
 //! nodes and messages by hand, simulated clusters, and the scenario-file
-//! runner ([`scenario`]). Each test file uses some of them.
+//! runner ([`scenario`]) with its message-level driver ([`interaction`]).
+//! Each test file uses some of them.
 #![allow(dead_code)]
 
+pub mod interaction;
 pub mod scenario;
 
 use proptest::test_runner::{Config as PtConfig, RngSeed};
