@@ -289,7 +289,8 @@ function outList<N>(names: Names<N>, n: number): N[] {
  * ({@link RingHash}), plus the analytics the page draws: arc and sample loads,
  * and what a membership change moves.
  *
- * Costs: `get` O(log P) for P points; `add` O(V log V + P); `remove` O(P);
+ * Costs: `get` O(1) expected (a bucket index over the P points, O(log P) at
+ * worst); `add` O(V log V + P); `remove` O(P);
  * `addMany` sorts once. Memory: 8 bytes per point (12 in the 64-bit modes).
  *
  * @example
