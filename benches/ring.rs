@@ -56,6 +56,16 @@ fn get_10_servers(c: &mut Criterion) {
             names.iter().map(|n| (n.as_bytes(), NodeOptions::default())),
         )
         .unwrap();
+        // The hash alone: what a lookup costs before it searches the ring.
+        g.bench_function(BenchmarkId::new("key_position", label), |b| {
+            b.iter(|| {
+                let mut acc = 0u64;
+                for k in &list {
+                    acc = acc.wrapping_add(mode.key_position(black_box(k.as_bytes())));
+                }
+                acc
+            })
+        });
         g.bench_function(BenchmarkId::new("ring.get", label), |b| {
             b.iter(|| {
                 let mut acc = 0u32;

@@ -4,7 +4,7 @@
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed};
 use quorumkit::ring::{
-    jump_hash, HashMode, HashRing, KetamaOptions, Maglev, NodeOptions, Rendezvous,
+    jump_hash, HashMode, HashRing, KetamaOptions, Maglev, NodeOptions, PointPositions, Rendezvous,
 };
 
 fn config(cases: u32) -> Config {
@@ -201,6 +201,54 @@ proptest! {
         // 400 keys: the moved fraction is 1/(n+1) up to sampling noise.
         let ideal = 400.0 / (f64::from(n) + 1.0);
         prop_assert!((f64::from(moved) - ideal).abs() <= 5.0 * ideal.sqrt() + 3.0);
+    }
+
+    /// The bucket index is rebuilt on every change: after each add, weighted
+    /// add, remove and re-add (a new weight), every lookup equals a search of
+    /// the points themselves, one node and an empty ring included.
+    #[test]
+    fn lookups_search_the_points_after_every_change(
+        mode in any::<u8>().prop_map(mode_of),
+        vnodes in 1u32..60,
+        ops in prop::collection::vec((0usize..6, 0u8..4, 1u32..40), 1..14),
+        tag in any::<u32>()
+    ) {
+        let mut ring = HashRing::with_vnodes(mode, vnodes).unwrap();
+        let keys = sample_keys(u64::from(tag), 150);
+        let (bytes, ends) = packed(&keys);
+        for (node, op, weight) in ops {
+            let name = format!("node-{node}");
+            match op {
+                0 | 1 => {
+                    let _ = ring.add(name.as_bytes(), NodeOptions::weight(f64::from(weight) / 8.0));
+                }
+                2 => {
+                    ring.remove(name.as_bytes());
+                }
+                _ => {
+                    ring.remove(name.as_bytes());
+                    let _ = ring.add(name.as_bytes(), NodeOptions::weight(f64::from(weight) / 4.0));
+                }
+            }
+            let points = ring.points();
+            let wide: Vec<u64> = match points.positions {
+                PointPositions::U32(p) => p.iter().map(|&v| u64::from(v)).collect(),
+                PointPositions::U64(p) => p.to_vec(),
+            };
+            let mut out = vec![0u32; keys.len()];
+            let batch = ring.get_many(&bytes, &ends, &mut out);
+            prop_assert_eq!(batch.is_ok(), !wide.is_empty());
+            for (k, key) in keys.iter().enumerate() {
+                let h = mode.key_position(key.as_bytes());
+                let i = wide.partition_point(|&p| p < h);
+                let want = if wide.is_empty() { None } else { Some(if i == wide.len() { 0 } else { i }) };
+                prop_assert_eq!(ring.point_index(key.as_bytes()).ok(), want);
+                prop_assert_eq!(ring.get(key.as_bytes()).ok(), want.map(|i| points.owners[i]));
+                if let Some(i) = want {
+                    prop_assert_eq!(out[k], points.owners[i]);
+                }
+            }
+        }
     }
 
     #[test]

@@ -228,17 +228,45 @@ function summary(v: Float64Array): LoadSummary {
   return { nodes: v[0], mean: v[1], peak: v[2], min: v[3], peakToMean: v[4], stdDev: v[5], peakOverFair: v[6] };
 }
 
+/** The exports every node set of the ring module has (a ring, Rendezvous, Maglev). */
+interface RawNodes {
+  remove(len: number): number;
+  index_of(len: number): number;
+  nodes(): Uint32Array;
+  readonly next_index: number;
+  free(): void;
+}
+
+/** The exports of a node set that places one key per call and batches of them. */
+interface RawLookups extends RawNodes {
+  get(len: number): number;
+  get_many(count: number): void;
+}
+
 /**
- * Node values by the index the core gave each (`add` returns it), so an
- * owner index maps to a node with one array read.
+ * A node set's wasm object and the node values by the index the core gave
+ * each (`add` returns it), so an owner index maps to a node with one array
+ * read. Each class keeps one; the verbs that mean the same for every
+ * algorithm (`remove`, `has`, `nodes`, owner lookups, `free`) live here once.
  */
-class Names<N> {
+class NodeSet<N, R extends RawNodes> {
   byIndex: (N | undefined)[] = [];
   count = 0;
+
+  /** `kind` names the class in the error a call after `free()` throws. */
+  constructor(
+    public raw: R,
+    private readonly kind: string,
+  ) {}
 
   set(i: number, node: N): void {
     this.byIndex[i] = node;
     this.count++;
+  }
+
+  /** Records the indices `add_many` returned for `nodes`, in order. */
+  setAll(ids: ArrayLike<number>, nodes: readonly N[]): void {
+    for (let i = 0; i < ids.length; i++) this.set(ids[i], nodes[i]);
   }
 
   clear(i: number): void {
@@ -247,16 +275,48 @@ class Names<N> {
     while (this.byIndex.length > 0 && this.byIndex[this.byIndex.length - 1] === undefined) this.byIndex.pop();
   }
 
+  remove(node: N): boolean {
+    const i = this.raw.remove(writeKey(node, 'node'));
+    if (i === NO_INDEX) return false;
+    this.clear(i);
+    return true;
+  }
+
+  has(node: N): boolean {
+    return this.raw.index_of(writeKey(node, 'node')) !== NO_INDEX;
+  }
+
+  /** The nodes in insertion order. */
+  nodes(): N[] {
+    return this.list(this.raw.nodes());
+  }
+
+  /** The node of an owner index a per-key export returned; throws on an empty set. */
+  owner(i: number): N {
+    if (i === NO_INDEX) throw new Error(EMPTY);
+    return this.byIndex[i] as N;
+  }
+
   /** Node by index, for reading movements. */
   at = (i: number): N => this.byIndex[i] as N;
 
-  /** {@link Names.at} as it will be once `node` is added at index `next` (the core's `next_index`). */
-  withNext(node: N, next: number): (i: number) => N {
+  /** {@link NodeSet.at} as it will be once `node` is added (at the core's `next_index`). */
+  withNext(node: N): (i: number) => N {
+    const next = this.raw.next_index;
     return (i) => (i === next ? node : this.at(i));
   }
 
   list(indices: ArrayLike<number>): N[] {
     return Array.from(indices, (i) => this.byIndex[i] as N);
+  }
+
+  /** Packs keys, runs a batch export that writes `u32` owners, and maps them to nodes. */
+  batch(keys: readonly Key[], call: (count: number) => void): N[] {
+    const count = writeKeys(keys);
+    if (count === 0) return [];
+    reserveOutput(count * 4);
+    call(count);
+    return this.owners(count);
   }
 
   /** Maps `count` owner indices from the output buffer to nodes. */
@@ -268,20 +328,75 @@ class Names<N> {
     for (let i = 0; i < count; i++) out[i] = names[idx[i]] as N;
     return out;
   }
+
+  /** Frees the wasm object; every later use of it throws. */
+  free(): void {
+    this.raw.free();
+    this.raw = freed(this.kind);
+  }
 }
 
-/** Packs keys, runs a batch export that writes `u32` owners, and maps them to nodes. */
-function batch<N>(names: Names<N>, keys: readonly Key[], call: (count: number) => void): N[] {
-  const count = writeKeys(keys);
-  if (count === 0) return [];
-  reserveOutput(count * 4);
-  call(count);
-  return names.owners(count);
+/** The owner of one key, in one wasm call. */
+function lookup<N>(set: NodeSet<N, RawLookups>, key: Key): N {
+  return set.owner(set.raw.get(writeKey(key)));
 }
 
-/** Reads `n` `u32` node indices from the output buffer. */
-function outList<N>(names: Names<N>, n: number): N[] {
-  return names.owners(n);
+/** The owners of many keys, in one wasm call. */
+function lookupMany<N>(set: NodeSet<N, RawLookups>, keys: readonly Key[]): N[] {
+  return set.batch(keys, (count) => set.raw.get_many(count));
+}
+
+/** The exports of a node set with preference lists. */
+interface RawPreferences extends RawNodes {
+  get_n(len: number, n: number): number;
+}
+
+/** `n` nodes for `key` in preference order, read from the output buffer. */
+function preferences<N>(set: NodeSet<N, RawPreferences>, key: Key, n: number): N[] {
+  if (typeof n !== 'number') throw typeError('n', 'a number', n);
+  const len = writeKey(key);
+  return set.owners(set.raw.get_n(len, n));
+}
+
+/** The exports of a ring (plain or bounded): its points and key positions. */
+interface RawPoints extends RawNodes {
+  readonly point_count: number;
+  readonly position_bits: number;
+  positions_ptr(): number;
+  owners_ptr(): number;
+  key_position(len: number): bigint;
+}
+
+/** A ring's points as views over wasm memory (see {@link HashRing.points}). */
+function ringPoints<N>(set: NodeSet<N, RawPoints>): RingPoints<N> {
+  const r = set.raw;
+  const count = r.point_count;
+  const bits = r.position_bits as 32 | 64;
+  const buf = wasm().memory.buffer;
+  const positions = bits === 32
+    ? new Uint32Array(buf, r.positions_ptr(), count)
+    : new BigUint64Array(buf, r.positions_ptr(), count);
+  return { positions, owners: new Uint32Array(buf, r.owners_ptr(), count), bits, names: set.byIndex.slice() };
+}
+
+/** A key's ring position: a number in the 32-bit modes, a bigint in the 64-bit ones. */
+function ringKeyPosition(set: NodeSet<unknown, RawPoints>, key: Key): number | bigint {
+  const p = set.raw.key_position(writeKey(key));
+  return set.raw.position_bits === 32 ? Number(p) : p;
+}
+
+/** The exports of a node set whose movements are counted on sample keys only. */
+interface RawSampleMovements extends RawNodes {
+  movement_on_remove(name: Uint8Array, count: number): Float64Array;
+}
+
+/** What removing `node` would move, over the sample keys of `opts` (Rendezvous, Maglev). */
+function sampleMovementOnRemove<N>(set: NodeSet<N, RawSampleMovements>, node: N, opts: MovementOptions | undefined): SampleMovement<N> {
+  const o = options('options', opts);
+  const name = bytesOf(node, 'node');
+  const samples = o.sampleKeys;
+  const v = set.raw.movement_on_remove(name, sampleCount(samples));
+  return sampleMovement(v, samples, set.at);
 }
 
 /**
@@ -289,7 +404,8 @@ function outList<N>(names: Names<N>, n: number): N[] {
  * ({@link RingHash}), plus the analytics the page draws: arc and sample loads,
  * and what a membership change moves.
  *
- * Costs: `get` O(log P) for P points; `add` O(V log V + P); `remove` O(P);
+ * Costs: `get` O(1) expected (a bucket index over the P points, O(log P) at
+ * worst); `add` O(V log V + P); `remove` O(P);
  * `addMany` sorts once. Memory: 8 bytes per point (12 in the 64-bit modes).
  *
  * @example
@@ -306,8 +422,7 @@ function outList<N>(names: Names<N>, n: number): N[] {
  * @typeParam N - the node type: `string` (default) or `Uint8Array`.
  */
 export class HashRing<N extends Key = string> {
-  #raw: raw.RawHashRing;
-  #names = new Names<N>();
+  #set: NodeSet<N, raw.RawHashRing>;
 
   /**
    * @throws {TypeError} if an option has the wrong type.
@@ -316,22 +431,25 @@ export class HashRing<N extends Key = string> {
    */
   constructor(opts?: HashRingOptions) {
     const o = options('options', opts);
-    this.#raw = new raw.RawHashRing(hashName(o.hash, 'xxh3'), optionalNumber('vnodes', o.vnodes), optionalNumber('defaultPort', o.defaultPort));
+    this.#set = new NodeSet(
+      new raw.RawHashRing(hashName(o.hash, 'xxh3'), optionalNumber('vnodes', o.vnodes), optionalNumber('defaultPort', o.defaultPort)),
+      'HashRing',
+    );
   }
 
   /** The hash mode. @example `new HashRing({ hash: 'seed' }).hash; // "seed"` */
   get hash(): RingHash {
-    return this.#raw.hash as RingHash;
+    return this.#set.raw.hash as RingHash;
   }
 
   /** Virtual nodes per node at weight 1. @example `new HashRing().vnodes; // 100` */
   get vnodes(): number {
-    return this.#raw.vnodes;
+    return this.#set.raw.vnodes;
   }
 
   /** Number of nodes. @example `new HashRing().add('a').size; // 1` */
   get size(): number {
-    return this.#names.count;
+    return this.#set.count;
   }
 
   /**
@@ -347,8 +465,7 @@ export class HashRing<N extends Key = string> {
    */
   add(node: N, opts?: NodeOptions): this {
     const [weight, vnodes] = nodeOpts(opts);
-    const i = this.#raw.add(writeKey(node, 'node'), weight, vnodes);
-    this.#names.set(i, node);
+    this.#set.set(this.#set.raw.add(writeKey(node, 'node'), weight, vnodes), node);
     return this;
   }
 
@@ -376,8 +493,7 @@ export class HashRing<N extends Key = string> {
       if (v !== undefined && Number.isNaN(v)) throw rangeError('vnodes', 'an integer in 1..=10000', v);
     });
     const count = writeKeys(list, 'node');
-    const ids = this.#raw.add_many(count, weights, vnodes);
-    ids.forEach((id, i) => this.#names.set(id, list[i]));
+    this.#set.setAll(this.#set.raw.add_many(count, weights, vnodes), list);
     return this;
   }
 
@@ -391,15 +507,12 @@ export class HashRing<N extends Key = string> {
    * @throws {TypeError} if `node` is not a string or `Uint8Array`.
    */
   remove(node: N): boolean {
-    const i = this.#raw.remove(writeKey(node, 'node'));
-    if (i === NO_INDEX) return false;
-    this.#names.clear(i);
-    return true;
+    return this.#set.remove(node);
   }
 
   /** Whether `node` is on the ring. @example `ring.has('cache-a'); // true` */
   has(node: N): boolean {
-    return this.#raw.index_of(writeKey(node, 'node')) !== NO_INDEX;
+    return this.#set.has(node);
   }
 
   /**
@@ -414,9 +527,7 @@ export class HashRing<N extends Key = string> {
    * @throws {Error} if the ring is empty.
    */
   get(key: Key): N {
-    const i = this.#raw.get(writeKey(key));
-    if (i === NO_INDEX) throw new Error(EMPTY);
-    return this.#names.byIndex[i] as N;
+    return lookup(this.#set, key);
   }
 
   /**
@@ -430,7 +541,7 @@ export class HashRing<N extends Key = string> {
    * @throws {Error} if the ring is empty (and `keys` is not).
    */
   getMany(keys: readonly Key[]): N[] {
-    return batch(this.#names, keys, (count) => this.#raw.get_many(count));
+    return lookupMany(this.#set, keys);
   }
 
   /**
@@ -446,14 +557,12 @@ export class HashRing<N extends Key = string> {
    * @throws {Error} if the ring is empty.
    */
   getN(key: Key, n: number): N[] {
-    if (typeof n !== 'number') throw typeError('n', 'a number', n);
-    const len = writeKey(key);
-    return outList(this.#names, this.#raw.get_n(len, n));
+    return preferences(this.#set, key, n);
   }
 
   /** The nodes, in insertion order. @example `ring.nodes(); // ["cache-a", "cache-b"]` */
   nodes(): N[] {
-    return this.#names.list(this.#raw.nodes());
+    return this.#set.nodes();
   }
 
   /**
@@ -472,14 +581,7 @@ export class HashRing<N extends Key = string> {
    * ```
    */
   points(): RingPoints<N> {
-    const r = this.#raw;
-    const count = r.point_count;
-    const bits = r.position_bits as 32 | 64;
-    const buf = wasm().memory.buffer;
-    const positions = bits === 32
-      ? new Uint32Array(buf, r.positions_ptr(), count)
-      : new BigUint64Array(buf, r.positions_ptr(), count);
-    return { positions, owners: new Uint32Array(buf, r.owners_ptr(), count), bits, names: this.#names.byIndex.slice() };
+    return ringPoints(this.#set);
   }
 
   /**
@@ -499,8 +601,7 @@ export class HashRing<N extends Key = string> {
    * @throws {TypeError} if `key` is not a string or `Uint8Array`.
    */
   keyPosition(key: Key): number | bigint {
-    const p = this.#raw.key_position(writeKey(key));
-    return this.#raw.position_bits === 32 ? Number(p) : p;
+    return ringKeyPosition(this.#set, key);
   }
 
   /**
@@ -522,7 +623,7 @@ export class HashRing<N extends Key = string> {
    * @throws {Error} if the ring is empty.
    */
   pointIndex(key: Key): number {
-    const i = this.#raw.point_index(writeKey(key));
+    const i = this.#set.raw.point_index(writeKey(key));
     if (i === NO_INDEX) throw new Error(EMPTY);
     return i;
   }
@@ -543,13 +644,14 @@ export class HashRing<N extends Key = string> {
    * @throws {Error} if sample keys are given and the ring is empty.
    */
   stats(sampleKeys?: readonly Key[]): RingStats<N> {
-    const arc = this.#raw.arc_stats();
-    const sample = sampleKeys === undefined ? undefined : this.#raw.sample_stats(writeKeys(sampleKeys, 'sampleKeys'));
-    const nodes = Array.from(this.#raw.nodes(), (i): NodeLoad<N> => {
+    const r = this.#set.raw;
+    const arc = r.arc_stats();
+    const sample = sampleKeys === undefined ? undefined : r.sample_stats(writeKeys(sampleKeys, 'sampleKeys'));
+    const nodes = Array.from(r.nodes(), (i): NodeLoad<N> => {
       const load: NodeLoad<N> = {
-        node: this.#names.byIndex[i] as N,
-        weight: this.#raw.weight_of(i),
-        points: this.#raw.point_count_of(i),
+        node: this.#set.at(i),
+        weight: r.weight_of(i),
+        points: r.point_count_of(i),
         arcShare: arc[STATS_HEADER + i],
       };
       if (sample) load.sampleShare = sample[STATS_HEADER + i];
@@ -578,8 +680,8 @@ export class HashRing<N extends Key = string> {
     const name = bytesOf(node, 'node');
     const samples = o.sampleKeys;
     const count = sampleCount(samples);
-    const packed = this.#raw.movement_on_add(name, weight, vnodes, count);
-    return this.#movement(packed, samples, this.#names.withNext(node, this.#raw.next_index));
+    const packed = this.#set.raw.movement_on_add(name, weight, vnodes, count);
+    return this.#movement(packed, samples, this.#set.withNext(node));
   }
 
   /**
@@ -597,8 +699,8 @@ export class HashRing<N extends Key = string> {
     const name = bytesOf(node, 'node');
     const samples = o.sampleKeys;
     const count = sampleCount(samples);
-    const packed = this.#raw.movement_on_remove(name, count);
-    return this.#movement(packed, samples, this.#names.at);
+    const packed = this.#set.raw.movement_on_remove(name, count);
+    return this.#movement(packed, samples, this.#set.at);
   }
 
   #movement(v: Float64Array, samples: readonly Key[] | undefined, name: (i: number) => N): Movement<N> {
@@ -615,8 +717,7 @@ export class HashRing<N extends Key = string> {
 
   /** Frees the ring's wasm memory; later calls throw. @example `ring.free();` */
   free(): void {
-    this.#raw.free();
-    this.#raw = freed('HashRing');
+    this.#set.free();
   }
 
   /** Same as {@link HashRing.free}, for `using` declarations. */
@@ -704,8 +805,7 @@ export interface KeyWalk<N> {
  * ```
  */
 export class BoundedLoadRing<N extends Key = string> {
-  #raw: raw.RawBoundedLoadRing;
-  #names = new Names<N>();
+  #set: NodeSet<N, raw.RawBoundedLoadRing>;
 
   /**
    * @throws {TypeError} if an option has the wrong type.
@@ -713,22 +813,25 @@ export class BoundedLoadRing<N extends Key = string> {
    */
   constructor(opts?: BoundedLoadOptions) {
     const o = options('options', opts);
-    this.#raw = new raw.RawBoundedLoadRing(hashName(o.hash, 'xxh3'), optionalNumber('vnodes', o.vnodes), optionalNumber('epsilon', o.epsilon) ?? 0.25);
+    this.#set = new NodeSet(
+      new raw.RawBoundedLoadRing(hashName(o.hash, 'xxh3'), optionalNumber('vnodes', o.vnodes), optionalNumber('epsilon', o.epsilon) ?? 0.25),
+      'BoundedLoadRing',
+    );
   }
 
   /** ε as used (six decimals). @example `new BoundedLoadRing({ epsilon: 0.1 }).epsilon; // 0.1` */
   get epsilon(): number {
-    return this.#raw.epsilon;
+    return this.#set.raw.epsilon;
   }
 
   /** Number of nodes. @example `lb.size; // 3` */
   get size(): number {
-    return this.#names.count;
+    return this.#set.count;
   }
 
   /** Keys assigned and not released. @example `lb.total; // 120` */
   get total(): number {
-    return this.#raw.total;
+    return this.#set.raw.total;
   }
 
   /**
@@ -738,7 +841,7 @@ export class BoundedLoadRing<N extends Key = string> {
    */
   add(node: N, opts?: NodeOptions): this {
     const [weight, vnodes] = nodeOpts(opts);
-    this.#names.set(this.#raw.add(writeKey(node, 'node'), weight, vnodes), node);
+    this.#set.set(this.#set.raw.add(writeKey(node, 'node'), weight, vnodes), node);
     return this;
   }
 
@@ -747,15 +850,12 @@ export class BoundedLoadRing<N extends Key = string> {
    * @example `lb.remove('backend-2'); // true`
    */
   remove(node: N): boolean {
-    const i = this.#raw.remove(writeKey(node, 'node'));
-    if (i === NO_INDEX) return false;
-    this.#names.clear(i);
-    return true;
+    return this.#set.remove(node);
   }
 
   /** Whether `node` is present. @example `lb.has('backend-1'); // true` */
   has(node: N): boolean {
-    return this.#raw.index_of(writeKey(node, 'node')) !== NO_INDEX;
+    return this.#set.has(node);
   }
 
   /**
@@ -765,9 +865,7 @@ export class BoundedLoadRing<N extends Key = string> {
    * @throws {Error} if the ring is empty.
    */
   assign(key: Key): N {
-    const i = this.#raw.assign(writeKey(key));
-    if (i === NO_INDEX) throw new Error(EMPTY);
-    return this.#names.byIndex[i] as N;
+    return this.#set.owner(this.#set.raw.assign(writeKey(key)));
   }
 
   /**
@@ -776,9 +874,7 @@ export class BoundedLoadRing<N extends Key = string> {
    * @throws {Error} if the ring is empty.
    */
   peek(key: Key): N {
-    const i = this.#raw.peek(writeKey(key));
-    if (i === NO_INDEX) throw new Error(EMPTY);
-    return this.#names.byIndex[i] as N;
+    return this.#set.owner(this.#set.raw.peek(writeKey(key)));
   }
 
   /**
@@ -786,7 +882,7 @@ export class BoundedLoadRing<N extends Key = string> {
    * @example `lb.assignMany(['s:1', 's:2']); // ["backend-3", "backend-1"]`
    */
   assignMany(keys: readonly Key[]): N[] {
-    return batch(this.#names, keys, (count) => this.#raw.assign_many(count));
+    return this.#set.batch(keys, (count) => this.#set.raw.assign_many(count));
   }
 
   /**
@@ -795,12 +891,12 @@ export class BoundedLoadRing<N extends Key = string> {
    * @throws {RangeError} if `node` is not present or holds no keys.
    */
   release(node: N): void {
-    this.#raw.release(writeKey(node, 'node'));
+    this.#set.raw.release(writeKey(node, 'node'));
   }
 
   /** Nodes in insertion order. @example `lb.nodes(); // ["backend-1", "backend-2"]` */
   nodes(): N[] {
-    return this.#names.list(this.#raw.nodes());
+    return this.#set.nodes();
   }
 
   /**
@@ -808,12 +904,13 @@ export class BoundedLoadRing<N extends Key = string> {
    * @example `lb.loads(); // [{ node: "backend-1", load: 40, share: 0.33, capacity: 45 }, …]`
    */
   loads(): BoundedLoad<N>[] {
-    const s = this.#raw.load_stats();
-    return Array.from(this.#raw.nodes(), (i) => ({
-      node: this.#names.byIndex[i] as N,
-      load: this.#raw.load_of(i),
+    const r = this.#set.raw;
+    const s = r.load_stats();
+    return Array.from(r.nodes(), (i) => ({
+      node: this.#set.at(i),
+      load: r.load_of(i),
       share: s[STATS_HEADER + i],
-      capacity: this.#raw.capacity_of(i),
+      capacity: r.capacity_of(i),
     }));
   }
 
@@ -822,7 +919,7 @@ export class BoundedLoadRing<N extends Key = string> {
    * @example `lb.stats().peakToMean; // ≤ 1 + ε`
    */
   stats(): LoadSummary {
-    return summary(this.#raw.load_stats());
+    return summary(this.#set.raw.load_stats());
   }
 
   /**
@@ -838,14 +935,7 @@ export class BoundedLoadRing<N extends Key = string> {
    * ```
    */
   points(): RingPoints<N> {
-    const r = this.#raw;
-    const count = r.point_count;
-    const bits = r.position_bits as 32 | 64;
-    const buf = wasm().memory.buffer;
-    const positions = bits === 32
-      ? new Uint32Array(buf, r.positions_ptr(), count)
-      : new BigUint64Array(buf, r.positions_ptr(), count);
-    return { positions, owners: new Uint32Array(buf, r.owners_ptr(), count), bits, names: this.#names.byIndex.slice() };
+    return ringPoints(this.#set);
   }
 
   /**
@@ -854,8 +944,7 @@ export class BoundedLoadRing<N extends Key = string> {
    * @throws {TypeError} if `key` is not a string or `Uint8Array`.
    */
   keyPosition(key: Key): number | bigint {
-    const p = this.#raw.key_position(writeKey(key));
-    return this.#raw.position_bits === 32 ? Number(p) : p;
+    return ringKeyPosition(this.#set, key);
   }
 
   /**
@@ -884,18 +973,19 @@ export class BoundedLoadRing<N extends Key = string> {
    */
   walk(key: Key, opts?: { owner?: N }): KeyWalk<N> {
     const o = options('options', opts);
+    const r = this.#set.raw;
     let v: Uint32Array;
     if (o.owner === undefined) {
-      v = this.#raw.walk(writeKey(key));
+      v = r.walk(writeKey(key));
     } else {
-      const i = this.#raw.index_of(writeKey(o.owner, 'owner'));
+      const i = r.index_of(writeKey(o.owner, 'owner'));
       if (i === NO_INDEX) {
         const shown = typeof o.owner === 'string' ? o.owner : new TextDecoder().decode(o.owner);
         throw new RangeError(`owner must be a name on the ring, got '${shown}'`);
       }
-      v = this.#raw.walk_to(writeKey(key), i);
+      v = r.walk_to(writeKey(key), i);
     }
-    const bits = this.#raw.position_bits;
+    const bits = r.position_bits;
     const big = BigInt(v[0]) | (BigInt(v[1]) << 32n);
     const position = bits === 32 ? v[0] : big;
     const skipped = v[3];
@@ -903,8 +993,8 @@ export class BoundedLoadRing<N extends Key = string> {
       position,
       fraction: bits === 32 ? v[0] / 2 ** 32 : Number(big) / 2 ** 64,
       points: v.slice(WALK_HEADER + skipped),
-      skipped: this.#names.list(v.subarray(WALK_HEADER, WALK_HEADER + skipped)),
-      owner: this.#names.byIndex[v[2]] as N,
+      skipped: this.#set.list(v.subarray(WALK_HEADER, WALK_HEADER + skipped)),
+      owner: this.#set.at(v[2]),
     };
   }
 
@@ -932,8 +1022,8 @@ export class BoundedLoadRing<N extends Key = string> {
     const [weight, vnodes] = nodeOpts(o);
     const name = bytesOf(node, 'node');
     const samples = o.sampleKeys;
-    const v = this.#raw.movement_on_add(name, weight, vnodes, sampleCount(samples));
-    return boundedMovement(v, samples, this.#names.withNext(node, this.#raw.next_index));
+    const v = this.#set.raw.movement_on_add(name, weight, vnodes, sampleCount(samples));
+    return boundedMovement(v, samples, this.#set.withNext(node));
   }
 
   /**
@@ -953,14 +1043,13 @@ export class BoundedLoadRing<N extends Key = string> {
     const o = options('options', opts);
     const name = bytesOf(node, 'node');
     const samples = o.sampleKeys;
-    const v = this.#raw.movement_on_remove(name, sampleCount(samples));
-    return boundedMovement(v, samples, this.#names.at);
+    const v = this.#set.raw.movement_on_remove(name, sampleCount(samples));
+    return boundedMovement(v, samples, this.#set.at);
   }
 
   /** Frees the wasm memory; later calls throw. @example `lb.free();` */
   free(): void {
-    this.#raw.free();
-    this.#raw = freed('BoundedLoadRing');
+    this.#set.free();
   }
 
   /** Same as {@link BoundedLoadRing.free}, for `using` declarations. */
@@ -986,12 +1075,11 @@ export class BoundedLoadRing<N extends Key = string> {
  * ```
  */
 export class Rendezvous<N extends Key = string> {
-  #raw = new raw.RawRendezvous();
-  #names = new Names<N>();
+  #set = new NodeSet<N, raw.RawRendezvous>(new raw.RawRendezvous(), 'Rendezvous');
 
   /** Number of nodes. @example `hrw.size; // 3` */
   get size(): number {
-    return this.#names.count;
+    return this.#set.count;
   }
 
   /**
@@ -1002,21 +1090,18 @@ export class Rendezvous<N extends Key = string> {
    */
   add(node: N, opts?: Pick<NodeOptions, 'weight'>): this {
     const [weight] = nodeOpts(opts);
-    this.#names.set(this.#raw.add(writeKey(node, 'node'), weight), node);
+    this.#set.set(this.#set.raw.add(writeKey(node, 'node'), weight), node);
     return this;
   }
 
   /** Removes a node; returns whether it was present. @example `hrw.remove('shard-a');` */
   remove(node: N): boolean {
-    const i = this.#raw.remove(writeKey(node, 'node'));
-    if (i === NO_INDEX) return false;
-    this.#names.clear(i);
-    return true;
+    return this.#set.remove(node);
   }
 
   /** Whether `node` is present. @example `hrw.has('shard-a');` */
   has(node: N): boolean {
-    return this.#raw.index_of(writeKey(node, 'node')) !== NO_INDEX;
+    return this.#set.has(node);
   }
 
   /**
@@ -1025,14 +1110,12 @@ export class Rendezvous<N extends Key = string> {
    * @throws {Error} if there are no nodes.
    */
   get(key: Key): N {
-    const i = this.#raw.get(writeKey(key));
-    if (i === NO_INDEX) throw new Error(EMPTY);
-    return this.#names.byIndex[i] as N;
+    return lookup(this.#set, key);
   }
 
   /** The owners of many keys in one call. @example `hrw.getMany(['a', 'b']);` */
   getMany(keys: readonly Key[]): N[] {
-    return batch(this.#names, keys, (count) => this.#raw.get_many(count));
+    return lookupMany(this.#set, keys);
   }
 
   /**
@@ -1041,14 +1124,12 @@ export class Rendezvous<N extends Key = string> {
    * @throws {RangeError} if `n` is not an integer or exceeds the node count.
    */
   getN(key: Key, n: number): N[] {
-    if (typeof n !== 'number') throw typeError('n', 'a number', n);
-    const len = writeKey(key);
-    return outList(this.#names, this.#raw.get_n(len, n));
+    return preferences(this.#set, key, n);
   }
 
   /** Nodes in insertion order. @example `hrw.nodes();` */
   nodes(): N[] {
-    return this.#names.list(this.#raw.nodes());
+    return this.#set.nodes();
   }
 
   /**
@@ -1069,8 +1150,8 @@ export class Rendezvous<N extends Key = string> {
     const [weight] = nodeOpts(o);
     const name = bytesOf(node, 'node');
     const samples = o.sampleKeys;
-    const v = this.#raw.movement_on_add(name, weight, sampleCount(samples));
-    return sampleMovement(v, samples, this.#names.withNext(node, this.#raw.next_index));
+    const v = this.#set.raw.movement_on_add(name, weight, sampleCount(samples));
+    return sampleMovement(v, samples, this.#set.withNext(node));
   }
 
   /**
@@ -1084,11 +1165,7 @@ export class Rendezvous<N extends Key = string> {
    * @throws {Error} if it is the only node.
    */
   movementOnRemove(node: N, opts?: MovementOptions): SampleMovement<N> {
-    const o = options('options', opts);
-    const name = bytesOf(node, 'node');
-    const samples = o.sampleKeys;
-    const v = this.#raw.movement_on_remove(name, sampleCount(samples));
-    return sampleMovement(v, samples, this.#names.at);
+    return sampleMovementOnRemove(this.#set, node, opts);
   }
 
   /**
@@ -1096,15 +1173,14 @@ export class Rendezvous<N extends Key = string> {
    * @example `hrw.stats(keys).sample.peakToMean; // ≈ 1.01 for 100k keys`
    */
   stats(sampleKeys: readonly Key[]): { nodes: { node: N; sampleShare: number }[]; sample: LoadSummary } {
-    const s = this.#raw.sample_stats(writeKeys(sampleKeys, 'sampleKeys'));
-    const nodes = Array.from(this.#raw.nodes(), (i) => ({ node: this.#names.byIndex[i] as N, sampleShare: s[STATS_HEADER + i] }));
+    const s = this.#set.raw.sample_stats(writeKeys(sampleKeys, 'sampleKeys'));
+    const nodes = Array.from(this.#set.raw.nodes(), (i) => ({ node: this.#set.at(i), sampleShare: s[STATS_HEADER + i] }));
     return { nodes, sample: summary(s) };
   }
 
   /** Frees the wasm memory; later calls throw. @example `hrw.free();` */
   free(): void {
-    this.#raw.free();
-    this.#raw = freed('Rendezvous');
+    this.#set.free();
   }
 
   /** Same as {@link Rendezvous.free}, for `using` declarations. */
@@ -1137,8 +1213,7 @@ export interface MaglevOptions {
  * ```
  */
 export class Maglev<N extends Key = string> {
-  #raw: raw.RawMaglev;
-  #names = new Names<N>();
+  #set: NodeSet<N, raw.RawMaglev>;
 
   /**
    * @throws {TypeError} if `tableSize` is not a number.
@@ -1146,12 +1221,12 @@ export class Maglev<N extends Key = string> {
    */
   constructor(opts?: MaglevOptions) {
     const o = options('options', opts);
-    this.#raw = new raw.RawMaglev(optionalNumber('tableSize', o.tableSize));
+    this.#set = new NodeSet(new raw.RawMaglev(optionalNumber('tableSize', o.tableSize)), 'Maglev');
   }
 
   /** Number of nodes. @example `m.size; // 3` */
   get size(): number {
-    return this.#names.count;
+    return this.#set.count;
   }
 
   /**
@@ -1161,7 +1236,7 @@ export class Maglev<N extends Key = string> {
    * @throws {RangeError} if `node` is present or the table is not larger than the node count.
    */
   add(node: N): this {
-    this.#names.set(this.#raw.add(writeKey(node, 'node')), node);
+    this.#set.set(this.#set.raw.add(writeKey(node, 'node')), node);
     return this;
   }
 
@@ -1170,23 +1245,18 @@ export class Maglev<N extends Key = string> {
    * @example `m.addMany(['lb-1', 'lb-2']);`
    */
   addMany(nodes: readonly N[]): this {
-    const count = writeKeys(nodes, 'nodes');
-    const ids = this.#raw.add_many(count);
-    ids.forEach((id, i) => this.#names.set(id, nodes[i]));
+    this.#set.setAll(this.#set.raw.add_many(writeKeys(nodes, 'nodes')), nodes);
     return this;
   }
 
   /** Removes a node and rebuilds the table; returns whether it was present. @example `m.remove('lb-1');` */
   remove(node: N): boolean {
-    const i = this.#raw.remove(writeKey(node, 'node'));
-    if (i === NO_INDEX) return false;
-    this.#names.clear(i);
-    return true;
+    return this.#set.remove(node);
   }
 
   /** Whether `node` is present. @example `m.has('lb-1');` */
   has(node: N): boolean {
-    return this.#raw.index_of(writeKey(node, 'node')) !== NO_INDEX;
+    return this.#set.has(node);
   }
 
   /**
@@ -1195,19 +1265,17 @@ export class Maglev<N extends Key = string> {
    * @throws {Error} if there are no nodes.
    */
   get(key: Key): N {
-    const i = this.#raw.get(writeKey(key));
-    if (i === NO_INDEX) throw new Error(EMPTY);
-    return this.#names.byIndex[i] as N;
+    return lookup(this.#set, key);
   }
 
   /** The owners of many keys in one call. @example `m.getMany(['a', 'b']);` */
   getMany(keys: readonly Key[]): N[] {
-    return batch(this.#names, keys, (count) => this.#raw.get_many(count));
+    return lookupMany(this.#set, keys);
   }
 
   /** Nodes in insertion order. @example `m.nodes();` */
   nodes(): N[] {
-    return this.#names.list(this.#raw.nodes());
+    return this.#set.nodes();
   }
 
   /**
@@ -1217,12 +1285,13 @@ export class Maglev<N extends Key = string> {
    * @example `const t = m.table(); t.length; // 65537`
    */
   table(): Uint32Array {
-    return new Uint32Array(wasm().memory.buffer, this.#raw.table_ptr(), this.#raw.table_len);
+    const r = this.#set.raw;
+    return new Uint32Array(wasm().memory.buffer, r.table_ptr(), r.table_len);
   }
 
   /** Node by index, for reading {@link Maglev.table}. @example `m.nodeAt(m.table()[0]);` */
   nodeAt(index: number): N | undefined {
-    return this.#names.byIndex[index];
+    return this.#set.byIndex[index];
   }
 
   /**
@@ -1243,8 +1312,8 @@ export class Maglev<N extends Key = string> {
     const o = options('options', opts);
     const name = bytesOf(node, 'node');
     const samples = o.sampleKeys;
-    const v = this.#raw.movement_on_add(name, sampleCount(samples));
-    return sampleMovement(v, samples, this.#names.withNext(node, this.#raw.next_index));
+    const v = this.#set.raw.movement_on_add(name, sampleCount(samples));
+    return sampleMovement(v, samples, this.#set.withNext(node));
   }
 
   /**
@@ -1254,11 +1323,7 @@ export class Maglev<N extends Key = string> {
    * @throws {Error} if it is the only node.
    */
   movementOnRemove(node: N, opts?: MovementOptions): SampleMovement<N> {
-    const o = options('options', opts);
-    const name = bytesOf(node, 'node');
-    const samples = o.sampleKeys;
-    const v = this.#raw.movement_on_remove(name, sampleCount(samples));
-    return sampleMovement(v, samples, this.#names.at);
+    return sampleMovementOnRemove(this.#set, node, opts);
   }
 
   /**
@@ -1266,10 +1331,11 @@ export class Maglev<N extends Key = string> {
    * @example `m.stats().table.peakToMean; // 1.0005`
    */
   stats(sampleKeys?: readonly Key[]): { nodes: { node: N; tableShare: number; sampleShare?: number }[]; table: LoadSummary; sample?: LoadSummary } {
-    const t = this.#raw.table_stats();
-    const s = sampleKeys === undefined ? undefined : this.#raw.sample_stats(writeKeys(sampleKeys, 'sampleKeys'));
-    const nodes = Array.from(this.#raw.nodes(), (i) => {
-      const e: { node: N; tableShare: number; sampleShare?: number } = { node: this.#names.byIndex[i] as N, tableShare: t[STATS_HEADER + i] };
+    const r = this.#set.raw;
+    const t = r.table_stats();
+    const s = sampleKeys === undefined ? undefined : r.sample_stats(writeKeys(sampleKeys, 'sampleKeys'));
+    const nodes = Array.from(r.nodes(), (i) => {
+      const e: { node: N; tableShare: number; sampleShare?: number } = { node: this.#set.at(i), tableShare: t[STATS_HEADER + i] };
       if (s) e.sampleShare = s[STATS_HEADER + i];
       return e;
     });
@@ -1278,8 +1344,7 @@ export class Maglev<N extends Key = string> {
 
   /** Frees the table's wasm memory; later calls throw. @example `m.free();` */
   free(): void {
-    this.#raw.free();
-    this.#raw = freed('Maglev');
+    this.#set.free();
   }
 
   /** Same as {@link Maglev.free}, for `using` declarations. */

@@ -1,6 +1,7 @@
 //! The consistent-hash ring: virtual nodes, weights, four hash modes (the
 //! rules of ketama and its variants are in `ketama.rs`).
 
+use super::buckets::Buckets;
 use super::ketama::{
     ketama_key, ketama_prefix, KetamaCompat, KetamaOptions, ShareFloat, KETAMA_VNODES,
 };
@@ -328,11 +329,9 @@ pub struct HashRing {
     by_name: NameIndex,
     positions: Positions,
     owners: Vec<u32>,
-    /// `index[b]` is the first point whose top `bits - shift` bits are at
-    /// least `b` (one entry per bucket, plus the end), so a lookup searches
-    /// about one point instead of the whole ring. Rebuilt on every change.
-    index: Vec<u32>,
-    shift: u32,
+    /// Where each bucket of positions starts, so that a lookup reads about
+    /// one point instead of searching the whole ring. Rebuilt on every change.
+    buckets: Buckets,
 }
 
 fn check_vnodes(param: &'static str, v: u32) -> Result<u32, ArgError> {
@@ -355,60 +354,6 @@ fn decimal(mut v: u32, buf: &mut [u8; 10]) -> &[u8] {
         }
     }
     &buf[i..]
-}
-
-/// The first point at or after `h`, wrapping to index 0.
-/// The bucket index of sorted `positions` (see `HashRing::index`): about
-/// one bucket per point (2 to 2^20 buckets), 4 bytes per bucket.
-fn bucket_index<P: Copy + Into<u64>>(positions: &[P], width: u32) -> (Vec<u32>, u32) {
-    let n = positions.len();
-    let k = (usize::BITS - n.saturating_sub(1).leading_zeros()).clamp(1, 20);
-    let shift = width - k;
-    let buckets = 1usize << k;
-    let mut index = Vec::with_capacity(buckets + 1);
-    let mut i = 0usize;
-    for b in 0..=buckets as u64 {
-        while i < n && (positions[i].into() >> shift) < b {
-            i += 1;
-        }
-        index.push(i as u32);
-    }
-    (index, shift)
-}
-
-/// [`successor`] narrowed by the bucket index: only the points of `h`'s
-/// bucket are searched. Falls back to the whole ring if the index is absent.
-#[inline]
-fn indexed_successor<P: Ord + Copy + Into<u64>>(
-    positions: &[P],
-    index: &[u32],
-    shift: u32,
-    h: P,
-) -> usize {
-    let b = (h.into() >> shift) as usize;
-    let (Some(&lo), Some(&hi)) = (index.get(b), index.get(b + 1)) else {
-        return successor(positions, h);
-    };
-    let (lo, hi) = (lo as usize, hi as usize);
-    let Some(bucket) = positions.get(lo..hi) else {
-        return successor(positions, h);
-    };
-    let i = lo + bucket.partition_point(|&p| p < h);
-    if i == positions.len() {
-        0
-    } else {
-        i
-    }
-}
-
-#[inline]
-fn successor<P: Ord + Copy>(positions: &[P], h: P) -> usize {
-    let i = positions.partition_point(|&p| p < h);
-    if i == positions.len() {
-        0
-    } else {
-        i
-    }
 }
 
 /// Merges one node's sorted points into the ring's sorted arrays, in place
@@ -582,8 +527,7 @@ impl HashRing {
                 _ => Positions::P64(Vec::new()),
             },
             owners: Vec::new(),
-            index: Vec::new(),
-            shift: 0,
+            buckets: Buckets::default(),
         }
     }
 
@@ -913,9 +857,9 @@ impl HashRing {
     }
 
     fn reindex(&mut self) {
-        (self.index, self.shift) = match &self.positions {
-            Positions::P32(p) => bucket_index(p, 32),
-            Positions::P64(p) => bucket_index(p, 64),
+        self.buckets = match &self.positions {
+            Positions::P32(p) => Buckets::new(p, 32),
+            Positions::P64(p) => Buckets::new(p, 64),
         };
     }
 
@@ -1169,12 +1113,8 @@ impl HashRing {
             return Err(RingError::Empty);
         }
         Ok(match &self.positions {
-            Positions::P32(p) => {
-                indexed_successor(p, &self.index, self.shift, self.mode.key32(key))
-            }
-            Positions::P64(p) => {
-                indexed_successor(p, &self.index, self.shift, self.mode.key64(key))
-            }
+            Positions::P32(p) => self.buckets.successor(p, self.mode.key32(key)),
+            Positions::P64(p) => self.buckets.successor(p, self.mode.key64(key)),
         })
     }
 
@@ -1224,10 +1164,29 @@ impl HashRing {
         if self.owners.is_empty() {
             return Err(RingError::Empty);
         }
-        for (o, k) in out.iter_mut().zip(packed) {
-            *o = self.get(k)?;
+        // The position width is resolved once per batch, not once per key.
+        let mode = self.mode;
+        match &self.positions {
+            Positions::P32(p) => self.owners_into(p, packed, out, |k| mode.key32(k)),
+            Positions::P64(p) => self.owners_into(p, packed, out, |k| mode.key64(k)),
         }
         Ok(())
+    }
+
+    /// The owner of each key of `keys` into `out`, with `hash` the mode's key
+    /// position; the loop of [`get_many`](HashRing::get_many).
+    #[inline(always)]
+    fn owners_into<P: Ord + Copy + Into<u64>>(
+        &self,
+        positions: &[P],
+        keys: PackedKeys<'_>,
+        out: &mut [u32],
+        hash: impl Fn(&[u8]) -> P,
+    ) {
+        for (o, k) in out.iter_mut().zip(keys) {
+            let i = self.buckets.successor(positions, hash(k));
+            *o = self.owners.get(i).copied().unwrap_or(0);
+        }
     }
 
     /// Number of distinct nodes that own at least one point.
@@ -1549,37 +1508,6 @@ mod tests {
         let (mut p, mut o) = (vec![1u32, 5, 5, 9], vec![0, 1, 2, 3]);
         merge_points(&mut p, &mut o, &[5], 7, false);
         assert_eq!(o, vec![0, 1, 2, 7, 3]);
-    }
-
-    #[test]
-    fn indexed_successor_equals_binary_search() {
-        let mut x = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
-        for n in [1usize, 2, 3, 7, 100, 1000, 4097] {
-            let mut p64: Vec<u64> = (0..n).map(|_| next()).collect();
-            p64.sort_unstable();
-            let mut p32: Vec<u32> = p64.iter().map(|&v| (v >> 32) as u32).collect();
-            p32.sort_unstable();
-            // Duplicates and the extremes.
-            p32[0] = 0;
-            *p32.last_mut().unwrap() = u32::MAX;
-            p32.sort_unstable();
-            let (i64_, s64) = bucket_index(&p64, 64);
-            let (i32_, s32) = bucket_index(&p32, 32);
-            for h in (0..2000).map(|_| next()).chain([0, u64::MAX]) {
-                assert_eq!(indexed_successor(&p64, &i64_, s64, h), successor(&p64, h));
-                let h = (h >> 32) as u32;
-                assert_eq!(indexed_successor(&p32, &i32_, s32, h), successor(&p32, h));
-            }
-            for &q in &p32 {
-                assert_eq!(indexed_successor(&p32, &i32_, s32, q), successor(&p32, q));
-            }
-        }
     }
 
     #[test]

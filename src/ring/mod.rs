@@ -40,7 +40,9 @@
 //!   (`xxh3_64(key)`), 64-bit positions. Equal points: the node added last
 //!   wins, as in `seed`.
 //!
-//! Costs: `get` O(log P) for P points; `get_n` O(log P + points walked);
+//! Costs: `get` O(1) expected for P points (a bucket index over the
+//! positions: a few points compared per lookup, O(log P) at worst);
+//! `get_n` O(1) + points walked;
 //! `add` O(V log V + P) (merge of the new node's V sorted points);
 //! `remove` O(P); [`HashRing::build`] / [`HashRing::add_many`] sort once,
 //! O(P log P). Keys moved: adding a node moves only keys that now belong to
@@ -104,6 +106,7 @@
 //! ```
 
 mod bounded;
+mod buckets;
 mod hashring;
 mod jump;
 mod ketama;

@@ -224,6 +224,87 @@ fn parse_mode(hash: &str, default_port: Option<f64>) -> Result<HashMode, ArgErro
     Ok(mode)
 }
 
+/// The exports every node set of this module has, written once for the four
+/// classes: `remove` through the object in `$field` (a bounded ring forgets
+/// the node's load there), the names through `$names` (a bounded ring's
+/// inner ring).
+macro_rules! node_set_exports {
+    ($raw:ident, $field:ident, |$s:ident| $names:expr) => {
+        #[wasm_bindgen]
+        impl $raw {
+            /// Removes the named node; returns its freed index or [`NO_INDEX`] if absent.
+            pub fn remove(&mut self, len: usize) -> u32 {
+                with_key(len, |name| self.$field.remove(name)).unwrap_or(NO_INDEX)
+            }
+
+            /// The index of the named node, or [`NO_INDEX`].
+            pub fn index_of(&self, len: usize) -> u32 {
+                let $s = &self.$field;
+                with_key(len, |name| $names.index_of(name)).unwrap_or(NO_INDEX)
+            }
+
+            /// The index the next `add` gives: the lowest one no live node holds.
+            #[wasm_bindgen(getter)]
+            pub fn next_index(&self) -> u32 {
+                let $s = &self.$field;
+                $names.next_index()
+            }
+
+            /// Node indices in insertion order.
+            pub fn nodes(&self) -> Box<[u32]> {
+                let $s = &self.$field;
+                $names.nodes().into()
+            }
+        }
+    };
+}
+
+/// The lookups of the node sets that place a key without counting it.
+macro_rules! lookup_exports {
+    ($raw:ident, $field:ident) => {
+        #[wasm_bindgen]
+        impl $raw {
+            /// The owner index of the key in the key buffer, or [`NO_INDEX`] when empty.
+            pub fn get(&self, len: usize) -> u32 {
+                with_key(len, |key| self.$field.get(key).unwrap_or(NO_INDEX))
+            }
+
+            /// Owners of `count` packed keys, as `u32`s in the output buffer.
+            pub fn get_many(&self, count: usize) -> JsResult<()> {
+                batch_u32(count, |keys, ends, out| {
+                    self.$field.get_many(keys, ends, out)
+                })
+            }
+        }
+    };
+}
+
+/// The preference lists of the node sets that have them.
+macro_rules! preference_exports {
+    ($raw:ident, $field:ident) => {
+        #[wasm_bindgen]
+        impl $raw {
+            /// The key's first `n` nodes in preference order (distinct), as
+            /// `u32`s in the output buffer; returns `n`.
+            pub fn get_n(&self, len: usize, n: f64) -> JsResult<usize> {
+                let n = args::int("n", n, 0, u64::from(u32::MAX)).map_err(arg_error)? as usize;
+                let list = with_key(len, |key| self.$field.get_n(key, n)).map_err(ring_error)?;
+                out_indices(&list)
+            }
+        }
+    };
+}
+
+node_set_exports!(RawHashRing, ring, |r| r);
+lookup_exports!(RawHashRing, ring);
+preference_exports!(RawHashRing, ring);
+node_set_exports!(RawBoundedLoadRing, ring, |r| r.ring());
+node_set_exports!(RawRendezvous, set, |s| s);
+lookup_exports!(RawRendezvous, set);
+preference_exports!(RawRendezvous, set);
+node_set_exports!(RawMaglev, table, |t| t);
+lookup_exports!(RawMaglev, table);
+
 /// A [`HashRing`].
 #[wasm_bindgen]
 pub struct RawHashRing {
@@ -309,45 +390,6 @@ impl RawHashRing {
         })?
         .map(Vec::into_boxed_slice)
         .map_err(arg_error)
-    }
-
-    /// Removes the named node; returns its freed index or [`NO_INDEX`] if absent.
-    pub fn remove(&mut self, len: usize) -> u32 {
-        with_key(len, |name| self.ring.remove(name)).unwrap_or(NO_INDEX)
-    }
-
-    /// The index of the named node, or [`NO_INDEX`].
-    pub fn index_of(&self, len: usize) -> u32 {
-        with_key(len, |name| self.ring.index_of(name)).unwrap_or(NO_INDEX)
-    }
-
-    /// The index the next `add` gives: the lowest one no live node holds.
-    #[wasm_bindgen(getter)]
-    pub fn next_index(&self) -> u32 {
-        self.ring.next_index()
-    }
-
-    /// The owner index of the key in the key buffer, or [`NO_INDEX`] when empty.
-    pub fn get(&self, len: usize) -> u32 {
-        with_key(len, |key| self.ring.get(key).unwrap_or(NO_INDEX))
-    }
-
-    /// Owners of `count` packed keys, as `u32`s in the output buffer.
-    pub fn get_many(&self, count: usize) -> JsResult<()> {
-        batch_u32(count, |keys, ends, out| self.ring.get_many(keys, ends, out))
-    }
-
-    /// The preference list of the key (n distinct nodes), as `u32`s in the
-    /// output buffer; returns `n`.
-    pub fn get_n(&self, len: usize, n: f64) -> JsResult<usize> {
-        let n = args::int("n", n, 0, u64::from(u32::MAX)).map_err(arg_error)? as usize;
-        let list = with_key(len, |key| self.ring.get_n(key, n)).map_err(ring_error)?;
-        out_indices(&list)
-    }
-
-    /// Node indices in insertion order.
-    pub fn nodes(&self) -> Box<[u32]> {
-        self.ring.nodes().into()
     }
 
     /// How many points node `index` owns (0 for a free index).
@@ -485,22 +527,6 @@ impl RawBoundedLoadRing {
         with_key(len, |name| self.ring.add(name, opts)).map_err(arg_error)
     }
 
-    /// Removes the named node (its load is forgotten); its index or [`NO_INDEX`].
-    pub fn remove(&mut self, len: usize) -> u32 {
-        with_key(len, |name| self.ring.remove(name)).unwrap_or(NO_INDEX)
-    }
-
-    /// The index of the named node, or [`NO_INDEX`].
-    pub fn index_of(&self, len: usize) -> u32 {
-        with_key(len, |name| self.ring.ring().index_of(name)).unwrap_or(NO_INDEX)
-    }
-
-    /// The index the next `add` gives: the lowest one no live node holds.
-    #[wasm_bindgen(getter)]
-    pub fn next_index(&self) -> u32 {
-        self.ring.ring().next_index()
-    }
-
     /// Where the key would be assigned now, or [`NO_INDEX`] when empty.
     pub fn peek(&self, len: usize) -> u32 {
         with_key(len, |key| self.ring.peek(key).unwrap_or(NO_INDEX))
@@ -546,11 +572,6 @@ impl RawBoundedLoadRing {
     #[wasm_bindgen(getter)]
     pub fn total(&self) -> f64 {
         self.ring.total() as f64
-    }
-
-    /// Node indices in insertion order.
-    pub fn nodes(&self) -> Box<[u32]> {
-        self.ring.ring().nodes().into()
     }
 
     /// Statistics of the assigned keys (layout: see `pack_stats`).
@@ -657,44 +678,6 @@ impl RawRendezvous {
         with_key(len, |name| self.set.add(name, weight)).map_err(arg_error)
     }
 
-    /// Removes the named node; its index or [`NO_INDEX`].
-    pub fn remove(&mut self, len: usize) -> u32 {
-        with_key(len, |name| self.set.remove(name)).unwrap_or(NO_INDEX)
-    }
-
-    /// The index of the named node, or [`NO_INDEX`].
-    pub fn index_of(&self, len: usize) -> u32 {
-        with_key(len, |name| self.set.index_of(name)).unwrap_or(NO_INDEX)
-    }
-
-    /// The index the next `add` gives: the lowest one no live node holds.
-    #[wasm_bindgen(getter)]
-    pub fn next_index(&self) -> u32 {
-        self.set.next_index()
-    }
-
-    /// The owner index of the key, or [`NO_INDEX`] when empty.
-    pub fn get(&self, len: usize) -> u32 {
-        with_key(len, |key| self.set.get(key).unwrap_or(NO_INDEX))
-    }
-
-    /// Owners of `count` packed keys, as `u32`s in the output buffer.
-    pub fn get_many(&self, count: usize) -> JsResult<()> {
-        batch_u32(count, |keys, ends, out| self.set.get_many(keys, ends, out))
-    }
-
-    /// The `n` highest-scoring nodes for the key, as `u32`s in the output buffer.
-    pub fn get_n(&self, len: usize, n: f64) -> JsResult<usize> {
-        let n = args::int("n", n, 0, u64::from(u32::MAX)).map_err(arg_error)? as usize;
-        let list = with_key(len, |key| self.set.get_n(key, n)).map_err(ring_error)?;
-        out_indices(&list)
-    }
-
-    /// Node indices in insertion order.
-    pub fn nodes(&self) -> Box<[u32]> {
-        self.set.nodes().into()
-    }
-
     /// What adding `name` with `weight` would move, over `count` packed
     /// sample keys (layout: see `pack_sample_movement`).
     pub fn movement_on_add(&self, name: &[u8], weight: f64, count: usize) -> JsResult<Box<[f64]>> {
@@ -761,39 +744,6 @@ impl RawMaglev {
         })?
         .map(Vec::into_boxed_slice)
         .map_err(arg_error)
-    }
-
-    /// Removes the named node and rebuilds the table; its index or [`NO_INDEX`].
-    pub fn remove(&mut self, len: usize) -> u32 {
-        with_key(len, |name| self.table.remove(name)).unwrap_or(NO_INDEX)
-    }
-
-    /// The index of the named node, or [`NO_INDEX`].
-    pub fn index_of(&self, len: usize) -> u32 {
-        with_key(len, |name| self.table.index_of(name)).unwrap_or(NO_INDEX)
-    }
-
-    /// The index the next `add` gives: the lowest one no live node holds.
-    #[wasm_bindgen(getter)]
-    pub fn next_index(&self) -> u32 {
-        self.table.next_index()
-    }
-
-    /// The owner index of the key, or [`NO_INDEX`] when empty.
-    pub fn get(&self, len: usize) -> u32 {
-        with_key(len, |key| self.table.get(key).unwrap_or(NO_INDEX))
-    }
-
-    /// Owners of `count` packed keys, as `u32`s in the output buffer.
-    pub fn get_many(&self, count: usize) -> JsResult<()> {
-        batch_u32(count, |keys, ends, out| {
-            self.table.get_many(keys, ends, out)
-        })
-    }
-
-    /// Node indices in insertion order.
-    pub fn nodes(&self) -> Box<[u32]> {
-        self.table.nodes().into()
     }
 
     /// Pointer to the lookup table (`u32` owner per entry; empty without nodes).

@@ -137,8 +137,16 @@ mod keys {
     use wasm_bindgen::prelude::*;
 
     struct Keys {
-        keys: Vec<u8>,
+        /// The key bytes, in `u64` words so that the facade may write a short
+        /// key four bytes at a time through a `Uint32Array` view (aligned).
+        keys: Vec<u64>,
         ends: Vec<u32>,
+    }
+
+    impl Keys {
+        fn bytes(&self) -> &[u8] {
+            bytemuck::cast_slice(&self.keys)
+        }
     }
 
     static KEYS: Local<Keys> = Local(RefCell::new(Keys {
@@ -146,11 +154,15 @@ mod keys {
         ends: Vec::new(),
     }));
 
-    /// The smallest key buffer the facade sees: it copies a short key (up to
-    /// 64 UTF-16 units, 3 bytes each at most) without checking the capacity.
-    const MIN_KEY_BUFFER: usize = 1024;
+    /// The smallest key buffer the facade sees, in words (1 KiB): it copies
+    /// a short key (up to 64 UTF-16 units, 3 bytes each at most) without
+    /// checking the capacity.
+    const MIN_KEY_WORDS: usize = 128;
+    /// [`KEEP_BYTES`] in words.
+    const KEEP_WORDS: usize = KEEP_BYTES / 8;
 
-    /// Pointer to the key buffer (at least 1 KiB; see [`key_buffer_reserve`]).
+    /// Pointer to the key buffer (at least 1 KiB, 8-byte aligned; see
+    /// [`key_buffer_reserve`]).
     ///
     /// The facade asks for it before a write when it holds no pointer: at
     /// its first write, and after a write that grew the buffer past
@@ -159,10 +171,10 @@ mod keys {
     #[wasm_bindgen]
     pub fn key_buffer_ptr() -> *mut u8 {
         KEYS.with_borrow_mut(|s| {
-            if s.keys.len() < MIN_KEY_BUFFER || s.keys.len() > KEEP_BYTES {
-                s.keys = vec![0; MIN_KEY_BUFFER];
+            if s.keys.len() < MIN_KEY_WORDS || s.keys.len() > KEEP_WORDS {
+                s.keys = vec![0; MIN_KEY_WORDS];
             }
-            s.keys.as_mut_ptr()
+            s.keys.as_mut_ptr().cast()
         })
     }
 
@@ -170,10 +182,10 @@ mod keys {
     #[wasm_bindgen]
     pub fn key_buffer_len() -> usize {
         KEYS.with_borrow_mut(|s| {
-            if s.keys.len() < MIN_KEY_BUFFER {
-                s.keys.resize(MIN_KEY_BUFFER, 0);
+            if s.keys.len() < MIN_KEY_WORDS {
+                s.keys.resize(MIN_KEY_WORDS, 0);
             }
-            s.keys.len()
+            s.keys.len() * 8
         })
     }
 
@@ -182,8 +194,8 @@ mod keys {
     #[wasm_bindgen]
     pub fn key_buffer_reserve(len: usize) -> JsResult<*mut u8> {
         KEYS.with_borrow_mut(|s| {
-            grow(&mut s.keys, len, "key")?;
-            Ok(s.keys.as_mut_ptr())
+            grow(&mut s.keys, len.div_ceil(8), "key")?;
+            Ok(s.keys.as_mut_ptr().cast())
         })
     }
 
@@ -203,7 +215,10 @@ mod keys {
     /// length it has just written; a larger `len` (only possible by calling the
     /// raw layer directly) is clamped to the buffer, never read out of bounds.
     pub fn with_key<R>(len: usize, f: impl FnOnce(&[u8]) -> R) -> R {
-        KEYS.with_borrow(|s| f(&s.keys[..len.min(s.keys.len())]))
+        KEYS.with_borrow(|s| {
+            let keys = s.bytes();
+            f(&keys[..len.min(keys.len())])
+        })
     }
 
     /// Runs `f` on `count` packed keys (`keys`, `ends`) and the output buffer,
@@ -230,7 +245,7 @@ mod keys {
                 };
                 let mut prev = 0u32;
                 for &e in ends {
-                    if e < prev || e as usize > s.keys.len() {
+                    if e < prev || e as usize > s.bytes().len() {
                         return bad(format!("offset {e}"));
                     }
                     prev = e;
@@ -239,7 +254,7 @@ mod keys {
                 if out.len() < out_len {
                     return bad(format!("output of {out_len} bytes"));
                 }
-                Ok(f(&s.keys, ends, &mut out[..out_len]))
+                Ok(f(s.bytes(), ends, &mut out[..out_len]))
             })
         })
     }

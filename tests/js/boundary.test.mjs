@@ -45,6 +45,23 @@ test('lone surrogates are encoded as U+FFFD, like TextEncoder', () => {
   }
 });
 
+test('short keys are copied a word at a time: every length, a longer key before each, a non-ASCII character at every place', () => {
+  const ascii = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-_:.';
+  for (let len = 0; len <= 65; len++) {
+    const s = ascii.slice(0, len).padEnd(len, '~');
+    crc32('Z'.repeat(64)); // leaves bytes behind the key that must not count
+    assert.equal(crc32(s), refCrc32(utf8(s)), s);
+  }
+  for (let len = 1; len <= 9; len++) {
+    for (let at = 0; at < len; at++) {
+      for (const c of ['\u0080', '\u00ff', '\u0100', 'é', '東', '\ud800']) {
+        const s = 'k'.repeat(at) + c + 'k'.repeat(len - at - 1);
+        assert.equal(crc32(s), refCrc32(utf8(s)), JSON.stringify(s));
+      }
+    }
+  }
+});
+
 test('random strings and byte keys agree with the reference', () => {
   let seed = 7;
   const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);

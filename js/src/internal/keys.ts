@@ -3,8 +3,9 @@
  *
  * A key is written as UTF-8 straight into a scratch buffer that lives in wasm
  * memory (`key_buffer_*` exports); the wasm call then receives only its byte
- * length. ASCII keys are copied with a plain loop (cheaper than a
- * `TextEncoder` call for short keys); anything else goes through
+ * length. Short ASCII keys are copied by a plain loop, four characters to
+ * a `u32` store (cheaper than a `TextEncoder` call, and than a store per
+ * byte); anything else goes through
  * `TextEncoder.encodeInto`, so every string is encoded exactly as
  * `new TextEncoder().encode(key)` would (a lone surrogate becomes U+FFFD).
  *
@@ -81,6 +82,9 @@ export function keyBuffer(
   // when asked, so a kept cache is never stale, only slower to give back.)
   let keyPtr = 0;
   let keyCap = 0;
+  // A `u32` view of wasm memory for `writeKey`; empty until the first write,
+  // and again once a memory growth has detached its buffer.
+  let words: Uint32Array = new Uint32Array(0);
 
   function reserve(len: number): void {
     if (keyCap === 0) {
@@ -114,20 +118,38 @@ export function keyBuffer(
 
   function writeKey(key: unknown, param = 'key'): number {
     // The per-call hot path, kept small enough for V8 to inline: a short string
-    // is copied code unit by code unit (the buffer holds at least 1 KiB, more
-    // than 3 bytes per unit), and kept if every unit was ASCII; otherwise it is
+    // is copied four code units to a `u32` store (the buffer is 8-byte aligned
+    // and holds at least 1 KiB, more than 3 bytes per unit plus the padding of
+    // the last word), and kept if every unit was ASCII; otherwise it is
     // re-encoded in place by `encodeInto`. Anything else goes through `put`.
+    // One store per four bytes costs about half of one per byte.
     if (keyCap === 0) reserve(0);
     if (typeof key === 'string' && key.length <= ASCII_LOOP_MAX) {
-      const mem = memoryBytes();
+      let w = words;
+      if (w.length === 0) w = words = new Uint32Array(memoryBytes().buffer);
       const n = key.length;
+      let at = keyPtr >>> 2;
       let units = 0;
-      for (let i = 0; i < n; i++) {
-        const c = key.charCodeAt(i);
-        units |= c;
-        mem[keyPtr + i] = c;
+      let i = 0;
+      for (; i + 4 <= n; i += 4) {
+        const a = key.charCodeAt(i);
+        const b = key.charCodeAt(i + 1);
+        const c = key.charCodeAt(i + 2);
+        const d = key.charCodeAt(i + 3);
+        units |= a | b | c | d;
+        w[at++] = a | (b << 8) | (c << 16) | (d << 24);
+      }
+      if (i < n) {
+        let last = 0;
+        for (let shift = 0; i < n; i++, shift += 8) {
+          const c = key.charCodeAt(i);
+          units |= c;
+          last |= c << shift;
+        }
+        w[at] = last;
       }
       if (units < 0x80) return n;
+      const mem = memoryBytes();
       return encoder.encodeInto(key, mem.subarray(keyPtr, keyPtr + keyCap)).written;
     }
     return putAlone(key, param);
