@@ -10,8 +10,7 @@
 //! and 4 bytes) with its 16 KiB of tables computed at first use instead of
 //! stored in the module, where they would be a sixth of the ring's download;
 //! and MD5 is the same unrolled block function as the `md5` crate's, inlined
-//! at one call site instead of five; XXH3 of up to 16 bytes (every short
-//! key) multiplies in 32-bit halves instead of calling `__multi3`.
+//! at one call site instead of five.
 
 /// CRC-32 (IEEE 802.3, the polynomial of zlib and Go's `crc32.ChecksumIEEE`).
 ///
@@ -215,106 +214,7 @@ pub fn xxh64(bytes: &[u8], seed: u64) -> u64 {
 /// assert_eq!(quorumkit::hash::xxh3_64(b""), 0x2D06_8005_38D3_94C2);
 /// ```
 pub fn xxh3_64(bytes: &[u8]) -> u64 {
-    #[cfg(target_arch = "wasm32")]
-    if bytes.len() <= 16 {
-        return xxh3_short::hash(bytes);
-    }
     xxhash_rust::xxh3::xxh3_64(bytes)
-}
-
-/// XXH3 of inputs up to 16 bytes (seed 0), for wasm32: the same function as
-/// `xxhash-rust`'s, whose 64 × 64 → 128-bit multiply compiles there to a
-/// call of compiler-rt's `__multi3` through the stack. Tested natively
-/// against `xxhash-rust`.
-#[cfg(any(target_arch = "wasm32", test))]
-mod xxh3_short {
-    /// Words 0 to 8 of XXH3's default secret, little-endian.
-    const SECRET: [u64; 9] = [
-        0xbe4b_a423_396c_feb8,
-        0x1cad_21f7_2c81_017c,
-        0xdb97_9083_e96d_d4de,
-        0x1f67_b3b7_a4a4_4072,
-        0x78e5_c0cc_4ee6_79cb,
-        0x2172_ffcc_7dd0_5a82,
-        0x8e24_43f7_7446_08b8,
-        0x4c26_3a81_e690_35e0,
-        0xcb00_c391_bb52_283c,
-    ];
-
-    #[inline(always)]
-    fn word64(b: &[u8], at: usize) -> u64 {
-        b.get(at..)
-            .and_then(|t| t.first_chunk::<8>())
-            .map_or(0, |w| u64::from_le_bytes(*w))
-    }
-
-    #[inline(always)]
-    fn word32(b: &[u8], at: usize) -> u64 {
-        b.get(at..)
-            .and_then(|t| t.first_chunk::<4>())
-            .map_or(0, |w| u64::from(u32::from_le_bytes(*w)))
-    }
-
-    /// The low and the high half of the 128-bit product, xor-ed, from four
-    /// 32 × 32 → 64-bit products. LLVM recognises this sum as a 128-bit
-    /// multiply and emits the `__multi3` call it avoids; hiding one operand
-    /// half behind `black_box` keeps the four products.
-    #[inline(always)]
-    pub(super) fn mul128_fold64(a: u64, b: u64) -> u64 {
-        let (al, ah) = (a & 0xffff_ffff, core::hint::black_box(a >> 32));
-        let (bl, bh) = (b & 0xffff_ffff, b >> 32);
-        let ll = al * bl;
-        let hl = ah * bl;
-        let lh = al * bh;
-        let hh = ah * bh;
-        let cross = (ll >> 32) + (hl & 0xffff_ffff) + lh;
-        let hi = hh + (hl >> 32) + (cross >> 32);
-        let lo = (cross << 32) | (ll & 0xffff_ffff);
-        lo ^ hi
-    }
-
-    #[inline(always)]
-    fn xxh64_avalanche(mut h: u64) -> u64 {
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
-        h ^= h >> 29;
-        h = h.wrapping_mul(0x1656_67B1_9E37_79F9);
-        h ^ (h >> 32)
-    }
-
-    /// XXH3-64 of `b`, `b.len() <= 16`.
-    #[inline]
-    pub(super) fn hash(b: &[u8]) -> u64 {
-        let n = b.len();
-        if n > 8 {
-            let lo = word64(b, 0) ^ (SECRET[3] ^ SECRET[4]);
-            let hi = word64(b, n - 8) ^ (SECRET[5] ^ SECRET[6]);
-            let mut acc = (n as u64)
-                .wrapping_add(lo.swap_bytes())
-                .wrapping_add(hi)
-                .wrapping_add(mul128_fold64(lo, hi));
-            acc ^= acc >> 37;
-            acc = acc.wrapping_mul(0x1656_6791_9E37_79F9);
-            acc ^ (acc >> 32)
-        } else if n >= 4 {
-            let input = word32(b, n - 4).wrapping_add(word32(b, 0) << 32);
-            let mut v = input ^ (SECRET[1] ^ SECRET[2]);
-            v ^= v.rotate_left(49) ^ v.rotate_left(24);
-            v = v.wrapping_mul(0x9FB2_1C65_1E98_DF25);
-            v ^= (v >> 35).wrapping_add(n as u64);
-            v = v.wrapping_mul(0x9FB2_1C65_1E98_DF25);
-            v ^ (v >> 28)
-        } else if let (Some(&first), Some(&last)) = (b.first(), b.last()) {
-            let combo = u32::from(first) << 16
-                | u32::from(b[n >> 1]) << 24
-                | u32::from(last)
-                | (n as u32) << 8;
-            let flip = SECRET[0] as u32 ^ (SECRET[0] >> 32) as u32;
-            xxh64_avalanche(u64::from(combo ^ flip))
-        } else {
-            xxh64_avalanche(SECRET[7] ^ SECRET[8])
-        }
-    }
 }
 
 /// The MD5 digest of `bytes` (used by the ketama ring, never for security).
@@ -497,34 +397,6 @@ mod md5_block {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn short_xxh3_is_xxhash_rust() {
-        let data: Vec<u8> = (0..64u32)
-            .map(|i| (i.wrapping_mul(2_654_435_761) >> 11) as u8)
-            .collect();
-        for len in 0..=16 {
-            for start in [0, 1, 7, 40] {
-                let piece = &data[start..start + len];
-                assert_eq!(
-                    xxh3_short::hash(piece),
-                    xxhash_rust::xxh3::xxh3_64(piece),
-                    "{len}"
-                );
-            }
-        }
-        for (a, b) in [
-            (u64::MAX, u64::MAX),
-            (1, 2),
-            (0xdead_beef_1234_5678, 0xffff_0000_ffff_0000),
-        ] {
-            let p = u128::from(a) * u128::from(b);
-            assert_eq!(
-                xxh3_short::mul128_fold64(a, b),
-                (p as u64) ^ ((p >> 64) as u64)
-            );
-        }
-    }
 
     #[test]
     fn md5_block_is_the_md5_crate() {
