@@ -32,6 +32,7 @@ fn an_oversized_reservation_is_a_range_error_and_the_module_keeps_working() {
     let err: js_sys::RangeError = err.dyn_into().expect("a RangeError");
     let msg: String = err.message().into();
     assert!(msg.starts_with("key must be at most 256 MiB"), "{msg}");
+    assert!(msg.ends_with("1073741824 bytes"), "{msg}");
     assert!(quorumkit::wasm::scratch::key_buffer_reserve(16).is_ok());
     assert_eq!(quorumkit::wasm::version(), env!("CARGO_PKG_VERSION"));
 }

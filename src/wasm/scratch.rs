@@ -66,11 +66,12 @@ impl<T> Local<T> {
 static OUT: Local<Vec<u64>> = Local(RefCell::new(Vec::new()));
 
 fn grow<T: Copy + Default>(v: &mut Vec<T>, len: usize, param: &'static str) -> JsResult<()> {
-    if len.saturating_mul(core::mem::size_of::<T>()) > MAX_SCRATCH {
+    let bytes = len.saturating_mul(core::mem::size_of::<T>());
+    if bytes > MAX_SCRATCH {
         return Err(super::errors::arg_error(ArgError::range(
             param,
             "at most 256 MiB in one call",
-            format!("{len} elements"),
+            format!("{bytes} bytes"),
         )));
     }
     if v.len() < len {
