@@ -173,6 +173,112 @@
 //! ```
 
 use crate::prelude::*;
+
+/// The methods whose bodies every filter shares: packed batches and base64.
+///
+/// `$t` is the filter type, `$make` an expression (as text) that makes an
+/// empty one for the examples. With `insert`, also `insert_many` for a filter
+/// whose `insert` cannot fail (the scalable filter's can, and has its own).
+macro_rules! shared_methods {
+    ($t:ident, $make:literal, insert) => {
+        impl $t {
+            /// Inserts a packed batch of keys (key `i` is `keys[ends[i-1]..ends[i]]`).
+            ///
+            /// Writes 1 into `out[i]` if key `i` was certainly new when it was
+            /// inserted, else 0; pass an empty `out` to skip the report. Returns the
+            /// number of certainly-new keys.
+            ///
+            /// # Examples
+            /// ```
+            #[doc = concat!("let mut f = quorumkit::bloom::", $make, "?;")]
+            /// let mut out = [0u8; 3];
+            /// let new = f.insert_many(b"aabb", &[2, 4, 4], &mut out)?;
+            /// assert_eq!(out, [1, 1, 1]); // "aa", "bb" and the empty key
+            /// assert_eq!(new, 3);
+            /// assert_eq!(f.insert_many(b"aa", &[2], &mut [])?, 0);
+            /// # Ok::<(), quorumkit::ArgError>(())
+            /// ```
+            ///
+            /// # Errors
+            /// [`ArgError`] naming `ends` if the offsets decrease or pass the end of
+            /// `keys`, or `out` if it is neither empty nor one byte per key. Nothing
+            /// is inserted then.
+            pub fn insert_many(
+                &mut self,
+                keys: &[u8],
+                ends: &[u32],
+                out: &mut [u8],
+            ) -> Result<usize, ArgError> {
+                super::for_each_packed(keys, ends, out, true, |key| {
+                    Ok::<_, ArgError>(self.insert(key))
+                })
+            }
+        }
+        shared_methods!($t, $make);
+    };
+    ($t:ident, $make:literal) => {
+        impl $t {
+            /// Tests a packed batch of keys (key `i` is `keys[ends[i-1]..ends[i]]`),
+            /// writing 1 (possibly present) or 0 (absent) into `out[i]`; returns how
+            /// many are possibly present.
+            ///
+            /// # Examples
+            /// ```
+            #[doc = concat!("let mut f = quorumkit::bloom::", $make, "?;")]
+            /// f.insert_many(b"aa", &[2], &mut [])?;
+            /// let mut out = [9u8; 2];
+            /// assert_eq!(f.contains_many(b"aabb", &[2, 4], &mut out)?, 1);
+            /// assert_eq!(out, [1, 0]);
+            /// # Ok::<(), Box<dyn core::error::Error>>(())
+            /// ```
+            ///
+            /// # Errors
+            /// [`ArgError`] naming `ends` (bad offsets) or `out` (not one byte per key).
+            pub fn contains_many(
+                &self,
+                keys: &[u8],
+                ends: &[u32],
+                out: &mut [u8],
+            ) -> Result<usize, ArgError> {
+                super::for_each_packed(keys, ends, out, false, |key| {
+                    Ok::<_, ArgError>(self.contains(key))
+                })
+            }
+
+            #[doc = concat!("[`", stringify!($t), "::to_bytes`] as standard padded base64, for JSON.")]
+            ///
+            /// # Examples
+            /// ```
+            #[doc = concat!("let f = quorumkit::bloom::", $make, "?;")]
+            /// assert!(f.to_base64().starts_with("UUtCRg")); // "QKBF"
+            /// # Ok::<(), quorumkit::ArgError>(())
+            /// ```
+            pub fn to_base64(&self) -> String {
+                super::format::encode_base64(&self.to_bytes())
+            }
+
+            #[doc = concat!("Decodes [`", stringify!($t), "::to_base64`] output: canonical padded")]
+            #[doc = concat!("base64 (3 bytes per 4 characters), then as [`", stringify!($t), "::from_bytes`].")]
+            ///
+            /// # Examples
+            /// ```
+            #[doc = concat!("use quorumkit::bloom::", stringify!($t), ";")]
+            #[doc = concat!("let f = quorumkit::bloom::", $make, "?;")]
+            #[doc = concat!("assert_eq!(", stringify!($t), "::from_base64(&f.to_base64())?, f);")]
+            #[doc = concat!("assert!(", stringify!($t), "::from_base64(\"not base64!\").is_err());")]
+            /// # Ok::<(), Box<dyn core::error::Error>>(())
+            /// ```
+            ///
+            /// # Errors
+            /// [`BloomError::Base64`] for invalid base64, else as
+            #[doc = concat!("[`", stringify!($t), "::from_bytes`].")]
+            pub fn from_base64(text: &str) -> Result<$t, BloomError> {
+                $t::from_bytes(&super::format::decode_base64(text)?)
+            }
+        }
+    };
+}
+
 mod classic;
 mod counting;
 mod format;
