@@ -8,7 +8,7 @@
 //! hashing and the byte format below are therefore contracts: they never
 //! change within a format version.
 //!
-//! Four filters share one design (keys are byte strings, `&[u8]`; JavaScript
+//! Five filters share one design (keys are byte strings, `&[u8]`; JavaScript
 //! strings arrive as their UTF-8 bytes):
 //!
 //! | type | use | memory |
@@ -17,6 +17,7 @@
 //! | [`CountingBloomFilter`] | supports [`remove`](CountingBloomFilter::remove) | 4 bits per counter |
 //! | [`ScalableBloomFilter`] | unknown `n`, keeps its overall FP bound | grows in stages |
 //! | [`SplitBlockBloomFilter`] | one cache line per key; bit-exact with Apache Parquet | `m` bits |
+//! | [`BlockedBloomFilter`] | one 512-bit cache line per key, `k` bits in it; sized for its own FP formula | `m` bits |
 //!
 //! # Sizing
 //!
@@ -72,6 +73,12 @@
 //! `(low32(h) · SALT[i]) >> 27` (wrapping 32-bit multiply); see
 //! [`SplitBlockBloomFilter`].
 //!
+//! The blocked filter (hash id 3) takes `h = XXH3-64(key, seed 0)`, block
+//! `((h >> 32) · blocks) >> 32` of 512 bits, and its `k` bit positions in
+//! the block from the successive 9-bit fields of the SplitMix64 stream
+//! seeded with `h` (`g_1 = mix64(h + γ)`, `g_{j+1} = mix64(g_j + γ)`, seven
+//! fields per step, `γ = 0x9e3779b97f4a7c15`); see [`BlockedBloomFilter`].
+//!
 //! # Byte format, version 1
 //!
 //! All integers are little-endian. Every serialization starts with the same
@@ -82,20 +89,20 @@
 //! | --- | --- | --- |
 //! | 0 | 4 | magic `"QKBF"` (`51 4B 42 46`) |
 //! | 4 | 1 | format version, `1` |
-//! | 5 | 1 | kind: `1` classic, `2` counting, `3` scalable, `4` split-block |
-//! | 6 | 1 | hash id: `1` XXH3-64 + enhanced double hashing, `2` XXH64 (Parquet) |
+//! | 5 | 1 | kind: `1` classic, `2` counting, `3` scalable, `4` split-block, `5` blocked |
+//! | 6 | 1 | hash id: `1` XXH3-64 + enhanced double hashing, `2` XXH64 (Parquet), `3` XXH3-64 + SplitMix64 in a 512-bit block |
 //! | 7 | 1 | reserved, `0` |
 //! | 8 | … | kind-specific body |
 //! | end − 4 | 4 | CRC-32 of bytes `0 .. end − 4` |
 //!
-//! The classic, counting and split-block bodies are a *filter block*:
+//! The classic, counting, split-block and blocked bodies are a *filter block*:
 //!
 //! | size | field |
 //! | --- | --- |
-//! | 8 | `m`: bits (classic, split-block) or counters (counting) |
+//! | 8 | `m`: bits (classic, split-block, blocked: a multiple of 512) or counters (counting) |
 //! | 4 | `k`: hash probes (`8` for split-block) |
 //! | 4 | reserved, `0` |
-//! | … | payload: classic `ceil(m/64)` u64 words; counting `ceil(m/16)` u64 words of sixteen 4-bit counters (counter `c` in word `c/16`, bits `4·(c%16) ..`); split-block `m/8` bytes, exactly the Parquet bitset (u32 words) |
+//! | … | payload: classic `ceil(m/64)` u64 words; counting `ceil(m/16)` u64 words of sixteen 4-bit counters (counter `c` in word `c/16`, bits `4·(c%16) ..`); split-block `m/8` bytes, exactly the Parquet bitset (u32 words); blocked `m/64` u64 words, eight per block |
 //!
 //! Unused bits after the last bit or counter must be zero. The scalable body
 //! is its options and then its stages:
@@ -127,7 +134,7 @@
 //! # Costs
 //!
 //! `insert` and `contains` cost one hash of the key and `k` random memory
-//! accesses (one cache line for the split-block filter). Length, fill ratio
+//! accesses (one cache line for the split-block and blocked filters). Length, fill ratio
 //! and FP estimates are O(1) for the classic filter (it counts set bits as it
 //! goes) and O(m) for the others. Batch methods (`insert_many`,
 //! `contains_many`) take many keys packed as one byte buffer plus an `ends`
@@ -279,6 +286,7 @@ macro_rules! shared_methods {
     };
 }
 
+mod blocked;
 mod classic;
 mod counting;
 mod format;
@@ -286,6 +294,7 @@ mod parquet;
 mod scalable;
 mod split_block;
 
+pub use blocked::BlockedBloomFilter;
 pub use classic::BloomFilter;
 pub use counting::CountingBloomFilter;
 pub use format::BloomError;

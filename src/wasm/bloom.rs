@@ -21,8 +21,8 @@ use super::args;
 use super::errors::{arg_error, JsResult};
 use super::scratch::{with_batch, with_key};
 use crate::bloom::{
-    BloomError, BloomFilter, CountingBloomFilter, ScalableBloomFilter, SplitBlockBloomFilter,
-    MAX_BITS, MAX_HASHES, MAX_ITEMS,
+    BlockedBloomFilter, BloomError, BloomFilter, CountingBloomFilter, ScalableBloomFilter,
+    SplitBlockBloomFilter, MAX_BITS, MAX_HASHES, MAX_ITEMS,
 };
 use crate::prelude::*;
 use wasm_bindgen::prelude::*;
@@ -615,5 +615,46 @@ impl RawScalableBloomFilter {
     /// The version-1 byte format.
     pub fn to_bytes(&self) -> Vec<u8> {
         self.inner.to_bytes()
+    }
+}
+
+/// The cache-line-blocked filter.
+#[wasm_bindgen]
+pub struct RawBlockedBloomFilter {
+    inner: BlockedBloomFilter,
+}
+
+common!(RawBlockedBloomFilter, BlockedBloomFilter);
+plain_adds!(RawBlockedBloomFilter);
+bitset!(RawBlockedBloomFilter, 8);
+
+#[wasm_bindgen]
+impl RawBlockedBloomFilter {
+    /// A filter sized for `expected_items` keys at `fp_rate`.
+    pub fn with_rate(expected_items: f64, fp_rate: f64) -> JsResult<RawBlockedBloomFilter> {
+        let n = self::expected_items(expected_items)?;
+        let (bits, hashes) = BlockedBloomFilter::optimal_params(n, fp_rate).map_err(arg_error)?;
+        reserve(bits / 8)?;
+        let inner = BlockedBloomFilter::new(bits, hashes).map_err(arg_error)?;
+        Ok(RawBlockedBloomFilter { inner })
+    }
+
+    /// A filter of `bits` bits (a positive multiple of 512) and `hashes` probes.
+    #[wasm_bindgen(constructor)]
+    pub fn new(bits: f64, hashes: f64) -> JsResult<RawBlockedBloomFilter> {
+        let bits = bits_arg("bits", bits)?;
+        let hashes = hashes_arg(hashes)?;
+        // The core rejects a size that is not whole blocks before allocating.
+        if bits % 512 == 0 {
+            reserve(bits / 8)?;
+        }
+        let inner = BlockedBloomFilter::new(bits, hashes).map_err(arg_error)?;
+        Ok(RawBlockedBloomFilter { inner })
+    }
+
+    /// `k`, the bits each key sets in its block.
+    #[wasm_bindgen(getter)]
+    pub fn hashes(&self) -> u32 {
+        self.inner.hashes()
     }
 }
