@@ -218,16 +218,6 @@ impl BlockedBloomFilter {
         (((h >> 32) * self.blocks.len() as u64) >> 32) as usize
     }
 
-    /// The bits a hash sets in its block, as eight word masks.
-    #[inline]
-    fn masks(h: u64, k: u32) -> [u64; 8] {
-        let mut m = [0u64; 8];
-        for bit in BlockBits::new(h, k) {
-            m[(bit >> 6) as usize] |= 1 << (bit & 63);
-        }
-        m
-    }
-
     /// The `k` bit indices `key` maps to (block·512 + bit), possibly repeated.
     ///
     /// # Examples
@@ -270,15 +260,19 @@ impl BlockedBloomFilter {
     #[inline]
     pub fn insert_hash(&mut self, h: u64) -> bool {
         let b = self.block_of(h);
-        let masks = Self::masks(h, self.hashes);
-        let mut missing = 0u64;
-        if let Some(block) = self.blocks.get_mut(b) {
-            for (w, m) in block.0.iter_mut().zip(masks) {
-                missing |= m & !*w;
-                *w |= m;
-            }
+        let k = self.hashes;
+        let Some(block) = self.blocks.get_mut(b) else {
+            return false;
+        };
+        // Straight into the block's words: the block is one cache line, so
+        // after the first touch every access hits L1.
+        let mut clear = 0u64;
+        for bit in BlockBits::new(h, k) {
+            let w = &mut block.0[(bit >> 6) as usize];
+            clear |= (!*w >> (bit & 63)) & 1;
+            *w |= 1 << (bit & 63);
         }
-        missing != 0
+        clear != 0
     }
 
     /// Whether `key` is possibly present.
@@ -308,13 +302,12 @@ impl BlockedBloomFilter {
     #[inline]
     pub fn contains_hash(&self, h: u64) -> bool {
         let b = self.block_of(h);
-        let masks = Self::masks(h, self.hashes);
         self.blocks.get(b).is_some_and(|block| {
-            let mut missing = 0u64;
-            for (w, m) in block.0.iter().zip(masks) {
-                missing |= m & !w;
-            }
-            missing == 0
+            // Branch-free: AND every probed bit, no exit per probe.
+            BlockBits::new(h, self.hashes).fold(1u64, |all, bit| {
+                all & (block.0[(bit >> 6) as usize] >> (bit & 63))
+            }) & 1
+                == 1
         })
     }
 
@@ -378,7 +371,7 @@ impl BlockedBloomFilter {
         }
         let per_block = 1.0 - (1.0 - 1.0 / BLOCK_BITS as f64).powi(self.hashes as i32);
         let q = per_block / self.blocks.len() as f64;
-        (1.0 - x / m).ln() / (-q).ln_1p()
+        (1.0 - x / m).ln() / (1.0 - q).ln()
     }
 
     /// The false-positive rate for a fresh key given the bits set now: the
@@ -600,7 +593,7 @@ fn best_k(lambda: f64) -> (u32, f64) {
 /// and `k` probes (see [`BlockedBloomFilter::optimal_params`]).
 fn expected_fp(lambda: f64, k: u32) -> f64 {
     let k = f64::from(k);
-    let ln_q = (-1.0 / BLOCK_BITS as f64).ln_1p();
+    let ln_q = (1.0 - 1.0 / BLOCK_BITS as f64).ln();
     let hit = |j: f64| (1.0 - (j * k * ln_q).exp()).powf(k);
     if lambda > 600.0 {
         // e^(-λ) underflows; the spread no longer matters: fp ≈ 1.
@@ -648,11 +641,14 @@ mod tests {
     use crate::bloom::BloomFilter;
 
     #[test]
-    fn masks_match_positions() {
+    fn block_bits_match_positions() {
         let f = BlockedBloomFilter::new(512 * 3, 20).unwrap();
         for key in [&b""[..], b"a", b"user:42"] {
             let h = crate::hash::xxh3_64(key);
-            let masks = BlockedBloomFilter::masks(h, 20);
+            let mut masks = [0u64; 8];
+            for bit in BlockBits::new(h, 20) {
+                masks[(bit >> 6) as usize] |= 1 << (bit & 63);
+            }
             let mut from_positions = [0u64; 8];
             let p = f.positions(key);
             assert_eq!(p.len(), 20);
