@@ -179,18 +179,18 @@ interface RawFilter {
  * f.has('alice'); // true
  * ```
  */
-export abstract class BloomFilterBase<R extends RawFilter = RawFilter> {
-  #raw: R;
+export abstract class BloomFilterBase {
+  #raw: RawFilter;
   readonly #name: string;
 
   /** @internal */
-  protected constructor(r: R, name: string) {
+  protected constructor(r: RawFilter, name: string) {
     this.#raw = r;
     this.#name = name;
   }
 
   /** The wasm object. @internal */
-  protected get raw(): R {
+  protected get raw(): RawFilter {
     return this.#raw;
   }
 
@@ -317,7 +317,12 @@ export abstract class BloomFilterBase<R extends RawFilter = RawFilter> {
  * g.hasMany(['alice', 'carol']); // Uint8Array [1, 0]
  * ```
  */
-export class BloomFilter extends BloomFilterBase<raw.RawBloomFilter> {
+export class BloomFilter extends BloomFilterBase {
+  /** The wasm object, typed for this class. */
+  get #r(): raw.RawBloomFilter {
+    return this.raw as raw.RawBloomFilter;
+  }
+
   /**
    * An empty filter of exactly `bits` bits and `hashes` probes per key.
    * Prefer {@link BloomFilter.withRate} unless you must match given parameters.
@@ -392,12 +397,12 @@ export class BloomFilter extends BloomFilterBase<raw.RawBloomFilter> {
 
   /** The number of bits, `m`. @example `BloomFilter.withRate(1000, 0.01).size; // 9586` */
   get size(): number {
-    return this.raw.size;
+    return this.#r.size;
   }
 
   /** Probes per key, `k`. @example `BloomFilter.withRate(1000, 0.01).hashes; // 7` */
   get hashes(): number {
-    return this.raw.hashes;
+    return this.#r.hashes;
   }
 
   /**
@@ -405,7 +410,7 @@ export class BloomFilter extends BloomFilterBase<raw.RawBloomFilter> {
    * @example `BloomFilter.withRate(1000, 0.01).byteLength; // 1200`
    */
   get byteLength(): number {
-    return this.raw.byte_len();
+    return this.#r.byte_len();
   }
 
   /**
@@ -423,7 +428,7 @@ export class BloomFilter extends BloomFilterBase<raw.RawBloomFilter> {
    * ```
    */
   get bits(): Uint8Array {
-    return view(this.raw.bits_ptr(), Math.ceil(this.raw.size / 8));
+    return view(this.#r.bits_ptr(), Math.ceil(this.#r.size / 8));
   }
 
   /**
@@ -435,17 +440,17 @@ export class BloomFilter extends BloomFilterBase<raw.RawBloomFilter> {
    * @throws {TypeError} if `key` is not a string or `Uint8Array`.
    */
   positions(key: Key): Uint32Array {
-    return this.raw.positions(writeKey(key));
+    return this.#r.positions(writeKey(key));
   }
 
   /** Bits set. @example `f.countOnes();` */
   countOnes(): number {
-    return this.raw.count_ones();
+    return this.#r.count_ones();
   }
 
   /** Fraction of bits set, 0..1. @example `f.fillRatio(); // ≈ 0.5 at capacity` */
   fillRatio(): number {
-    return this.raw.fill_ratio();
+    return this.#r.fill_ratio();
   }
 
   /**
@@ -454,7 +459,7 @@ export class BloomFilter extends BloomFilterBase<raw.RawBloomFilter> {
    * @example `f.estimatedCount(); // ≈ 1000`
    */
   estimatedCount(): number {
-    return this.raw.estimated_count();
+    return this.#r.estimated_count();
   }
 
   /**
@@ -468,7 +473,7 @@ export class BloomFilter extends BloomFilterBase<raw.RawBloomFilter> {
    */
   union(other: BloomFilter): this {
     if (!(other instanceof BloomFilter)) throw typeError('other', 'a BloomFilter', other);
-    if (other !== this) this.raw.union(other.raw);
+    if (other !== this) this.#r.union(other.#r);
     return this;
   }
 
@@ -484,13 +489,13 @@ export class BloomFilter extends BloomFilterBase<raw.RawBloomFilter> {
    */
   intersect(other: BloomFilter): this {
     if (!(other instanceof BloomFilter)) throw typeError('other', 'a BloomFilter', other);
-    if (other !== this) this.raw.intersect(other.raw);
+    if (other !== this) this.#r.intersect(other.#r);
     return this;
   }
 
   /** An independent copy. @example `const g = f.clone();` */
   clone(): BloomFilter {
-    return adopt(() => new BloomFilter(0, 0), this.raw.copy());
+    return adopt(() => new BloomFilter(0, 0), this.#r.copy());
   }
 }
 
@@ -510,7 +515,12 @@ export class BloomFilter extends BloomFilterBase<raw.RawBloomFilter> {
  * sessions.has('s:1');    // false
  * ```
  */
-export class CountingBloomFilter extends BloomFilterBase<raw.RawCountingBloomFilter> {
+export class CountingBloomFilter extends BloomFilterBase {
+  /** The wasm object, typed for this class. */
+  get #r(): raw.RawCountingBloomFilter {
+    return this.raw as raw.RawCountingBloomFilter;
+  }
+
   /**
    * An empty filter of `counters` 4-bit counters and `hashes` probes per key.
    * @example `new CountingBloomFilter(9586, 7);`
@@ -564,17 +574,17 @@ export class CountingBloomFilter extends BloomFilterBase<raw.RawCountingBloomFil
 
   /** The number of counters, `m`. @example `f.size;` */
   get size(): number {
-    return this.raw.size;
+    return this.#r.size;
   }
 
   /** Probes per key, `k`. @example `f.hashes;` */
   get hashes(): number {
-    return this.raw.hashes;
+    return this.#r.hashes;
   }
 
   /** Bytes of wasm memory the counters take: `ceil(size / 16) · 8`. @example `f.byteLength;` */
   get byteLength(): number {
-    return this.raw.byte_len();
+    return this.#r.byte_len();
   }
 
   /**
@@ -588,7 +598,7 @@ export class CountingBloomFilter extends BloomFilterBase<raw.RawCountingBloomFil
    * ```
    */
   get bits(): Uint8Array {
-    return view(this.raw.bits_ptr(), Math.ceil(this.raw.size / 2));
+    return view(this.#r.bits_ptr(), Math.ceil(this.#r.size / 2));
   }
 
   /**
@@ -598,7 +608,7 @@ export class CountingBloomFilter extends BloomFilterBase<raw.RawCountingBloomFil
    * @throws {TypeError} if `key` is not a string or `Uint8Array`.
    */
   remove(key: Key): boolean {
-    return this.raw.remove(writeKey(key));
+    return this.#r.remove(writeKey(key));
   }
 
   /**
@@ -608,7 +618,7 @@ export class CountingBloomFilter extends BloomFilterBase<raw.RawCountingBloomFil
    * @throws {TypeError} if `key` is not a string or `Uint8Array`.
    */
   count(key: Key): number {
-    return this.raw.count(writeKey(key));
+    return this.#r.count(writeKey(key));
   }
 
   /**
@@ -619,11 +629,11 @@ export class CountingBloomFilter extends BloomFilterBase<raw.RawCountingBloomFil
    */
   counter(index: number): number {
     if (typeof index !== 'number') throw typeError('index', 'a number', index);
-    const size = this.raw.size;
+    const size = this.#r.size;
     if (!Number.isInteger(index) || index < 0 || index >= size) {
       throw rangeError('index', `an integer in 0..=${size - 1}`, index);
     }
-    return this.raw.counter(index);
+    return this.#r.counter(index);
   }
 
   /**
@@ -632,7 +642,7 @@ export class CountingBloomFilter extends BloomFilterBase<raw.RawCountingBloomFil
    * @throws {TypeError} if `keys` is not an array of keys.
    */
   removeMany(keys: Keys): Uint8Array {
-    return batchOut(keys, (n) => this.raw.remove_many(n, true));
+    return batchOut(keys, (n) => this.#r.remove_many(n, true));
   }
 
   /**
@@ -641,27 +651,27 @@ export class CountingBloomFilter extends BloomFilterBase<raw.RawCountingBloomFil
    * @throws {TypeError} if `key` is not a string or `Uint8Array`.
    */
   positions(key: Key): Uint32Array {
-    return this.raw.positions(writeKey(key));
+    return this.#r.positions(writeKey(key));
   }
 
   /** Counters that are not zero. @example `f.countOnes();` */
   countOnes(): number {
-    return this.raw.count_ones();
+    return this.#r.count_ones();
   }
 
   /** Counters stuck at 15 (they never change again). @example `f.countSaturated(); // 0 normally` */
   countSaturated(): number {
-    return this.raw.count_saturated();
+    return this.#r.count_saturated();
   }
 
   /** Fraction of counters that are not zero. @example `f.fillRatio();` */
   fillRatio(): number {
-    return this.raw.fill_ratio();
+    return this.#r.fill_ratio();
   }
 
   /** Estimated number of distinct keys present (Swamidass–Baldi). @example `f.estimatedCount();` */
   estimatedCount(): number {
-    return this.raw.estimated_count();
+    return this.#r.estimated_count();
   }
 
   /**
@@ -670,12 +680,12 @@ export class CountingBloomFilter extends BloomFilterBase<raw.RawCountingBloomFil
    * @example `const shipped = counting.toBloomFilter().toBytes();`
    */
   toBloomFilter(): BloomFilter {
-    return adopt(() => new BloomFilter(0, 0), this.raw.to_bloom_filter());
+    return adopt(() => new BloomFilter(0, 0), this.#r.to_bloom_filter());
   }
 
   /** An independent copy. @example `f.clone();` */
   clone(): CountingBloomFilter {
-    return adopt(() => new CountingBloomFilter(0, 0), this.raw.copy());
+    return adopt(() => new CountingBloomFilter(0, 0), this.#r.copy());
   }
 }
 
@@ -730,7 +740,12 @@ function newScalable(expectedItems: number, fpRate: number, opts?: ScalableBloom
  * seen.fpBound();  // < 0.01
  * ```
  */
-export class ScalableBloomFilter extends BloomFilterBase<raw.RawScalableBloomFilter> {
+export class ScalableBloomFilter extends BloomFilterBase {
+  /** The wasm object, typed for this class. */
+  get #r(): raw.RawScalableBloomFilter {
+    return this.raw as raw.RawScalableBloomFilter;
+  }
+
   /**
    * An empty filter whose first stage holds `expectedItems` keys, keeping the
    * overall false-positive rate below `fpRate`.
@@ -785,7 +800,7 @@ export class ScalableBloomFilter extends BloomFilterBase<raw.RawScalableBloomFil
 
   /** Bits over all stages. @example `f.size;` */
   get size(): number {
-    return this.raw.size;
+    return this.#r.size;
   }
 
   /** Probes per key of the newest stage. @example `f.hashes;` */
@@ -796,33 +811,33 @@ export class ScalableBloomFilter extends BloomFilterBase<raw.RawScalableBloomFil
   /** Bytes of wasm memory the stages' bit arrays take. @example `f.byteLength;` */
   get byteLength(): number {
     let total = 0;
-    for (let i = 0; i < this.raw.stage_count; i++) total += this.raw.byte_len(i);
+    for (let i = 0; i < this.#r.stage_count; i++) total += this.#r.byte_len(i);
     return total;
   }
 
   /** The number of stages (at least 1, at most 64). @example `f.stages;` */
   get stages(): number {
-    return this.raw.stage_count;
+    return this.#r.stage_count;
   }
 
   /** The first stage's capacity. @example `f.initialCapacity;` */
   get initialCapacity(): number {
-    return this.raw.initial_capacity;
+    return this.#r.initial_capacity;
   }
 
   /** The overall false-positive bound. @example `f.fpRate; // 0.01` */
   get fpRate(): number {
-    return this.raw.fp_rate;
+    return this.#r.fp_rate;
   }
 
   /** Capacity growth per stage. @example `f.growth; // 2` */
   get growth(): number {
-    return this.raw.growth;
+    return this.#r.growth;
   }
 
   /** False-positive tightening per stage. @example `f.tightening; // 0.9` */
   get tightening(): number {
-    return this.raw.tightening;
+    return this.#r.tightening;
   }
 
   /**
@@ -831,7 +846,7 @@ export class ScalableBloomFilter extends BloomFilterBase<raw.RawScalableBloomFil
    * @example `f.bits;`
    */
   get bits(): Uint8Array {
-    return this.stageBits(this.raw.stage_count - 1);
+    return this.stageBits(this.#r.stage_count - 1);
   }
 
   /**
@@ -841,7 +856,7 @@ export class ScalableBloomFilter extends BloomFilterBase<raw.RawScalableBloomFil
    */
   stageBits(index: number): Uint8Array {
     const s = this.stage(index);
-    return view(this.raw.bits_ptr(index), Math.ceil(s.size / 8));
+    return view(this.#r.bits_ptr(index), Math.ceil(s.size / 8));
   }
 
   /**
@@ -851,12 +866,12 @@ export class ScalableBloomFilter extends BloomFilterBase<raw.RawScalableBloomFil
    * @throws {RangeError} if `index` is not a stage.
    */
   stage(index: number): ScalableBloomFilterStage {
-    const n = this.raw.stage_count;
+    const n = this.#r.stage_count;
     if (typeof index !== 'number') throw typeError('index', 'a number', index);
     if (!Number.isInteger(index) || index < 0 || index >= n) {
       throw rangeError('index', `an integer in 0..=${n - 1}`, index);
     }
-    const [size, hashes, capacity, count, ones] = this.raw.stage_info(index);
+    const [size, hashes, capacity, count, ones] = this.#r.stage_info(index);
     return { size, hashes, capacity, count, ones };
   }
 
@@ -868,8 +883,8 @@ export class ScalableBloomFilter extends BloomFilterBase<raw.RawScalableBloomFil
    *   or out of memory); nothing changed, and the filter keeps answering `has`.
    */
   override add(key: Key): boolean {
-    const r = this.raw.add(writeKey(key));
-    if (r === ADD_FAILED) throw new Error(this.raw.error_message);
+    const r = this.#r.add(writeKey(key));
+    if (r === ADD_FAILED) throw new Error(this.#r.error_message);
     return r === 1;
   }
 
@@ -880,31 +895,31 @@ export class ScalableBloomFilter extends BloomFilterBase<raw.RawScalableBloomFil
    * @throws {RangeError} if `stage` is not a stage.
    */
   positions(key: Key, stage?: number): Uint32Array {
-    const s = stage ?? this.raw.stage_count - 1;
+    const s = stage ?? this.#r.stage_count - 1;
     this.stage(s);
-    return this.raw.positions(writeKey(key), s);
+    return this.#r.positions(writeKey(key), s);
   }
 
   /** Keys added (exact: each new key is counted). @example `f.estimatedCount();` */
   estimatedCount(): number {
-    return this.raw.count();
+    return this.#r.count();
   }
 
   /** Fraction of all bits set. @example `f.fillRatio();` */
   fillRatio(): number {
     let ones = 0;
-    for (let i = 0; i < this.raw.stage_count; i++) ones += this.raw.stage_info(i)[4];
-    return ones / this.raw.size;
+    for (let i = 0; i < this.#r.stage_count; i++) ones += this.#r.stage_info(i)[4];
+    return ones / this.#r.size;
   }
 
   /** The false-positive bound of the stages made so far (always below `fpRate`). @example `f.fpBound();` */
   fpBound(): number {
-    return this.raw.fp_bound();
+    return this.#r.fp_bound();
   }
 
   /** An independent copy. @example `f.clone();` */
   clone(): ScalableBloomFilter {
-    return adopt(() => new ScalableBloomFilter(0, 0), this.raw.copy());
+    return adopt(() => new ScalableBloomFilter(0, 0), this.#r.copy());
   }
 }
 
@@ -929,7 +944,12 @@ export class ScalableBloomFilter extends BloomFilterBase<raw.RawScalableBloomFil
  * f.hasMany(queries);
  * ```
  */
-export class SplitBlockBloomFilter extends BloomFilterBase<raw.RawSplitBlockBloomFilter> {
+export class SplitBlockBloomFilter extends BloomFilterBase {
+  /** The wasm object, typed for this class. */
+  get #r(): raw.RawSplitBlockBloomFilter {
+    return this.raw as raw.RawSplitBlockBloomFilter;
+  }
+
   /**
    * An empty filter of `bits` bits, a positive multiple of 256.
    * @example `new SplitBlockBloomFilter(1024);`
@@ -1024,7 +1044,7 @@ export class SplitBlockBloomFilter extends BloomFilterBase<raw.RawSplitBlockBloo
    * @example `fs.writeFileSync('filter.bin', f.toParquet());`
    */
   toParquet(): Uint8Array {
-    return this.raw.to_parquet();
+    return this.#r.to_parquet();
   }
 
   /**
@@ -1034,7 +1054,7 @@ export class SplitBlockBloomFilter extends BloomFilterBase<raw.RawSplitBlockBloo
    * @throws {TypeError} if `hash` is not a bigint. @throws {RangeError} if it is outside 0..=2^64-1.
    */
   addHash(hash: bigint): boolean {
-    return this.raw.add_hash(hashArg(hash));
+    return this.#r.add_hash(hashArg(hash));
   }
 
   /**
@@ -1043,12 +1063,12 @@ export class SplitBlockBloomFilter extends BloomFilterBase<raw.RawSplitBlockBloo
    * @throws {TypeError} if `hash` is not a bigint. @throws {RangeError} if it is outside 0..=2^64-1.
    */
   hasHash(hash: bigint): boolean {
-    return this.raw.has_hash(hashArg(hash));
+    return this.#r.has_hash(hashArg(hash));
   }
 
   /** The number of bits (256 per block). @example `f.size;` */
   get size(): number {
-    return this.raw.size;
+    return this.#r.size;
   }
 
   /** Bits set per key: always 8. @example `f.hashes; // 8` */
@@ -1058,7 +1078,7 @@ export class SplitBlockBloomFilter extends BloomFilterBase<raw.RawSplitBlockBloo
 
   /** Bytes of wasm memory the bitset takes: `size / 8`. @example `f.byteLength;` */
   get byteLength(): number {
-    return this.raw.byte_len();
+    return this.#r.byte_len();
   }
 
   /**
@@ -1068,7 +1088,7 @@ export class SplitBlockBloomFilter extends BloomFilterBase<raw.RawSplitBlockBloo
    * @example `f.bits;`
    */
   get bits(): Uint8Array {
-    return view(this.raw.bits_ptr(), this.raw.byte_len());
+    return view(this.#r.bits_ptr(), this.#r.byte_len());
   }
 
   /**
@@ -1077,22 +1097,22 @@ export class SplitBlockBloomFilter extends BloomFilterBase<raw.RawSplitBlockBloo
    * @throws {TypeError} if `key` is not a string or `Uint8Array`.
    */
   positions(key: Key): Uint32Array {
-    return this.raw.positions(writeKey(key));
+    return this.#r.positions(writeKey(key));
   }
 
   /** Bits set. @example `f.countOnes();` */
   countOnes(): number {
-    return this.raw.count_ones();
+    return this.#r.count_ones();
   }
 
   /** Fraction of bits set. @example `f.fillRatio();` */
   fillRatio(): number {
-    return this.raw.fill_ratio();
+    return this.#r.fill_ratio();
   }
 
   /** Estimated number of distinct keys added. @example `f.estimatedCount();` */
   estimatedCount(): number {
-    return this.raw.estimated_count();
+    return this.#r.estimated_count();
   }
 
   /**
@@ -1103,7 +1123,7 @@ export class SplitBlockBloomFilter extends BloomFilterBase<raw.RawSplitBlockBloo
    */
   union(other: SplitBlockBloomFilter): this {
     if (!(other instanceof SplitBlockBloomFilter)) throw typeError('other', 'a SplitBlockBloomFilter', other);
-    if (other !== this) this.raw.union(other.raw);
+    if (other !== this) this.#r.union(other.#r);
     return this;
   }
 
@@ -1115,18 +1135,18 @@ export class SplitBlockBloomFilter extends BloomFilterBase<raw.RawSplitBlockBloo
    */
   intersect(other: SplitBlockBloomFilter): this {
     if (!(other instanceof SplitBlockBloomFilter)) throw typeError('other', 'a SplitBlockBloomFilter', other);
-    if (other !== this) this.raw.intersect(other.raw);
+    if (other !== this) this.#r.intersect(other.#r);
     return this;
   }
 
   /** An independent copy. @example `f.clone();` */
   clone(): SplitBlockBloomFilter {
-    return adopt(() => new SplitBlockBloomFilter(0), this.raw.copy());
+    return adopt(() => new SplitBlockBloomFilter(0), this.#r.copy());
   }
 
   /** The raw Parquet bitset (a copy of {@link SplitBlockBloomFilter.bits}). @example `f.toParquetBitset();` */
   toParquetBitset(): Uint8Array {
-    return this.raw.to_parquet_bitset();
+    return this.#r.to_parquet_bitset();
   }
 }
 
@@ -1165,7 +1185,12 @@ function rejectAs<T>(param: string, allowed: string, load: () => T): T {
  * copy.hasMany(['bob', 'carol']); // Uint8Array [1, 0]
  * ```
  */
-export class BlockedBloomFilter extends BloomFilterBase<raw.RawBlockedBloomFilter> {
+export class BlockedBloomFilter extends BloomFilterBase {
+  /** The wasm object, typed for this class. */
+  get #r(): raw.RawBlockedBloomFilter {
+    return this.raw as raw.RawBlockedBloomFilter;
+  }
+
   /**
    * An empty filter of `bits` bits (a positive multiple of 512) and `hashes` bits set per
    * key. Prefer {@link BlockedBloomFilter.withRate} unless you must match given parameters.
@@ -1227,22 +1252,22 @@ export class BlockedBloomFilter extends BloomFilterBase<raw.RawBlockedBloomFilte
 
   /** The number of bits, `m` (512 per block). @example `BlockedBloomFilter.withRate(1000, 0.01).size; // 10240` */
   get size(): number {
-    return this.raw.size;
+    return this.#r.size;
   }
 
   /** Bits each key sets in its block, `k`. @example `BlockedBloomFilter.withRate(1000, 0.01).hashes; // 7` */
   get hashes(): number {
-    return this.raw.hashes;
+    return this.#r.hashes;
   }
 
   /** The number of 512-bit blocks, `size / 512`. @example `f.blocks;` */
   get blocks(): number {
-    return this.raw.size / 512;
+    return this.#r.size / 512;
   }
 
   /** Bytes of wasm memory the bit array takes: `size / 8`. @example `f.byteLength;` */
   get byteLength(): number {
-    return this.raw.byte_len();
+    return this.#r.byte_len();
   }
 
   /**
@@ -1257,7 +1282,7 @@ export class BlockedBloomFilter extends BloomFilterBase<raw.RawBlockedBloomFilte
    * ```
    */
   get bits(): Uint8Array {
-    return view(this.raw.bits_ptr(), this.raw.byte_len());
+    return view(this.#r.bits_ptr(), this.#r.byte_len());
   }
 
   /**
@@ -1267,17 +1292,17 @@ export class BlockedBloomFilter extends BloomFilterBase<raw.RawBlockedBloomFilte
    * @throws {TypeError} if `key` is not a string or `Uint8Array`.
    */
   positions(key: Key): Uint32Array {
-    return this.raw.positions(writeKey(key));
+    return this.#r.positions(writeKey(key));
   }
 
   /** Bits set. @example `f.countOnes();` */
   countOnes(): number {
-    return this.raw.count_ones();
+    return this.#r.count_ones();
   }
 
   /** Fraction of bits set, 0..1. @example `f.fillRatio();` */
   fillRatio(): number {
-    return this.raw.fill_ratio();
+    return this.#r.fill_ratio();
   }
 
   /**
@@ -1285,7 +1310,7 @@ export class BlockedBloomFilter extends BloomFilterBase<raw.RawBlockedBloomFilte
    * bit is set. @example `f.estimatedCount(); // ≈ 1000`
    */
   estimatedCount(): number {
-    return this.raw.estimated_count();
+    return this.#r.estimated_count();
   }
 
   /**
@@ -1296,7 +1321,7 @@ export class BlockedBloomFilter extends BloomFilterBase<raw.RawBlockedBloomFilte
    */
   union(other: BlockedBloomFilter): this {
     if (!(other instanceof BlockedBloomFilter)) throw typeError('other', 'a BlockedBloomFilter', other);
-    if (other !== this) this.raw.union(other.raw);
+    if (other !== this) this.#r.union(other.#r);
     return this;
   }
 
@@ -1308,12 +1333,12 @@ export class BlockedBloomFilter extends BloomFilterBase<raw.RawBlockedBloomFilte
    */
   intersect(other: BlockedBloomFilter): this {
     if (!(other instanceof BlockedBloomFilter)) throw typeError('other', 'a BlockedBloomFilter', other);
-    if (other !== this) this.raw.intersect(other.raw);
+    if (other !== this) this.#r.intersect(other.#r);
     return this;
   }
 
   /** An independent copy. @example `const g = f.clone();` */
   clone(): BlockedBloomFilter {
-    return adopt(() => new BlockedBloomFilter(0, 0), this.raw.copy());
+    return adopt(() => new BlockedBloomFilter(0, 0), this.#r.copy());
   }
 }
