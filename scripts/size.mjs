@@ -16,8 +16,8 @@ import { root, capture, MODULES, wasmFile } from './lib.mjs';
 export const BUDGETS = {
   snowflake: { goal: 12_000, budget: 22_000 },
   // Over its goal again since the Parquet reader (header, physical-type keys, probes by hash)
-  // joined the module: 41.9 KB measured.
-  bloom: { goal: 40_000, budget: 42_800 },
+  // joined the module (41.9 KB measured), and further since the blocked filter did: 46.1 KB.
+  bloom: { goal: 40_000, budget: 47_000 },
   ring: { goal: 64_000, budget: 64_000 },
   raft: { goal: 64_000, budget: 64_000 },
   'raft-sim': { goal: null, budget: 90_000 },

@@ -4,8 +4,8 @@
 #![cfg(target_arch = "wasm32")]
 
 use quorumkit::wasm::bloom::{
-    RawBloomFilter, RawCountingBloomFilter, RawScalableBloomFilter, RawSplitBlockBloomFilter,
-    ADD_FAILED,
+    RawBlockedBloomFilter, RawBloomFilter, RawCountingBloomFilter, RawScalableBloomFilter,
+    RawSplitBlockBloomFilter, ADD_FAILED,
 };
 use quorumkit::wasm::scratch::{ends_buffer_reserve, key_buffer_reserve, out_buffer_reserve};
 use wasm_bindgen::{JsCast, JsValue};
@@ -164,4 +164,33 @@ fn counting_remove() {
     assert!(f.has(key(b"s")));
     assert!(f.remove(key(b"s")));
     assert!(!f.has(key(b"s")));
+}
+
+#[wasm_bindgen_test]
+fn blocked_filter_keys_batches_bytes_and_errors() {
+    let mut f = RawBlockedBloomFilter::with_rate(1000.0, 0.01).unwrap();
+    assert_eq!((f.size(), f.hashes()), (10240.0, 7));
+    assert!(f.add(key(b"alice")));
+    assert!(f.has(key(b"alice")));
+    let p = f.positions(key(b"alice"));
+    assert_eq!(p.len(), 7);
+    assert!(p.iter().all(|&b| b / 512 == p[0] / 512));
+    let n = keys(&[b"alice", b"bob", b""]);
+    assert_eq!(f.add_many(n, true).unwrap(), 2);
+    assert_eq!(out(n), [0, 1, 1]);
+    let n = keys(&[b"bob", b"carol"]);
+    f.has_many(n).unwrap();
+    assert_eq!(out(n)[0], 1);
+    let bytes = f.to_bytes();
+    let g = RawBlockedBloomFilter::from_bytes(&bytes).unwrap();
+    assert_eq!(g.to_bytes(), bytes);
+    // A corrupt encoding is an Error saying why (the facade names the parameter).
+    let e = RawBlockedBloomFilter::from_bytes(&bytes[..bytes.len() - 1])
+        .err()
+        .unwrap();
+    assert!(plain_error(e).contains("truncated"));
+    let e = RawBlockedBloomFilter::new(1000.0, 7.0).err().unwrap();
+    assert!(
+        message_of::<js_sys::RangeError>(e).starts_with("bits must be a positive multiple of 512")
+    );
 }

@@ -19,6 +19,7 @@ import './internal/dispose.js';
 export type { Key } from './internal/keys.js';
 export { crc32, crc32Many, xxh64, xxh3 } from './hash.js';
 export {
+  BlockedBloomFilter,
   BloomFilter,
   CountingBloomFilter,
   ScalableBloomFilter,

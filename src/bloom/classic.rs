@@ -4,7 +4,7 @@ use crate::prelude::*;
 use core::f64::consts::LN_2;
 
 use super::format::{self, BloomError, Reader, Writer};
-use super::{check_expected_items, check_fp_rate, for_each_packed, swamidass_baldi, Probes};
+use super::{check_expected_items, check_fp_rate, swamidass_baldi, Probes};
 use super::{MAX_BITS, MAX_HASHES};
 use crate::ArgError;
 
@@ -277,64 +277,6 @@ impl BloomFilter {
         })
     }
 
-    /// Inserts a packed batch of keys (key `i` is `keys[ends[i-1]..ends[i]]`).
-    ///
-    /// Writes 1 into `out[i]` if key `i` was certainly new when it was
-    /// inserted, else 0; pass an empty `out` to skip the report. Returns the
-    /// number of certainly-new keys.
-    ///
-    /// # Examples
-    /// ```
-    /// let mut f = quorumkit::bloom::BloomFilter::with_rate(100, 0.01)?;
-    /// let mut out = [0u8; 3];
-    /// let new = f.insert_many(b"aabb", &[2, 4, 4], &mut out)?;
-    /// assert_eq!(out, [1, 1, 1]); // "aa", "bb" and the empty key
-    /// assert_eq!(new, 3);
-    /// assert_eq!(f.insert_many(b"aa", &[2], &mut [])?, 0);
-    /// # Ok::<(), quorumkit::ArgError>(())
-    /// ```
-    ///
-    /// # Errors
-    /// [`ArgError`] naming `ends` if the offsets decrease or pass the end of
-    /// `keys`, or `out` if it is neither empty nor one byte per key. Nothing
-    /// is inserted then.
-    pub fn insert_many(
-        &mut self,
-        keys: &[u8],
-        ends: &[u32],
-        out: &mut [u8],
-    ) -> Result<usize, ArgError> {
-        for_each_packed(keys, ends, out, true, |key| {
-            Ok::<_, ArgError>(self.insert(key))
-        })
-    }
-
-    /// Tests a packed batch of keys, writing 1 (possibly present) or 0
-    /// (absent) into `out[i]`; returns how many are possibly present.
-    ///
-    /// # Examples
-    /// ```
-    /// let mut f = quorumkit::bloom::BloomFilter::with_rate(100, 0.01)?;
-    /// f.insert(b"aa");
-    /// let mut out = [9u8; 2];
-    /// assert_eq!(f.contains_many(b"aabb", &[2, 4], &mut out)?, 1);
-    /// assert_eq!(out, [1, 0]);
-    /// # Ok::<(), quorumkit::ArgError>(())
-    /// ```
-    ///
-    /// # Errors
-    /// [`ArgError`] naming `ends` (bad offsets) or `out` (not one byte per key).
-    pub fn contains_many(
-        &self,
-        keys: &[u8],
-        ends: &[u32],
-        out: &mut [u8],
-    ) -> Result<usize, ArgError> {
-        for_each_packed(keys, ends, out, false, |key| {
-            Ok::<_, ArgError>(self.contains(key))
-        })
-    }
-
     /// Removes every key.
     ///
     /// # Examples
@@ -578,38 +520,9 @@ impl BloomFilter {
         r.finish()?;
         Ok(f)
     }
-
-    /// [`BloomFilter::to_bytes`] as standard padded base64, for JSON.
-    ///
-    /// # Examples
-    /// ```
-    /// let f = quorumkit::bloom::BloomFilter::new(64, 3)?;
-    /// assert!(f.to_base64().starts_with("UUtCRg")); // "QKBF"
-    /// # Ok::<(), quorumkit::ArgError>(())
-    /// ```
-    pub fn to_base64(&self) -> String {
-        format::encode_base64(&self.to_bytes())
-    }
-
-    /// Decodes [`BloomFilter::to_base64`] output: canonical padded base64 (3
-    /// bytes per 4 characters), then as [`BloomFilter::from_bytes`].
-    ///
-    /// # Examples
-    /// ```
-    /// use quorumkit::bloom::BloomFilter;
-    /// let f = BloomFilter::new(64, 3)?;
-    /// assert_eq!(BloomFilter::from_base64(&f.to_base64())?, f);
-    /// assert!(BloomFilter::from_base64("not base64!").is_err());
-    /// # Ok::<(), Box<dyn core::error::Error>>(())
-    /// ```
-    ///
-    /// # Errors
-    /// [`BloomError::Base64`] for invalid base64, else as
-    /// [`BloomFilter::from_bytes`].
-    pub fn from_base64(text: &str) -> Result<BloomFilter, BloomError> {
-        BloomFilter::from_bytes(&format::decode_base64(text)?)
-    }
 }
+
+shared_methods!(BloomFilter, "BloomFilter::with_rate(100, 0.01)", insert);
 
 /// Checks a bit (or counter) count: `1..=MAX_BITS`.
 pub(crate) fn check_bits(bits: u64) -> Result<(), ArgError> {

@@ -243,29 +243,6 @@ impl CountingBloomFilter {
         self.probes(key).map(|p| self.get(p)).min().unwrap_or(0) as u8
     }
 
-    /// Inserts a packed batch (see [`BloomFilter::insert_many`]).
-    ///
-    /// # Examples
-    /// ```
-    /// let mut f = quorumkit::bloom::CountingBloomFilter::with_rate(100, 0.01)?;
-    /// assert_eq!(f.insert_many(b"ab", &[1, 2], &mut [])?, 2);
-    /// assert!(f.contains(b"b"));
-    /// # Ok::<(), quorumkit::ArgError>(())
-    /// ```
-    ///
-    /// # Errors
-    /// [`ArgError`] naming `ends` or `out`; nothing is inserted then.
-    pub fn insert_many(
-        &mut self,
-        keys: &[u8],
-        ends: &[u32],
-        out: &mut [u8],
-    ) -> Result<usize, ArgError> {
-        for_each_packed(keys, ends, out, true, |key| {
-            Ok::<_, ArgError>(self.insert(key))
-        })
-    }
-
     /// Removes a packed batch, writing 1 into `out[i]` if key `i` was removed
     /// (pass an empty `out` to skip); returns how many were removed.
     ///
@@ -289,31 +266,6 @@ impl CountingBloomFilter {
     ) -> Result<usize, ArgError> {
         for_each_packed(keys, ends, out, true, |key| {
             Ok::<_, ArgError>(self.remove(key))
-        })
-    }
-
-    /// Tests a packed batch (see [`BloomFilter::contains_many`]).
-    ///
-    /// # Examples
-    /// ```
-    /// let mut f = quorumkit::bloom::CountingBloomFilter::with_rate(100, 0.01)?;
-    /// f.insert(b"a");
-    /// let mut out = [0u8; 2];
-    /// f.contains_many(b"ab", &[1, 2], &mut out)?;
-    /// assert_eq!(out, [1, 0]);
-    /// # Ok::<(), quorumkit::ArgError>(())
-    /// ```
-    ///
-    /// # Errors
-    /// [`ArgError`] naming `ends` or `out`.
-    pub fn contains_many(
-        &self,
-        keys: &[u8],
-        ends: &[u32],
-        out: &mut [u8],
-    ) -> Result<usize, ArgError> {
-        for_each_packed(keys, ends, out, false, |key| {
-            Ok::<_, ArgError>(self.contains(key))
         })
     }
 
@@ -493,38 +445,13 @@ impl CountingBloomFilter {
             words,
         })
     }
-
-    /// [`CountingBloomFilter::to_bytes`] as standard padded base64.
-    ///
-    /// # Examples
-    /// ```
-    /// let f = quorumkit::bloom::CountingBloomFilter::new(16, 3)?;
-    /// assert!(f.to_base64().starts_with("UUtCRg"));
-    /// # Ok::<(), quorumkit::ArgError>(())
-    /// ```
-    pub fn to_base64(&self) -> String {
-        format::encode_base64(&self.to_bytes())
-    }
-
-    /// Decodes [`CountingBloomFilter::to_base64`] output: canonical padded
-    /// base64 (3 bytes per 4 characters), then as
-    /// [`CountingBloomFilter::from_bytes`].
-    ///
-    /// # Examples
-    /// ```
-    /// use quorumkit::bloom::CountingBloomFilter;
-    /// let f = CountingBloomFilter::new(16, 3)?;
-    /// assert_eq!(CountingBloomFilter::from_base64(&f.to_base64())?, f);
-    /// # Ok::<(), Box<dyn core::error::Error>>(())
-    /// ```
-    ///
-    /// # Errors
-    /// [`BloomError::Base64`] for invalid base64, else as
-    /// [`CountingBloomFilter::from_bytes`].
-    pub fn from_base64(text: &str) -> Result<CountingBloomFilter, BloomError> {
-        CountingBloomFilter::from_bytes(&format::decode_base64(text)?)
-    }
 }
+
+shared_methods!(
+    CountingBloomFilter,
+    "CountingBloomFilter::with_rate(100, 0.01)",
+    insert
+);
 
 /// The number of non-zero nibbles in `w`.
 fn nonzero_nibbles(w: u64) -> u32 {

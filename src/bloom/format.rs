@@ -18,9 +18,11 @@ pub(crate) const KIND_CLASSIC: u8 = 1;
 pub(crate) const KIND_COUNTING: u8 = 2;
 pub(crate) const KIND_SCALABLE: u8 = 3;
 pub(crate) const KIND_SPLIT_BLOCK: u8 = 4;
+pub(crate) const KIND_BLOCKED: u8 = 5;
 
 pub(crate) const HASH_XXH3_KM: u8 = 1;
 pub(crate) const HASH_XXH64_PARQUET: u8 = 2;
+pub(crate) const HASH_XXH3_BLOCKED: u8 = 3;
 
 /// Why bytes could not be decoded, or a filter could not grow.
 ///
@@ -170,6 +172,7 @@ fn kind_name(kind: u8) -> &'static str {
         KIND_COUNTING => "CountingBloomFilter",
         KIND_SCALABLE => "ScalableBloomFilter",
         KIND_SPLIT_BLOCK => "SplitBlockBloomFilter",
+        KIND_BLOCKED => "BlockedBloomFilter",
         _ => "unknown",
     }
 }

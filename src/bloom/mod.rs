@@ -8,7 +8,7 @@
 //! hashing and the byte format below are therefore contracts: they never
 //! change within a format version.
 //!
-//! Four filters share one design (keys are byte strings, `&[u8]`; JavaScript
+//! Five filters share one design (keys are byte strings, `&[u8]`; JavaScript
 //! strings arrive as their UTF-8 bytes):
 //!
 //! | type | use | memory |
@@ -17,6 +17,7 @@
 //! | [`CountingBloomFilter`] | supports [`remove`](CountingBloomFilter::remove) | 4 bits per counter |
 //! | [`ScalableBloomFilter`] | unknown `n`, keeps its overall FP bound | grows in stages |
 //! | [`SplitBlockBloomFilter`] | one cache line per key; bit-exact with Apache Parquet | `m` bits |
+//! | [`BlockedBloomFilter`] | one 512-bit cache line per key, `k` bits in it; sized for its own FP formula | `m` bits |
 //!
 //! # Sizing
 //!
@@ -72,6 +73,12 @@
 //! `(low32(h) · SALT[i]) >> 27` (wrapping 32-bit multiply); see
 //! [`SplitBlockBloomFilter`].
 //!
+//! The blocked filter (hash id 3) takes `h = XXH3-64(key, seed 0)`, block
+//! `((h >> 32) · blocks) >> 32` of 512 bits, and its `k` bit positions in
+//! the block from the successive 9-bit fields of the SplitMix64 stream
+//! seeded with `h` (`g_1 = mix64(h + γ)`, `g_{j+1} = mix64(g_j + γ)`, seven
+//! fields per step, `γ = 0x9e3779b97f4a7c15`); see [`BlockedBloomFilter`].
+//!
 //! # Byte format, version 1
 //!
 //! All integers are little-endian. Every serialization starts with the same
@@ -82,20 +89,20 @@
 //! | --- | --- | --- |
 //! | 0 | 4 | magic `"QKBF"` (`51 4B 42 46`) |
 //! | 4 | 1 | format version, `1` |
-//! | 5 | 1 | kind: `1` classic, `2` counting, `3` scalable, `4` split-block |
-//! | 6 | 1 | hash id: `1` XXH3-64 + enhanced double hashing, `2` XXH64 (Parquet) |
+//! | 5 | 1 | kind: `1` classic, `2` counting, `3` scalable, `4` split-block, `5` blocked |
+//! | 6 | 1 | hash id: `1` XXH3-64 + enhanced double hashing, `2` XXH64 (Parquet), `3` XXH3-64 + SplitMix64 in a 512-bit block |
 //! | 7 | 1 | reserved, `0` |
 //! | 8 | … | kind-specific body |
 //! | end − 4 | 4 | CRC-32 of bytes `0 .. end − 4` |
 //!
-//! The classic, counting and split-block bodies are a *filter block*:
+//! The classic, counting, split-block and blocked bodies are a *filter block*:
 //!
 //! | size | field |
 //! | --- | --- |
-//! | 8 | `m`: bits (classic, split-block) or counters (counting) |
+//! | 8 | `m`: bits (classic, split-block, blocked: a multiple of 512) or counters (counting) |
 //! | 4 | `k`: hash probes (`8` for split-block) |
 //! | 4 | reserved, `0` |
-//! | … | payload: classic `ceil(m/64)` u64 words; counting `ceil(m/16)` u64 words of sixteen 4-bit counters (counter `c` in word `c/16`, bits `4·(c%16) ..`); split-block `m/8` bytes, exactly the Parquet bitset (u32 words) |
+//! | … | payload: classic `ceil(m/64)` u64 words; counting `ceil(m/16)` u64 words of sixteen 4-bit counters (counter `c` in word `c/16`, bits `4·(c%16) ..`); split-block `m/8` bytes, exactly the Parquet bitset (u32 words); blocked `m/64` u64 words, eight per block |
 //!
 //! Unused bits after the last bit or counter must be zero. The scalable body
 //! is its options and then its stages:
@@ -127,7 +134,7 @@
 //! # Costs
 //!
 //! `insert` and `contains` cost one hash of the key and `k` random memory
-//! accesses (one cache line for the split-block filter). Length, fill ratio
+//! accesses (one cache line for the split-block and blocked filters). Length, fill ratio
 //! and FP estimates are O(1) for the classic filter (it counts set bits as it
 //! goes) and O(m) for the others. Batch methods (`insert_many`,
 //! `contains_many`) take many keys packed as one byte buffer plus an `ends`
@@ -173,6 +180,113 @@
 //! ```
 
 use crate::prelude::*;
+
+/// The methods whose bodies every filter shares: packed batches and base64.
+///
+/// `$t` is the filter type, `$make` an expression (as text) that makes an
+/// empty one for the examples. With `insert`, also `insert_many` for a filter
+/// whose `insert` cannot fail (the scalable filter's can, and has its own).
+macro_rules! shared_methods {
+    ($t:ident, $make:literal, insert) => {
+        impl $t {
+            /// Inserts a packed batch of keys (key `i` is `keys[ends[i-1]..ends[i]]`).
+            ///
+            /// Writes 1 into `out[i]` if key `i` was certainly new when it was
+            /// inserted, else 0; pass an empty `out` to skip the report. Returns the
+            /// number of certainly-new keys.
+            ///
+            /// # Examples
+            /// ```
+            #[doc = concat!("let mut f = quorumkit::bloom::", $make, "?;")]
+            /// let mut out = [0u8; 3];
+            /// let new = f.insert_many(b"aabb", &[2, 4, 4], &mut out)?;
+            /// assert_eq!(out, [1, 1, 1]); // "aa", "bb" and the empty key
+            /// assert_eq!(new, 3);
+            /// assert_eq!(f.insert_many(b"aa", &[2], &mut [])?, 0);
+            /// # Ok::<(), quorumkit::ArgError>(())
+            /// ```
+            ///
+            /// # Errors
+            /// [`ArgError`] naming `ends` if the offsets decrease or pass the end of
+            /// `keys`, or `out` if it is neither empty nor one byte per key. Nothing
+            /// is inserted then.
+            pub fn insert_many(
+                &mut self,
+                keys: &[u8],
+                ends: &[u32],
+                out: &mut [u8],
+            ) -> Result<usize, ArgError> {
+                super::for_each_packed(keys, ends, out, true, |key| {
+                    Ok::<_, ArgError>(self.insert(key))
+                })
+            }
+        }
+        shared_methods!($t, $make);
+    };
+    ($t:ident, $make:literal) => {
+        impl $t {
+            /// Tests a packed batch of keys (key `i` is `keys[ends[i-1]..ends[i]]`),
+            /// writing 1 (possibly present) or 0 (absent) into `out[i]`; returns how
+            /// many are possibly present.
+            ///
+            /// # Examples
+            /// ```
+            #[doc = concat!("let mut f = quorumkit::bloom::", $make, "?;")]
+            /// f.insert_many(b"aa", &[2], &mut [])?;
+            /// let mut out = [9u8; 2];
+            /// assert_eq!(f.contains_many(b"aabb", &[2, 4], &mut out)?, 1);
+            /// assert_eq!(out, [1, 0]);
+            /// # Ok::<(), Box<dyn core::error::Error>>(())
+            /// ```
+            ///
+            /// # Errors
+            /// [`ArgError`] naming `ends` (bad offsets) or `out` (not one byte per key).
+            pub fn contains_many(
+                &self,
+                keys: &[u8],
+                ends: &[u32],
+                out: &mut [u8],
+            ) -> Result<usize, ArgError> {
+                super::for_each_packed(keys, ends, out, false, |key| {
+                    Ok::<_, ArgError>(self.contains(key))
+                })
+            }
+
+            #[doc = concat!("[`", stringify!($t), "::to_bytes`] as standard padded base64, for JSON.")]
+            ///
+            /// # Examples
+            /// ```
+            #[doc = concat!("let f = quorumkit::bloom::", $make, "?;")]
+            /// assert!(f.to_base64().starts_with("UUtCRg")); // "QKBF"
+            /// # Ok::<(), quorumkit::ArgError>(())
+            /// ```
+            pub fn to_base64(&self) -> String {
+                super::format::encode_base64(&self.to_bytes())
+            }
+
+            #[doc = concat!("Decodes [`", stringify!($t), "::to_base64`] output: canonical padded")]
+            #[doc = concat!("base64 (3 bytes per 4 characters), then as [`", stringify!($t), "::from_bytes`].")]
+            ///
+            /// # Examples
+            /// ```
+            #[doc = concat!("use quorumkit::bloom::", stringify!($t), ";")]
+            #[doc = concat!("let f = quorumkit::bloom::", $make, "?;")]
+            #[doc = concat!("assert_eq!(", stringify!($t), "::from_base64(&f.to_base64())?, f);")]
+            #[doc = concat!("assert!(", stringify!($t), "::from_base64(\"not base64!\").is_err());")]
+            /// # Ok::<(), Box<dyn core::error::Error>>(())
+            /// ```
+            ///
+            /// # Errors
+            /// [`BloomError::Base64`] for invalid base64, else as
+            #[doc = concat!("[`", stringify!($t), "::from_bytes`].")]
+            pub fn from_base64(text: &str) -> Result<$t, BloomError> {
+                $t::from_bytes(&super::format::decode_base64(text)?)
+            }
+        }
+    };
+}
+
+mod blocked;
 mod classic;
 mod counting;
 mod format;
@@ -180,6 +294,7 @@ mod parquet;
 mod scalable;
 mod split_block;
 
+pub use blocked::BlockedBloomFilter;
 pub use classic::BloomFilter;
 pub use counting::CountingBloomFilter;
 pub use format::BloomError;

@@ -420,31 +420,6 @@ impl ScalableBloomFilter {
         for_each_packed(keys, ends, out, true, |key| self.insert(key))
     }
 
-    /// Tests a packed batch (see [`BloomFilter::contains_many`]).
-    ///
-    /// # Examples
-    /// ```
-    /// let mut f = quorumkit::bloom::ScalableBloomFilter::with_rate(10, 0.01)?;
-    /// f.insert(b"a")?;
-    /// let mut out = [0u8; 2];
-    /// f.contains_many(b"ab", &[1, 2], &mut out)?;
-    /// assert_eq!(out, [1, 0]);
-    /// # Ok::<(), quorumkit::bloom::BloomError>(())
-    /// ```
-    ///
-    /// # Errors
-    /// [`ArgError`] naming `ends` or `out`.
-    pub fn contains_many(
-        &self,
-        keys: &[u8],
-        ends: &[u32],
-        out: &mut [u8],
-    ) -> Result<usize, ArgError> {
-        for_each_packed(keys, ends, out, false, |key| {
-            Ok::<_, ArgError>(self.contains(key))
-        })
-    }
-
     /// Removes every key and every stage after the first.
     ///
     /// # Examples
@@ -598,38 +573,12 @@ impl ScalableBloomFilter {
         r.finish()?;
         Ok(f)
     }
-
-    /// [`ScalableBloomFilter::to_bytes`] as standard padded base64.
-    ///
-    /// # Examples
-    /// ```
-    /// let f = quorumkit::bloom::ScalableBloomFilter::with_rate(10, 0.01)?;
-    /// assert!(f.to_base64().starts_with("UUtCRg"));
-    /// # Ok::<(), quorumkit::ArgError>(())
-    /// ```
-    pub fn to_base64(&self) -> String {
-        format::encode_base64(&self.to_bytes())
-    }
-
-    /// Decodes [`ScalableBloomFilter::to_base64`] output: canonical padded
-    /// base64 (3 bytes per 4 characters), then as
-    /// [`ScalableBloomFilter::from_bytes`].
-    ///
-    /// # Examples
-    /// ```
-    /// use quorumkit::bloom::ScalableBloomFilter;
-    /// let f = ScalableBloomFilter::with_rate(10, 0.01)?;
-    /// assert_eq!(ScalableBloomFilter::from_base64(&f.to_base64())?, f);
-    /// # Ok::<(), Box<dyn core::error::Error>>(())
-    /// ```
-    ///
-    /// # Errors
-    /// [`BloomError::Base64`] for invalid base64, else as
-    /// [`ScalableBloomFilter::from_bytes`].
-    pub fn from_base64(text: &str) -> Result<ScalableBloomFilter, BloomError> {
-        ScalableBloomFilter::from_bytes(&format::decode_base64(text)?)
-    }
 }
+
+shared_methods!(
+    ScalableBloomFilter,
+    "ScalableBloomFilter::with_rate(100, 0.01)"
+);
 
 fn check_options(n0: u64, p: f64, growth: f64, tightening: f64) -> Result<(), ArgError> {
     check_expected_items(n0)?;

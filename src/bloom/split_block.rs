@@ -1,7 +1,7 @@
 //! The split-block Bloom filter of the Apache Parquet specification.
 
 use super::format::{self, BloomError, Reader, Writer};
-use super::{check_expected_items, check_fp_rate, for_each_packed, swamidass_baldi, MAX_BITS};
+use super::{check_expected_items, check_fp_rate, swamidass_baldi, MAX_BITS};
 use crate::prelude::*;
 use crate::ArgError;
 
@@ -381,53 +381,6 @@ impl SplitBlockBloomFilter {
             .is_some_and(|block| block.iter().zip(masks).all(|(w, m)| w & m != 0))
     }
 
-    /// Inserts a packed batch (see [`BloomFilter::insert_many`](super::BloomFilter::insert_many)).
-    ///
-    /// # Examples
-    /// ```
-    /// let mut f = quorumkit::bloom::SplitBlockBloomFilter::new(256)?;
-    /// assert_eq!(f.insert_many(b"ab", &[1, 2], &mut [])?, 2);
-    /// # Ok::<(), quorumkit::ArgError>(())
-    /// ```
-    ///
-    /// # Errors
-    /// [`ArgError`] naming `ends` or `out`; nothing is inserted then.
-    pub fn insert_many(
-        &mut self,
-        keys: &[u8],
-        ends: &[u32],
-        out: &mut [u8],
-    ) -> Result<usize, ArgError> {
-        for_each_packed(keys, ends, out, true, |key| {
-            Ok::<_, ArgError>(self.insert(key))
-        })
-    }
-
-    /// Tests a packed batch (see [`BloomFilter::contains_many`](super::BloomFilter::contains_many)).
-    ///
-    /// # Examples
-    /// ```
-    /// let mut f = quorumkit::bloom::SplitBlockBloomFilter::new(256)?;
-    /// f.insert(b"a");
-    /// let mut out = [0u8; 2];
-    /// f.contains_many(b"ab", &[1, 2], &mut out)?;
-    /// assert_eq!(out[0], 1);
-    /// # Ok::<(), quorumkit::ArgError>(())
-    /// ```
-    ///
-    /// # Errors
-    /// [`ArgError`] naming `ends` or `out`.
-    pub fn contains_many(
-        &self,
-        keys: &[u8],
-        ends: &[u32],
-        out: &mut [u8],
-    ) -> Result<usize, ArgError> {
-        for_each_packed(keys, ends, out, false, |key| {
-            Ok::<_, ArgError>(self.contains(key))
-        })
-    }
-
     /// Removes every key.
     ///
     /// # Examples
@@ -618,38 +571,13 @@ impl SplitBlockBloomFilter {
         r.finish()?;
         Ok(SplitBlockBloomFilter { words })
     }
-
-    /// [`SplitBlockBloomFilter::to_bytes`] as standard padded base64.
-    ///
-    /// # Examples
-    /// ```
-    /// let f = quorumkit::bloom::SplitBlockBloomFilter::new(256)?;
-    /// assert!(f.to_base64().starts_with("UUtCRg"));
-    /// # Ok::<(), quorumkit::ArgError>(())
-    /// ```
-    pub fn to_base64(&self) -> String {
-        format::encode_base64(&self.to_bytes())
-    }
-
-    /// Decodes [`SplitBlockBloomFilter::to_base64`] output: canonical padded
-    /// base64 (3 bytes per 4 characters), then as
-    /// [`SplitBlockBloomFilter::from_bytes`].
-    ///
-    /// # Examples
-    /// ```
-    /// use quorumkit::bloom::SplitBlockBloomFilter;
-    /// let f = SplitBlockBloomFilter::new(256)?;
-    /// assert_eq!(SplitBlockBloomFilter::from_base64(&f.to_base64())?, f);
-    /// # Ok::<(), Box<dyn core::error::Error>>(())
-    /// ```
-    ///
-    /// # Errors
-    /// [`BloomError::Base64`] for invalid base64, else as
-    /// [`SplitBlockBloomFilter::from_bytes`].
-    pub fn from_base64(text: &str) -> Result<SplitBlockBloomFilter, BloomError> {
-        SplitBlockBloomFilter::from_bytes(&format::decode_base64(text)?)
-    }
 }
+
+shared_methods!(
+    SplitBlockBloomFilter,
+    "SplitBlockBloomFilter::with_rate(100, 0.01)",
+    insert
+);
 
 /// The expected false-positive rate of a split-block filter whose blocks hold
 /// `lambda` keys on average (see [`SplitBlockBloomFilter::with_rate`]).

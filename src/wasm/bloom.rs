@@ -21,8 +21,8 @@ use super::args;
 use super::errors::{arg_error, JsResult};
 use super::scratch::{with_batch, with_key};
 use crate::bloom::{
-    BloomError, BloomFilter, CountingBloomFilter, ScalableBloomFilter, SplitBlockBloomFilter,
-    MAX_BITS, MAX_HASHES, MAX_ITEMS,
+    BlockedBloomFilter, BloomError, BloomFilter, CountingBloomFilter, ScalableBloomFilter,
+    SplitBlockBloomFilter, MAX_BITS, MAX_HASHES, MAX_ITEMS,
 };
 use crate::prelude::*;
 use wasm_bindgen::prelude::*;
@@ -134,6 +134,81 @@ macro_rules! common {
     };
 }
 
+/// The per-key and batch adds of the filters whose `insert` cannot fail (all
+/// but the scalable one), and their probe positions.
+macro_rules! plain_adds {
+    ($raw:ident) => {
+        #[wasm_bindgen]
+        impl $raw {
+            /// Adds the key in the key buffer; 1 if it was certainly new.
+            pub fn add(&mut self, len: usize) -> bool {
+                with_key(len, |k| self.inner.insert(k))
+            }
+
+            /// Adds `count` packed keys; with `report`, writes 1/0 (certainly new or
+            /// not) per key to the output buffer. Returns the certainly-new count.
+            pub fn add_many(&mut self, count: usize, report: bool) -> JsResult<u32> {
+                let out_len = if report { count } else { 0 };
+                with_batch(count, out_len, |keys, ends, out| {
+                    self.inner.insert_many(keys, ends, out)
+                })?
+                .map(|n| n as u32)
+                .map_err(arg_error)
+            }
+
+            /// The probe positions (bit or counter indices) of the key in the key buffer.
+            pub fn positions(&self, len: usize) -> Vec<u32> {
+                with_key(len, |k| self.inner.positions(k))
+            }
+        }
+    };
+}
+
+/// The bit-array exports of the filters of plain bits (classic, split-block,
+/// blocked); `$word` is the byte size of the core's words.
+macro_rules! bitset {
+    ($raw:ident, $word:expr) => {
+        #[wasm_bindgen]
+        impl $raw {
+            /// `m`, the number of bits.
+            #[wasm_bindgen(getter)]
+            pub fn size(&self) -> f64 {
+                self.inner.bits() as f64
+            }
+
+            /// Address of the bit array (little-endian words: the byte format's payload).
+            pub fn bits_ptr(&self) -> *const u8 {
+                self.inner.words().as_ptr().cast()
+            }
+
+            /// Bytes of the bit array in wasm memory.
+            pub fn byte_len(&self) -> usize {
+                self.inner.words().len() * $word
+            }
+
+            /// Bits set.
+            pub fn count_ones(&self) -> f64 {
+                self.inner.count_ones() as f64
+            }
+
+            /// Fraction of bits set.
+            pub fn fill_ratio(&self) -> f64 {
+                self.inner.fill_ratio()
+            }
+
+            /// ORs `other` in (`RangeError` naming `other` if the sizes differ).
+            pub fn union(&mut self, other: &$raw) -> JsResult<()> {
+                self.inner.union(&other.inner).map_err(arg_error)
+            }
+
+            /// ANDs `other` in (`RangeError` naming `other` if the sizes differ).
+            pub fn intersect(&mut self, other: &$raw) -> JsResult<()> {
+                self.inner.intersect(&other.inner).map_err(arg_error)
+            }
+        }
+    };
+}
+
 /// The classic filter.
 #[wasm_bindgen]
 pub struct RawBloomFilter {
@@ -141,6 +216,8 @@ pub struct RawBloomFilter {
 }
 
 common!(RawBloomFilter, BloomFilter);
+plain_adds!(RawBloomFilter);
+bitset!(RawBloomFilter, 8);
 
 #[wasm_bindgen]
 impl RawBloomFilter {
@@ -163,67 +240,10 @@ impl RawBloomFilter {
         Ok(RawBloomFilter { inner })
     }
 
-    /// Adds the key in the key buffer; 1 if it was certainly new.
-    pub fn add(&mut self, len: usize) -> bool {
-        with_key(len, |k| self.inner.insert(k))
-    }
-
-    /// Adds `count` packed keys; with `report`, writes 1/0 (certainly new or
-    /// not) per key to the output buffer. Returns the certainly-new count.
-    pub fn add_many(&mut self, count: usize, report: bool) -> JsResult<u32> {
-        let out_len = if report { count } else { 0 };
-        with_batch(count, out_len, |keys, ends, out| {
-            self.inner.insert_many(keys, ends, out)
-        })?
-        .map(|n| n as u32)
-        .map_err(arg_error)
-    }
-
-    /// The probe positions of the key in the key buffer.
-    pub fn positions(&self, len: usize) -> Vec<u32> {
-        with_key(len, |k| self.inner.positions(k))
-    }
-
-    /// `m`, the number of bits.
-    #[wasm_bindgen(getter)]
-    pub fn size(&self) -> f64 {
-        self.inner.bits() as f64
-    }
-
     /// `k`, the probes per key.
     #[wasm_bindgen(getter)]
     pub fn hashes(&self) -> u32 {
         self.inner.hashes()
-    }
-
-    /// Address of the bit array (u64 words, little-endian).
-    pub fn bits_ptr(&self) -> *const u8 {
-        self.inner.words().as_ptr().cast()
-    }
-
-    /// Bytes of the bit array in wasm memory (a whole number of u64 words).
-    pub fn byte_len(&self) -> usize {
-        self.inner.words().len() * 8
-    }
-
-    /// Bits set.
-    pub fn count_ones(&self) -> f64 {
-        self.inner.count_ones() as f64
-    }
-
-    /// Fraction of bits set.
-    pub fn fill_ratio(&self) -> f64 {
-        self.inner.fill_ratio()
-    }
-
-    /// ORs `other` in (`RangeError` naming `other` if the sizes differ).
-    pub fn union(&mut self, other: &RawBloomFilter) -> JsResult<()> {
-        self.inner.union(&other.inner).map_err(arg_error)
-    }
-
-    /// ANDs `other` in (`RangeError` naming `other` if the sizes differ).
-    pub fn intersect(&mut self, other: &RawBloomFilter) -> JsResult<()> {
-        self.inner.intersect(&other.inner).map_err(arg_error)
     }
 }
 
@@ -234,6 +254,7 @@ pub struct RawCountingBloomFilter {
 }
 
 common!(RawCountingBloomFilter, CountingBloomFilter);
+plain_adds!(RawCountingBloomFilter);
 
 /// Bytes of a counting filter of `counters` counters (sixteen per u64).
 fn counting_bytes(counters: u64) -> u64 {
@@ -261,11 +282,6 @@ impl RawCountingBloomFilter {
         Ok(RawCountingBloomFilter { inner })
     }
 
-    /// Adds the key in the key buffer; 1 if it was certainly new.
-    pub fn add(&mut self, len: usize) -> bool {
-        with_key(len, |k| self.inner.insert(k))
-    }
-
     /// Removes the key in the key buffer; 1 if it was possibly present.
     pub fn remove(&mut self, len: usize) -> bool {
         with_key(len, |k| self.inner.remove(k))
@@ -276,16 +292,6 @@ impl RawCountingBloomFilter {
         with_key(len, |k| self.inner.count(k))
     }
 
-    /// Adds `count` packed keys (see [`RawBloomFilter::add_many`]).
-    pub fn add_many(&mut self, count: usize, report: bool) -> JsResult<u32> {
-        let out_len = if report { count } else { 0 };
-        with_batch(count, out_len, |keys, ends, out| {
-            self.inner.insert_many(keys, ends, out)
-        })?
-        .map(|n| n as u32)
-        .map_err(arg_error)
-    }
-
     /// Removes `count` packed keys; with `report`, writes 1/0 per key.
     pub fn remove_many(&mut self, count: usize, report: bool) -> JsResult<u32> {
         let out_len = if report { count } else { 0 };
@@ -294,11 +300,6 @@ impl RawCountingBloomFilter {
         })?
         .map(|n| n as u32)
         .map_err(arg_error)
-    }
-
-    /// The probe positions (counter indices) of the key in the key buffer.
-    pub fn positions(&self, len: usize) -> Vec<u32> {
-        with_key(len, |k| self.inner.positions(k))
     }
 
     /// The value of counter `index` (0 past the end).
@@ -359,6 +360,8 @@ pub struct RawSplitBlockBloomFilter {
 }
 
 common!(RawSplitBlockBloomFilter, SplitBlockBloomFilter);
+plain_adds!(RawSplitBlockBloomFilter);
+bitset!(RawSplitBlockBloomFilter, 4);
 
 #[wasm_bindgen]
 impl RawSplitBlockBloomFilter {
@@ -417,62 +420,6 @@ impl RawSplitBlockBloomFilter {
     /// Whether the key of XXH64 hash `hash` is possibly present.
     pub fn has_hash(&self, hash: u64) -> bool {
         self.inner.contains_hash(hash)
-    }
-
-    /// Adds the key in the key buffer; 1 if it was certainly new.
-    pub fn add(&mut self, len: usize) -> bool {
-        with_key(len, |k| self.inner.insert(k))
-    }
-
-    /// Adds `count` packed keys (see [`RawBloomFilter::add_many`]).
-    pub fn add_many(&mut self, count: usize, report: bool) -> JsResult<u32> {
-        let out_len = if report { count } else { 0 };
-        with_batch(count, out_len, |keys, ends, out| {
-            self.inner.insert_many(keys, ends, out)
-        })?
-        .map(|n| n as u32)
-        .map_err(arg_error)
-    }
-
-    /// The eight bit positions of the key in the key buffer.
-    pub fn positions(&self, len: usize) -> Vec<u32> {
-        with_key(len, |k| self.inner.positions(k))
-    }
-
-    /// `m`, the number of bits.
-    #[wasm_bindgen(getter)]
-    pub fn size(&self) -> f64 {
-        self.inner.bits() as f64
-    }
-
-    /// Address of the bitset (u32 words, little-endian: the Parquet bitset).
-    pub fn bits_ptr(&self) -> *const u8 {
-        self.inner.words().as_ptr().cast()
-    }
-
-    /// Bytes of the bitset.
-    pub fn byte_len(&self) -> usize {
-        self.inner.words().len() * 4
-    }
-
-    /// Bits set.
-    pub fn count_ones(&self) -> f64 {
-        self.inner.count_ones() as f64
-    }
-
-    /// Fraction of bits set.
-    pub fn fill_ratio(&self) -> f64 {
-        self.inner.fill_ratio()
-    }
-
-    /// ORs `other` in (`RangeError` naming `other` if the sizes differ).
-    pub fn union(&mut self, other: &RawSplitBlockBloomFilter) -> JsResult<()> {
-        self.inner.union(&other.inner).map_err(arg_error)
-    }
-
-    /// ANDs `other` in (`RangeError` naming `other` if the sizes differ).
-    pub fn intersect(&mut self, other: &RawSplitBlockBloomFilter) -> JsResult<()> {
-        self.inner.intersect(&other.inner).map_err(arg_error)
     }
 }
 
@@ -668,5 +615,46 @@ impl RawScalableBloomFilter {
     /// The version-1 byte format.
     pub fn to_bytes(&self) -> Vec<u8> {
         self.inner.to_bytes()
+    }
+}
+
+/// The cache-line-blocked filter.
+#[wasm_bindgen]
+pub struct RawBlockedBloomFilter {
+    inner: BlockedBloomFilter,
+}
+
+common!(RawBlockedBloomFilter, BlockedBloomFilter);
+plain_adds!(RawBlockedBloomFilter);
+bitset!(RawBlockedBloomFilter, 8);
+
+#[wasm_bindgen]
+impl RawBlockedBloomFilter {
+    /// A filter sized for `expected_items` keys at `fp_rate`.
+    pub fn with_rate(expected_items: f64, fp_rate: f64) -> JsResult<RawBlockedBloomFilter> {
+        let n = self::expected_items(expected_items)?;
+        let (bits, hashes) = BlockedBloomFilter::optimal_params(n, fp_rate).map_err(arg_error)?;
+        reserve(bits / 8)?;
+        let inner = BlockedBloomFilter::new(bits, hashes).map_err(arg_error)?;
+        Ok(RawBlockedBloomFilter { inner })
+    }
+
+    /// A filter of `bits` bits (a positive multiple of 512) and `hashes` probes.
+    #[wasm_bindgen(constructor)]
+    pub fn new(bits: f64, hashes: f64) -> JsResult<RawBlockedBloomFilter> {
+        let bits = bits_arg("bits", bits)?;
+        let hashes = hashes_arg(hashes)?;
+        // The core rejects a size that is not whole blocks before allocating.
+        if bits % 512 == 0 {
+            reserve(bits / 8)?;
+        }
+        let inner = BlockedBloomFilter::new(bits, hashes).map_err(arg_error)?;
+        Ok(RawBlockedBloomFilter { inner })
+    }
+
+    /// `k`, the bits each key sets in its block.
+    #[wasm_bindgen(getter)]
+    pub fn hashes(&self) -> u32 {
+        self.inner.hashes()
     }
 }

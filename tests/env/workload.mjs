@@ -16,7 +16,7 @@ export const SUBPATHS = ['snowflake', 'bloom', 'ring', 'raft', 'raft-sim'];
 /** What each subpath exports at run time (types aside). */
 export const EXPORTS = {
   snowflake: ['Snowflake', 'init', 'initSync', 'layouts', 'machineIdCollisionProbability', 'randomMachineId', 'version'],
-  bloom: ['BloomFilter', 'CountingBloomFilter', 'ScalableBloomFilter', 'SplitBlockBloomFilter', 'init', 'initSync', 'parquetKey', 'version'],
+  bloom: ['BlockedBloomFilter', 'BloomFilter', 'CountingBloomFilter', 'ScalableBloomFilter', 'SplitBlockBloomFilter', 'init', 'initSync', 'parquetKey', 'version'],
   ring: [
     'BoundedLoadRing', 'HashRing', 'Maglev', 'Rendezvous', 'crc32', 'crc32Many', 'init', 'initSync', 'jumpHash',
     'jumpHashMany', 'jumpMovement', 'jumpStats', 'version', 'xxh3', 'xxh64',

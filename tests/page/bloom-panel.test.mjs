@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { BloomFilter, CountingBloomFilter, ScalableBloomFilter } from 'quorumkit';
+import { BlockedBloomFilter, BloomFilter, CountingBloomFilter, ScalableBloomFilter } from 'quorumkit';
 import { pageSuite } from '../helpers/page-suite.mjs';
 
 const suite = pageSuite();
@@ -134,6 +134,44 @@ test('bloom panel: scalable variant grows stages and matches the API', async () 
   await page.click('#bl-check');
   assert.equal(await page.getAttribute('#bl-answer', 'data-answer'), 'probably yes');
   ref.free();
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('bloom panel: blocked variant draws the key\'s block and its k bits as the API places them', async () => {
+  const { page, problems } = await openPanel();
+  await page.selectOption('#bl-variant', 'blocked');
+  assert.equal(await page.locator('#bl-block').isVisible(), true);
+  for (const key of ['alice', 'bob']) {
+    await page.fill('#bl-key', key);
+    await page.click('#bl-add');
+  }
+  await page.click('#bl-add-10');
+  const keys = await addedKeys(page);
+  const ref = BlockedBloomFilter.withRate(100, 0.01);
+  ref.addMany(keys);
+  assert.equal(await page.textContent('#bl-size'), ref.size.toLocaleString('en'));
+  assert.equal(await page.textContent('#bl-hashes'), String(ref.hashes));
+  assert.equal(await shownOnes(page), ref.countOnes());
+  await gridShows(page, ref.countOnes());
+  // The block view shows the block the package picks and the bits inside it the key sets.
+  for (const key of ['alice', 'zed']) {
+    await page.fill('#bl-key', key);
+    const p = [...ref.positions(key)];
+    const block = Math.floor(p[0] / 512);
+    assert.ok(p.every((b) => Math.floor(b / 512) === block));
+    const bits = [...new Set(p.map((b) => b - block * 512))].sort((a, b) => a - b).join(',');
+    await page.waitForFunction(([b, want]) => {
+      const c = document.querySelector('#bl-block');
+      return c.dataset.block === b && c.dataset.bits === want;
+    }, [String(block), bits]);
+    const caption = await page.textContent('#bl-block-caption');
+    assert.match(caption, ref.has(key) ? /all set, so probably added/ : /definitely not added/);
+    await page.click('#bl-check');
+    assert.equal(await page.getAttribute('#bl-answer', 'data-answer'), ref.has(key) ? 'probably yes' : 'definitely not');
+  }
+  ref.free();
+  await page.locator('#panel-bloom').screenshot({ path: join(suite.shots, 'bloom-panel-blocked.png') });
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -3,7 +3,7 @@
 // chart of the measured false-positive rate against the filter's estimate.
 // Every bit, position, count and rate comes from the quorumkit package; the
 // page only keeps the list of keys the user added, to draw and to label.
-import { BloomFilter, CountingBloomFilter, ScalableBloomFilter } from 'quorumkit/bloom';
+import { BlockedBloomFilter, BloomFilter, CountingBloomFilter, ScalableBloomFilter } from 'quorumkit/bloom';
 import { mountParquet } from './bloom-parquet.js';
 
 export const id = 'bloom';
@@ -33,6 +33,7 @@ export function mount(root) {
         <option value="classic">classic</option>
         <option value="counting">counting (4-bit counters, can remove)</option>
         <option value="scalable">scalable (adds stages as it fills)</option>
+        <option value="blocked">blocked (one 512-bit cache line per key)</option>
       </select></label>
       <fieldset class="bl-sizing">
         <legend>Size by</legend>
@@ -80,6 +81,11 @@ export function mount(root) {
       <canvas id="bl-grid" role="img" aria-label="The filter's bit array"></canvas>
     </div>
     <p class="explain" id="bl-variant-note"></p>
+    <div class="bl-block" id="bl-block-wrap" hidden>
+      <h3>The key's block</h3>
+      <p class="bl-chart-caption"><output id="bl-block-caption" aria-live="polite"></output></p>
+      <canvas id="bl-block" role="img" aria-label="The 512 bits of the key's block"></canvas>
+    </div>
 
     <button id="bl-keys-toggle" type="button" aria-expanded="false" aria-controls="bl-keys">Show added keys (0)</button>
     <ul class="bl-keys" id="bl-keys" hidden></ul>
@@ -97,6 +103,7 @@ export function mount(root) {
 
   const $ = (sel) => root.querySelector(sel);
   const grid = $('#bl-grid');
+  const blockCanvas = $('#bl-block');
   const chart = $('#bl-chart');
 
   let filter = null;
@@ -120,13 +127,13 @@ export function mount(root) {
         const n = Number($('#bl-n').value);
         const p = Number($('#bl-p').value);
         if (variant === 'scalable') filter = new ScalableBloomFilter(n, p);
-        else filter = (variant === 'counting' ? CountingBloomFilter : BloomFilter).withRate(n, p);
+        else filter = CLASSES[variant].withRate(n, p);
         target = { n, p };
       } else {
         const m = Number($('#bl-m').value);
         const k = Number($('#bl-k').value);
         if (m > MAX_BITS) throw new RangeError(`m must be at most ${MAX_BITS} bits for the grid, got ${m}`);
-        filter = new (variant === 'counting' ? CountingBloomFilter : BloomFilter)(m, k);
+        filter = new CLASSES[variant](m, k);
         target = { n: 0, p: 0 };
       }
       if (variant !== 'scalable' && filter.size > MAX_BITS) {
@@ -149,12 +156,20 @@ export function mount(root) {
     root.querySelector('.bl-mk').hidden = variant === 'scalable' || mode() !== 'mk';
     root.querySelector('.bl-np').hidden = !(variant === 'scalable' || mode() === 'np');
     $('#bl-variant-note').innerHTML = NOTES[variant];
+    $('#bl-block-wrap').hidden = variant !== 'blocked';
     $('#bl-answer').textContent = '';
     update();
   };
 
+  const CLASSES = { classic: BloomFilter, counting: CountingBloomFilter, blocked: BlockedBloomFilter };
+
   const NOTES = {
     classic: '',
+    blocked: `<strong>Blocked filter.</strong> The bits are cut into blocks of 512, one 64-byte cache line
+      each. A key's hash picks one block, and its k bits are all set inside that block, so checking a key
+      reads one cache line instead of k scattered ones. Keys crowd some blocks more than others, so it needs
+      a few more bits per key for the same p; sized by n and p it takes them. With m and k, m must be a
+      multiple of 512.`,
     counting: `<strong>Counting filter.</strong> Each cell is a 4-bit counter instead of a bit: adding a key
       increments its k counters, removing it decrements them, and a cell counts as “set” while its counter is
       above 0. The number in a cell is its counter. It costs four times the memory; a counter that reaches 15
@@ -291,7 +306,7 @@ export function mount(root) {
   const schedule = () => {
     if (pending) return;
     pending = true;
-    requestAnimationFrame(() => { pending = false; drawGrid(); drawChart(); });
+    requestAnimationFrame(() => { pending = false; drawGrid(); drawBlock(); drawChart(); });
   };
   new ResizeObserver(schedule).observe($('#bl-grid-wrap'));
 
@@ -415,6 +430,51 @@ export function mount(root) {
     grid.dataset.set = String(setCount);
     grid.setAttribute('aria-label', `The filter's ${variant === 'counting' ? 'counters' : 'bits'}: ${setCount} of ${total} set${probeText}`);
     $('#bl-grid-wrap').dataset.probes = key && variant !== 'scalable' ? [...bl[0].probes].join(',') : '';
+  };
+
+  /** The key's 512-bit block as 8 rows of 64 bits (one u64 word per row), its k bits outlined. */
+  const drawBlock = () => {
+    if (!filter || variant !== 'blocked') return;
+    const key = currentKey();
+    const probes = key ? filter.positions(key) : null;
+    const bits = filter.bits; // after positions(): a long key may grow wasm memory
+    const block = probes ? Math.floor(probes[0] / 512) : 0;
+    const width = Math.max(200, Math.min(760, $('#bl-grid-wrap').clientWidth));
+    const cell = Math.max(3, Math.floor(width / 64));
+    const ctx = sizeCanvas(blockCanvas, cell * 64, cell * 8);
+    const colours = { off: css('--line'), on: css('--c5'), hit: css('--c1'), miss: css('--c6'), fg: css('--fg') };
+    const gap = cell >= 4 ? 1 : 0;
+    const base = block * 512;
+    const value = (i) => (bits[(base + i) >> 3] >> ((base + i) & 7)) & 1;
+    let ones = 0;
+    for (let i = 0; i < 512; i++) {
+      const v = value(i);
+      ones += v;
+      ctx.fillStyle = v ? colours.on : colours.off;
+      ctx.fillRect((i % 64) * cell, Math.floor(i / 64) * cell, cell - gap, cell - gap);
+    }
+    const mine = probes ? [...new Set([...probes].map((p) => p - base))] : [];
+    let missing = 0;
+    for (const b of mine) {
+      const on = value(b) > 0;
+      if (!on) missing++;
+      const x = (b % 64) * cell;
+      const y = Math.floor(b / 64) * cell;
+      ctx.fillStyle = on ? colours.hit : colours.miss;
+      ctx.fillRect(x, y, cell - gap, cell - gap);
+      ctx.strokeStyle = colours.fg;
+      ctx.lineWidth = 1;
+      ctx.strokeRect(x + 0.5, y + 0.5, cell - gap - 1, cell - gap - 1);
+    }
+    const text = key
+      ? `“${key}” → block ${block} of ${filter.blocks} (bits ${base}–${base + 511}), ${ones} of its 512 bits set; `
+        + `its ${filter.hashes} bits are ${mine.sort((a, b) => a - b).join(', ')}${mine.length < filter.hashes ? ' (some repeat)' : ''}: `
+        + (missing ? `${missing} of them 0, so definitely not added.` : 'all set, so probably added.')
+      : 'Type a key to see its block.';
+    $('#bl-block-caption').textContent = text;
+    blockCanvas.dataset.block = key ? String(block) : '';
+    blockCanvas.dataset.bits = mine.join(',');
+    blockCanvas.setAttribute('aria-label', text);
   };
 
   const drawChart = () => {

@@ -13,6 +13,7 @@
 import '../internal/dispose.js';
 export type { Key } from '../internal/keys.js';
 export {
+  BlockedBloomFilter,
   BloomFilter,
   CountingBloomFilter,
   ScalableBloomFilter,
