@@ -370,11 +370,11 @@ export class BloomFilter extends BloomFilterBase {
    * const f = BloomFilter.fromBytes(new Uint8Array(await (await fetch('/taken.bin')).arrayBuffer()));
    * ```
    * @throws {TypeError} if `bytes` is not a `Uint8Array`.
-   * @throws {Error} if the bytes are truncated, oversized, of another version or filter
+   * @throws {RangeError} naming `bytes` if they are truncated, oversized, of another version or filter
    *   kind, or corrupted (checksum); the message says which.
    */
   static fromBytes(bytes: Uint8Array): BloomFilter {
-    const r = raw.RawBloomFilter.from_bytes(bytesArg(bytes));
+    const r = decodeBytes('BloomFilter', (b) => raw.RawBloomFilter.from_bytes(b), bytes);
     return adopt(() => new BloomFilter(0, 0), r);
   }
 
@@ -388,10 +388,10 @@ export class BloomFilter extends BloomFilterBase {
    * const f = BloomFilter.fromBase64(json.filter);
    * ```
    * @throws {TypeError} if `text` is not a string.
-   * @throws {Error} if the text is not base64, or as {@link BloomFilter.fromBytes}.
+   * @throws {RangeError} naming `text` if it is not base64, or as {@link BloomFilter.fromBytes}.
    */
   static fromBase64(text: string): BloomFilter {
-    const r = raw.RawBloomFilter.from_bytes(decodeBase64(textArg(text), 'bloom filter'));
+    const r = decodeText('BloomFilter', (b) => raw.RawBloomFilter.from_bytes(b), text);
     return adopt(() => new BloomFilter(0, 0), r);
   }
 
@@ -553,10 +553,10 @@ export class CountingBloomFilter extends BloomFilterBase {
    * bytes of wasm memory per byte loaded and never grows.
    * @example `CountingBloomFilter.fromBytes(bytes);`
    * @throws {TypeError} if `bytes` is not a `Uint8Array`.
-   * @throws {Error} if the bytes are not a valid counting filter (the message says why).
+   * @throws {RangeError} naming `bytes` if they are not a valid counting filter (the message says why).
    */
   static fromBytes(bytes: Uint8Array): CountingBloomFilter {
-    const r = raw.RawCountingBloomFilter.from_bytes(bytesArg(bytes));
+    const r = decodeBytes('CountingBloomFilter', (b) => raw.RawCountingBloomFilter.from_bytes(b), bytes);
     return adopt(() => new CountingBloomFilter(0, 0), r);
   }
 
@@ -565,10 +565,10 @@ export class CountingBloomFilter extends BloomFilterBase {
    * only (3 bytes per 4 characters), then as {@link CountingBloomFilter.fromBytes}.
    * @example `CountingBloomFilter.fromBase64(text);`
    * @throws {TypeError} if `text` is not a string.
-   * @throws {Error} if the text is not base64 of a valid counting filter.
+   * @throws {RangeError} naming `text` if it is not base64 of a valid counting filter.
    */
   static fromBase64(text: string): CountingBloomFilter {
-    const r = raw.RawCountingBloomFilter.from_bytes(decodeBase64(textArg(text), 'bloom filter'));
+    const r = decodeText('CountingBloomFilter', (b) => raw.RawCountingBloomFilter.from_bytes(b), text);
     return adopt(() => new CountingBloomFilter(0, 0), r);
   }
 
@@ -779,10 +779,10 @@ export class ScalableBloomFilter extends BloomFilterBase {
    * `tightening`.
    * @example `ScalableBloomFilter.fromBytes(bytes);`
    * @throws {TypeError} if `bytes` is not a `Uint8Array`.
-   * @throws {Error} if the bytes are not a valid scalable filter (the message says why).
+   * @throws {RangeError} naming `bytes` if they are not a valid scalable filter (the message says why).
    */
   static fromBytes(bytes: Uint8Array): ScalableBloomFilter {
-    const r = raw.RawScalableBloomFilter.from_bytes(bytesArg(bytes));
+    const r = decodeBytes('ScalableBloomFilter', (b) => raw.RawScalableBloomFilter.from_bytes(b), bytes);
     return adopt(() => new ScalableBloomFilter(0, 0), r);
   }
 
@@ -791,10 +791,10 @@ export class ScalableBloomFilter extends BloomFilterBase {
    * only (3 bytes per 4 characters), then as {@link ScalableBloomFilter.fromBytes}.
    * @example `ScalableBloomFilter.fromBase64(text);`
    * @throws {TypeError} if `text` is not a string.
-   * @throws {Error} if the text is not base64 of a valid scalable filter.
+   * @throws {RangeError} naming `text` if it is not base64 of a valid scalable filter.
    */
   static fromBase64(text: string): ScalableBloomFilter {
-    const r = raw.RawScalableBloomFilter.from_bytes(decodeBase64(textArg(text), 'bloom filter'));
+    const r = decodeText('ScalableBloomFilter', (b) => raw.RawScalableBloomFilter.from_bytes(b), text);
     return adopt(() => new ScalableBloomFilter(0, 0), r);
   }
 
@@ -979,10 +979,10 @@ export class SplitBlockBloomFilter extends BloomFilterBase {
    * per byte loaded and never grows.
    * @example `SplitBlockBloomFilter.fromBytes(bytes);`
    * @throws {TypeError} if `bytes` is not a `Uint8Array`.
-   * @throws {Error} if the bytes are not a valid split-block filter (the message says why).
+   * @throws {RangeError} naming `bytes` if they are not a valid split-block filter (the message says why).
    */
   static fromBytes(bytes: Uint8Array): SplitBlockBloomFilter {
-    const r = raw.RawSplitBlockBloomFilter.from_bytes(bytesArg(bytes));
+    const r = decodeBytes('SplitBlockBloomFilter', (b) => raw.RawSplitBlockBloomFilter.from_bytes(b), bytes);
     return adopt(() => new SplitBlockBloomFilter(0), r);
   }
 
@@ -991,10 +991,10 @@ export class SplitBlockBloomFilter extends BloomFilterBase {
    * only (3 bytes per 4 characters), then as {@link SplitBlockBloomFilter.fromBytes}.
    * @example `SplitBlockBloomFilter.fromBase64(text);`
    * @throws {TypeError} if `text` is not a string.
-   * @throws {Error} if the text is not base64 of a valid split-block filter.
+   * @throws {RangeError} naming `text` if it is not base64 of a valid split-block filter.
    */
   static fromBase64(text: string): SplitBlockBloomFilter {
-    const r = raw.RawSplitBlockBloomFilter.from_bytes(decodeBase64(textArg(text), 'bloom filter'));
+    const r = decodeText('SplitBlockBloomFilter', (b) => raw.RawSplitBlockBloomFilter.from_bytes(b), text);
     return adopt(() => new SplitBlockBloomFilter(0), r);
   }
 
@@ -1166,6 +1166,16 @@ function rejectAs<T>(param: string, allowed: string, load: () => T): T {
   }
 }
 
+/** A filter `name` decoded from `bytes` by `from`; rejected input is a `RangeError` naming `bytes`. */
+function decodeBytes<T>(name: string, from: (b: Uint8Array) => T, bytes: Uint8Array): T {
+  return rejectAs('bytes', `a ${name} in the version-1 byte format`, () => from(bytesArg(bytes)));
+}
+
+/** {@link decodeBytes} of base64 `text`; rejected input is a `RangeError` naming `text`. */
+function decodeText<T>(name: string, from: (b: Uint8Array) => T, text: string): T {
+  return rejectAs('text', `base64 of a ${name} in the version-1 byte format`, () => from(decodeBase64(textArg(text), 'bloom filter')));
+}
+
 /**
  * A cache-line-blocked Bloom filter (Putze, Sanders and Singler, 2007): the bits are
  * 512-bit blocks, one 64-byte cache line each, and a key sets and tests its `hashes`
@@ -1234,7 +1244,7 @@ export class BlockedBloomFilter extends BloomFilterBase {
    *   version or filter kind, or corrupted; the message says which.
    */
   static fromBytes(bytes: Uint8Array): BlockedBloomFilter {
-    const r = rejectAs('bytes', 'a BlockedBloomFilter in the version-1 byte format', () => raw.RawBlockedBloomFilter.from_bytes(bytesArg(bytes)));
+    const r = decodeBytes('BlockedBloomFilter', (b) => raw.RawBlockedBloomFilter.from_bytes(b), bytes);
     return adopt(() => new BlockedBloomFilter(0, 0), r);
   }
 
@@ -1246,7 +1256,7 @@ export class BlockedBloomFilter extends BloomFilterBase {
    * @throws {RangeError} (`text`) if the text is not base64 of a valid blocked filter.
    */
   static fromBase64(text: string): BlockedBloomFilter {
-    const r = rejectAs('text', 'base64 of a BlockedBloomFilter in the version-1 byte format', () => raw.RawBlockedBloomFilter.from_bytes(decodeBase64(textArg(text), 'bloom filter')));
+    const r = decodeText('BlockedBloomFilter', (b) => raw.RawBlockedBloomFilter.from_bytes(b), text);
     return adopt(() => new BlockedBloomFilter(0, 0), r);
   }
 

@@ -120,7 +120,7 @@ test('bytes written in JS match the committed JS fixtures (checked natively too)
   }
 });
 
-test('every truncation and every single-bit flip is an Error, and the module keeps working', () => {
+test('every truncation and every single-bit flip is a RangeError naming bytes, and the module keeps working', () => {
   for (const { name, C, make } of VARIANTS) {
     const f = make();
     f.addMany(['a', 'b', 'c']);
@@ -131,26 +131,26 @@ test('every truncation and every single-bit flip is an Error, and the module kee
           : (() => { const s = new ScalableBloomFilter(3, 0.05); for (let i = 0; i < 10; i++) s.add(`k${i}`); return s.toBytes(); })();
     C.fromBytes(bytes).free();
     for (let len = 0; len < bytes.length; len++) {
-      throwsExactly(() => C.fromBytes(bytes.subarray(0, len)), Error, /truncated|magic/);
+      throwsExactly(() => C.fromBytes(bytes.subarray(0, len)), RangeError, new RegExp(`^bytes must be a ${name} in the version-1 byte format: .*(truncated|magic)`));
     }
     for (let i = 0; i < bytes.length * 8; i++) {
       const bad = bytes.slice();
       bad[i >> 3] ^= 1 << (i & 7);
-      throwsExactly(() => C.fromBytes(bad), Error, /bloom filter/);
+      throwsExactly(() => C.fromBytes(bad), RangeError, /^bytes must be .*: .*bloom filter/);
     }
     const long = new Uint8Array(bytes.length + 8);
     long.set(bytes);
-    throwsExactly(() => C.fromBytes(long), Error, /oversized/);
+    throwsExactly(() => C.fromBytes(long), RangeError, /^bytes must be .*oversized/);
     // The filter made before all that still works.
     assert.ok(f.has('a') && f.has('b') && f.has('c'), name);
     f.free();
   }
-  throwsExactly(() => BloomFilter.fromBytes(read('counting_v1.bin')), Error, /wrong bloom filter kind: expected BloomFilter \(1\), got CountingBloomFilter \(2\)/);
+  throwsExactly(() => BloomFilter.fromBytes(read('counting_v1.bin')), RangeError, /^bytes must be a BloomFilter in the version-1 byte format: wrong bloom filter kind: expected BloomFilter \(1\), got CountingBloomFilter \(2\)/);
   const v2 = read('native_v1.bin');
   v2[4] = 2;
-  throwsExactly(() => BloomFilter.fromBytes(v2), Error, /unsupported bloom filter format version 2/);
-  throwsExactly(() => BloomFilter.fromBase64('QKBF!!'), Error, /base64/);
-  throwsExactly(() => BloomFilter.fromBytes(new Uint8Array(2 ** 29 + 8193)), Error, /oversized/);
+  throwsExactly(() => BloomFilter.fromBytes(v2), RangeError, /unsupported bloom filter format version 2/);
+  throwsExactly(() => BloomFilter.fromBase64('QKBF!!'), RangeError, /^text must be base64 of a BloomFilter in the version-1 byte format: .*base64/);
+  throwsExactly(() => BloomFilter.fromBytes(new Uint8Array(2 ** 29 + 8193)), RangeError, /oversized/);
   stillWorks();
 });
 
@@ -416,8 +416,8 @@ test('a scalable filter decodes an initial capacity up to 2^53 - 1, the construc
     putU64(bytes, 48, n0); // stage 0's capacity
     throwsExactly(
       () => ScalableBloomFilter.fromBytes(fixCrc(bytes)),
-      Error,
-      new RegExp(`^bloom filter bytes are corrupted: invalid parameter: expectedItems must be an integer in 1\\.\\.=9007199254740991, got ${n0}$`),
+      RangeError,
+      new RegExp(`^bytes must be a ScalableBloomFilter in the version-1 byte format: bloom filter bytes are corrupted: invalid parameter: expectedItems must be an integer in 1\\.\\.=9007199254740991, got ${n0}$`),
     );
     stillWorks();
   }
@@ -429,8 +429,8 @@ test('a scalable filter whose stages differ from what its options give is refuse
   const bomb = 'UUtCRgEDAQAAAAAQAAAAAHsUrkfheoQ/AAAAAAAA8D/NzMzMzMzsPwEAAAAAAAAAAQAAAAAAAAABAAAAAAAAAEAAAAAAAAAAAQAAAAAAAAABAAAAAAAAAMWuct0=';
   throwsExactly(
     () => ScalableBloomFilter.fromBase64(bomb).add('x'),
-    Error,
-    /^bloom filter bytes are corrupted: stage 0 has capacity 1, but the options give 268435456$/,
+    RangeError,
+    /^text must be base64 of a ScalableBloomFilter in the version-1 byte format: bloom filter bytes are corrupted: stage 0 has capacity 1, but the options give 268435456$/,
   );
   stillWorks();
   // A filter that decodes grows exactly as the one that was encoded.
@@ -445,7 +445,7 @@ test('a scalable filter whose stages differ from what its options give is refuse
   one.add('only');
   const bytes = one.toBytes();
   putU64(bytes, 56, BigInt(one.stage(0).ones + 1)); // stage 0's item count
-  throwsExactly(() => ScalableBloomFilter.fromBytes(fixCrc(bytes)), Error, /^bloom filter bytes are corrupted: stage 0 claims \d+ items, more than its capacity \(1000\) or its set bits/);
+  throwsExactly(() => ScalableBloomFilter.fromBytes(fixCrc(bytes)), RangeError, /^bytes must be a ScalableBloomFilter in the version-1 byte format: bloom filter bytes are corrupted: stage 0 claims \d+ items, more than its capacity \(1000\) or its set bits/);
   for (const y of [f, g, one]) y.free();
   stillWorks();
 });
@@ -474,8 +474,8 @@ test('fromBase64 accepts only canonical base64, so toBase64() gives back the tex
     for (const D of [BloomFilter, CountingBloomFilter, ScalableBloomFilter, SplitBlockBloomFilter]) {
       throwsExactly(
         () => D.fromBase64(bad),
-        Error,
-        new RegExp(`^bloom filter base64 is invalid: character "${ALPHABET[v | 1]}" at offset ${at} sets bits that encode no data \\(the canonical text has "${text[at].replace(/[+/]/, '\\$&')}"\\)$`),
+        RangeError,
+        new RegExp(`^text must be base64 of a ${D.name} in the version-1 byte format: bloom filter base64 is invalid: character "${ALPHABET[v | 1]}" at offset ${at} sets bits that encode no data \\(the canonical text has "${text[at].replace(/[+/]/, '\\$&')}"\\)$`),
       );
     }
     f.free();
@@ -507,13 +507,13 @@ test('range ends of sizes and probes: max - 1 and max load, max + 1 is refused',
     const k = C === SplitBlockBloomFilter ? 8 : 3;
     const allowed = C === SplitBlockBloomFilter ? 'a positive multiple of 256, at most 4294967296' : 'an integer in 1\\.\\.=4294967296';
     for (const [m, ok] of [[0, false], [step, true], [2 * step, true], [MAX - step, true], [MAX, true], [MAX + step, false]]) {
-      const re = ok ? /truncated/ : new RegExp(`^bloom filter bytes are corrupted: invalid parameter: ${name} must be ${allowed}, got ${m}$`);
-      throwsExactly(() => C.fromBytes(headerOnly(kind, hash, m, k)), Error, re);
+      const re = ok ? /truncated/ : new RegExp(`: bloom filter bytes are corrupted: invalid parameter: ${name} must be ${allowed}, got ${m}$`);
+      throwsExactly(() => C.fromBytes(headerOnly(kind, hash, m, k)), RangeError, re);
     }
     if (C !== SplitBlockBloomFilter) {
       for (const [h, ok] of [[0, false], [1, true], [2, true], [63, true], [64, true], [65, false]]) {
         const re = ok ? /truncated/ : new RegExp(`invalid parameter: hashes must be an integer in 1\\.\\.=64, got ${h}$`);
-        throwsExactly(() => C.fromBytes(headerOnly(kind, hash, 64, h)), Error, re);
+        throwsExactly(() => C.fromBytes(headerOnly(kind, hash, 64, h)), RangeError, re);
       }
     }
   }
@@ -583,7 +583,7 @@ test('range ends of the stage count: 63 and 64 stages load, a 65th is refused', 
   }), [63, 64]);
   const b = snapshots[1];
   new DataView(b.buffer, b.byteOffset).setUint32(40, 65, true);
-  throwsExactly(() => ScalableBloomFilter.fromBytes(fixCrc(b)), Error, /^bloom filter bytes are corrupted: stage count 65 is not in 1\.\.=64$/);
+  throwsExactly(() => ScalableBloomFilter.fromBytes(fixCrc(b)), RangeError, /^bytes must be a ScalableBloomFilter in the version-1 byte format: bloom filter bytes are corrupted: stage count 65 is not in 1\.\.=64$/);
   f.free();
   stillWorks();
 });
