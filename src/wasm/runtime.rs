@@ -8,9 +8,10 @@
 //! reach one), so the handler traps at once: JavaScript sees a
 //! `RuntimeError: unreachable` with the wasm stack.
 
-/// The allocator std itself uses on wasm32.
+/// talc, smaller than dlmalloc (the allocator std uses on wasm32): the
+/// modules allocate little, and never in their hot loops.
 #[global_allocator]
-static ALLOCATOR: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo) -> ! {
