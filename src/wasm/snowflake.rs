@@ -283,6 +283,6 @@ impl RawSnowflake {
     /// After a failure: what went wrong.
     #[wasm_bindgen(getter)]
     pub fn error_message(&self) -> String {
-        self.error.map(|e| e.to_string()).unwrap_or_default()
+        self.error.map(|e| e.message()).unwrap_or_default()
     }
 }
