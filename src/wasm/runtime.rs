@@ -8,8 +8,8 @@
 //! reach one), so the handler traps at once: JavaScript sees a
 //! `RuntimeError: unreachable` with the wasm stack.
 
-/// talc, smaller than dlmalloc (the allocator std uses on wasm32): the
-/// modules allocate little, and never in their hot loops.
+/// talc, smaller than dlmalloc (the allocator std uses on wasm32); see
+/// docs/ARCHITECTURE.md, "Size".
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
