@@ -411,15 +411,16 @@ export class Snowflake {
   /** Throws the core's `GenerateError` message for a failure; returns after a would-block. */
   #throwIfFailed(): void {
     const code = this.#raw.status;
-    const ms = this.#raw.error_ms;
     switch (SNOWFLAKE_STATUSES[code]) {
       case 'none':
       case 'wouldBlock':
         return;
       case 'clockBackwards':
-        throw new Error(`the clock moved backwards by ${ms} ms; no ID was issued`);
+        throw new Error(`the clock moved backwards by ${this.#raw.error_ms} ms; no ID was issued`);
       case 'timestampExhausted':
-        throw new Error(`the timestamp field is exhausted: the layout ends at ${ms} ms; choose a later epoch or a wider layout`);
+        throw new Error(
+          `the timestamp field is exhausted: the layout ends at ${this.#raw.error_ms} ms; choose a later epoch or a wider layout`,
+        );
       default:
         throw new Error(`unknown Snowflake status code ${code}`);
     }
