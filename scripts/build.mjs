@@ -26,6 +26,15 @@ export const WASM_FEATURES = [
   '--enable-multivalue',
 ];
 
+/**
+ * wasm-opt's passes for the package's modules. --converge repeats them until nothing
+ * shrinks (0.3-0.8% off gzip). --low-memory-unused lets loads and stores fold a constant
+ * offset into their immediate: Rust's modules keep their stack in the first MiB, growing
+ * down from its end, and their data above it, so nothing lives in the first 1024 bytes
+ * (0.5-0.8% off gzip).
+ */
+const WASM_OPT = ['-Oz', '--converge', '--low-memory-unused', ...WASM_FEATURES];
+
 export async function build({ dev = false } = {}) {
   const t0 = Date.now();
   const profile = dev ? 'dev' : 'release';
@@ -60,11 +69,10 @@ export async function build({ dev = false } = {}) {
     if (dev) {
       cpSync(wasmIn, wasmOut);
     } else {
-      // --converge repeats the passes until nothing shrinks (0.3-0.8% off gzip). Keeping the
-      // names (-g) inhibits some optimizations, so the package's module is optimized without
-      // them, and a second run with them writes the copy that twiggy reads.
-      run('wasm-opt', ['-Oz', '--converge', ...WASM_FEATURES, '--strip-debug', '--strip-producers', wasmIn, '-o', wasmOut]);
-      run('wasm-opt', ['-Oz', '--converge', ...WASM_FEATURES, '-g', wasmIn, '-o', join(namedOut, wasmFile(m))]);
+      // Keeping the names (-g) inhibits some optimizations, so the package's module is
+      // optimized without them, and a second run with them writes the copy that twiggy reads.
+      run('wasm-opt', [...WASM_OPT, '--strip-debug', '--strip-producers', '--strip-target-features', wasmIn, '-o', wasmOut]);
+      run('wasm-opt', [...WASM_OPT, '-g', wasmIn, '-o', join(namedOut, wasmFile(m))]);
     }
     writeEntries(m);
   }
@@ -155,7 +163,7 @@ export async function benchLoopback() {
   const out = join(root, 'target', 'bench-loopback');
   run('wasm-bindgen', [join(root, 'target', 'wasm32-unknown-unknown', 'release', 'quorumkit.wasm'), '--target', 'web', '--out-dir', out, '--out-name', 'loopback']);
   const wasm = join(out, 'loopback_bg.wasm');
-  run('wasm-opt', ['-Oz', '--converge', ...WASM_FEATURES, '--strip-debug', '--strip-producers', wasm, '-o', wasm]);
+  run('wasm-opt', [...WASM_OPT, '--strip-debug', '--strip-producers', '--strip-target-features', wasm, '-o', wasm]);
   const glue = await import(pathToFileURL(join(out, 'loopback.js')).href);
   glue.initSync({ module: readFileSync(wasm) });
   return glue;

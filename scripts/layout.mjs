@@ -21,6 +21,7 @@ const BINDINGS = [
   ['src/wasm/raft_node.rs', 'NODE_'],
   ['src/wasm/ring.rs', 'RING_'],
   ['src/wasm/bloom.rs', 'BLOOM_'],
+  ['src/wasm/snowflake.rs', 'SNOWFLAKE_'],
 ];
 
 /** Core enums whose `code()` and `name()` cross the boundary: [file, enum, TypeScript name]. */

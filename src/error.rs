@@ -93,13 +93,24 @@ impl ArgError {
     }
 }
 
+impl ArgError {
+    /// The message: "`param` must be `allowed`, got `got`". Built without
+    /// `core::fmt` (see [`text!`](crate::text)), so the WebAssembly modules
+    /// that only print messages carry no formatting machinery.
+    pub(crate) fn message(&self) -> String {
+        crate::text!(
+            &*self.param,
+            " must be ",
+            &*self.allowed,
+            ", got ",
+            &*self.got
+        )
+    }
+}
+
 impl fmt::Display for ArgError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} must be {}, got {}",
-            self.param, self.allowed, self.got
-        )
+        f.write_str(&self.message())
     }
 }
 
@@ -143,6 +154,28 @@ impl Shown for f32 {
     }
 }
 
+macro_rules! shown_as_part {
+    ($($t:ty),*) => {$(
+        impl Shown for $t {
+            fn shown(self) -> String {
+                crate::text!(self)
+            }
+        }
+    )*};
+}
+shown_as_part!(u8, u16, u32, u64, usize, i8, i16, i32, i64, isize, char, bool);
+
+macro_rules! shown_as_string {
+    ($($t:ty),*) => {$(
+        impl Shown for $t {
+            fn shown(self) -> String {
+                self.into()
+            }
+        }
+    )*};
+}
+shown_as_string!(&str, String, &String, Cow<'_, str>);
+
 macro_rules! shown_by_display {
     ($($t:ty),*) => {$(
         impl Shown for $t {
@@ -152,8 +185,112 @@ macro_rules! shown_by_display {
         }
     )*};
 }
-shown_by_display!(u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize, char, bool);
-shown_by_display!(&str, String, &String, Cow<'_, str>);
+shown_by_display!(u128, i128);
+
+/// Concatenates message parts (text, integers, chars, bools) into a
+/// `String`, as `format!` with plain `{}` placeholders would, but without
+/// `core::fmt`: its `Formatter`, padding and 128-bit integer printing would
+/// otherwise be linked into every WebAssembly module that builds a message.
+/// Each call site only lists its parts; one function ([`concat`]) joins them.
+///
+/// For example `text!("an integer in ", 1u8, "..=", max)` is
+/// `format!("an integer in 1..={max}")`.
+macro_rules! text {
+    ($($part:expr),* $(,)?) => {
+        $crate::error::concat(&[$($crate::error::Part::from($part)),*])
+    };
+}
+pub(crate) use text;
+
+/// One part of a message that [`text!`](crate::text) joins.
+pub(crate) enum Part<'a> {
+    /// Text, as it is.
+    Str(&'a str),
+    /// An integer, in decimal.
+    Int { negative: bool, magnitude: u64 },
+    /// One character.
+    Char(char),
+}
+
+/// Joins `parts` as `Display` writes each.
+#[inline(never)]
+pub(crate) fn concat(parts: &[Part<'_>]) -> String {
+    let mut out = String::new();
+    for part in parts {
+        match *part {
+            Part::Str(s) => out.push_str(s),
+            Part::Char(c) => out.push(c),
+            Part::Int {
+                negative,
+                mut magnitude,
+            } => {
+                if negative {
+                    out.push('-');
+                }
+                let mut digits = [0u8; 20];
+                let mut at = digits.len();
+                loop {
+                    at -= 1;
+                    digits[at] = b'0' + (magnitude % 10) as u8;
+                    magnitude /= 10;
+                    if magnitude == 0 {
+                        break;
+                    }
+                }
+                for &d in &digits[at..] {
+                    out.push(char::from(d));
+                }
+            }
+        }
+    }
+    out
+}
+
+impl<'a> From<&'a str> for Part<'a> {
+    fn from(s: &'a str) -> Self {
+        Part::Str(s)
+    }
+}
+
+impl<'a> From<&'a String> for Part<'a> {
+    fn from(s: &'a String) -> Self {
+        Part::Str(s)
+    }
+}
+
+impl From<char> for Part<'_> {
+    fn from(c: char) -> Self {
+        Part::Char(c)
+    }
+}
+
+impl From<bool> for Part<'_> {
+    fn from(b: bool) -> Self {
+        Part::Str(if b { "true" } else { "false" })
+    }
+}
+
+macro_rules! unsigned_part {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Part<'_> {
+            fn from(n: $t) -> Self {
+                Part::Int { negative: false, magnitude: n as u64 }
+            }
+        }
+    )*};
+}
+unsigned_part!(u8, u16, u32, u64, usize);
+
+macro_rules! signed_part {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Part<'_> {
+            fn from(n: $t) -> Self {
+                Part::Int { negative: n < 0, magnitude: (n as i64).unsigned_abs() }
+            }
+        }
+    )*};
+}
+signed_part!(i8, i16, i32, i64, isize);
 
 /// A caller's text, quoted for a message: between double quotes, with `"`,
 /// `\\`, tabs, newlines, carriage returns, NUL and other control characters
@@ -284,6 +421,24 @@ mod tests {
             assert_eq!(x.shown(), want, "{x:e}");
         }
         assert_eq!(0.5f32.shown(), "0.5");
+    }
+
+    #[test]
+    fn text_writes_pieces_as_display_does() {
+        for n in [0u64, 7, 10, 1023, 9_007_199_254_740_991, u64::MAX] {
+            assert_eq!(crate::text!(n), n.to_string());
+        }
+        for n in [0i64, -1, 42, i64::MIN, i64::MAX] {
+            assert_eq!(crate::text!(n), n.to_string());
+        }
+        assert_eq!(crate::text!(-5i8, 'x', true, false), "-5xtruefalse");
+        let name = String::from("seed");
+        assert_eq!(
+            crate::text!(&name, " in ", 1u8, "..=", 255usize, ", ", &*name),
+            "seed in 1..=255, seed"
+        );
+        assert_eq!(crate::text!(), "");
+        assert_eq!(u128::MAX.shown(), u128::MAX.to_string());
     }
 
     #[test]

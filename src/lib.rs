@@ -35,6 +35,7 @@ pub mod raft;
 pub mod ring;
 pub mod snowflake;
 
+pub(crate) use error::text;
 pub use error::{ArgError, ArgKind, Shown};
 
 /// The raw WebAssembly exports (wasm32 only). JavaScript users reach them

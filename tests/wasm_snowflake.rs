@@ -2,7 +2,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use quorumkit::wasm::scratch::out_buffer_ptr;
-use quorumkit::wasm::snowflake::{RawLayout, RawSnowflake, NO_ID};
+use quorumkit::wasm::snowflake::{RawLayout, RawSnowflake, DESCRIBED, NO_ID, STATUSES};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -85,4 +85,35 @@ fn bad_arguments_are_range_errors_naming_the_parameter() {
     assert!(RawLayout::preset("flickr", None).is_err());
     // The module keeps working.
     assert!(generator().next_at(now) != NO_ID);
+}
+
+#[wasm_bindgen_test]
+fn describe_gives_the_numbers_in_the_order_described_names_them() {
+    let d = RawLayout::preset("twitter", None).unwrap().describe();
+    assert_eq!(d.len(), DESCRIBED.len());
+    let get = |name| d[DESCRIBED.iter().position(|&n| n == name).unwrap()];
+    assert_eq!(
+        (
+            get("timestampBits"),
+            get("machineBits"),
+            get("sequenceBits")
+        ),
+        (41.0, 10.0, 12.0)
+    );
+    assert_eq!(get("epoch"), 1_288_834_974_657.0);
+    assert_eq!((get("timeUnit"), get("sequenceFirst")), (1.0, 0.0));
+    assert_eq!(get("maxMachineId"), 1023.0);
+    assert_eq!(get("idsPerSecond"), 4_096_000.0);
+}
+
+#[wasm_bindgen_test]
+fn a_refused_backwards_clock_is_reported_with_how_far_it_went_back() {
+    let layout = RawLayout::preset("default", None).unwrap();
+    let now = 1_700_000_000_000.0;
+    let mut g = RawSnowflake::new(&layout, 7.0, now, "error", None).unwrap();
+    assert_eq!(STATUSES[usize::from(g.status())], "none");
+    assert_ne!(g.next_at(now), NO_ID);
+    assert_eq!(g.next_at(now - 5.0), NO_ID);
+    assert_eq!(STATUSES[usize::from(g.status())], "clockBackwards");
+    assert_eq!(g.error_ms(), 5.0);
 }

@@ -12,6 +12,7 @@
 import { raw, memoryBytes, memoryMayHaveGrown } from './bind/snowflake.js';
 import { options, rangeError, typeError } from './internal/errors.js';
 import { freed } from './internal/freed.js';
+import { SNOWFLAKE_DESCRIBED, SNOWFLAKE_STATUSES } from './raw/layout.js';
 
 /** What a generator does when the clock reads earlier than its last ID. */
 export type ClockBackwardsPolicy = 'wait' | 'error' | 'logical';
@@ -180,18 +181,20 @@ function buildLayout(layout: unknown, epoch: number | undefined): raw.RawLayout 
 
 function describeLayout(name: SnowflakeLayout['name'], r: raw.RawLayout): SnowflakeLayout {
   const fields = r.field_names;
+  const numbers = r.describe();
+  const n = Object.fromEntries(SNOWFLAKE_DESCRIBED.map((k, i) => [k, numbers[i]])) as Record<(typeof SNOWFLAKE_DESCRIBED)[number], number>;
   return Object.freeze({
     name,
-    timestampBits: r.timestamp_bits,
-    machineBits: r.machine_bits,
-    sequenceBits: r.sequence_bits,
-    epoch: r.epoch,
-    timeUnit: r.time_unit,
-    order: r.sequence_first ? 'sequence-machine' : 'machine-sequence',
+    timestampBits: n.timestampBits,
+    machineBits: n.machineBits,
+    sequenceBits: n.sequenceBits,
+    epoch: n.epoch,
+    timeUnit: n.timeUnit,
+    order: n.sequenceFirst ? 'sequence-machine' : 'machine-sequence',
     fields: Object.freeze(fields ? fields.split(',') : []),
-    idsPerSecond: r.ids_per_second,
-    maxMachineId: r.max_machine_id,
-    endMs: r.end_ms,
+    idsPerSecond: n.idsPerSecond,
+    maxMachineId: n.maxMachineId,
+    endMs: n.endMs,
   } as const);
 }
 
@@ -392,7 +395,8 @@ export class Snowflake {
    */
   #waitFor<T>(attempt: () => T, none: T): T {
     this.#throwIfFailed();
-    const bound = this.#raw.retry_after_ms + this.#maxBackwardsMs + 1000;
+    // After a would-block, error_ms is how long until an ID can be issued.
+    const bound = this.#raw.error_ms + this.#maxBackwardsMs + 1000;
     const deadline = performance.now() + bound;
     for (;;) {
       const got = attempt();
@@ -404,8 +408,22 @@ export class Snowflake {
     }
   }
 
+  /** Throws the core's `GenerateError` message for a failure; returns after a would-block. */
   #throwIfFailed(): void {
-    if (this.#raw.status === 2) throw new Error(this.#raw.error_message);
+    const code = this.#raw.status;
+    switch (SNOWFLAKE_STATUSES[code]) {
+      case 'none':
+      case 'wouldBlock':
+        return;
+      case 'clockBackwards':
+        throw new Error(`the clock moved backwards by ${this.#raw.error_ms} ms; no ID was issued`);
+      case 'timestampExhausted':
+        throw new Error(
+          `the timestamp field is exhausted: the layout ends at ${this.#raw.error_ms} ms; choose a later epoch or a wider layout`,
+        );
+      default:
+        throw new Error(`unknown Snowflake status code ${code}`);
+    }
   }
 
   /**

@@ -106,7 +106,7 @@ impl BlockedBloomFilter {
         if best_k(n / max_blocks as f64).1 > fp_rate {
             return Err(ArgError::range(
                 "expectedItems",
-                format!("small enough for {MAX_BITS} bits at this fpRate"),
+                crate::text!("small enough for ", MAX_BITS, " bits at this fpRate"),
                 expected_items,
             ));
         }
@@ -445,12 +445,14 @@ impl BlockedBloomFilter {
         if self.blocks.len() != other.blocks.len() || self.hashes != other.hashes {
             return Err(ArgError::range(
                 "other",
-                format!(
-                    "a filter with the same bits ({}) and hashes ({})",
+                crate::text!(
+                    "a filter with the same bits (",
                     self.bits(),
-                    self.hashes
+                    ") and hashes (",
+                    self.hashes,
+                    ")"
                 ),
-                format!("{} bits, {} hashes", other.bits(), other.hashes),
+                crate::text!(other.bits(), " bits, ", other.hashes, " hashes"),
             ));
         }
         for (a, b) in self.blocks.iter_mut().zip(&other.blocks) {
@@ -617,7 +619,7 @@ fn check_blocked_bits(bits: u64) -> Result<(), ArgError> {
     } else {
         Err(ArgError::range(
             "bits",
-            format!("a positive multiple of 512, at most {MAX_BITS}"),
+            crate::text!("a positive multiple of 512, at most ", MAX_BITS),
             bits,
         ))
     }
@@ -629,7 +631,7 @@ fn check_blocked_hashes(hashes: u32) -> Result<(), ArgError> {
     } else {
         Err(ArgError::range(
             "hashes",
-            format!("an integer in 1..={MAX_HASHES}"),
+            crate::text!("an integer in 1..=", MAX_HASHES),
             hashes,
         ))
     }

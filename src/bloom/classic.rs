@@ -6,7 +6,7 @@ use core::f64::consts::LN_2;
 use super::format::{self, BloomError, Reader, Writer};
 use super::{check_expected_items, check_fp_rate, swamidass_baldi, Probes};
 use super::{MAX_BITS, MAX_HASHES};
-use crate::ArgError;
+use crate::{text, ArgError};
 
 /// A classic Bloom filter: `m` bits, `k` probes per key from one XXH3-64 hash.
 ///
@@ -82,9 +82,12 @@ impl BloomFilter {
         if m.is_nan() || m > MAX_BITS as f64 {
             return Err(ArgError::range(
                 "expectedItems",
-                format!(
-                    "small enough for {MAX_BITS} bits at this fpRate (it needs {} bits)",
-                    crate::Shown::shown(m)
+                text!(
+                    "small enough for ",
+                    MAX_BITS,
+                    " bits at this fpRate (it needs ",
+                    &crate::Shown::shown(m),
+                    " bits)"
                 ),
                 expected_items,
             ));
@@ -415,11 +418,14 @@ impl BloomFilter {
         if self.bits != other.bits || self.hashes != other.hashes {
             return Err(ArgError::range(
                 "other",
-                format!(
-                    "a filter with the same bits and hashes ({}, {})",
-                    self.bits, self.hashes
+                text!(
+                    "a filter with the same bits and hashes (",
+                    self.bits,
+                    ", ",
+                    self.hashes,
+                    ")"
                 ),
-                format!("({}, {})", other.bits, other.hashes),
+                text!("(", other.bits, ", ", other.hashes, ")"),
             ));
         }
         let mut ones = 0u64;
@@ -531,7 +537,7 @@ pub(crate) fn check_bits(bits: u64) -> Result<(), ArgError> {
     } else {
         Err(ArgError::range(
             "bits",
-            format!("an integer in 1..={MAX_BITS}"),
+            text!("an integer in 1..=", MAX_BITS),
             bits,
         ))
     }
@@ -544,7 +550,7 @@ pub(crate) fn check_hashes(hashes: u32) -> Result<(), ArgError> {
     } else {
         Err(ArgError::range(
             "hashes",
-            format!("an integer in 1..={MAX_HASHES}"),
+            text!("an integer in 1..=", MAX_HASHES),
             hashes,
         ))
     }

@@ -5,7 +5,7 @@ use core::fmt;
 
 use base64::Engine as _;
 
-use crate::ArgError;
+use crate::{text, ArgError};
 
 pub(crate) const MAGIC: [u8; 4] = *b"QKBF";
 pub(crate) const VERSION: u8 = 1;
@@ -100,50 +100,103 @@ pub enum BloomError {
     },
 }
 
-impl fmt::Display for BloomError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl BloomError {
+    /// The message that `Display` writes, built without `core::fmt` (see
+    /// `text!`).
+    pub(crate) fn message(&self) -> String {
         match self {
-            BloomError::Arg(e) => e.fmt(f),
-            BloomError::Truncated { needed, got } => write!(
-                f,
-                "bloom filter bytes are truncated: need at least {needed} bytes, got {got}"
+            BloomError::Arg(e) => e.message(),
+            BloomError::Truncated { needed, got } => text!(
+                "bloom filter bytes are truncated: need at least ",
+                *needed,
+                " bytes, got ",
+                *got
             ),
-            BloomError::Oversized { expected, got } => write!(
-                f,
-                "bloom filter bytes are oversized: expected {expected} bytes, got {got}"
+            BloomError::Oversized { expected, got } => text!(
+                "bloom filter bytes are oversized: expected ",
+                *expected,
+                " bytes, got ",
+                *got
             ),
-            BloomError::BadMagic => {
-                write!(f, "not bloom filter bytes: the magic \"QKBF\" is missing")
-            }
-            BloomError::UnsupportedVersion { found } => write!(
-                f,
-                "unsupported bloom filter format version {found} (this release reads version {VERSION})"
+            BloomError::BadMagic => "not bloom filter bytes: the magic \"QKBF\" is missing".into(),
+            BloomError::UnsupportedVersion { found } => text!(
+                "unsupported bloom filter format version ",
+                *found,
+                " (this release reads version ",
+                VERSION,
+                ")"
             ),
-            BloomError::WrongKind { expected, found } => write!(
-                f,
-                "wrong bloom filter kind: expected {} ({expected}), got {} ({found})",
+            BloomError::WrongKind { expected, found } => text!(
+                "wrong bloom filter kind: expected ",
                 kind_name(*expected),
-                kind_name(*found)
+                " (",
+                *expected,
+                "), got ",
+                kind_name(*found),
+                " (",
+                *found,
+                ")"
             ),
-            BloomError::UnknownHash { expected, found } => write!(
-                f,
-                "unknown bloom filter hash id {found} (this kind uses hash id {expected})"
+            BloomError::UnknownHash { expected, found } => text!(
+                "unknown bloom filter hash id ",
+                *found,
+                " (this kind uses hash id ",
+                *expected,
+                ")"
             ),
-            BloomError::Checksum { stored, computed } => write!(
-                f,
-                "bloom filter bytes are corrupted: checksum {computed:#010x} does not match stored {stored:#010x}"
+            BloomError::Checksum { stored, computed } => text!(
+                "bloom filter bytes are corrupted: checksum ",
+                &hex32(*computed),
+                " does not match stored ",
+                &hex32(*stored)
             ),
-            BloomError::Corrupt(why) => write!(f, "bloom filter bytes are corrupted: {why}"),
-            BloomError::Base64(e) => write!(f, "bloom filter base64 is invalid: {e}"),
-            BloomError::CapacityExceeded { stages, bits } => write!(
-                f,
-                "scalable bloom filter cannot grow past {stages} stages and {bits} bits"
+            BloomError::Corrupt(why) => text!("bloom filter bytes are corrupted: ", why),
+            BloomError::Base64(e) => {
+                text!("bloom filter base64 is invalid: ", &base64_reason(e))
+            }
+            BloomError::CapacityExceeded { stages, bits } => text!(
+                "scalable bloom filter cannot grow past ",
+                *stages,
+                " stages and ",
+                *bits,
+                " bits"
             ),
-            BloomError::OutOfMemory { bytes } => write!(
-                f,
-                "cannot allocate {bytes} bytes for the scalable bloom filter's new stage"
+            BloomError::OutOfMemory { bytes } => text!(
+                "cannot allocate ",
+                *bytes,
+                " bytes for the scalable bloom filter's new stage"
             ),
         }
+    }
+}
+
+/// `{:#010x}` of `v`: "0x" and eight lowercase hex digits.
+fn hex32(v: u32) -> String {
+    let mut out = String::from("0x");
+    for shift in (0..8).rev() {
+        out.push(char::from(
+            b"0123456789abcdef"[(v >> (shift * 4)) as usize & 0xF],
+        ));
+    }
+    out
+}
+
+/// The base64 engine's reason, as its `Display` (`core::fmt`) writes it. The
+/// package's wasm modules never decode base64 (the facade uses `atob`), so
+/// there the reason is left out rather than linking `core::fmt`.
+#[cfg(not(all(target_arch = "wasm32", not(feature = "std"))))]
+fn base64_reason(e: &base64::DecodeError) -> String {
+    e.to_string()
+}
+
+#[cfg(all(target_arch = "wasm32", not(feature = "std")))]
+fn base64_reason(_: &base64::DecodeError) -> String {
+    String::new()
+}
+
+impl fmt::Display for BloomError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
     }
 }
 
@@ -269,9 +322,10 @@ impl<'a> Reader<'a> {
             });
         }
         if buf[7] != 0 {
-            return Err(BloomError::Corrupt(format!(
-                "reserved header byte is {}, not 0",
-                buf[7]
+            return Err(BloomError::Corrupt(text!(
+                "reserved header byte is ",
+                buf[7],
+                ", not 0"
             )));
         }
         Ok(Reader {
@@ -316,7 +370,11 @@ impl<'a> Reader<'a> {
     pub(crate) fn reserved32(&mut self) -> Result<(), BloomError> {
         match self.u32()? {
             0 => Ok(()),
-            v => Err(BloomError::Corrupt(format!("reserved field is {v}, not 0"))),
+            v => Err(BloomError::Corrupt(text!(
+                "reserved field is ",
+                v,
+                ", not 0"
+            ))),
         }
     }
 
@@ -415,7 +473,7 @@ pub(crate) fn verify_crc(buf: &[u8]) -> Result<(), BloomError> {
 
 /// Maps an invalid stored parameter to [`BloomError::Corrupt`].
 pub(crate) fn corrupt_param(e: ArgError) -> BloomError {
-    BloomError::Corrupt(format!("invalid parameter: {e}"))
+    BloomError::Corrupt(text!("invalid parameter: ", &e.message()))
 }
 
 /// Standard, padded base64 (what `btoa` and `Buffer.toString("base64")` give).

@@ -179,8 +179,6 @@
 //! # Ok::<(), Box<dyn core::error::Error>>(())
 //! ```
 
-use crate::prelude::*;
-
 /// The methods whose bodies every filter shares: packed batches and base64.
 ///
 /// `$t` is the filter type, `$make` an expression (as text) that makes an
@@ -287,6 +285,8 @@ macro_rules! shared_methods {
 }
 
 mod blocked;
+#[cfg(all(target_arch = "wasm32", not(feature = "std")))]
+use crate::prelude::F64Math;
 mod classic;
 mod counting;
 mod format;
@@ -301,7 +301,7 @@ pub use format::BloomError;
 pub use scalable::ScalableBloomFilter;
 pub use split_block::SplitBlockBloomFilter;
 
-use crate::ArgError;
+use crate::{text, ArgError};
 
 /// The largest filter, in bits (2^32, 512 MiB), so every bit index fits a `u32`.
 ///
@@ -370,7 +370,7 @@ pub(crate) fn check_expected_items(n: u64) -> Result<(), ArgError> {
     } else {
         Err(ArgError::range(
             "expectedItems",
-            format!("an integer in 1..={MAX_ITEMS}"),
+            text!("an integer in 1..=", MAX_ITEMS),
             n,
         ))
     }
@@ -383,11 +383,12 @@ pub(crate) fn check_packed(keys: &[u8], ends: &[u32]) -> Result<(), ArgError> {
         if e < prev || e as usize > keys.len() {
             return Err(ArgError::range(
                 "ends",
-                format!(
-                    "non-decreasing offsets no larger than the key buffer ({} bytes)",
-                    keys.len()
+                text!(
+                    "non-decreasing offsets no larger than the key buffer (",
+                    keys.len(),
+                    " bytes)"
                 ),
-                format!("{e} at index {i}"),
+                text!(e, " at index ", i),
             ));
         }
         prev = e;
@@ -402,8 +403,8 @@ pub(crate) fn check_out(out_len: usize, n: usize, allow_empty: bool) -> Result<(
     } else {
         Err(ArgError::range(
             "out",
-            format!("a buffer of one byte per key ({n})"),
-            format!("{out_len} bytes"),
+            text!("a buffer of one byte per key (", n, ")"),
+            text!(out_len, " bytes"),
         ))
     }
 }

@@ -19,7 +19,7 @@
 //! recurses at most [`MAX_DEPTH`] structs deep and allocates nothing.
 
 use crate::prelude::*;
-use crate::ArgError;
+use crate::{text, ArgError};
 
 /// The deepest nesting of structs, lists and maps the reader skips through.
 const MAX_DEPTH: u32 = 16;
@@ -108,8 +108,12 @@ impl Reader<'_> {
     fn bad(&self, allowed: &str) -> ArgError {
         ArgError::range(
             "bytes",
-            format!("a Parquet BloomFilterHeader with {allowed}, then its bitset"),
-            format!("byte {} of the header", self.at),
+            text!(
+                "a Parquet BloomFilterHeader with ",
+                allowed,
+                ", then its bitset"
+            ),
+            text!("byte ", self.at, " of the header"),
         )
     }
 
@@ -147,7 +151,7 @@ impl Reader<'_> {
         mut f: impl FnMut(&mut Self, i16, u8) -> Result<(), ArgError>,
     ) -> Result<(), ArgError> {
         if depth > MAX_DEPTH {
-            return Err(self.bad(&format!("at most {MAX_DEPTH} levels of nesting")));
+            return Err(self.bad(&text!("at most ", MAX_DEPTH, " levels of nesting")));
         }
         let mut last: i16 = 0;
         loop {
@@ -203,7 +207,7 @@ impl Reader<'_> {
     /// for a map). Each takes at least a byte, so `n` is bounded by the input.
     fn items(&mut self, n: u64, types: &[u8], depth: u32) -> Result<(), ArgError> {
         if depth > MAX_DEPTH {
-            return Err(self.bad(&format!("at most {MAX_DEPTH} levels of nesting")));
+            return Err(self.bad(&text!("at most ", MAX_DEPTH, " levels of nesting")));
         }
         if n > (self.b.len() - self.at) as u64 {
             return Err(self.bad("no truncation"));

@@ -6,7 +6,7 @@ use super::format::{self, BloomError, Reader, Writer};
 use super::{check_expected_items, check_fp_rate, for_each_packed};
 use super::{MAX_BITS, MAX_STAGES, MIN_FP_RATE};
 use crate::prelude::*;
-use crate::ArgError;
+use crate::{text, ArgError};
 
 /// For a set of unknown size: a chain of classic filters that grows, keeping
 /// the overall false-positive rate under a fixed bound.
@@ -513,8 +513,11 @@ impl ScalableBloomFilter {
         let count = r.u32()?;
         r.reserved32()?;
         if !(1..=MAX_STAGES).contains(&count) {
-            return Err(BloomError::Corrupt(format!(
-                "stage count {count} is not in 1..={MAX_STAGES}"
+            return Err(BloomError::Corrupt(text!(
+                "stage count ",
+                count,
+                " is not in 1..=",
+                MAX_STAGES
             )));
         }
         let mut f = ScalableBloomFilter {
@@ -529,39 +532,66 @@ impl ScalableBloomFilter {
             let capacity = r.u64()?;
             let inserted = r.u64()?;
             let Some((want_capacity, want_bits, want_hashes)) = f.stage_shape(i) else {
-                return Err(BloomError::Corrupt(format!(
-                    "stage {i} cannot exist with these options"
+                return Err(BloomError::Corrupt(text!(
+                    "stage ",
+                    i,
+                    " cannot exist with these options"
                 )));
             };
             if capacity != want_capacity {
-                return Err(BloomError::Corrupt(format!(
-                    "stage {i} has capacity {capacity}, but the options give {want_capacity}"
+                return Err(BloomError::Corrupt(text!(
+                    "stage ",
+                    i,
+                    " has capacity ",
+                    capacity,
+                    ", but the options give ",
+                    want_capacity
                 )));
             }
             let filter = BloomFilter::read_block(&mut r, false)?;
             if (filter.bits(), filter.hashes()) != (want_bits, want_hashes) {
-                return Err(BloomError::Corrupt(format!(
-                    "stage {i} has {} bits and {} hashes, but the options give {want_bits} and {want_hashes}",
+                return Err(BloomError::Corrupt(text!(
+                    "stage ",
+                    i,
+                    " has ",
                     filter.bits(),
-                    filter.hashes()
+                    " bits and ",
+                    filter.hashes(),
+                    " hashes, but the options give ",
+                    want_bits,
+                    " and ",
+                    want_hashes
                 )));
             }
             total_bits += want_bits;
             if total_bits > MAX_BITS {
-                return Err(BloomError::Corrupt(format!(
-                    "the stages hold {total_bits} bits, more than {MAX_BITS}"
+                return Err(BloomError::Corrupt(text!(
+                    "the stages hold ",
+                    total_bits,
+                    " bits, more than ",
+                    MAX_BITS
                 )));
             }
             if inserted > capacity || inserted > filter.count_ones() {
-                return Err(BloomError::Corrupt(format!(
-                    "stage {i} claims {inserted} items, more than its capacity ({capacity}) or its set bits ({})",
-                    filter.count_ones()
+                return Err(BloomError::Corrupt(text!(
+                    "stage ",
+                    i,
+                    " claims ",
+                    inserted,
+                    " items, more than its capacity (",
+                    capacity,
+                    ") or its set bits (",
+                    filter.count_ones(),
+                    ")"
                 )));
             }
             if f.stages.last().is_some_and(|s| s.count != s.capacity) {
-                return Err(BloomError::Corrupt(format!(
-                    "stage {} is not full but stage {i} follows it",
-                    i - 1
+                return Err(BloomError::Corrupt(text!(
+                    "stage ",
+                    i - 1,
+                    " is not full but stage ",
+                    i,
+                    " follows it"
                 )));
             }
             f.stages.push(Stage {

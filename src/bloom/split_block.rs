@@ -3,7 +3,7 @@
 use super::format::{self, BloomError, Reader, Writer};
 use super::{check_expected_items, check_fp_rate, swamidass_baldi, MAX_BITS};
 use crate::prelude::*;
-use crate::ArgError;
+use crate::{text, ArgError};
 
 /// The eight odd constants of the Parquet specification that pick one bit per
 /// 32-bit word of a block.
@@ -106,7 +106,7 @@ impl SplitBlockBloomFilter {
         if expected_fp(n / max_blocks as f64) > fp_rate {
             return Err(ArgError::range(
                 "expectedItems",
-                format!("small enough for {MAX_BITS} bits at this fpRate"),
+                text!("small enough for ", MAX_BITS, " bits at this fpRate"),
                 expected_items,
             ));
         }
@@ -163,8 +163,8 @@ impl SplitBlockBloomFilter {
         check_sbbf_bits(bits).map_err(|_| {
             ArgError::range(
                 "bitset",
-                format!("a positive multiple of 32 bytes, at most {}", MAX_BITS / 8),
-                format!("{} bytes", bitset.len()),
+                text!("a positive multiple of 32 bytes, at most ", MAX_BITS / 8),
+                text!(bitset.len(), " bytes"),
             )
         })?;
         Ok(SplitBlockBloomFilter {
@@ -205,10 +205,12 @@ impl SplitBlockBloomFilter {
         if bitset.len() != num_bytes {
             return Err(ArgError::range(
                 "bytes",
-                format!(
-                    "a header whose numBytes ({num_bytes}) is the length of the bitset after it"
+                text!(
+                    "a header whose numBytes (",
+                    num_bytes,
+                    ") is the length of the bitset after it"
                 ),
-                format!("{} bytes after the header", bitset.len()),
+                text!(bitset.len(), " bytes after the header"),
             ));
         }
         SplitBlockBloomFilter::from_parquet_bitset(bitset)
@@ -507,7 +509,7 @@ impl SplitBlockBloomFilter {
         if self.words.len() != other.words.len() {
             return Err(ArgError::range(
                 "other",
-                format!("a filter with the same bits ({})", self.bits()),
+                text!("a filter with the same bits (", self.bits(), ")"),
                 other.bits(),
             ));
         }
@@ -560,8 +562,9 @@ impl SplitBlockBloomFilter {
         let (bits, hashes) = r.block_params()?;
         check_sbbf_bits(bits).map_err(format::corrupt_param)?;
         if hashes != 8 {
-            return Err(BloomError::Corrupt(format!(
-                "split-block filters use 8 hashes, not {hashes}"
+            return Err(BloomError::Corrupt(text!(
+                "split-block filters use 8 hashes, not ",
+                hashes
             )));
         }
         let n = (bits / 32) as usize;
@@ -605,7 +608,7 @@ fn check_sbbf_bits(bits: u64) -> Result<(), ArgError> {
     } else {
         Err(ArgError::range(
             "bits",
-            format!("a positive multiple of 256, at most {MAX_BITS}"),
+            text!("a positive multiple of 256, at most ", MAX_BITS),
             bits,
         ))
     }

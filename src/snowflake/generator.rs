@@ -5,7 +5,7 @@ use crate::prelude::*;
 use core::fmt;
 
 use super::layout::Layout;
-use crate::ArgError;
+use crate::{text, ArgError};
 
 /// A source of Unix time in milliseconds, injected into a [`Generator`].
 ///
@@ -136,22 +136,31 @@ pub enum GenerateError {
     },
 }
 
-impl fmt::Display for GenerateError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
+impl GenerateError {
+    /// The message that `Display` writes, built without `core::fmt` (see
+    /// `text!`).
+    pub(crate) fn message(&self) -> String {
+        match *self {
             GenerateError::WouldBlock { retry_after_ms } => {
-                write!(f, "no ID is available for {retry_after_ms} ms")
+                text!("no ID is available for ", retry_after_ms, " ms")
             }
-            GenerateError::ClockBackwards { behind_ms } => write!(
-                f,
-                "the clock moved backwards by {behind_ms} ms; no ID was issued"
+            GenerateError::ClockBackwards { behind_ms } => text!(
+                "the clock moved backwards by ",
+                behind_ms,
+                " ms; no ID was issued"
             ),
-            GenerateError::TimestampExhausted { end_ms } => write!(
-                f,
-                "the timestamp field is exhausted: the layout ends at {end_ms} ms; \
-                 choose a later epoch or a wider layout"
+            GenerateError::TimestampExhausted { end_ms } => text!(
+                "the timestamp field is exhausted: the layout ends at ",
+                end_ms,
+                " ms; choose a later epoch or a wider layout"
             ),
         }
+    }
+}
+
+impl fmt::Display for GenerateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
     }
 }
 
@@ -220,14 +229,14 @@ impl Sequencer {
         if machine_id > layout.max_machine_id() {
             return Err(ArgError::range(
                 "machineId",
-                format!("an integer in 0..={}", layout.max_machine_id()),
+                text!("an integer in 0..=", layout.max_machine_id()),
                 machine_id,
             ));
         }
         if now_ms < layout.epoch() {
             return Err(ArgError::range(
                 "epoch",
-                format!("at most the current time ({now_ms} ms)"),
+                text!("at most the current time (", now_ms, " ms)"),
                 layout.epoch(),
             ));
         }
@@ -235,10 +244,13 @@ impl Sequencer {
         if tick > layout.max_tick() {
             return Err(ArgError::range(
                 "epoch",
-                format!(
+                text!(
                     "recent enough that the layout's timestamp field has not run out \
-                     (it ended at {} ms, the time is {now_ms} ms)",
-                    layout.end_ms()
+                     (it ended at ",
+                    layout.end_ms(),
+                    " ms, the time is ",
+                    now_ms,
+                    " ms)"
                 ),
                 layout.epoch(),
             ));

@@ -1,8 +1,7 @@
 //! Bit layouts: field widths, epoch, time unit and field order, with the
 //! presets of the well-known generators and the `decode`/`compose` pair.
 
-use crate::prelude::*;
-use crate::ArgError;
+use crate::{text, ArgError};
 
 /// The largest timestamp (Unix ms) a layout may reach: 2^53 − 1, the largest
 /// integer a JavaScript number holds exactly.
@@ -455,9 +454,10 @@ impl Layout {
         if span < MIN_SPAN_MS {
             return Err(ArgError::range(
                 "timestampBits",
-                format!(
-                    "large enough that the timestamp field spans a year (2^timestampBits × {} ms)",
-                    self.unit_ms
+                text!(
+                    "large enough that the timestamp field spans a year (2^timestampBits × ",
+                    self.unit_ms,
+                    " ms)"
                 ),
                 self.timestamp_bits,
             ));
@@ -466,9 +466,10 @@ impl Layout {
         if span > limit {
             return Err(ArgError::range(
                 "timestampBits",
-                format!(
-                    "small enough that the timestamp field spans at most 2^53 ms (2^timestampBits × {} ms)",
-                    self.unit_ms
+                text!(
+                    "small enough that the timestamp field spans at most 2^53 ms (2^timestampBits × ",
+                    self.unit_ms,
+                    " ms)"
                 ),
                 self.timestamp_bits,
             ));
@@ -476,9 +477,11 @@ impl Layout {
         if u128::from(self.epoch) + span > limit {
             return Err(ArgError::range(
                 "epoch",
-                format!(
-                    "at most {} so the timestamp field ends by 2^53 - 1 ms",
-                    limit - span
+                // At most 2^53 here, as the span is.
+                text!(
+                    "at most ",
+                    (limit - span) as u64,
+                    " so the timestamp field ends by 2^53 - 1 ms"
                 ),
                 self.epoch,
             ));
@@ -731,14 +734,14 @@ impl Layout {
         if parts.machine > self.max_machine_id() {
             return Err(ArgError::range(
                 "machineId",
-                format!("an integer in 0..={}", self.max_machine_id()),
+                text!("an integer in 0..=", self.max_machine_id()),
                 parts.machine,
             ));
         }
         if parts.sequence > self.max_sequence() {
             return Err(ArgError::range(
                 "sequence",
-                format!("an integer in 0..={}", self.max_sequence()),
+                text!("an integer in 0..=", self.max_sequence()),
                 parts.sequence,
             ));
         }
@@ -765,7 +768,7 @@ impl Layout {
         if timestamp < self.epoch || timestamp > self.end_ms() {
             return Err(ArgError::range(
                 "timestamp",
-                format!("a Unix time in ms in {}..={}", self.epoch, self.end_ms()),
+                text!("a Unix time in ms in ", self.epoch, "..=", self.end_ms()),
                 timestamp,
             ));
         }
@@ -790,7 +793,7 @@ impl Layout {
         if values.len() != self.machine_fields.len() {
             return Err(ArgError::range(
                 "machineFields",
-                format!("{} values", self.machine_fields.len()),
+                text!(self.machine_fields.len(), " values"),
                 values.len(),
             ));
         }
@@ -799,7 +802,7 @@ impl Layout {
             if v > mask(f.bits) {
                 return Err(ArgError::range(
                     f.name,
-                    format!("an integer in 0..={}", mask(f.bits)),
+                    text!("an integer in 0..=", mask(f.bits)),
                     v,
                 ));
             }

@@ -4,7 +4,8 @@
 //! fractions and negatives are all possible: each is rejected with an
 //! [`ArgError`] that names the parameter, instead of being truncated.
 
-use crate::prelude::*;
+#[cfg(not(feature = "std"))]
+use crate::prelude::F64Math;
 use crate::ArgError;
 
 /// An integer in `min..=max` (both at most 2^53, where every integer is exact).
@@ -14,7 +15,7 @@ pub fn int(param: &'static str, value: f64, min: u64, max: u64) -> Result<u64, A
     } else {
         Err(ArgError::range(
             param,
-            format!("an integer in {min}..={max}"),
+            crate::text!("an integer in ", min, "..=", max),
             value,
         ))
     }

@@ -35,7 +35,7 @@ pub const ADD_FAILED: u8 = 2;
 fn bloom_error(e: BloomError) -> JsValue {
     match e {
         BloomError::Arg(a) => arg_error(a),
-        other => js_sys::Error::new(&other.to_string()).into(),
+        other => js_sys::Error::new(&other.message()).into(),
     }
 }
 
@@ -43,8 +43,10 @@ fn bloom_error(e: BloomError) -> JsValue {
 /// core's allocation that follows cannot abort.
 fn reserve(bytes: u64) -> JsResult<()> {
     let fail = || -> JsValue {
-        js_sys::Error::new(&format!(
-            "cannot allocate {bytes} bytes for the filter in wasm memory"
+        js_sys::Error::new(&crate::text!(
+            "cannot allocate ",
+            bytes,
+            " bytes for the filter in wasm memory"
         ))
         .into()
     };
@@ -484,7 +486,7 @@ impl RawScalableBloomFilter {
         match with_key(len, |k| self.inner.insert(k)) {
             Ok(new) => u8::from(new),
             Err(e) => {
-                self.error = e.to_string();
+                self.error = e.message();
                 ADD_FAILED
             }
         }

@@ -1,12 +1,11 @@
 //! Turning core errors into JavaScript exceptions.
 
-use crate::prelude::*;
 use crate::{ArgError, ArgKind};
 use wasm_bindgen::JsValue;
 
 /// Converts an [`ArgError`] into a `RangeError` or `TypeError` with the same message.
 pub fn arg_error(e: ArgError) -> JsValue {
-    let msg = e.to_string();
+    let msg = e.message();
     match e.kind {
         ArgKind::Range => js_sys::RangeError::new(&msg).into(),
         ArgKind::Type => js_sys::TypeError::new(&msg).into(),

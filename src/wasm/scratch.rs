@@ -71,7 +71,7 @@ fn grow<T: Copy + Default>(v: &mut Vec<T>, len: usize, param: &'static str) -> J
         return Err(super::errors::arg_error(ArgError::range(
             param,
             "at most 256 MiB in one call",
-            format!("{bytes} bytes"),
+            crate::text!(bytes, " bytes"),
         )));
     }
     if v.len() < len {
@@ -242,18 +242,18 @@ mod keys {
                     )))
                 };
                 let Some(ends) = s.ends.get(..count) else {
-                    return bad(format!("{count} keys"));
+                    return bad(crate::text!(count, " keys"));
                 };
                 let mut prev = 0u32;
                 for &e in ends {
                     if e < prev || e as usize > s.bytes().len() {
-                        return bad(format!("offset {e}"));
+                        return bad(crate::text!("offset ", e));
                     }
                     prev = e;
                 }
                 let out: &mut [u8] = bytemuck::cast_slice_mut(out);
                 if out.len() < out_len {
-                    return bad(format!("output of {out_len} bytes"));
+                    return bad(crate::text!("output of ", out_len, " bytes"));
                 }
                 Ok(f(s.bytes(), ends, &mut out[..out_len]))
             })

@@ -71,50 +71,23 @@ impl RawLayout {
             .map_err(arg_error)
     }
 
-    /// Timestamp field width.
-    #[wasm_bindgen(getter)]
-    pub fn timestamp_bits(&self) -> u8 {
-        self.layout.timestamp_bits()
-    }
-    /// Machine field width.
-    #[wasm_bindgen(getter)]
-    pub fn machine_bits(&self) -> u8 {
-        self.layout.machine_bits()
-    }
-    /// Sequence field width.
-    #[wasm_bindgen(getter)]
-    pub fn sequence_bits(&self) -> u8 {
-        self.layout.sequence_bits()
-    }
-    /// Epoch, Unix ms.
-    #[wasm_bindgen(getter)]
-    pub fn epoch(&self) -> f64 {
-        self.layout.epoch() as f64
-    }
-    /// Milliseconds per tick.
-    #[wasm_bindgen(getter)]
-    pub fn time_unit(&self) -> f64 {
-        self.layout.time_unit() as f64
-    }
-    /// Whether the sequence sits above the machine field.
-    #[wasm_bindgen(getter)]
-    pub fn sequence_first(&self) -> bool {
-        self.layout.order() == FieldOrder::SequenceThenMachine
-    }
-    /// The last timestamp the layout can hold, Unix ms.
-    #[wasm_bindgen(getter)]
-    pub fn end_ms(&self) -> f64 {
-        self.layout.end_ms() as f64
-    }
-    /// Largest machine ID (exact: machine fields have at most 53 bits here).
-    #[wasm_bindgen(getter)]
-    pub fn max_machine_id(&self) -> f64 {
-        self.layout.max_machine_id() as f64
-    }
-    /// IDs per second one generator can issue at most.
-    #[wasm_bindgen(getter)]
-    pub fn ids_per_second(&self) -> f64 {
-        self.layout.ids_per_second_limit() as f64
+    /// The layout's numbers, named by [`DESCRIBED`] in the same order. One
+    /// export for all of them, as the facade reads them together.
+    pub fn describe(&self) -> Box<[f64]> {
+        let l = &self.layout;
+        let numbers: [f64; DESCRIBED.len()] = [
+            f64::from(l.timestamp_bits()),
+            f64::from(l.machine_bits()),
+            f64::from(l.sequence_bits()),
+            l.epoch() as f64,
+            l.time_unit() as f64,
+            f64::from(u8::from(l.order() == FieldOrder::SequenceThenMachine)),
+            l.end_ms() as f64,
+            // Exact: machine fields have at most 53 bits here.
+            l.max_machine_id() as f64,
+            l.ids_per_second_limit() as f64,
+        ];
+        Box::new(numbers)
     }
     /// Names of the machine sub-fields, high to low ("" when there are none).
     #[wasm_bindgen(getter)]
@@ -183,6 +156,22 @@ impl RawLayout {
     }
 }
 
+/// The names of [`RawLayout::describe`]'s numbers, in order: the field
+/// widths, the epoch (Unix ms), ms per tick, 1 if the sequence sits above the
+/// machine field (else 0), the last timestamp the layout can hold (Unix ms),
+/// the largest machine ID and the most IDs one generator can issue per second.
+pub const DESCRIBED: [&str; 9] = [
+    "timestampBits",
+    "machineBits",
+    "sequenceBits",
+    "epoch",
+    "timeUnit",
+    "sequenceFirst",
+    "endMs",
+    "maxMachineId",
+    "idsPerSecond",
+];
+
 fn with_epoch(layout: Layout, epoch: Option<f64>) -> JsResult<RawLayout> {
     let layout = match epoch {
         Some(e) => args::unix_ms("epoch", e)
@@ -193,10 +182,11 @@ fn with_epoch(layout: Layout, epoch: Option<f64>) -> JsResult<RawLayout> {
     Ok(RawLayout { layout })
 }
 
-/// Why the last call issued nothing: see [`RawSnowflake::status`].
-const OK: u8 = 0;
-const WOULD_BLOCK: u8 = 1;
-const FAILED: u8 = 2;
+/// What the last call that issued nothing ran into, by the code
+/// [`RawSnowflake::status`] returns: nothing yet, [`GenerateError::WouldBlock`],
+/// [`GenerateError::ClockBackwards`], [`GenerateError::TimestampExhausted`].
+/// The facade words the two failures' messages from [`RawSnowflake::error_ms`].
+pub const STATUSES: [&str; 4] = ["none", "wouldBlock", "clockBackwards", "timestampExhausted"];
 
 /// A generator: [`Sequencer`] plus the reason the last call failed.
 #[wasm_bindgen]
@@ -260,29 +250,28 @@ impl RawSnowflake {
         })
     }
 
-    /// Why the last call that issued nothing did so: 1, it would block (see
-    /// `retry_after_ms`); 2, it failed (see `error_message`); 0 before any.
+    /// What the last call that issued nothing ran into: its index in
+    /// [`STATUSES`] (0 before any).
     #[wasm_bindgen(getter)]
     pub fn status(&self) -> u8 {
         match self.error {
-            None => OK,
-            Some(GenerateError::WouldBlock { .. }) => WOULD_BLOCK,
-            Some(_) => FAILED,
+            None => 0,
+            Some(GenerateError::WouldBlock { .. }) => 1,
+            Some(GenerateError::ClockBackwards { .. }) => 2,
+            Some(GenerateError::TimestampExhausted { .. }) => 3,
         }
     }
 
-    /// After a would-block: how long until an ID can be issued.
+    /// The number that goes with [`status`](Self::status): how long until
+    /// an ID can be issued, how far the clock is behind, or the layout's last
+    /// timestamp (Unix ms); 0 before any.
     #[wasm_bindgen(getter)]
-    pub fn retry_after_ms(&self) -> f64 {
+    pub fn error_ms(&self) -> f64 {
         match self.error {
-            Some(GenerateError::WouldBlock { retry_after_ms }) => retry_after_ms as f64,
-            _ => 0.0,
+            None => 0.0,
+            Some(GenerateError::WouldBlock { retry_after_ms: ms })
+            | Some(GenerateError::ClockBackwards { behind_ms: ms })
+            | Some(GenerateError::TimestampExhausted { end_ms: ms }) => ms as f64,
         }
-    }
-
-    /// After a failure: what went wrong.
-    #[wasm_bindgen(getter)]
-    pub fn error_message(&self) -> String {
-        self.error.map(|e| e.to_string()).unwrap_or_default()
     }
 }
