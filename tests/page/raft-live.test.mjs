@@ -129,11 +129,14 @@ test('raft live mode: three tabs elect, commit, survive the leader tab closing a
       ch.close();
     }, [leaderId, cluster]);
     const leaderTab = tabs[ids.indexOf(leaderId)];
-    await until([leaderTab.page], ([s]) => s.rejects.bytes >= 2, 'garbage counted');
+    const want = { foreign: 2, version: 1, cluster: 1, bytes: 2, malformed: 2 };
+    await until([leaderTab.page], ([s]) => Object.entries(want).every(([k, n]) => s.rejects[k] >= n), 'garbage counted');
     const r = (await status(leaderTab.page)).rejects;
     assert.deepEqual({ foreign: r.foreign, version: r.version, cluster: r.cluster, bytes: r.bytes, malformed: r.malformed },
-      { foreign: 2, version: 1, cluster: 1, bytes: 2, malformed: 2 }, 'each bad envelope counted once, by reason');
-    for (const tab of tabs.filter((x) => x !== leaderTab)) {
+      want, 'each bad envelope counted once, by reason');
+    const others = tabs.filter((x) => x !== leaderTab);
+    await until(others.map((x) => x.page), (st) => st.every((s) => s.rejects.foreign >= 2 && s.rejects.version >= 1), 'garbage counted by every tab');
+    for (const tab of others) {
       const s = await status(tab.page);
       assert.equal(s.rejects.foreign, 2, 'broadcast garbage is rejected by every tab');
       assert.equal(s.rejects.version, 1);
