@@ -16,15 +16,15 @@ import { root, capture, MODULES, wasmFile } from './lib.mjs';
 export const BUDGETS = {
   // 18.3 KB measured.
   snowflake: { goal: 12_000, budget: 18_700 },
-  // Over its goal again since the blocked filter joined the module: 41.6 KB measured.
-  bloom: { goal: 40_000, budget: 42_400 },
+  // Over its goal again since the blocked filter joined the module: 40.5 KB measured.
+  bloom: { goal: 40_000, budget: 41_300 },
   ring: { goal: 64_000, budget: 64_000 },
   raft: { goal: 64_000, budget: 64_000 },
   // 84.1 KB measured.
   'raft-sim': { goal: null, budget: 86_000 },
 };
-/** All five modules together: 251.0 KB measured. */
-export const TOTAL = { goal: 160_000, budget: 256_000 };
+/** All five modules together: 249.9 KB measured. */
+export const TOTAL = { goal: 160_000, budget: 255_000 };
 
 const kb = (n) => (n / 1000).toFixed(1);
 

@@ -594,9 +594,10 @@ fn best_k(lambda: f64) -> (u32, f64) {
 /// The expected false-positive rate at `lambda` keys per block on average
 /// and `k` probes (see [`BlockedBloomFilter::optimal_params`]).
 fn expected_fp(lambda: f64, k: u32) -> f64 {
+    let probes = k as i32;
     let k = f64::from(k);
     let ln_q = (1.0 - 1.0 / BLOCK_BITS as f64).ln();
-    let hit = |j: f64| (1.0 - (j * k * ln_q).exp()).powf(k);
+    let hit = |j: f64| (1.0 - (j * k * ln_q).exp()).powi(probes);
     if lambda > 600.0 {
         // e^(-λ) underflows; the spread no longer matters: fp ≈ 1.
         return hit(lambda);
