@@ -10,7 +10,8 @@
 use std::path::PathBuf;
 
 use quorumkit::bloom::{
-    BloomFilter, CountingBloomFilter, ScalableBloomFilter, SplitBlockBloomFilter,
+    BlockedBloomFilter, BloomFilter, CountingBloomFilter, ScalableBloomFilter,
+    SplitBlockBloomFilter,
 };
 
 fn testdata(name: &str) -> PathBuf {
@@ -87,4 +88,23 @@ fn js_split_block_filter_loads_and_matches() {
         native.insert(k.as_bytes());
     }
     assert_eq!(native.to_bytes(), bytes);
+}
+
+/// The wasm module's blocked filter (its per-key and batch paths: the JS test
+/// adds half the keys each way) sets exactly the bits the native one does.
+#[test]
+fn js_blocked_filter_loads_and_matches() {
+    let bytes = read("js_blocked_v1.bin");
+    let f = BlockedBloomFilter::from_bytes(&bytes).unwrap();
+    assert_eq!((f.bits(), f.hashes()), (10_240, 7));
+    let mut native = BlockedBloomFilter::with_rate(1000, 0.01).unwrap();
+    for k in keys() {
+        assert!(f.contains(k.as_bytes()), "{k}");
+        native.insert(k.as_bytes());
+    }
+    assert_eq!(native.to_bytes(), bytes);
+    for i in 0..500 {
+        let k = format!("guest:{i}");
+        assert_eq!(f.contains(k.as_bytes()), native.contains(k.as_bytes()));
+    }
 }
