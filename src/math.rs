@@ -22,8 +22,6 @@ pub trait F64Math {
     fn exp_m1(self) -> f64;
     /// `self^n` by repeated squaring.
     fn powi(self, n: i32) -> f64;
-    /// `self^y`.
-    fn powf(self, y: f64) -> f64;
     /// Square root.
     fn sqrt(self) -> f64;
     /// Smallest integer not below `self`.
@@ -83,9 +81,6 @@ impl F64Math for f64 {
         } else {
             acc
         }
-    }
-    fn powf(self, y: f64) -> f64 {
-        libm::pow(self, y)
     }
     fn sqrt(self) -> f64 {
         libm::sqrt(self)
