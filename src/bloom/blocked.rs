@@ -1,7 +1,8 @@
 //! The cache-line-blocked Bloom filter: one 512-bit block per key.
 
+use super::classic::check_hashes;
 use super::format::{self, BloomError, Reader, Writer};
-use super::{check_expected_items, check_fp_rate, mix64, MAX_BITS, MAX_HASHES};
+use super::{blocked_fp, check_expected_items, check_fp_rate, mix64, MAX_BITS, MAX_HASHES};
 use crate::prelude::*;
 use crate::ArgError;
 
@@ -155,7 +156,7 @@ impl BlockedBloomFilter {
     /// `512..=`[`MAX_BITS`], or `hashes` unless it is in `1..=`[`MAX_HASHES`].
     pub fn new(bits: u64, hashes: u32) -> Result<BlockedBloomFilter, ArgError> {
         check_blocked_bits(bits)?;
-        check_blocked_hashes(hashes)?;
+        check_hashes(hashes)?;
         Ok(BlockedBloomFilter {
             blocks: vec![Block::default(); (bits / BLOCK_BITS) as usize],
             hashes,
@@ -509,7 +510,7 @@ impl BlockedBloomFilter {
         let mut r = Reader::open(bytes, format::KIND_BLOCKED, format::HASH_XXH3_BLOCKED)?;
         let (bits, hashes) = r.block_params()?;
         check_blocked_bits(bits).map_err(format::corrupt_param)?;
-        check_blocked_hashes(hashes).map_err(format::corrupt_param)?;
+        check_hashes(hashes).map_err(format::corrupt_param)?;
         let n = (bits / 64) as usize;
         r.expect_exact(8 * n as u64)?;
         format::verify_crc(bytes)?;
@@ -598,20 +599,7 @@ fn expected_fp(lambda: f64, k: u32) -> f64 {
     let k = f64::from(k);
     let ln_q = (1.0 - 1.0 / BLOCK_BITS as f64).ln();
     let hit = |j: f64| (1.0 - (j * k * ln_q).exp()).powi(probes);
-    if lambda > 600.0 {
-        // e^(-λ) underflows; the spread no longer matters: fp ≈ 1.
-        return hit(lambda);
-    }
-    let last = (lambda + 12.0 * lambda.sqrt() + 40.0).ceil() as u32;
-    let mut term = (-lambda).exp();
-    let mut sum = 0.0;
-    for j in 0..=last {
-        if j > 0 {
-            term *= lambda / f64::from(j);
-        }
-        sum += term * hit(f64::from(j));
-    }
-    sum
+    blocked_fp(lambda, hit)
 }
 
 fn check_blocked_bits(bits: u64) -> Result<(), ArgError> {
@@ -622,18 +610,6 @@ fn check_blocked_bits(bits: u64) -> Result<(), ArgError> {
             "bits",
             crate::text!("a positive multiple of 512, at most ", MAX_BITS),
             bits,
-        ))
-    }
-}
-
-fn check_blocked_hashes(hashes: u32) -> Result<(), ArgError> {
-    if (1..=MAX_HASHES).contains(&hashes) {
-        Ok(())
-    } else {
-        Err(ArgError::range(
-            "hashes",
-            crate::text!("an integer in 1..=", MAX_HASHES),
-            hashes,
         ))
     }
 }

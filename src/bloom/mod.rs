@@ -518,6 +518,28 @@ pub(crate) fn swamidass_baldi(m: u64, k: u32, x: u64) -> f64 {
     -(m / f64::from(k.max(1))) * (1.0 - x as f64 / m).ln()
 }
 
+/// The expected false-positive rate of a blocked filter whose blocks hold
+/// `lambda` keys on average: `hit(j)`, the rate of a block holding `j` keys,
+/// averaged over the Poisson(`lambda`) distribution of keys per block
+/// (Putze, Sanders and Singler). The sum runs to `λ + 12√λ + 40`, past which
+/// the terms no longer count.
+pub(crate) fn blocked_fp(lambda: f64, hit: impl Fn(f64) -> f64) -> f64 {
+    if lambda > 600.0 {
+        // e^(-λ) underflows; the spread no longer matters: fp ≈ 1.
+        return hit(lambda);
+    }
+    let last = (lambda + 12.0 * lambda.sqrt() + 40.0).ceil() as u32;
+    let mut term = (-lambda).exp();
+    let mut sum = 0.0;
+    for j in 0..=last {
+        if j > 0 {
+            term *= lambda / f64::from(j);
+        }
+        sum += term * hit(f64::from(j));
+    }
+    sum
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

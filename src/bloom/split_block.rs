@@ -1,7 +1,7 @@
 //! The split-block Bloom filter of the Apache Parquet specification.
 
 use super::format::{self, BloomError, Reader, Writer};
-use super::{check_expected_items, check_fp_rate, swamidass_baldi, MAX_BITS};
+use super::{blocked_fp, check_expected_items, check_fp_rate, swamidass_baldi, MAX_BITS};
 use crate::prelude::*;
 use crate::{text, ArgError};
 
@@ -588,20 +588,7 @@ fn expected_fp(lambda: f64) -> f64 {
     // (31/32)^j as e^(j·ln(31/32)): one exp per term, and no general pow in the module.
     let ln_q = (31.0f64 / 32.0).ln();
     let hit = |j: f64| (1.0 - (j * ln_q).exp()).powi(8);
-    if lambda > 600.0 {
-        // e^(-λ) underflows; the spread no longer matters: fp ≈ 1.
-        return hit(lambda);
-    }
-    let last = (lambda + 12.0 * lambda.sqrt() + 40.0).ceil() as u32;
-    let mut term = (-lambda).exp();
-    let mut sum = 0.0;
-    for j in 0..=last {
-        if j > 0 {
-            term *= lambda / f64::from(j);
-        }
-        sum += term * hit(f64::from(j));
-    }
-    sum
+    blocked_fp(lambda, hit)
 }
 
 fn check_sbbf_bits(bits: u64) -> Result<(), ArgError> {
