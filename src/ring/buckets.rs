@@ -3,25 +3,24 @@
 
 use crate::prelude::*;
 
-/// At most 2^20 buckets (4 MiB of index), reached at half a million points.
-const MAX_BUCKET_BITS: u32 = 20;
+/// At most 2^21 buckets (8 MiB of index), reached at half a million points.
+const MAX_BUCKET_BITS: u32 = 21;
 
-/// The most points per bucket that a lookup counts one by one; a ring whose
-/// fullest bucket holds more (many equal positions) binary-searches the
-/// bucket instead.
-const MAX_COUNTED: u32 = 8;
+/// The points per bucket a lookup compares without a branch; a key whose
+/// bucket holds more binary-searches the bucket instead.
+const COMPARED: usize = 2;
 
-/// Bucket `b` holds the points whose top bits equal `b`. There are more
-/// buckets than points (the next power of two, up to twice as many), so
-/// most buckets hold no point or one, and the fullest a handful.
+/// Bucket `b` holds the points whose top bits equal `b`. There are two to
+/// four buckets per point (the power of two above twice the point count), so
+/// on an evenly spread ring most buckets hold no point or one, and fewer
+/// than 2% of keys land in a bucket of more than two.
 ///
 /// A lookup takes `h`'s bucket and counts the bucket's points below `h`:
 /// the points are sorted, so that count is the answer's offset in the
-/// bucket. Every lookup counts as many points as the fullest bucket holds,
-/// comparing without a branch per point, so no branch depends on the key
-/// (a binary search over a bucket of 0 to 3 points mispredicts about one
-/// branch per lookup). Rebuilt whenever the points change; 4 bytes per
-/// bucket.
+/// bucket. A bucket of up to [`COMPARED`] points is counted by that many
+/// comparisons, with no branch that depends on the key; a fuller one by a
+/// binary search of the bucket. Rebuilt whenever the points change; 4 bytes
+/// per bucket.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Buckets {
     /// `starts[b]` is the first point whose top bits are at least `b`: one
@@ -29,34 +28,24 @@ pub(crate) struct Buckets {
     starts: Vec<u32>,
     /// Position width minus the bucket bits.
     shift: u32,
-    /// The most points in one bucket.
-    fullest: u32,
 }
 
 impl Buckets {
     /// The index of sorted `positions` that are `width` (32 or 64) bits wide.
     pub(crate) fn new<P: Copy + Into<u64>>(positions: &[P], width: u32) -> Buckets {
         let n = positions.len();
-        let bits = (usize::BITS - n.leading_zeros()).clamp(1, MAX_BUCKET_BITS);
+        let bits = (usize::BITS - n.leading_zeros() + 1).clamp(1, MAX_BUCKET_BITS);
         let shift = width - bits;
         let buckets = 1u64 << bits;
         let mut starts = Vec::with_capacity(buckets as usize + 1);
-        let mut fullest = 0u32;
         let mut i = 0usize;
         for b in 0..=buckets {
-            let start = i;
             while i < n && (positions[i].into() >> shift) < b {
                 i += 1;
             }
-            // Points from `start` to `i` are bucket `b - 1`'s.
-            fullest = fullest.max((i - start) as u32);
             starts.push(i as u32);
         }
-        Buckets {
-            starts,
-            shift,
-            fullest,
-        }
+        Buckets { starts, shift }
     }
 
     /// The first point at or after `h`, wrapping to index 0 past the last
@@ -68,14 +57,9 @@ impl Buckets {
             return wrap(positions.partition_point(|&p| p < h), positions.len());
         };
         let (lo, hi) = (lo as usize, hi as usize);
-        let i = if self.fullest <= MAX_COUNTED {
-            let last = positions.len().saturating_sub(1);
-            let mut below = 0;
-            for j in lo..lo + self.fullest as usize {
-                let p = positions.get(j.min(last));
-                below += usize::from((j < hi) & p.is_some_and(|&p| p < h));
-            }
-            lo + below
+        let i = if hi - lo <= COMPARED {
+            let below = |j: usize| usize::from((j < hi) & positions.get(j).is_some_and(|&p| p < h));
+            lo + (lo..lo + COMPARED).map(below).sum::<usize>()
         } else {
             match positions.get(lo..hi) {
                 Some(bucket) => lo + bucket.partition_point(|&p| p < h),
@@ -203,7 +187,7 @@ mod tests {
 
     #[test]
     fn equal_positions_give_the_first_of_them() {
-        // Ties within the counted limit, and a bucket too full to count.
+        // Ties within the compared limit, and a bucket too full to compare.
         let few = [5u32, 9, 9, 9, 200];
         assert_eq!(Buckets::new(&few, 32).successor(&few, 9), 1);
         check32(&few, &[0, 8, 10, u32::MAX]);
@@ -211,7 +195,6 @@ mod tests {
         many.extend([1, 2, u32::MAX]);
         many.sort_unstable();
         let index = Buckets::new(&many, 32);
-        assert!(index.fullest > MAX_COUNTED);
         assert_eq!(index.successor(&many, 3 << 28), 2);
         check32(&many, &[0, (3 << 28) - 1, (3 << 28) + 1, u32::MAX]);
     }

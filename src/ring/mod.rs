@@ -60,9 +60,9 @@
 //!
 //! | algorithm | balance (peak/mean, N=100) | keys moved on add | lookup cost | memory |
 //! |---|---|---|---|---|
-//! | [`HashRing`] `seed`, 100 vnodes | 1.69 (arc), std dev 0.38/N | only to the new node, ≈ 1/(N+1) | O(1) expected (bucket index), O(log P) worst | 8 B/point + index ≤ 8 B/point |
-//! | [`HashRing`] `xxh64`/`xxh3`, 100 vnodes | 1.25 / 1.27 (arc), std dev 0.10/N | only to the new node, ≈ 1/(N+1) | O(1) expected (bucket index), O(log P) worst | 12 B/point + index ≤ 8 B/point |
-//! | [`HashRing`] `ketama`, 160 points | 1.17 (arc) | only to the new node with equal weights | O(1) expected + MD5 | 8 B/point + index ≤ 8 B/point |
+//! | [`HashRing`] `seed`, 100 vnodes | 1.69 (arc), std dev 0.38/N | only to the new node, ≈ 1/(N+1) | O(1) expected (bucket index), O(log P) worst | 8 B/point + index ≤ 16 B/point |
+//! | [`HashRing`] `xxh64`/`xxh3`, 100 vnodes | 1.25 / 1.27 (arc), std dev 0.10/N | only to the new node, ≈ 1/(N+1) | O(1) expected (bucket index), O(log P) worst | 12 B/point + index ≤ 16 B/point |
+//! | [`HashRing`] `ketama`, 160 points | 1.17 (arc) | only to the new node with equal weights | O(1) expected + MD5 | 8 B/point + index ≤ 16 B/point |
 //! | [`jump_hash`] | 1.026 (1M keys) | exactly the new bucket's keys, 1/(N+1) | O(ln N), no state | none |
 //! | [`Rendezvous`] | 1.05 (200k keys) | only to the new node (its weight share) | O(N) | ≈ 40 B/node |
 //! | [`BoundedLoadRing`] ε = 0.1 | 1.100 (100k keys), ≤ 1 + ε by construction | share + cascaded overflow, O(1/ε²) expected per op | O(log P + 1/ε) | ring + 8 B/node |
