@@ -5,7 +5,7 @@
 // contender gets a filter sized for n; every timed call handles the next
 // chunk of 65,536 keys, cycling through all n, so the filters hold all n
 // keys (queries then hit, the dearer case: all k probes) and the bit arrays
-// have their full size (1.2 MB, larger than L2). `bloom-filters` is about
+// have their full size (1.2 MB each, far past L1). `bloom-filters` is about
 // 100× slower, so its timed calls take 4,096 keys of the same sequence (the
 // rate is per key either way). Per-call rows call add/has
 // once per key; batch rows pass the chunk as one array (addMany/hasMany).
