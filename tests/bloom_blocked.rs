@@ -7,23 +7,10 @@
 //! measurement (`cargo test --test bloom_blocked -- --nocapture`).
 
 use proptest::prelude::*;
-use proptest::test_runner::{Config, RngSeed};
 use quorumkit::bloom::{BlockedBloomFilter, BloomError};
-use rand_core::{Rng, SeedableRng};
-use rand_pcg::Pcg64;
 
-/// `count` keys `tag ++ 8 random bytes`, packed, with their `ends`.
-fn keys(seed: u64, tag: u8, count: usize) -> (Vec<u8>, Vec<u32>) {
-    let mut rng = Pcg64::seed_from_u64(seed);
-    let mut buf = Vec::with_capacity(count * 9);
-    let mut ends = Vec::with_capacity(count);
-    for _ in 0..count {
-        buf.push(tag);
-        buf.extend_from_slice(&rng.next_u64().to_le_bytes());
-        ends.push(buf.len() as u32);
-    }
-    (buf, ends)
-}
+mod bloom_common;
+use bloom_common::{config, key_set, keys, pack};
 
 /// Fills a filter sized for `n` at `p` and measures its rate on fresh keys.
 fn measured_fp(n: usize, p: f64, seed: u64) -> f64 {
@@ -83,29 +70,6 @@ fn estimated_count_tracks_the_keys() {
     assert!((est - 100_000.0).abs() < 1_500.0, "estimate {est}");
     let fp = f.estimated_fp_rate();
     assert!((fp - 0.01).abs() < 0.002, "estimated fp {fp}");
-}
-
-fn config(cases: u32, seed: u64) -> Config {
-    Config {
-        cases,
-        rng_seed: RngSeed::Fixed(seed),
-        failure_persistence: None,
-        ..Config::default()
-    }
-}
-
-fn key_set() -> impl Strategy<Value = Vec<Vec<u8>>> {
-    prop::collection::vec(prop::collection::vec(any::<u8>(), 0..24), 0..200)
-}
-
-fn pack(keys: &[Vec<u8>]) -> (Vec<u8>, Vec<u32>) {
-    let mut buf = Vec::new();
-    let mut ends = Vec::new();
-    for k in keys {
-        buf.extend_from_slice(k);
-        ends.push(buf.len() as u32);
-    }
-    (buf, ends)
 }
 
 proptest! {

@@ -9,25 +9,9 @@
 use quorumkit::bloom::{
     BloomFilter, CountingBloomFilter, ScalableBloomFilter, SplitBlockBloomFilter,
 };
-use rand_core::{Rng, SeedableRng};
-use rand_pcg::Pcg64;
 
-fn long_mode() -> bool {
-    std::env::var("QUORUMKIT_LONG").is_ok_and(|v| v == "1")
-}
-
-/// `count` keys `tag ++ 8 random bytes`, packed, with their `ends`.
-fn keys(seed: u64, tag: u8, count: usize) -> (Vec<u8>, Vec<u32>) {
-    let mut rng = Pcg64::seed_from_u64(seed);
-    let mut buf = Vec::with_capacity(count * 9);
-    let mut ends = Vec::with_capacity(count);
-    for _ in 0..count {
-        buf.push(tag);
-        buf.extend_from_slice(&rng.next_u64().to_le_bytes());
-        ends.push(buf.len() as u32);
-    }
-    (buf, ends)
-}
+mod bloom_common;
+use bloom_common::{keys, long_mode};
 
 fn rate(hits: usize, queries: usize) -> f64 {
     hits as f64 / queries as f64

@@ -6,40 +6,16 @@
 //! (`QUORUMKIT_LONG=1 cargo test --release --test bloom_props`).
 
 use proptest::prelude::*;
-use proptest::test_runner::{Config, RngSeed};
+use proptest::test_runner::Config;
 use quorumkit::bloom::{
     BloomFilter, CountingBloomFilter, ScalableBloomFilter, SplitBlockBloomFilter,
 };
 
-fn long_mode() -> bool {
-    std::env::var("QUORUMKIT_LONG").is_ok_and(|v| v == "1")
-}
-
-fn config(cases: u32, seed: u64) -> Config {
-    Config {
-        cases,
-        rng_seed: RngSeed::Fixed(seed),
-        failure_persistence: None,
-        ..Config::default()
-    }
-}
+mod bloom_common;
+use bloom_common::{config, key_set, long_mode, pack};
 
 fn fuzz_config(seed: u64) -> Config {
     config(if long_mode() { 200_000 } else { 2_000 }, seed)
-}
-
-fn key_set() -> impl Strategy<Value = Vec<Vec<u8>>> {
-    prop::collection::vec(prop::collection::vec(any::<u8>(), 0..24), 0..200)
-}
-
-fn pack(keys: &[Vec<u8>]) -> (Vec<u8>, Vec<u32>) {
-    let mut buf = Vec::new();
-    let mut ends = Vec::new();
-    for k in keys {
-        buf.extend_from_slice(k);
-        ends.push(buf.len() as u32);
-    }
-    (buf, ends)
 }
 
 proptest! {
