@@ -99,17 +99,22 @@ mod tests {
     }
 
     /// Every key in `probes`, each point's own position and its neighbours
-    /// give the binary search's answer.
-    fn check<P: Ord + Copy + Into<u64>>(
-        positions: &[P],
-        width: u32,
-        probes: &[P],
-        step: impl Fn(P, bool) -> Option<P>,
-    ) {
+    /// give the binary search's answer; `P` is 32 or 64 bits wide.
+    fn check<P: Ord + Copy + Into<u64> + TryFrom<u64>>(positions: &[P], probes: &[P]) {
+        let width = 8 * core::mem::size_of::<P>() as u32;
         let index = Buckets::new(positions, width);
+        let nudge = |p: P, by: fn(u64, u64) -> Option<u64>| {
+            by(p.into(), 1).and_then(|v| P::try_from(v).ok())
+        };
         let around = positions
             .iter()
-            .flat_map(|&p| [Some(p), step(p, false), step(p, true)])
+            .flat_map(|&p| {
+                [
+                    Some(p),
+                    nudge(p, u64::checked_sub),
+                    nudge(p, u64::checked_add),
+                ]
+            })
             .flatten();
         for h in probes.iter().copied().chain(around) {
             assert_eq!(
@@ -119,26 +124,6 @@ mod tests {
                 h.into()
             );
         }
-    }
-
-    fn check64(positions: &[u64], probes: &[u64]) {
-        check(positions, 64, probes, |p, up| {
-            if up {
-                p.checked_add(1)
-            } else {
-                p.checked_sub(1)
-            }
-        });
-    }
-
-    fn check32(positions: &[u32], probes: &[u32]) {
-        check(positions, 32, probes, |p, up| {
-            if up {
-                p.checked_add(1)
-            } else {
-                p.checked_sub(1)
-            }
-        });
     }
 
     #[test]
@@ -151,8 +136,8 @@ mod tests {
             p32.sort_unstable();
             let probes: Vec<u64> = (0..2000).map(|_| next()).chain([0, u64::MAX]).collect();
             let probes32: Vec<u32> = probes.iter().map(|&h| (h >> 32) as u32).collect();
-            check64(&p64, &probes);
-            check32(&p32, &probes32);
+            check(&p64, &probes);
+            check(&p32, &probes32);
         }
     }
 
@@ -164,25 +149,25 @@ mod tests {
         assert_eq!(index.successor(&positions, u64::MAX), 0);
         assert_eq!(index.successor(&positions, u64::MAX - 5), 2);
         assert_eq!(index.successor(&positions, 0), 0);
-        check64(&positions, &[0, 11, u64::MAX]);
+        check(&positions, &[0, 11, u64::MAX]);
     }
 
     #[test]
     fn a_point_at_the_top_of_the_circle() {
-        check64(&[0, u64::MAX], &[0, 1, u64::MAX]);
-        check32(&[u32::MAX], &[0, 1, u32::MAX]);
-        check32(&[0], &[0, 1, u32::MAX]);
+        check(&[0, u64::MAX], &[0, 1, u64::MAX]);
+        check(&[u32::MAX], &[0, 1, u32::MAX]);
+        check(&[0], &[0, 1, u32::MAX]);
     }
 
     #[test]
     fn one_point_and_empty_buckets() {
         // One point: every other bucket is empty, on both sides of it.
         for p in [0u32, 1, 0x8000_0000, u32::MAX - 1] {
-            check32(&[p], &[0, 0x4000_0000, 0xC000_0000, u32::MAX]);
+            check(&[p], &[0, 0x4000_0000, 0xC000_0000, u32::MAX]);
         }
         // All points in one bucket, the rest empty.
         let crowded: Vec<u64> = (0..6).map(|i| (7u64 << 60) + i * 3).collect();
-        check64(&crowded, &[0, 7 << 60, (7 << 60) + 4, 8 << 60, u64::MAX]);
+        check(&crowded, &[0, 7 << 60, (7 << 60) + 4, 8 << 60, u64::MAX]);
     }
 
     #[test]
@@ -190,13 +175,13 @@ mod tests {
         // Ties within the compared limit, and a bucket too full to compare.
         let few = [5u32, 9, 9, 9, 200];
         assert_eq!(Buckets::new(&few, 32).successor(&few, 9), 1);
-        check32(&few, &[0, 8, 10, u32::MAX]);
+        check(&few, &[0, 8, 10, u32::MAX]);
         let mut many = vec![3u32 << 28; 40];
         many.extend([1, 2, u32::MAX]);
         many.sort_unstable();
         let index = Buckets::new(&many, 32);
         assert_eq!(index.successor(&many, 3 << 28), 2);
-        check32(&many, &[0, (3 << 28) - 1, (3 << 28) + 1, u32::MAX]);
+        check(&many, &[0, (3 << 28) - 1, (3 << 28) + 1, u32::MAX]);
     }
 
     #[test]
